@@ -1,0 +1,1011 @@
+/* vdi-farm-json.c: the farm file format.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vdi-farm-private.h"
+#include "vdi-target-private.h"
+
+/* Deeper than any farm file nests; json-glib's parser recurses, so refuse before it does. */
+#define MAX_DEPTH 32
+
+void
+_vdi_farm_contents_free (VdiFarmContents *contents)
+{
+  if (contents == NULL)
+    return;
+
+  g_clear_pointer (&contents->providers, g_ptr_array_unref);
+  g_clear_pointer (&contents->templates, g_ptr_array_unref);
+  g_free (contents);
+}
+
+/* Writing ---------------------------------------------------------------------------------- */
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *member,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_bool (JsonBuilder *builder,
+          const char  *member,
+          gboolean     value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
+add_enum (JsonBuilder *builder,
+          const char  *member,
+          GType        type,
+          int          value)
+{
+  add_string (builder, member, vdi_enum_get_nick (type, value));
+}
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *member,
+          GDateTime   *value)
+{
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    return;
+  text = g_date_time_format_iso8601 (value);
+  add_string (builder, member, text);
+}
+
+static void
+serialize_provider (JsonBuilder *builder,
+                    VdiProvider *provider)
+{
+  json_builder_begin_object (builder);
+  add_string (builder, "id", vdi_provider_get_id (provider));
+  add_string (builder, "name", vdi_provider_get_name (provider));
+  add_enum (builder, "subtype", VDI_TYPE_PROVIDER_SUBTYPE, vdi_provider_get_subtype (provider));
+  add_string (builder, "host", vdi_provider_get_host (provider));
+  add_int (builder, "port", vdi_provider_get_port (provider));
+  add_string (builder, "username", vdi_provider_get_username (provider));
+  add_bool (builder, "allow-http", vdi_provider_get_allow_http (provider));
+  add_string (builder, "tls-fingerprint", vdi_provider_get_tls_fingerprint (provider));
+  json_builder_end_object (builder);
+}
+
+static void
+serialize_target (JsonBuilder *builder,
+                  VdiTarget   *target)
+{
+  json_builder_begin_object (builder);
+  add_string (builder, "provider", vdi_provider_get_id (vdi_target_get_provider (target)));
+  add_bool (builder, "source", vdi_target_get_is_source (target));
+  add_enum (builder, "state", VDI_TYPE_TARGET_STATE, vdi_target_get_state (target));
+  add_enum (builder, "progress", VDI_TYPE_DISTRIBUTION, vdi_target_get_progress (target));
+  add_enum (builder, "step", VDI_TYPE_TARGET_STEP, vdi_target_get_step (target));
+  json_builder_set_member_name (builder, "percent");
+  json_builder_add_double_value (builder, vdi_target_get_percent (target));
+  add_int (builder, "bytes-done", (gint64)vdi_target_get_bytes_done (target));
+  add_int (builder, "bytes-total", (gint64)vdi_target_get_bytes_total (target));
+  add_string (builder, "remote-vm-id", vdi_target_get_remote_vm_id (target));
+  add_string (builder, "last-error", vdi_target_get_last_error (target));
+  add_time (builder, "started-at", vdi_target_get_started_at (target));
+  add_time (builder, "updated-at", vdi_target_get_updated_at (target));
+  json_builder_end_object (builder);
+}
+
+static void
+serialize_host (JsonBuilder *builder,
+                VdiHost     *host)
+{
+  VdiProvider *provider = vdi_host_get_provider (host);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "name", vdi_host_get_name (host));
+  if (provider != NULL)
+    add_string (builder, "provider", vdi_provider_get_id (provider));
+  add_string (builder, "datastore", vdi_host_get_datastore (host));
+  add_enum (builder, "state", VDI_TYPE_HOST_STATE, vdi_host_get_state (host));
+  add_string (builder, "vm-id", vdi_host_get_vm_id (host));
+  add_string (builder, "last-error", vdi_host_get_last_error (host));
+  json_builder_end_object (builder);
+}
+
+static void
+serialize_template (JsonBuilder *builder,
+                    VdiTemplate *template)
+{
+  const char * const *datastores = vdi_template_get_datastores (template);
+  GListModel *targets = vdi_template_get_targets (template);
+  GListModel *hosts = vdi_template_get_hosts (template);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", vdi_template_get_id (template));
+  add_string (builder, "name", vdi_template_get_name (template));
+  add_string (builder, "source-provider",
+              vdi_provider_get_id (vdi_template_get_source_provider (template)));
+  add_string (builder, "source-vm-name", vdi_template_get_source_vm_name (template));
+  add_string (builder, "source-vm-id", vdi_template_get_source_vm_id (template));
+  add_enum (builder, "status", VDI_TYPE_TEMPLATE_STATUS, vdi_template_get_status (template));
+  add_bool (builder, "multi-provider", vdi_template_get_multi_provider (template));
+  add_int (builder, "concurrency", vdi_template_get_concurrency (template));
+  add_string (builder, "host-name-format", vdi_template_get_host_name_format (template));
+  add_int (builder, "initial-hosts", vdi_template_get_initial_hosts (template));
+  add_int (builder, "max-hosts", vdi_template_get_max_hosts (template));
+  add_enum (builder, "clone-method", VDI_TYPE_CLONE_METHOD,
+            vdi_template_get_clone_method (template));
+  add_enum (builder, "datastore-mode", VDI_TYPE_DATASTORE_MODE,
+            vdi_template_get_datastore_mode (template));
+  json_builder_set_member_name (builder, "datastores");
+  json_builder_begin_array (builder);
+  for (guint i = 0; datastores[i] != NULL; i++)
+    json_builder_add_string_value (builder, datastores[i]);
+  json_builder_end_array (builder);
+  add_time (builder, "created-at", vdi_template_get_created_at (template));
+
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_array (builder);
+  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+      serialize_target (builder, target);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "hosts");
+  json_builder_begin_array (builder);
+  for (guint i = 0, n = g_list_model_get_n_items (hosts); i < n; i++)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+
+      serialize_host (builder, host);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+_vdi_farm_serialize (GListModel *providers,
+                     GListModel *templates)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  add_int (builder, "version", VDI_FARM_VERSION);
+
+  json_builder_set_member_name (builder, "providers");
+  json_builder_begin_array (builder);
+  for (guint i = 0, n = g_list_model_get_n_items (providers); i < n; i++)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
+
+      serialize_provider (builder, provider);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "templates");
+  json_builder_begin_array (builder);
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      serialize_template (builder, template);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Reading ---------------------------------------------------------------------------------- */
+
+/* Where in the file a value sits, for messages such as "templates[3].targets[1].provider". */
+typedef struct
+{
+  const char *path;
+  GString    *where;
+} Reader;
+
+static gboolean
+fail (Reader      *reader,
+      GError     **error,
+      const char  *member,
+      const char  *format,
+      ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+fail (Reader      *reader,
+      GError     **error,
+      const char  *member,
+      const char  *format,
+      ...)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *where = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (member != NULL)
+    where = g_strdup_printf ("%s%s%s", reader->where->str,
+                             reader->where->len > 0 ? "." : "", member);
+  else
+    where = g_strdup (reader->where->str);
+
+  /* Translators: the first %s is a file name, the second a place inside it such as
+   * templates[3].name, the third what is wrong there. */
+  g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+               _("The farm file “%s” is damaged at %s: %s"),
+               reader->path, *where != '\0' ? where : _("the top level"), what);
+  return FALSE;
+}
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
+}
+
+static gboolean
+read_string (Reader      *reader,
+             JsonObject  *object,
+             const char  *member,
+             gboolean     required,
+             const char **value,
+             GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *value = NULL;
+  if (node == NULL)
+    return required ? fail (reader, error, member, _("the value is missing")) : TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail (reader, error, member, _("expected text"));
+
+  *value = json_node_get_string (node);
+  if (!g_utf8_validate (*value, -1, NULL))
+    return fail (reader, error, member, _("the text is not valid UTF-8"));
+  if (required && **value == '\0')
+    return fail (reader, error, member, _("the value is empty"));
+  return TRUE;
+}
+
+static gboolean
+read_int (Reader      *reader,
+          JsonObject  *object,
+          const char  *member,
+          gint64       min,
+          gint64       max,
+          gint64       fallback,
+          gint64      *value,
+          GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *value = fallback;
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_INT64)
+    return fail (reader, error, member, _("expected a whole number"));
+
+  *value = json_node_get_int (node);
+  if (*value < min || *value > max)
+    {
+      /* 64-bit format macros cannot stand inside a translatable string. */
+      g_autofree char *v = g_strdup_printf ("%" G_GINT64_FORMAT, *value);
+      g_autofree char *lo = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *hi = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+
+      /* Translators: a number in a file, then the smallest and largest allowed. */
+      return fail (reader, error, member, _("%s is out of range (%s to %s)"), v, lo, hi);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_double (Reader      *reader,
+             JsonObject  *object,
+             const char  *member,
+             double       min,
+             double       max,
+             double      *value,
+             GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+  GType type;
+
+  *value = min;
+  if (node == NULL)
+    return TRUE;
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    return fail (reader, error, member, _("expected a number"));
+
+  *value = json_node_get_double (node);
+  if (!(*value >= min && *value <= max))
+    return fail (reader, error, member, _("%g is out of range (%g to %g)"), *value, min, max);
+  return TRUE;
+}
+
+static gboolean
+read_bool (Reader      *reader,
+           JsonObject  *object,
+           const char  *member,
+           gboolean    *value,
+           GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *value = FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fail (reader, error, member, _("expected true or false"));
+
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+read_enum (Reader      *reader,
+           JsonObject  *object,
+           const char  *member,
+           GType        type,
+           int          fallback,
+           int         *value,
+           GError     **error)
+{
+  const char *nick;
+
+  *value = fallback;
+  if (!read_string (reader, object, member, FALSE, &nick, error))
+    return FALSE;
+  if (nick != NULL && !vdi_enum_from_nick (type, nick, value))
+    return fail (reader, error, member, _("“%s” is not a known value"), nick);
+  return TRUE;
+}
+
+static gboolean
+read_time (Reader      *reader,
+           JsonObject  *object,
+           const char  *member,
+           GDateTime  **value,
+           GError     **error)
+{
+  const char *text;
+
+  *value = NULL;
+  if (!read_string (reader, object, member, FALSE, &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+
+  *value = g_date_time_new_from_iso8601 (text, NULL);
+  if (*value == NULL)
+    return fail (reader, error, member, _("“%s” is not a date and time"), text);
+  return TRUE;
+}
+
+static JsonArray *
+read_array (Reader      *reader,
+            JsonObject  *object,
+            const char  *member,
+            GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL)
+    {
+      fail (reader, error, member, _("the list is missing"));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      fail (reader, error, member, _("expected a list"));
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+static JsonObject *
+array_object (Reader      *reader,
+              JsonArray   *array,
+              const char  *name,
+              guint        index,
+              GError     **error)
+{
+  JsonNode *node = json_array_get_element (array, index);
+  gsize mark = reader->where->len;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_node_get_object (node);
+
+  g_string_append_printf (reader->where, "%s%s[%u]", mark > 0 ? "." : "", name, index);
+  fail (reader, error, NULL, _("expected an object"));
+  g_string_truncate (reader->where, mark);
+  return NULL;
+}
+
+static void
+push (Reader     *reader,
+      const char *name,
+      guint       index)
+{
+  g_string_append_printf (reader->where, "%s%s[%u]",
+                          reader->where->len > 0 ? "." : "", name, index);
+}
+
+static void
+pop (Reader *reader,
+     gsize   mark)
+{
+  g_string_truncate (reader->where, mark);
+}
+
+static VdiProvider *
+parse_provider (Reader      *reader,
+                JsonObject  *object,
+                GHashTable  *by_id,
+                GError     **error)
+{
+  g_autoptr(VdiProvider) provider = NULL;
+  const char *id, *name, *host, *username, *fingerprint;
+  gint64 port;
+  int subtype;
+  gboolean allow_http;
+
+  if (!read_string (reader, object, "id", TRUE, &id, error) ||
+      !read_string (reader, object, "name", TRUE, &name, error) ||
+      !read_enum (reader, object, "subtype", VDI_TYPE_PROVIDER_SUBTYPE, -1, &subtype, error) ||
+      !read_string (reader, object, "host", TRUE, &host, error) ||
+      !read_int (reader, object, "port", 1, 65535, 0, &port, error) ||
+      !read_string (reader, object, "username", FALSE, &username, error) ||
+      !read_bool (reader, object, "allow-http", &allow_http, error) ||
+      !read_string (reader, object, "tls-fingerprint", FALSE, &fingerprint, error))
+    return NULL;
+
+  if (subtype < 0)
+    {
+      fail (reader, error, "subtype", _("the value is missing"));
+      return NULL;
+    }
+  if (port == 0)
+    port = vdi_provider_subtype_default_port (subtype);
+  if (g_hash_table_contains (by_id, id))
+    {
+      fail (reader, error, "id", _("another provider has the id “%s”"), id);
+      return NULL;
+    }
+
+  provider = vdi_provider_new (id, name, subtype, host, (guint)port);
+  vdi_provider_set_username (provider, username);
+  vdi_provider_set_allow_http (provider, allow_http);
+  vdi_provider_set_tls_fingerprint (provider, fingerprint);
+
+  return g_steal_pointer (&provider);
+}
+
+static VdiProvider *
+lookup_provider (Reader      *reader,
+                 JsonObject  *object,
+                 const char  *member,
+                 GHashTable  *by_id,
+                 gboolean     required,
+                 GError     **error)
+{
+  const char *id;
+  VdiProvider *provider;
+
+  if (!read_string (reader, object, member, required, &id, error))
+    return NULL;
+  if (id == NULL)
+    return NULL;
+
+  provider = g_hash_table_lookup (by_id, id);
+  if (provider == NULL)
+    fail (reader, error, member, _("no provider has the id “%s”"), id);
+  return provider;
+}
+
+static gboolean
+parse_target (Reader       *reader,
+              JsonObject   *object,
+              VdiTemplate  *template,
+              GHashTable   *by_id,
+              guint         index,
+              guint        *n_interrupted,
+              GError      **error)
+{
+  g_autoptr(GDateTime) started_at = NULL;
+  g_autoptr(GDateTime) updated_at = NULL;
+  g_autoptr(GError) local_error = NULL;
+  VdiProvider *provider;
+  VdiTarget *target;
+  const char *remote_vm_id, *last_error;
+  gboolean is_source;
+  int state, progress, step;
+  double percent;
+  gint64 bytes_done, bytes_total;
+
+  provider = lookup_provider (reader, object, "provider", by_id, TRUE, error);
+  if (provider == NULL)
+    return FALSE;
+
+  if (!read_bool (reader, object, "source", &is_source, error) ||
+      !read_enum (reader, object, "state", VDI_TYPE_TARGET_STATE,
+                  VDI_TARGET_STATE_NEEDS_UPDATE, &state, error) ||
+      !read_enum (reader, object, "progress", VDI_TYPE_DISTRIBUTION,
+                  VDI_DISTRIBUTION_NONE, &progress, error) ||
+      !read_enum (reader, object, "step", VDI_TYPE_TARGET_STEP,
+                  VDI_TARGET_STEP_NONE, &step, error) ||
+      !read_double (reader, object, "percent", 0, 100, &percent, error) ||
+      !read_int (reader, object, "bytes-done", 0, G_MAXINT64, 0, &bytes_done, error) ||
+      !read_int (reader, object, "bytes-total", 0, G_MAXINT64, 0, &bytes_total, error) ||
+      !read_string (reader, object, "remote-vm-id", FALSE, &remote_vm_id, error) ||
+      !read_string (reader, object, "last-error", FALSE, &last_error, error) ||
+      !read_time (reader, object, "started-at", &started_at, error) ||
+      !read_time (reader, object, "updated-at", &updated_at, error))
+    return FALSE;
+
+  /* The source's target is made with the template; it must come first and name the source. */
+  if (index == 0 || is_source)
+    {
+      if (index != 0 || !is_source || provider != vdi_template_get_source_provider (template))
+        return fail (reader, error, "provider",
+                     _("the first target must be the template's source provider, "
+                       "and only the first"));
+      target = vdi_template_get_source_target (template);
+    }
+  else
+    {
+      target = vdi_template_add_target (template, provider, &local_error);
+      if (target == NULL)
+        return fail (reader, error, "provider", "%s", local_error->message);
+    }
+
+  vdi_target_set_state (target, state);
+  vdi_target_set_progress (target, progress);
+  vdi_target_set_step (target, step);
+  vdi_target_update_transfer (target, percent, bytes_done, bytes_total, 0, -1);
+  vdi_target_set_remote_vm_id (target, remote_vm_id);
+  vdi_target_set_last_error (target, last_error);
+  vdi_target_set_started_at (target, started_at);
+
+  /* Work that was running when the console stopped did not finish: it needs doing again. */
+  if (vdi_target_is_busy (target))
+    {
+      vdi_target_set_state (target, VDI_TARGET_STATE_NEEDS_UPDATE);
+      vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+      vdi_target_set_last_error (target,
+                                 _("Interrupted: VDI Console stopped while this work was "
+                                   "running. Retry to finish it."));
+      (*n_interrupted)++;
+    }
+  else if (updated_at != NULL)
+    _vdi_target_restore_updated_at (target, updated_at);
+
+  return TRUE;
+}
+
+static gboolean
+parse_host (Reader       *reader,
+            JsonObject   *object,
+            VdiTemplate  *template,
+            GHashTable   *by_id,
+            guint        *n_interrupted,
+            GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(VdiHost) host = NULL;
+  VdiProvider *provider = NULL;
+  const char *name, *datastore, *vm_id, *last_error;
+  int state;
+
+  if (!read_string (reader, object, "name", TRUE, &name, error))
+    return FALSE;
+  if (json_object_has_member (object, "provider"))
+    {
+      provider = lookup_provider (reader, object, "provider", by_id, FALSE, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  if (!read_string (reader, object, "datastore", FALSE, &datastore, error) ||
+      !read_enum (reader, object, "state", VDI_TYPE_HOST_STATE, VDI_HOST_STATE_CREATING,
+                  &state, error) ||
+      !read_string (reader, object, "vm-id", FALSE, &vm_id, error) ||
+      !read_string (reader, object, "last-error", FALSE, &last_error, error))
+    return FALSE;
+
+  host = vdi_host_new (name, provider);
+  vdi_host_set_datastore (host, datastore);
+  vdi_host_set_vm_id (host, vm_id);
+  vdi_host_set_last_error (host, last_error);
+  vdi_host_set_state (host, state);
+  if (state == VDI_HOST_STATE_CREATING)
+    {
+      vdi_host_set_state (host, VDI_HOST_STATE_FAILED);
+      vdi_host_set_last_error (host,
+                               _("Interrupted: VDI Console stopped while this host was being "
+                                 "created. Recreate it."));
+      (*n_interrupted)++;
+    }
+
+  vdi_template_add_host (template, host);
+  return TRUE;
+}
+
+static VdiTemplate *
+parse_template (Reader       *reader,
+                JsonObject   *object,
+                GHashTable   *by_id,
+                GHashTable   *template_ids,
+                guint        *n_interrupted,
+                GError      **error)
+{
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(GDateTime) created_at = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) datastores = g_ptr_array_new_with_free_func (g_free);
+  VdiProvider *source;
+  const char *id, *name, *vm_name, *vm_id, *format;
+  JsonArray *array;
+  gboolean multi_provider;
+  gint64 concurrency, initial_hosts, max_hosts;
+  int status, clone_method, datastore_mode;
+
+  if (!read_string (reader, object, "id", TRUE, &id, error) ||
+      !read_string (reader, object, "name", TRUE, &name, error))
+    return NULL;
+  if (g_hash_table_contains (template_ids, id))
+    {
+      fail (reader, error, "id", _("another template has the id “%s”"), id);
+      return NULL;
+    }
+
+  source = lookup_provider (reader, object, "source-provider", by_id, TRUE, error);
+  if (source == NULL)
+    return NULL;
+
+  if (!read_string (reader, object, "source-vm-name", TRUE, &vm_name, error) ||
+      !read_string (reader, object, "source-vm-id", FALSE, &vm_id, error) ||
+      !read_enum (reader, object, "status", VDI_TYPE_TEMPLATE_STATUS, VDI_TEMPLATE_STATUS_OK,
+                  &status, error) ||
+      !read_bool (reader, object, "multi-provider", &multi_provider, error) ||
+      !read_int (reader, object, "concurrency", 1, 1024, 1, &concurrency, error) ||
+      !read_string (reader, object, "host-name-format", TRUE, &format, error) ||
+      !read_int (reader, object, "initial-hosts", 0, G_MAXUINT, 0, &initial_hosts, error) ||
+      !read_int (reader, object, "max-hosts", 1, G_MAXUINT, 10, &max_hosts, error) ||
+      !read_enum (reader, object, "clone-method", VDI_TYPE_CLONE_METHOD, VDI_CLONE_METHOD_FULL,
+                  &clone_method, error) ||
+      !read_enum (reader, object, "datastore-mode", VDI_TYPE_DATASTORE_MODE,
+                  VDI_DATASTORE_MODE_SOURCE, &datastore_mode, error) ||
+      !read_time (reader, object, "created-at", &created_at, error))
+    return NULL;
+
+  template = vdi_template_new (id, name, source, vm_name);
+  vdi_template_set_source_vm_id (template, vm_id);
+  vdi_template_set_status (template, status);
+  vdi_template_set_host_name_format (template, format);
+  vdi_template_set_initial_hosts (template, (guint)initial_hosts);
+  vdi_template_set_max_hosts (template, (guint)max_hosts);
+  vdi_template_set_clone_method (template, clone_method);
+  vdi_template_set_datastore_mode (template, datastore_mode);
+  vdi_template_set_created_at (template, created_at);
+  if (!vdi_template_set_multi_provider (template, multi_provider, &local_error))
+    {
+      fail (reader, error, "multi-provider", "%s", local_error->message);
+      return NULL;
+    }
+
+  if (json_object_has_member (object, "datastores"))
+    {
+      if (!(array = read_array (reader, object, "datastores", error)))
+        return NULL;
+      for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+
+          if (json_node_get_value_type (node) != G_TYPE_STRING)
+            {
+              g_autofree char *member = g_strdup_printf ("datastores[%u]", i);
+
+              fail (reader, error, member, _("expected text"));
+              return NULL;
+            }
+          g_ptr_array_add (datastores, g_strdup (json_node_get_string (node)));
+        }
+    }
+  g_ptr_array_add (datastores, NULL);
+  vdi_template_set_datastores (template, (const char * const *)datastores->pdata);
+
+  if (!(array = read_array (reader, object, "targets", error)))
+    return NULL;
+  if (json_array_get_length (array) == 0)
+    {
+      fail (reader, error, "targets", _("the source provider's entry is missing"));
+      return NULL;
+    }
+  for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+    {
+      gsize mark = reader->where->len;
+      JsonObject *element = array_object (reader, array, "targets", i, error);
+
+      if (element == NULL)
+        return NULL;
+      push (reader, "targets", i);
+      if (!parse_target (reader, element, template, by_id, i, n_interrupted, error))
+        return NULL;
+      pop (reader, mark);
+    }
+
+  if (!vdi_template_set_concurrency (template, (guint)concurrency, &local_error))
+    {
+      fail (reader, error, "concurrency", "%s", local_error->message);
+      return NULL;
+    }
+
+  if (json_object_has_member (object, "hosts"))
+    {
+      if (!(array = read_array (reader, object, "hosts", error)))
+        return NULL;
+      for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+        {
+          gsize mark = reader->where->len;
+          JsonObject *element = array_object (reader, array, "hosts", i, error);
+
+          if (element == NULL)
+            return NULL;
+          push (reader, "hosts", i);
+          if (!parse_host (reader, element, template, by_id, n_interrupted, error))
+            return NULL;
+          pop (reader, mark);
+        }
+    }
+
+  vdi_template_lock (template);
+
+  return g_steal_pointer (&template);
+}
+
+typedef enum
+{
+  SCAN_OK,
+  SCAN_TOO_DEEP,
+  SCAN_CUT_OFF,
+} ScanResult;
+
+/* json-glib's parser recurses without a limit, so a file of nothing but "[[[[…" must be refused
+ * before it parses; and its message for a file that was cut off names some earlier character,
+ * so that case is found here too. Counts nesting outside strings. */
+static ScanResult
+scan_structure (const char *data,
+                gsize       length,
+                guint      *line)
+{
+  char open[MAX_DEPTH];
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  *line = 1;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (c == '\n')
+        (*line)++;
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (depth == MAX_DEPTH)
+            return SCAN_TOO_DEEP;
+          open[depth++] = c;
+        }
+      else if (c == '}' || c == ']')
+        {
+          /* A wrong or extra closing bracket is the parser's to report, with its place. */
+          if (depth == 0 || open[depth - 1] != (c == '}' ? '{' : '['))
+            return SCAN_OK;
+          depth--;
+        }
+    }
+
+  return depth > 0 || in_string ? SCAN_CUT_OFF : SCAN_OK;
+}
+
+/**
+ * _vdi_farm_parse:
+ *
+ * Parses a farm file. Safe to call from any thread: it touches nothing shared.
+ *
+ * Returns: (transfer full): the providers and templates, or %NULL with a message that names
+ *   the file and the place in it that is wrong.
+ */
+VdiFarmContents *
+_vdi_farm_parse (const char  *path,
+                 const char  *data,
+                 gsize        length,
+                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) template_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(VdiFarmContents) contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) where = g_string_new (NULL);
+  Reader reader = { path, where };
+  JsonNode *root;
+  JsonObject *object;
+  JsonArray *array;
+  gint64 version;
+  guint line;
+  ScanResult scan;
+
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                   _("The farm file “%s” is damaged: it contains binary data"), path);
+      return NULL;
+    }
+
+  scan = scan_structure (data, length, &line);
+  if (scan == SCAN_TOO_DEEP)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                   _("The farm file “%s” is damaged at line %u: it nests deeper than a farm "
+                     "file can"), path, line);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, (gssize)length, &local_error))
+    {
+      int err_line = 0, err_column = 0, consumed = 0;
+      const char *message = local_error->message;
+
+      if (scan == SCAN_CUT_OFF)
+        {
+          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                       _("The farm file “%s” is cut off: it ends at line %u before its data is "
+                         "complete"), path, line);
+          return NULL;
+        }
+
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: …"; keep the useful part. */
+      if (sscanf (message, "<data>:%d:%d: %n", &err_line, &err_column, &consumed) >= 2 &&
+          consumed > 0)
+        {
+          message += consumed;
+          if (g_str_has_prefix (message, "Parse error: "))
+            message += strlen ("Parse error: ");
+          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                       _("The farm file “%s” is damaged at line %d, column %d: %s"),
+                       path, err_line, err_column, message);
+        }
+      else
+        g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                     _("The farm file “%s” is damaged: %s"), path, message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                   _("The farm file “%s” is empty"), path);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (&reader, error, NULL, _("expected an object"));
+      return NULL;
+    }
+  object = json_node_get_object (root);
+
+  if (!json_object_has_member (object, "version"))
+    {
+      fail (&reader, error, "version", _("the value is missing"));
+      return NULL;
+    }
+  if (!read_int (&reader, object, "version", 1, G_MAXINT64, 1, &version, error))
+    return NULL;
+  if (version > VDI_FARM_VERSION)
+    {
+      g_autofree char *found = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
+                   _("The farm file “%s” was written by a newer version of VDI Console "
+                     "(format %s; this version reads format %d and older)"),
+                   path, found, VDI_FARM_VERSION);
+      return NULL;
+    }
+
+  contents = g_new0 (VdiFarmContents, 1);
+  contents->providers = g_ptr_array_new_with_free_func (g_object_unref);
+  contents->templates = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!(array = read_array (&reader, object, "providers", error)))
+    return NULL;
+  for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+    {
+      JsonObject *element = array_object (&reader, array, "providers", i, error);
+      VdiProvider *provider;
+
+      if (element == NULL)
+        return NULL;
+      push (&reader, "providers", i);
+      provider = parse_provider (&reader, element, by_id, error);
+      if (provider == NULL)
+        return NULL;
+      pop (&reader, 0);
+      g_ptr_array_add (contents->providers, provider);
+      g_hash_table_insert (by_id, (gpointer)vdi_provider_get_id (provider), provider);
+    }
+
+  if (!(array = read_array (&reader, object, "templates", error)))
+    return NULL;
+  for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+    {
+      JsonObject *element = array_object (&reader, array, "templates", i, error);
+      VdiTemplate *template;
+
+      if (element == NULL)
+        return NULL;
+      push (&reader, "templates", i);
+      template = parse_template (&reader, element, by_id, template_ids,
+                                 &contents->n_interrupted, error);
+      if (template == NULL)
+        return NULL;
+      pop (&reader, 0);
+      g_ptr_array_add (contents->templates, template);
+      g_hash_table_insert (template_ids, (gpointer)vdi_template_get_id (template), template);
+    }
+
+  return g_steal_pointer (&contents);
+}

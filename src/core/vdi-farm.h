@@ -1,0 +1,127 @@
+/* vdi-farm.h
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vdi-enums.h"
+#include "vdi-host.h"
+#include "vdi-provider.h"
+#include "vdi-target.h"
+#include "vdi-template.h"
+
+G_BEGIN_DECLS
+
+#define VDI_FARM_ERROR (vdi_farm_error_quark ())
+
+typedef enum
+{
+  VDI_FARM_ERROR_INVALID_NAME = 1,
+  VDI_FARM_ERROR_NAME_TAKEN,
+  VDI_FARM_ERROR_INVALID_ADDRESS,
+  VDI_FARM_ERROR_INVALID_HOST_NAME_FORMAT,
+  VDI_FARM_ERROR_INVALID_HOST_COUNT,
+  VDI_FARM_ERROR_TARGET_MISMATCH,
+  VDI_FARM_ERROR_TARGET_IS_SOURCE,
+  VDI_FARM_ERROR_TARGET_DUPLICATE,
+  VDI_FARM_ERROR_MULTI_PROVIDER_LOCKED,
+  VDI_FARM_ERROR_MULTI_PROVIDER_UNSUPPORTED,
+  VDI_FARM_ERROR_CONCURRENCY_RANGE,
+  VDI_FARM_ERROR_PROVIDER_IN_USE,
+  VDI_FARM_ERROR_NOT_FOUND,
+  VDI_FARM_ERROR_CORRUPT,
+  VDI_FARM_ERROR_UNSUPPORTED_VERSION,
+  VDI_FARM_ERROR_IO,
+} VdiFarmError;
+
+/* The schema version written into every farm file; files of a newer version are refused. */
+#define VDI_FARM_VERSION 1
+
+#define VDI_TYPE_FARM (vdi_farm_get_type ())
+
+G_DECLARE_FINAL_TYPE (VdiFarm, vdi_farm, VDI, FARM, GObject)
+
+/* Properties: "path" (construct-only), "providers", "templates" (GListModels the UI binds to),
+ * "dirty" (a change not yet on disk), "autosave" (schedule a coalesced save on every change,
+ * default FALSE). Signal "save-failed" (GError *) when a background save fails. */
+
+GQuark              vdi_farm_error_quark              (void);
+
+char               *vdi_farm_dup_default_path         (void);
+VdiFarm            *vdi_farm_new                      (const char         *path);
+const char         *vdi_farm_get_path                 (VdiFarm            *self);
+
+GListModel         *vdi_farm_get_providers            (VdiFarm            *self);
+GListModel         *vdi_farm_get_templates            (VdiFarm            *self);
+VdiProvider        *vdi_farm_find_provider            (VdiFarm            *self,
+                                                       const char         *name);
+VdiProvider        *vdi_farm_find_provider_by_id      (VdiFarm            *self,
+                                                       const char         *id);
+VdiTemplate        *vdi_farm_find_template            (VdiFarm            *self,
+                                                       const char         *name);
+
+gboolean            vdi_farm_check_provider           (VdiFarm            *self,
+                                                       VdiProvider        *provider,
+                                                       const char         *name,
+                                                       const char         *host,
+                                                       guint               port,
+                                                       GError            **error);
+gboolean            vdi_farm_add_provider             (VdiFarm            *self,
+                                                       VdiProvider        *provider,
+                                                       GError            **error);
+gboolean            vdi_farm_remove_provider          (VdiFarm            *self,
+                                                       VdiProvider        *provider,
+                                                       GError            **error);
+gboolean            vdi_farm_check_template           (VdiFarm            *self,
+                                                       VdiTemplate        *template,
+                                                       GError            **error);
+gboolean            vdi_farm_add_template             (VdiFarm            *self,
+                                                       VdiTemplate        *template,
+                                                       GError            **error);
+gboolean            vdi_farm_remove_template          (VdiFarm            *self,
+                                                       VdiTemplate        *template,
+                                                       GError            **error);
+void                vdi_farm_splice                   (VdiFarm            *self,
+                                                       GPtrArray          *providers,
+                                                       GPtrArray          *templates);
+
+/* Persistence. Loading parses in a worker thread; saving snapshots the model on the calling
+ * thread and writes atomically (temp file, fsync, rename) in a worker thread, keeping the
+ * previous good file as PATH.bak. */
+gboolean            vdi_farm_load                     (VdiFarm            *self,
+                                                       GCancellable       *cancellable,
+                                                       GError            **error);
+void                vdi_farm_load_async               (VdiFarm            *self,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+gboolean            vdi_farm_load_finish              (VdiFarm            *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
+gboolean            vdi_farm_save                     (VdiFarm            *self,
+                                                       GError            **error);
+void                vdi_farm_schedule_save            (VdiFarm            *self);
+gboolean            vdi_farm_flush                    (VdiFarm            *self,
+                                                       GError            **error);
+gboolean            vdi_farm_get_dirty                (VdiFarm            *self);
+void                vdi_farm_set_autosave             (VdiFarm            *self,
+                                                       gboolean            autosave);
+guint               vdi_farm_get_n_saves              (VdiFarm            *self);
+
+/* Recovery from a file that cannot be loaded: the bad file is never overwritten. */
+char               *vdi_farm_dup_backup_path          (VdiFarm            *self);
+char               *vdi_farm_set_aside               (VdiFarm            *self,
+                                                       GError            **error);
+gboolean            vdi_farm_restore_backup           (VdiFarm            *self,
+                                                       GError            **error);
+
+G_END_DECLS

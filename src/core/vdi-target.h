@@ -1,0 +1,65 @@
+/* vdi-target.h
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vdi-enums.h"
+#include "vdi-provider.h"
+
+G_BEGIN_DECLS
+
+#define VDI_TYPE_TARGET (vdi_target_get_type ())
+
+G_DECLARE_FINAL_TYPE (VdiTarget, vdi_target, VDI, TARGET, GObject)
+
+/* One provider's share of a template. Properties: "provider" (construct-only), "is-source",
+ * "state", "progress" (a VdiDistribution value), "percent" (0–100), "bytes-done",
+ * "bytes-total", "rate" (bytes per second), "seconds-left" (-1 when unknown), "last-error",
+ * "step", "remote-vm-id" (the copy's id on that provider), "started-at" and "updated-at"
+ * (GDateTime, UTC). */
+
+VdiTarget          *vdi_target_new                    (VdiProvider        *provider,
+                                                       gboolean            is_source);
+VdiProvider        *vdi_target_get_provider           (VdiTarget          *self);
+gboolean            vdi_target_get_is_source          (VdiTarget          *self);
+VdiTargetState      vdi_target_get_state              (VdiTarget          *self);
+void                vdi_target_set_state              (VdiTarget          *self,
+                                                       VdiTargetState      state);
+VdiDistribution     vdi_target_get_progress           (VdiTarget          *self);
+void                vdi_target_set_progress           (VdiTarget          *self,
+                                                       VdiDistribution     progress);
+double              vdi_target_get_percent            (VdiTarget          *self);
+guint64             vdi_target_get_bytes_done         (VdiTarget          *self);
+guint64             vdi_target_get_bytes_total        (VdiTarget          *self);
+double              vdi_target_get_rate               (VdiTarget          *self);
+gint64              vdi_target_get_seconds_left       (VdiTarget          *self);
+void                vdi_target_update_transfer        (VdiTarget          *self,
+                                                       double              percent,
+                                                       guint64             bytes_done,
+                                                       guint64             bytes_total,
+                                                       double              rate,
+                                                       gint64              seconds_left);
+const char         *vdi_target_get_last_error         (VdiTarget          *self);
+void                vdi_target_set_last_error         (VdiTarget          *self,
+                                                       const char         *last_error);
+VdiTargetStep       vdi_target_get_step               (VdiTarget          *self);
+void                vdi_target_set_step               (VdiTarget          *self,
+                                                       VdiTargetStep       step);
+const char         *vdi_target_get_remote_vm_id       (VdiTarget          *self);
+void                vdi_target_set_remote_vm_id       (VdiTarget          *self,
+                                                       const char         *remote_vm_id);
+GDateTime          *vdi_target_get_started_at         (VdiTarget          *self);
+void                vdi_target_set_started_at         (VdiTarget          *self,
+                                                       GDateTime          *started_at);
+GDateTime          *vdi_target_get_updated_at         (VdiTarget          *self);
+gboolean            vdi_target_is_busy                (VdiTarget          *self);
+
+G_END_DECLS

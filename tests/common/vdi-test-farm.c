@@ -1,0 +1,154 @@
+/* vdi-test-farm.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "vdi-test-farm.h"
+
+static const VdiProviderSubtype subtypes[] = {
+  VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+  VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+  VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER,
+  VDI_PROVIDER_SUBTYPE_VCENTER_7,
+  VDI_PROVIDER_SUBTYPE_VCENTER_8,
+};
+
+/**
+ * vdi_test_farm_generate:
+ *
+ * A farm of @n_providers providers and @n_templates templates named "tmpl-00001"…, with a
+ * realistic mix: Hyper-V templates distributed to two other providers of their subtype (some
+ * copying, some failed), vCenter ones placed on extra datastores, a few hosts each. The same
+ * arguments always give the same farm.
+ */
+VdiFarm *
+vdi_test_farm_generate (const char *path,
+                        guint       n_providers,
+                        guint       n_templates)
+{
+  g_autoptr(VdiFarm) farm = vdi_farm_new (path);
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_subtypes = G_N_ELEMENTS (subtypes);
+
+  g_return_val_if_fail (n_providers >= 3 * n_subtypes || n_templates == 0, NULL);
+
+  for (guint i = 0; i < n_providers; i++)
+    {
+      VdiProviderSubtype subtype = subtypes[i % n_subtypes];
+      gboolean hyperv = vdi_provider_subtype_get_provider_type (subtype) == VDI_PROVIDER_TYPE_HYPERV;
+      g_autofree char *id = g_strdup_printf ("provider-%05u", i);
+      g_autofree char *name = g_strdup_printf ("%s-%04u", hyperv ? "hv" : "vc", i);
+      g_autofree char *host = g_strdup_printf ("%s.corp.example", name);
+      VdiProvider *provider = vdi_provider_new (id, name, subtype, host,
+                                                vdi_provider_subtype_default_port (subtype));
+
+      vdi_provider_set_username (provider, hyperv ? "CORP\\vdi-admin" : "vdi@vsphere.local");
+      g_ptr_array_add (providers, provider);
+    }
+
+  for (guint i = 0; i < n_templates; i++)
+    {
+      /* Providers of one subtype sit n_subtypes apart. */
+      guint src_index = (i * 7) % n_providers;
+      VdiProvider *source = g_ptr_array_index (providers, src_index);
+      g_autofree char *id = g_strdup_printf ("template-%05u", i + 1);
+      g_autofree char *name = g_strdup_printf ("tmpl-%05u", i + 1);
+      g_autofree char *vm = g_strdup_printf ("gold-image-%03u", i % 500);
+      VdiTemplate *template = vdi_template_new (id, name, source, vm);
+      g_autoptr(GDateTime) created = g_date_time_new_utc (2026, 1 + i % 12, 1 + i % 28,
+                                                          i % 24, i % 60, 0);
+
+      vdi_template_set_source_vm_id (template, id);
+      vdi_template_set_max_hosts (template, 20);
+      vdi_template_set_initial_hosts (template, 2);
+      vdi_template_set_created_at (template, created);
+
+      if (vdi_provider_get_provider_type (source) == VDI_PROVIDER_TYPE_HYPERV)
+        {
+          vdi_template_set_multi_provider (template, TRUE, NULL);
+          for (guint k = 1; k <= 2; k++)
+            {
+              VdiProvider *peer =
+                g_ptr_array_index (providers, (src_index + k * n_subtypes) % n_providers);
+              VdiTarget *target = vdi_template_add_target (template, peer, NULL);
+
+              g_assert (target != NULL);
+              switch ((i + k) % 4)
+                {
+                case 0:
+                  vdi_target_set_progress (target, VDI_DISTRIBUTION_DISTRIBUTING);
+                  vdi_target_update_transfer (target, (i * 13) % 100, 0, 40ull << 30, 0, -1);
+                  break;
+
+                case 1:
+                  vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+                  vdi_target_set_last_error (target, "The virtual machine could not be "
+                                             "migrated: not enough space on the destination.");
+                  break;
+
+                default:
+                  vdi_target_set_state (target, VDI_TARGET_STATE_READY);
+                  vdi_target_set_progress (target, VDI_DISTRIBUTION_OK);
+                  vdi_target_set_step (target, VDI_TARGET_STEP_REGISTERED);
+                  break;
+                }
+            }
+          vdi_template_set_concurrency (template, 1 + i % 2, NULL);
+        }
+      else
+        {
+          const char *datastores[] = { "datastore-2", "datastore-3", NULL };
+
+          vdi_template_set_clone_method (template, VDI_CLONE_METHOD_LINKED);
+          vdi_template_set_datastore_mode (template, VDI_DATASTORE_MODE_ADDITIONAL);
+          vdi_template_set_datastores (template, datastores);
+        }
+
+      for (guint h = 0; h < 2; h++)
+        {
+          g_autofree char *host_name = g_strdup_printf ("T%05u-%03u", i + 1, h + 1);
+          g_autoptr(VdiHost) host = vdi_host_new (host_name, source);
+
+          vdi_host_set_state (host, VDI_HOST_STATE_READY);
+          vdi_template_add_host (template, host);
+        }
+
+      g_ptr_array_add (templates, template);
+    }
+
+  vdi_farm_splice (farm, providers, templates);
+  return g_steal_pointer (&farm);
+}
+
+char *
+vdi_test_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("vdi-test-XXXXXX", &error);
+
+  g_assert (dir != NULL);
+  return dir;
+}
+
+void
+vdi_test_rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          vdi_test_rm_rf (child);
+        }
+    }
+  g_remove (path);
+}

@@ -1,0 +1,18 @@
+/* vdi-test-farm.h: generated farms for tests and benchmarks.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vdi-core.h"
+
+G_BEGIN_DECLS
+
+VdiFarm            *vdi_test_farm_generate            (const char         *path,
+                                                       guint               n_providers,
+                                                       guint               n_templates);
+char               *vdi_test_make_tmpdir              (void);
+void                vdi_test_rm_rf                    (const char         *path);
+
+G_END_DECLS

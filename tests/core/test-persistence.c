@@ -1,0 +1,634 @@
+/* test-persistence.c: the farm file — round trip, atomic saves, damaged and future files.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "vdi-core.h"
+#include "vdi-test-farm.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->dir = vdi_test_make_tmpdir ();
+  fixture->path = g_build_filename (fixture->dir, "farm.json", NULL);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  vdi_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+write_file (const char *path,
+            const char *contents,
+            gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_same_object (GObject *a,
+                    GObject *b)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n;
+
+  g_assert_true (G_OBJECT_TYPE (a) == G_OBJECT_TYPE (b));
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (a), &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = pspecs[i]->name;
+      g_auto(GValue) va = G_VALUE_INIT;
+      g_auto(GValue) vb = G_VALUE_INIT;
+
+      /* Live values, and objects compared on their own. */
+      if (g_str_equal (name, "updated-at") ||
+          (VDI_IS_PROVIDER (a) && g_str_has_prefix (name, "status")))
+        continue;
+      if (G_TYPE_IS_OBJECT (pspecs[i]->value_type) ||
+          G_TYPE_IS_INTERFACE (pspecs[i]->value_type))
+        continue;
+
+      g_value_init (&va, pspecs[i]->value_type);
+      g_value_init (&vb, pspecs[i]->value_type);
+      g_object_get_property (a, name, &va);
+      g_object_get_property (b, name, &vb);
+
+      if (pspecs[i]->value_type == G_TYPE_DATE_TIME)
+        {
+          GDateTime *da = g_value_get_boxed (&va), *db = g_value_get_boxed (&vb);
+
+          if ((da == NULL) != (db == NULL) || (da != NULL && !g_date_time_equal (da, db)))
+            g_error ("%s.%s differs", G_OBJECT_TYPE_NAME (a), name);
+        }
+      else if (pspecs[i]->value_type == G_TYPE_STRV)
+        g_assert_true (g_strv_equal (g_value_get_boxed (&va), g_value_get_boxed (&vb)));
+      else if (g_param_values_cmp (pspecs[i], &va, &vb) != 0)
+        {
+          g_autofree char *sa = g_strdup_value_contents (&va);
+          g_autofree char *sb = g_strdup_value_contents (&vb);
+
+          g_error ("%s.%s differs: %s vs %s", G_OBJECT_TYPE_NAME (a), name, sa, sb);
+        }
+    }
+}
+
+static void
+assert_same_farm (VdiFarm *a,
+                  VdiFarm *b)
+{
+  GListModel *pa = vdi_farm_get_providers (a), *pb = vdi_farm_get_providers (b);
+  GListModel *ta = vdi_farm_get_templates (a), *tb = vdi_farm_get_templates (b);
+
+  g_assert_cmpuint (g_list_model_get_n_items (pa), ==, g_list_model_get_n_items (pb));
+  g_assert_cmpuint (g_list_model_get_n_items (ta), ==, g_list_model_get_n_items (tb));
+
+  for (guint i = 0; i < g_list_model_get_n_items (pa); i++)
+    {
+      g_autoptr(GObject) x = g_list_model_get_item (pa, i);
+      g_autoptr(GObject) y = g_list_model_get_item (pb, i);
+
+      assert_same_object (x, y);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (ta); i++)
+    {
+      g_autoptr(VdiTemplate) x = g_list_model_get_item (ta, i);
+      g_autoptr(VdiTemplate) y = g_list_model_get_item (tb, i);
+      GListModel *lists[2][2] = {
+        { vdi_template_get_targets (x), vdi_template_get_hosts (x) },
+        { vdi_template_get_targets (y), vdi_template_get_hosts (y) },
+      };
+
+      assert_same_object (G_OBJECT (x), G_OBJECT (y));
+      g_assert_cmpstr (vdi_provider_get_id (vdi_template_get_source_provider (x)), ==,
+                       vdi_provider_get_id (vdi_template_get_source_provider (y)));
+
+      for (guint l = 0; l < 2; l++)
+        {
+          g_assert_cmpuint (g_list_model_get_n_items (lists[0][l]), ==,
+                            g_list_model_get_n_items (lists[1][l]));
+          for (guint k = 0; k < g_list_model_get_n_items (lists[0][l]); k++)
+            {
+              g_autoptr(GObject) u = g_list_model_get_item (lists[0][l], k);
+              g_autoptr(GObject) v = g_list_model_get_item (lists[1][l], k);
+
+              assert_same_object (u, v);
+            }
+        }
+    }
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 30, 60);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(VdiFarm) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiProvider) provider = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  GListModel *templates;
+
+  provider = g_list_model_get_item (vdi_farm_get_providers (farm), 0);
+  vdi_provider_set_allow_http (provider, TRUE);
+  vdi_provider_set_tls_fingerprint (provider, "AB:CD:EF");
+  vdi_provider_set_name (provider, "Ämsterdam “quoted” \\ \"name\"");
+
+  /* Finished work only: running work is rewritten on load (see the next test). */
+  templates = vdi_farm_get_templates (farm);
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      GListModel *targets = vdi_template_get_targets (template);
+
+      for (guint k = 0; k < g_list_model_get_n_items (targets); k++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, k);
+
+          if (vdi_target_is_busy (target))
+            vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+        }
+    }
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_false (vdi_farm_get_dirty (farm));
+
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (vdi_farm_get_dirty (loaded));
+  assert_same_farm (farm, loaded);
+
+  /* Loaded templates are created ones: their multi-provider setting is fixed. */
+  {
+    g_autoptr(VdiTemplate) t = g_list_model_get_item (vdi_farm_get_templates (loaded), 0);
+
+    g_assert_true (vdi_template_get_locked (t));
+  }
+
+  /* Saving what was loaded gives the same file. */
+  first = read_file (fixture->path);
+  g_assert_true (vdi_farm_save (loaded, &error));
+  second = read_file (fixture->path);
+  g_assert_cmpstr (first, ==, second);
+  g_assert_nonnull (strstr (first, "\"version\" : 1"));
+
+  /* The previous good file is kept as the backup. */
+  {
+    g_autofree char *bak = g_strconcat (fixture->path, ".bak", NULL);
+    g_autofree char *bak_contents = read_file (bak);
+
+    g_assert_cmpstr (bak_contents, ==, first);
+  }
+
+  /* The async load, as the console does it, reads the same. */
+  again = vdi_farm_new (fixture->path);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    vdi_farm_load_async (again, NULL, store_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (vdi_farm_load_finish (again, result, &error));
+    g_assert_no_error (error);
+  }
+  assert_same_farm (farm, again);
+}
+
+static void
+test_missing_file (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_farm_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vdi_farm_load (farm, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (farm)), ==, 0);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_interrupted (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 4);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiHost) host = vdi_host_new ("VDI-099", NULL);
+  g_autoptr(GError) error = NULL;
+  guint n_needs_update = 0;
+  GListModel *targets;
+
+  /* Template 1 (Hyper-V) has one target copying: (0 + 1) % 4 → failed, (0 + 2) % 4 → OK.
+   * Make both busy: one copying, one being removed. */
+  template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  targets = vdi_template_get_targets (template);
+  {
+    g_autoptr(VdiTarget) a = g_list_model_get_item (targets, 1);
+    g_autoptr(VdiTarget) b = g_list_model_get_item (targets, 2);
+
+    vdi_target_set_progress (a, VDI_DISTRIBUTION_DISTRIBUTING);
+    vdi_target_update_transfer (a, 55, 22, 40, 1, 10);
+    vdi_target_set_progress (b, VDI_DISTRIBUTION_REMOVING_PROVIDER);
+  }
+  vdi_template_add_host (template, host);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&template);
+  template = g_list_model_get_item (vdi_farm_get_templates (loaded), 0);
+  targets = vdi_template_get_targets (template);
+  for (guint i = 1; i < g_list_model_get_n_items (targets); i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+      g_assert_false (vdi_target_is_busy (target));
+      if (vdi_target_get_state (target) == VDI_TARGET_STATE_NEEDS_UPDATE)
+        {
+          g_assert_cmpint (vdi_target_get_progress (target), ==, VDI_DISTRIBUTION_FAILED);
+          g_assert_nonnull (strstr (vdi_target_get_last_error (target), "Interrupted"));
+          n_needs_update++;
+        }
+    }
+  g_assert_cmpuint (n_needs_update, ==, 2);
+  g_assert_cmpint (vdi_template_get_distribution (template), ==, VDI_DISTRIBUTION_FAILED);
+
+  /* The host that was being created failed, and says why. */
+  {
+    GListModel *hosts = vdi_template_get_hosts (template);
+    g_autoptr(VdiHost) last = g_list_model_get_item (hosts, g_list_model_get_n_items (hosts) - 1);
+
+    g_assert_cmpint (vdi_host_get_state (last), ==, VDI_HOST_STATE_FAILED);
+    g_assert_nonnull (strstr (vdi_host_get_last_error (last), "Interrupted"));
+  }
+
+  /* The rewrite is a change to save. */
+  g_assert_true (vdi_farm_get_dirty (loaded));
+}
+
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  const char *message;
+} BadFile;
+
+static const BadFile bad_files[] = {
+  { "truncated", "{\n \"version\" : 1,\n \"providers\" : [\n  {\n   \"id\" : \"p1\",\n   \"na",
+    "is cut off: it ends at line 6" },
+  { "malformed", "{\n \"version\": 1,\n \"providers\": [}\n", "line 3, column" },
+  { "empty", "", "is empty" },
+  { "not-an-object", "[1, 2, 3]", "the top level: expected an object" },
+  { "no-version", "{\"providers\": [], \"templates\": []}", "at version: the value is missing" },
+  { "version-text", "{\"version\": \"1\", \"providers\": [], \"templates\": []}",
+    "at version: expected a whole number" },
+  { "no-providers", "{\"version\": 1, \"templates\": []}", "at providers: the list is missing" },
+  { "provider-type", "{\"version\": 1, \"providers\": [{\"id\": \"p\", \"name\": 7, \"subtype\": "
+    "\"hyperv-standalone\", \"host\": \"h\"}], \"templates\": []}",
+    "at providers[0].name: expected text" },
+  { "provider-subtype", "{\"version\": 1, \"providers\": [{\"id\": \"p\", \"name\": \"n\", "
+    "\"subtype\": \"xen\", \"host\": \"h\"}], \"templates\": []}",
+    "at providers[0].subtype: “xen” is not a known value" },
+  { "port-range", "{\"version\": 1, \"providers\": [{\"id\": \"p\", \"name\": \"n\", \"subtype\": "
+    "\"vcenter-8\", \"host\": \"h\", \"port\": 70000}], \"templates\": []}",
+    "at providers[0].port: 70000 is out of range (1 to 65535)" },
+  { "dangling-provider", "{\"version\": 1, \"providers\": [], \"templates\": [{\"id\": \"t\", "
+    "\"name\": \"T\", \"source-provider\": \"nope\", \"source-vm-name\": \"vm\", "
+    "\"host-name-format\": \"A%ID:2%\", \"targets\": []}]}",
+    "at templates[0].source-provider: no provider has the id “nope”" },
+  { "target-element", "{\"version\": 1, \"providers\": [{\"id\": \"p\", \"name\": \"n\", "
+    "\"subtype\": \"vcenter-8\", \"host\": \"h\"}], \"templates\": [{\"id\": \"t\", \"name\": "
+    "\"T\", \"source-provider\": \"p\", \"source-vm-name\": \"vm\", \"host-name-format\": "
+    "\"A%ID:2%\", \"targets\": [42]}]}",
+    "at templates[0].targets[0]: expected an object" },
+  { "binary", "{\"version\": 1\0\0\0}", "binary data" },
+  { "too-deep", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "nests" },
+  { "cut-in-string", "{\"version\": 1, \"providers\": [], \"templates\": [], \"x\": \"abc",
+    "is cut off" },
+  { "trailing-garbage", "{\"version\": 1, \"providers\": [], \"templates\": []} }", "line 1" },
+};
+
+static void
+test_bad_files (Fixture       *fixture,
+                gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    {
+      g_autoptr(VdiFarm) farm = vdi_farm_new (fixture->path);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *after = NULL;
+      g_autofree char *aside = NULL;
+      g_autofree char *aside_contents = NULL;
+      gsize length = strlen (bad_files[i].contents);
+      gsize after_length;
+
+      if (g_str_equal (bad_files[i].name, "binary"))
+        length = 18;
+
+      g_test_message ("%s", bad_files[i].name);
+      write_file (fixture->path, bad_files[i].contents, length);
+
+      g_assert_false (vdi_farm_load (farm, NULL, &error));
+      g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT);
+      if (strstr (error->message, bad_files[i].message) == NULL)
+        g_error ("%s: expected “%s” in “%s”", bad_files[i].name, bad_files[i].message,
+                 error->message);
+      g_assert_nonnull (strstr (error->message, fixture->path));
+      g_clear_error (&error);
+
+      /* The bad file is never overwritten, not even by a save. */
+      g_assert_false (vdi_farm_save (farm, &error));
+      g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
+      g_clear_error (&error);
+      g_file_get_contents (fixture->path, &after, &after_length, NULL);
+      g_assert_cmpmem (after, after_length, bad_files[i].contents, length);
+
+      /* Starting anew keeps it, renamed. */
+      aside = vdi_farm_set_aside (farm, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (aside, "farm.json.damaged-"));
+      g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+      g_file_get_contents (aside, &aside_contents, &after_length, NULL);
+      g_assert_cmpmem (aside_contents, after_length, bad_files[i].contents, length);
+      g_assert_true (vdi_farm_save (farm, &error));
+      g_assert_no_error (error);
+      g_remove (aside);
+    }
+}
+
+static void
+test_future_version (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char future[] = "{\"version\": 7, \"providers\": [], \"templates\": [],"
+                               " \"something-new\": {}}";
+  g_autoptr(VdiFarm) farm = vdi_farm_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  write_file (fixture->path, future, -1);
+  g_assert_false (vdi_farm_load (farm, NULL, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  g_assert_nonnull (strstr (error->message, "format 7"));
+  g_clear_error (&error);
+
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
+  after = read_file (fixture->path);
+  g_assert_cmpstr (after, ==, future);
+}
+
+static void
+test_restore_backup (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 10);
+  g_autoptr(VdiFarm) reopened = vdi_farm_new (fixture->path);
+  g_autoptr(VdiTemplate) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  first = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  vdi_template_set_name (first, "renamed");
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  /* Damage the newest file; the backup holds the one before. */
+  write_file (fixture->path, "{\"version\": 1, \"provi", -1);
+  g_assert_false (vdi_farm_load (reopened, NULL, &error));
+  g_clear_error (&error);
+
+  g_assert_false (vdi_farm_restore_backup (reopened, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
+  g_clear_error (&error);
+
+  aside = vdi_farm_set_aside (reopened, &error);
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_restore_backup (reopened, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_load (reopened, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (reopened)), ==, 10);
+  g_assert_nonnull (vdi_farm_find_template (reopened, "tmpl-00001"));
+  g_assert_true (g_file_test (aside, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_autosave_coalesces (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 20);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiTarget) target = NULL;
+  g_autoptr(VdiTarget) check = NULL;
+  g_autoptr(GError) error = NULL;
+  guint saves_before;
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  vdi_farm_set_autosave (farm, TRUE);
+  saves_before = vdi_farm_get_n_saves (farm);
+
+  /* Live values that are not saved do not make the farm dirty. */
+  {
+    g_autoptr(VdiProvider) provider = g_list_model_get_item (vdi_farm_get_providers (farm), 0);
+
+    vdi_provider_set_status (provider, VDI_PROVIDER_STATUS_NOT_AVAILABLE, "refused");
+    g_assert_false (vdi_farm_get_dirty (farm));
+  }
+
+  /* A burst of a thousand progress reports... */
+  template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_DISTRIBUTING);
+  for (guint i = 1; i <= 1000; i++)
+    vdi_target_update_transfer (target, i / 10.0, i * 1000, 1000000, 1000, 1000 - i);
+  g_assert_true (vdi_farm_get_dirty (farm));
+
+  /* ...costs one write. */
+  while (vdi_farm_get_dirty (farm) || vdi_farm_get_n_saves (farm) == saves_before)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (vdi_farm_get_n_saves (farm) - saves_before, ==, 1);
+
+  g_assert_true (vdi_farm_flush (farm, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&template);
+  template = g_list_model_get_item (vdi_farm_get_templates (loaded), 0);
+  check = g_list_model_get_item (vdi_template_get_targets (template), 1);
+  g_assert_cmpuint (vdi_target_get_bytes_done (check), ==, 1000000);
+  g_assert_cmpfloat (vdi_target_get_percent (check), ==, 100);
+}
+
+static void
+test_no_password_in_file (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const char secret[] = "Tr0ub4dor&3-not-in-files";
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 3);
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiProvider) provider = g_list_model_get_item (vdi_farm_get_providers (farm), 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *found = NULL;
+
+  g_assert_true (vdi_credentials_store_sync (credentials, vdi_provider_get_id (provider),
+                                             vdi_provider_get_name (provider), secret,
+                                             NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_save (farm, &error));
+
+  contents = read_file (fixture->path);
+  g_assert_null (strstr (contents, secret));
+  g_assert_null (strstr (contents, "password"));
+
+  found = vdi_credentials_lookup_sync (credentials, vdi_provider_get_id (provider), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, secret);
+}
+
+static gboolean
+quit_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A farm written by a process that is killed at random moments is always readable. */
+static void
+test_kill_during_save (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 40);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autofree char *writer = g_getenv ("VDI_FARM_WRITER") != NULL ?
+                            g_strdup (g_getenv ("VDI_FARM_WRITER")) :
+                            g_test_build_filename (G_TEST_BUILT, "farm-writer", NULL);
+  guint rounds = g_test_slow () ? 200 : 40;
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < rounds; i++)
+    {
+      const char *argv[] = { writer, fixture->path, NULL };
+      g_autoptr(VdiFarm) check = vdi_farm_new (fixture->path);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GDataInputStream) out = NULL;
+      g_autofree char *line = NULL;
+
+      process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+      g_assert_no_error (error);
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+      line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (line, ==, "ready");
+
+      /* Let it write for a while, then kill it wherever it is. */
+      g_timeout_add (g_rand_int_range (rand, 1, 40), quit_loop_cb, loop);
+      g_main_loop_run (loop);
+      g_subprocess_send_signal (process, SIGKILL);
+      g_subprocess_wait (process, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_signaled (process));
+      g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+
+      if (!vdi_farm_load (check, NULL, &error))
+        g_error ("round %u: %s", i, error->message);
+      g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (check)), ==, 40);
+    }
+
+  /* Temp files of killed writers are cleaned up by the next save. */
+  {
+    g_autoptr(VdiFarm) last = vdi_farm_new (fixture->path);
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+
+    g_assert_true (vdi_farm_load (last, NULL, &error));
+    g_assert_true (vdi_farm_save (last, &error));
+    g_assert_no_error (error);
+    dir = g_dir_open (fixture->dir, 0, NULL);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        if (!g_str_equal (name, "farm.json") && !g_str_equal (name, "farm.json.bak"))
+          g_error ("left behind: %s", name);
+      }
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/core/persistence/round-trip", test_round_trip);
+  ADD ("/core/persistence/missing-file", test_missing_file);
+  ADD ("/core/persistence/interrupted", test_interrupted);
+  ADD ("/core/persistence/bad-files", test_bad_files);
+  ADD ("/core/persistence/future-version", test_future_version);
+  ADD ("/core/persistence/restore-backup", test_restore_backup);
+  ADD ("/core/persistence/autosave-coalesces", test_autosave_coalesces);
+  ADD ("/core/persistence/no-password-in-file", test_no_password_in_file);
+  ADD ("/core/persistence/kill-during-save", test_kill_during_save);
+
+#undef ADD
+
+  return g_test_run ();
+}
