@@ -194,16 +194,31 @@ serialize_template (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-JsonNode *
-_vdi_farm_serialize (GListModel *providers,
-                     GListModel *templates)
+static GBytes *
+generate (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  char *text;
+  gsize length;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 1);
+  text = json_generator_to_data (generator, &length);
+  return g_bytes_new_take (text, length);
+}
+
+/**
+ * _vdi_farm_providers_to_bytes:
+ *
+ * Returns: (transfer full): the JSON array of @providers.
+ */
+GBytes *
+_vdi_farm_providers_to_bytes (GListModel *providers)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
 
-  json_builder_begin_object (builder);
-  add_int (builder, "version", VDI_FARM_VERSION);
-
-  json_builder_set_member_name (builder, "providers");
   json_builder_begin_array (builder);
   for (guint i = 0, n = g_list_model_get_n_items (providers); i < n; i++)
     {
@@ -213,19 +228,60 @@ _vdi_farm_serialize (GListModel *providers,
     }
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "templates");
-  json_builder_begin_array (builder);
-  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+  root = json_builder_get_root (builder);
+  return generate (root);
+}
+
+/**
+ * _vdi_farm_template_to_bytes:
+ *
+ * Returns: (transfer full): the JSON object of @template, one element of the file's
+ *   "templates" list.
+ */
+GBytes *
+_vdi_farm_template_to_bytes (VdiTemplate *template)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  serialize_template (builder, template);
+  root = json_builder_get_root (builder);
+  return generate (root);
+}
+
+/**
+ * _vdi_farm_join:
+ * @providers: the providers' array, from _vdi_farm_providers_to_bytes()
+ * @templates: (element-type GBytes): the templates' objects, in order
+ *
+ * Puts the pieces together into the farm file. Touches no model object, so it runs in the
+ * saving thread.
+ *
+ * Returns: (transfer full): the file's contents.
+ */
+char *
+_vdi_farm_join (GBytes    *providers,
+                GPtrArray *templates,
+                gsize     *length)
+{
+  GString *out = g_string_sized_new (g_bytes_get_size (providers) + templates->len * 2048);
+  gsize size;
+  const char *data;
+
+  g_string_append_printf (out, "{\n \"version\" : %d,\n \"providers\" : ", VDI_FARM_VERSION);
+  data = g_bytes_get_data (providers, &size);
+  g_string_append_len (out, data, size);
+  g_string_append (out, ",\n \"templates\" : [");
+  for (guint i = 0; i < templates->len; i++)
     {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
-
-      serialize_template (builder, template);
+      data = g_bytes_get_data (g_ptr_array_index (templates, i), &size);
+      g_string_append (out, i > 0 ? ",\n" : "\n");
+      g_string_append_len (out, data, size);
     }
-  json_builder_end_array (builder);
+  g_string_append (out, templates->len > 0 ? "\n]\n}\n" : "]\n}\n");
 
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  *length = out->len;
+  return g_string_free (out, FALSE);
 }
 
 /* Reading ---------------------------------------------------------------------------------- */

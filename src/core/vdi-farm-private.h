@@ -20,8 +20,11 @@ typedef struct
 } VdiFarmContents;
 
 void                _vdi_farm_contents_free           (VdiFarmContents    *contents);
-JsonNode           *_vdi_farm_serialize               (GListModel         *providers,
-                                                       GListModel         *templates);
+GBytes             *_vdi_farm_providers_to_bytes      (GListModel         *providers);
+GBytes             *_vdi_farm_template_to_bytes       (VdiTemplate        *template);
+char               *_vdi_farm_join                    (GBytes             *providers,
+                                                       GPtrArray          *templates,
+                                                       gsize              *length);
 VdiFarmContents    *_vdi_farm_parse                   (const char         *path,
                                                        const char         *data,
                                                        gsize               length,

@@ -100,40 +100,71 @@ changed (VdiFarm *self)
     self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
 }
 
-/* Live values that are not written to the file do not make the farm dirty. */
-static gboolean
-is_persisted (GObject    *object,
-              GParamSpec *pspec)
+/* Each template keeps its serialized form until it changes, so a save only serializes what
+ * changed since the last one; with 10,000 templates that is the difference between a frame and
+ * half a second on the main thread. */
+static GQuark
+cached_json_quark (void)
 {
-  static const char * const live_provider[] = { "status", "status-message", "address",
-                                                 "provider-type", NULL };
-  static const char * const live_template[] = { "distribution", "distribution-fraction",
-                                                 "hosts-ready", "hosts-total", "locked",
-                                                 "source-provider-name", NULL };
-  static const char * const live_target[] = { "rate", "seconds-left", "updated-at", NULL };
-  const char *name = g_param_spec_get_name (pspec);
+  return g_quark_from_static_string ("vdi-farm-cached-json");
+}
 
-  if (VDI_IS_PROVIDER (object))
-    return !g_strv_contains (live_provider, name);
-  if (VDI_IS_TEMPLATE (object))
-    return !g_strv_contains (live_template, name);
-  if (VDI_IS_TARGET (object))
-    return !g_strv_contains (live_target, name);
-  return TRUE;
+static GBytes *
+template_bytes (VdiTemplate *template)
+{
+  GBytes *bytes = g_object_get_qdata (G_OBJECT (template), cached_json_quark ());
+
+  if (bytes == NULL)
+    {
+      bytes = _vdi_farm_template_to_bytes (template);
+      g_object_set_qdata_full (G_OBJECT (template), cached_json_quark (), bytes,
+                               (GDestroyNotify)g_bytes_unref);
+    }
+  return g_bytes_ref (bytes);
 }
 
 static void
-on_object_notify (VdiFarm    *self,
-                  GParamSpec *pspec,
-                  GObject    *object)
+on_template_changed (VdiFarm     *self,
+                     VdiTemplate *template)
 {
-  if (is_persisted (object, pspec))
+  g_object_set_qdata (G_OBJECT (template), cached_json_quark (), NULL);
+  changed (self);
+}
+
+/* A provider's live status is not written to the file, so it does not make the farm dirty. */
+static void
+on_provider_notify (VdiFarm     *self,
+                    GParamSpec  *pspec,
+                    VdiProvider *provider)
+{
+  static const char * const live[] = { "status", "status-message", "address", "provider-type",
+                                       NULL };
+
+  if (!g_strv_contains (live, g_param_spec_get_name (pspec)))
     changed (self);
 }
 
-static void watch_list (VdiFarm    *self,
-                        GListModel *list);
+static void
+watch_items (VdiFarm    *self,
+             GListModel *list,
+             guint       position,
+             guint       added)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (list, i);
 
+      if (VDI_IS_TEMPLATE (item))
+        g_signal_connect_object (item, "changed", G_CALLBACK (on_template_changed), self,
+                                 G_CONNECT_SWAPPED);
+      else
+        g_signal_connect_object (item, "notify", G_CALLBACK (on_provider_notify), self,
+                                 G_CONNECT_SWAPPED);
+    }
+}
+
+/* Handlers on removed items go away with the items or the farm (g_signal_connect_object), and
+ * the items hold no reference to the farm. */
 static void
 on_items_changed (VdiFarm    *self,
                   guint       position,
@@ -141,44 +172,8 @@ on_items_changed (VdiFarm    *self,
                   guint       added,
                   GListModel *list)
 {
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (list, i);
-
-      g_signal_connect_object (item, "notify", G_CALLBACK (on_object_notify), self,
-                               G_CONNECT_SWAPPED);
-      if (VDI_IS_TEMPLATE (item))
-        {
-          watch_list (self, vdi_template_get_targets (VDI_TEMPLATE (item)));
-          watch_list (self, vdi_template_get_hosts (VDI_TEMPLATE (item)));
-        }
-    }
-
-  /* Handlers on removed items go away with them (g_signal_connect_object holds no reference
-   * to the items, and the items hold none to the farm). */
+  watch_items (self, list, position, added);
   changed (self);
-}
-
-static void
-watch_list (VdiFarm    *self,
-            GListModel *list)
-{
-  guint n = g_list_model_get_n_items (list);
-
-  g_signal_connect_object (list, "items-changed", G_CALLBACK (on_items_changed), self,
-                           G_CONNECT_SWAPPED);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (list, i);
-
-      g_signal_connect_object (item, "notify", G_CALLBACK (on_object_notify), self,
-                               G_CONNECT_SWAPPED);
-      if (VDI_IS_TEMPLATE (item))
-        {
-          watch_list (self, vdi_template_get_targets (VDI_TEMPLATE (item)));
-          watch_list (self, vdi_template_get_hosts (VDI_TEMPLATE (item)));
-        }
-    }
 }
 
 /* GObject ------------------------------------------------------------------------------------ */
@@ -193,8 +188,10 @@ vdi_farm_constructed (GObject *object)
   if (self->path == NULL)
     self->path = vdi_farm_dup_default_path ();
 
-  watch_list (self, G_LIST_MODEL (self->providers));
-  watch_list (self, G_LIST_MODEL (self->templates));
+  g_signal_connect_object (self->providers, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->templates, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -1132,18 +1129,55 @@ check_can_save (VdiFarm  *self,
   return TRUE;
 }
 
-static char *
-snapshot (VdiFarm *self,
-          gsize   *length)
+typedef struct
 {
-  g_autoptr(JsonNode) root = _vdi_farm_serialize (G_LIST_MODEL (self->providers),
-                                                  G_LIST_MODEL (self->templates));
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  char      *path;
+  GBytes    *providers;
+  GPtrArray *templates;
+} Snapshot;
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 1);
-  return json_generator_to_data (generator, length);
+static void
+snapshot_free (Snapshot *snapshot)
+{
+  g_free (snapshot->path);
+  g_clear_pointer (&snapshot->providers, g_bytes_unref);
+  g_clear_pointer (&snapshot->templates, g_ptr_array_unref);
+  g_free (snapshot);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+/* The part of a save that reads the model, so it runs on the model's thread: the providers,
+ * and the templates that changed since they were last serialized. */
+static Snapshot *
+take_snapshot (VdiFarm *self)
+{
+  Snapshot *snapshot = g_new0 (Snapshot, 1);
+  GListModel *templates = G_LIST_MODEL (self->templates);
+  guint n = g_list_model_get_n_items (templates);
+
+  snapshot->path = g_strdup (self->path);
+  snapshot->providers = _vdi_farm_providers_to_bytes (G_LIST_MODEL (self->providers));
+  snapshot->templates = g_ptr_array_new_full (n, (GDestroyNotify)g_bytes_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      g_ptr_array_add (snapshot->templates, template_bytes (template));
+    }
+
+  return snapshot;
+}
+
+static gboolean
+write_snapshot (Snapshot  *snapshot,
+                GError   **error)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  data = _vdi_farm_join (snapshot->providers, snapshot->templates, &length);
+  return write_atomically (snapshot->path, data, length, error);
 }
 
 /**
@@ -1155,8 +1189,7 @@ gboolean
 vdi_farm_save (VdiFarm  *self,
                GError  **error)
 {
-  g_autofree char *data = NULL;
-  gsize length;
+  g_autoptr(Snapshot) snapshot = NULL;
 
   g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
 
@@ -1165,8 +1198,8 @@ vdi_farm_save (VdiFarm  *self,
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   set_dirty (self, FALSE);
-  data = snapshot (self, &length);
-  if (!write_atomically (self->path, data, length, error))
+  snapshot = take_snapshot (self);
+  if (!write_snapshot (snapshot, error))
     {
       set_dirty (self, TRUE);
       return FALSE;
@@ -1175,31 +1208,15 @@ vdi_farm_save (VdiFarm  *self,
   return TRUE;
 }
 
-typedef struct
-{
-  char  *path;
-  char  *data;
-  gsize  length;
-} SaveData;
-
-static void
-save_data_free (SaveData *save)
-{
-  g_free (save->path);
-  g_free (save->data);
-  g_free (save);
-}
-
 static void
 save_worker (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  SaveData *save = task_data;
   GError *error = NULL;
 
-  if (write_atomically (save->path, save->data, save->length, &error))
+  if (write_snapshot (task_data, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -1229,14 +1246,13 @@ save_cb (GObject      *object,
     self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
 }
 
-/* Serializing has to read the model here, on its thread; generating text is part of that,
- * and only the disk I/O goes to a worker. */
+/* Reading the model happens here, on its thread; joining the pieces and the disk I/O go to a
+ * worker. */
 static void
 start_save (VdiFarm *self)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  SaveData *save;
 
   if (self->saving)
     return;
@@ -1247,16 +1263,12 @@ start_save (VdiFarm *self)
       return;
     }
 
-  save = g_new0 (SaveData, 1);
-  save->path = g_strdup (self->path);
-  save->data = snapshot (self, &save->length);
-
   self->saving = TRUE;
   set_dirty (self, FALSE);
 
   task = g_task_new (self, NULL, save_cb, NULL);
   g_task_set_source_tag (task, start_save);
-  g_task_set_task_data (task, save, (GDestroyNotify)save_data_free);
+  g_task_set_task_data (task, take_snapshot (self), (GDestroyNotify)snapshot_free);
   g_task_run_in_thread (task, save_worker);
 }
 

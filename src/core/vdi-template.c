@@ -82,7 +82,13 @@ enum {
   N_PROPS
 };
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static void
 notify (VdiTemplate *self,
@@ -197,6 +203,31 @@ update_hosts_ready (VdiTemplate *self)
     }
 }
 
+/* Values derived from others or measured live are not part of what a farm file records, so
+ * they do not make the template "changed". */
+static gboolean
+is_persisted_template_property (const char *name)
+{
+  static const char * const live[] = { "distribution", "distribution-fraction", "hosts-ready",
+                                       "hosts-total", "locked", "source-provider-name", NULL };
+
+  return !g_strv_contains (live, name);
+}
+
+static gboolean
+is_persisted_target_property (const char *name)
+{
+  static const char * const live[] = { "rate", "seconds-left", "updated-at", NULL };
+
+  return !g_strv_contains (live, name);
+}
+
+static void
+emit_changed (VdiTemplate *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 static void
 on_target_notify (VdiTemplate *self,
                   GParamSpec  *pspec,
@@ -207,14 +238,31 @@ on_target_notify (VdiTemplate *self,
   if (g_str_equal (name, "progress") || g_str_equal (name, "state") ||
       g_str_equal (name, "percent"))
     update_distribution (self);
+
+  if (is_persisted_target_property (name))
+    emit_changed (self);
 }
 
 static void
-on_host_notify_state (VdiTemplate *self,
-                      GParamSpec  *pspec,
-                      VdiHost     *host)
+on_host_notify (VdiTemplate *self,
+                GParamSpec  *pspec,
+                VdiHost     *host)
 {
-  update_hosts_ready (self);
+  if (g_str_equal (g_param_spec_get_name (pspec), "state"))
+    update_hosts_ready (self);
+
+  emit_changed (self);
+}
+
+static void
+vdi_template_notify (GObject    *object,
+                     GParamSpec *pspec)
+{
+  if (is_persisted_template_property (g_param_spec_get_name (pspec)))
+    emit_changed (VDI_TEMPLATE (object));
+
+  if (G_OBJECT_CLASS (vdi_template_parent_class)->notify != NULL)
+    G_OBJECT_CLASS (vdi_template_parent_class)->notify (object, pspec);
 }
 
 static void
@@ -502,6 +550,7 @@ vdi_template_class_init (VdiTemplateClass *klass)
   object_class->finalize = vdi_template_finalize;
   object_class->get_property = vdi_template_get_property;
   object_class->set_property = vdi_template_set_property;
+  object_class->notify = vdi_template_notify;
 
   properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, co);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, rw);
@@ -547,6 +596,16 @@ vdi_template_class_init (VdiTemplateClass *klass)
     g_param_spec_uint ("hosts-total", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VdiTemplate::changed:
+   *
+   * Something a farm file records changed: a setting, a target, a host, or the lists of
+   * targets and hosts. Live values (rates, derived columns) do not emit it.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -724,7 +783,10 @@ vdi_template_set_multi_provider (VdiTemplate  *self,
           g_signal_handlers_disconnect_by_data (target, self);
         }
       if (n > 1)
-        g_list_store_splice (self->targets, 1, n - 1, NULL, 0);
+        {
+          g_list_store_splice (self->targets, 1, n - 1, NULL, 0);
+          emit_changed (self);
+        }
       if (self->concurrency != 1)
         {
           self->concurrency = 1;
@@ -1104,6 +1166,7 @@ vdi_template_add_target (VdiTemplate  *self,
                            G_CONNECT_SWAPPED);
   g_list_store_append (self->targets, target);
   update_distribution (self);
+  emit_changed (self);
 
   return target;
 }
@@ -1141,6 +1204,7 @@ vdi_template_remove_target (VdiTemplate  *self,
 
   g_signal_handlers_disconnect_by_data (target, self);
   g_list_store_remove (self->targets, position);
+  emit_changed (self);
 
   /* Fewer targets may leave the concurrency above its range. */
   if (self->concurrency > MAX (vdi_template_get_n_copy_targets (self), 1))
@@ -1183,11 +1247,12 @@ vdi_template_add_host (VdiTemplate *self,
   g_return_if_fail (VDI_IS_TEMPLATE (self));
   g_return_if_fail (VDI_IS_HOST (host));
 
-  g_signal_connect_object (host, "notify::state", G_CALLBACK (on_host_notify_state), self,
+  g_signal_connect_object (host, "notify", G_CALLBACK (on_host_notify), self,
                            G_CONNECT_SWAPPED);
   g_list_store_append (self->hosts, host);
   notify (self, PROP_HOSTS_TOTAL);
   update_hosts_ready (self);
+  emit_changed (self);
 }
 
 void
@@ -1206,6 +1271,7 @@ vdi_template_remove_host (VdiTemplate *self,
   g_list_store_remove (self->hosts, position);
   notify (self, PROP_HOSTS_TOTAL);
   update_hosts_ready (self);
+  emit_changed (self);
 }
 
 guint

@@ -1,0 +1,185 @@
+/* bench-farm.c: how long a farm takes to save and load, and how much memory a loaded farm
+ * costs. Prints figures; asserts nothing about time.
+ *
+ *   bench-farm [--quick]           the figures for 1,000 and 10,000 templates
+ *   bench-farm --load FILE         (internal) load FILE, print seconds and peak RSS
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gstdio.h>
+
+#include "vdi-core.h"
+#include "vdi-test-farm.h"
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* VmHWM, not getrusage(): Linux carries ru_maxrss across execve, so a child would report its
+ * parent's peak. */
+static long
+peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+  long kib = -1;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (line = strstr (status, "VmHWM:")) != NULL)
+    sscanf (line, "VmHWM: %ld", &kib);
+  return kib;
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+} LoadWait;
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  LoadWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+/* Runs in a fresh process so that the peak memory is the loaded farm's, not the generator's.
+ * Prints: blocking load seconds, async load seconds (start to loaded), seconds of the async
+ * load spent on the calling (UI) thread, baseline and peak RSS in KiB. */
+static int
+load_only (const char *path)
+{
+  g_autoptr(VdiFarm) farm = vdi_farm_new (path);
+  g_autoptr(VdiFarm) async_farm = vdi_farm_new (path);
+  g_autoptr(GError) error = NULL;
+  LoadWait wait = { NULL };
+  long rss_before = peak_rss_kib ();
+  double start, sync_s, async_s, main_thread_s, finish_start;
+
+  start = now ();
+  if (!vdi_farm_load (farm, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  sync_s = now () - start;
+  g_clear_object (&farm);
+
+  /* The console's way: parse in a worker thread, splice into the lists on the main thread. */
+  start = now ();
+  vdi_farm_load_async (async_farm, NULL, loaded_cb, &wait);
+  while (wait.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  finish_start = now ();
+  if (!vdi_farm_load_finish (async_farm, wait.result, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  main_thread_s = now () - finish_start;
+  async_s = now () - start;
+  g_object_unref (wait.result);
+
+  printf ("%.3f %.3f %.3f %ld %ld\n", sync_s, async_s, main_thread_s, rss_before,
+          peak_rss_kib ());
+  return 0;
+}
+
+static void
+measure (const char *self,
+         const char *dir,
+         guint       n_providers,
+         guint       n_templates)
+{
+  g_autofree char *path = g_strdup_printf ("%s/farm-%u.json", dir, n_templates);
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { self, "--load", path, NULL };
+  double start, generate_s, save_s, incremental_s, load_s, async_s, main_s;
+  long rss_base, rss_peak;
+  int status;
+  GStatBuf st;
+
+  start = now ();
+  farm = vdi_test_farm_generate (path, n_providers, n_templates);
+  generate_s = now () - start;
+
+  start = now ();
+  if (!vdi_farm_save (farm, &error))
+    g_error ("%s", error->message);
+  save_s = now () - start;
+  g_stat (path, &st);
+
+  /* What autosave costs during a distribution: a few targets report progress, then a save. */
+  {
+    GListModel *templates = vdi_farm_get_templates (farm);
+
+    for (guint i = 0; i < 10; i++)
+      {
+        g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i * 7);
+        g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+
+        vdi_target_update_transfer (target, 50, 1, 2, 0, -1);
+      }
+    start = now ();
+    if (!vdi_farm_save (farm, &error))
+      g_error ("%s", error->message);
+    incremental_s = now () - start;
+  }
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                     &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("load: %s %s", error->message, err != NULL ? err : "");
+  if (sscanf (out, "%lf %lf %lf %ld %ld", &load_s, &async_s, &main_s, &rss_base,
+              &rss_peak) != 5)
+    g_error ("load printed “%s”", out);
+
+  printf ("farm of %u templates, %u providers:\n", n_templates, n_providers);
+  printf ("  file size            %8.1f MiB\n", st.st_size / 1048576.0);
+  printf ("  generate in memory   %8.3f s\n", generate_s);
+  printf ("  first save           %8.3f s\n", save_s);
+  printf ("  save after 10 changes%8.3f s\n", incremental_s);
+  printf ("  load, blocking       %8.3f s\n", load_s);
+  printf ("  load, async          %8.3f s (of which on the main thread: %.3f s)\n",
+          async_s, main_s);
+  printf ("  peak memory          %8.1f MiB (process baseline %.1f MiB; both loads)\n",
+          rss_peak / 1024.0, rss_base / 1024.0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *dir = NULL;
+  gboolean quick = FALSE;
+
+  if (argc == 3 && g_str_equal (argv[1], "--load"))
+    return load_only (argv[2]);
+  if (argc == 2 && g_str_equal (argv[1], "--quick"))
+    quick = TRUE;
+
+  dir = vdi_test_make_tmpdir ();
+
+  if (quick)
+    measure (argv[0], dir, 15, 50);
+  else
+    {
+      measure (argv[0], dir, 1000, 1000);
+      measure (argv[0], dir, 1000, 10000);
+    }
+
+  vdi_test_rm_rf (dir);
+  return 0;
+}
