@@ -127,7 +127,8 @@ measure (const char *self,
 
     for (guint i = 0; i < 10; i++)
       {
-        g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i * 7);
+        guint n = g_list_model_get_n_items (templates);
+        g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, (i * 7) % n);
         g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 0);
 
         vdi_target_update_transfer (target, 50, 1, 2, 0, -1);
