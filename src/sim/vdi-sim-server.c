@@ -1,0 +1,475 @@
+/* vdi-sim-server.c
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vdi-sim-server.h"
+
+/* One SoupServer per simulated provider (and one for the control endpoint). Every request
+ * is paused on arrival and answered through vdi_sim_server_respond(), which is where the
+ * provider's latency, offline mode and response corruption apply, whatever the protocol. */
+
+G_DEFINE_QUARK (vdi-sim-server-error-quark, vdi_sim_server_error)
+
+typedef struct
+{
+  VdiSimServer      *server;
+  SoupServerMessage *msg;
+  guint              timeout_id;
+  gulong             finished_id;
+  gulong             disconnected_id;
+  gboolean           hung;
+} Pending;
+
+struct _VdiSimServer
+{
+  GObject              parent_instance;
+
+  SoupServer          *soup;
+  char                *bind_address;
+  guint                port;
+  gboolean             listening;
+  VdiSimProvider      *provider;
+  VdiSimServerHandler  handler;
+  gpointer             handler_data;
+  GHashTable          *pending;   /* SoupServerMessage -> Pending */
+  VdiSimOfflineMode    applied_offline;
+};
+
+G_DEFINE_FINAL_TYPE (VdiSimServer, vdi_sim_server, G_TYPE_OBJECT)
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  g_clear_signal_handler (&pending->finished_id, pending->msg);
+  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
+  g_object_unref (pending->msg);
+  g_free (pending);
+}
+
+static void
+vdi_sim_server_dispose (GObject *object)
+{
+  VdiSimServer *self = VDI_SIM_SERVER (object);
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  if (self->pending != NULL)
+    g_hash_table_remove_all (self->pending);
+  g_clear_object (&self->soup);
+
+  G_OBJECT_CLASS (vdi_sim_server_parent_class)->dispose (object);
+}
+
+static void
+vdi_sim_server_finalize (GObject *object)
+{
+  VdiSimServer *self = VDI_SIM_SERVER (object);
+
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_free (self->bind_address);
+
+  G_OBJECT_CLASS (vdi_sim_server_parent_class)->finalize (object);
+}
+
+static void
+vdi_sim_server_class_init (VdiSimServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vdi_sim_server_dispose;
+  object_class->finalize = vdi_sim_server_finalize;
+}
+
+static void
+vdi_sim_server_init (VdiSimServer *self)
+{
+  self->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) pending_free);
+}
+
+gboolean
+vdi_sim_check_bind_address (const char  *address,
+                            GError     **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GInetAddress) v4 = NULL;
+  g_autoptr(GInetAddress) v6 = NULL;
+
+  if (address == NULL || (inet = g_inet_address_new_from_string (address)) == NULL)
+    {
+      g_set_error (error, VDI_SIM_SERVER_ERROR, VDI_SIM_SERVER_ERROR_INVALID_ADDRESS,
+                   "Invalid bind address \"%s\": use 127.0.0.1 or ::1", address != NULL ? address : "");
+      return FALSE;
+    }
+
+  v4 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  v6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+
+  if (!g_inet_address_equal (inet, v4) && !g_inet_address_equal (inet, v6))
+    {
+      g_set_error (error, VDI_SIM_SERVER_ERROR, VDI_SIM_SERVER_ERROR_NOT_LOOPBACK,
+                   "Refusing to listen on %s: the simulator only listens on the loopback "
+                   "addresses 127.0.0.1 and ::1", address);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+pending_gone_cb (SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  Pending *pending = user_data;
+
+  g_hash_table_remove (pending->server->pending, msg);
+}
+
+static void
+close_connection (SoupServerMessage *msg)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  VdiSimServer *self = user_data;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessageBody *request_body;
+  Pending *pending;
+
+  if (self->provider != NULL && self->provider->offline == VDI_SIM_OFFLINE_REFUSE)
+    {
+      /* A keep-alive connection opened before the host went down. */
+      close_connection (msg);
+      return;
+    }
+
+  soup_server_message_pause (msg);
+
+  pending = g_new0 (Pending, 1);
+  pending->server = self;
+  pending->msg = g_object_ref (msg);
+  pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_gone_cb), pending);
+  pending->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (pending_gone_cb), pending);
+  g_hash_table_insert (self->pending, msg, pending);
+
+  if (self->provider != NULL && self->provider->offline == VDI_SIM_OFFLINE_HANG)
+    {
+      pending->hung = TRUE;
+      return;
+    }
+
+  request_body = soup_server_message_get_request_body (msg);
+  body = soup_message_body_flatten (request_body);
+
+  if (self->handler != NULL)
+    self->handler (self, msg, path, body, self->handler_data);
+  else
+    vdi_sim_server_respond_status (self, msg, SOUP_STATUS_NOT_FOUND);
+}
+
+VdiSimServer *
+vdi_sim_server_new (const char     *bind_address,
+                    guint           port,
+                    VdiSimProvider *provider)
+{
+  VdiSimServer *self = g_object_new (VDI_SIM_TYPE_SERVER, NULL);
+
+  self->bind_address = g_strdup (bind_address);
+  self->port = port;
+  self->provider = provider;
+  self->soup = soup_server_new ("server-header", provider == NULL ? "vdi-provider-sim"
+                                : provider->kind == VDI_SIM_PROVIDER_HYPERV ? "Microsoft-HTTPAPI/2.0"
+                                : "VMware-vCenter", NULL);
+  soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
+
+  return self;
+}
+
+void
+vdi_sim_server_set_handler (VdiSimServer        *self,
+                            VdiSimServerHandler  handler,
+                            gpointer             user_data)
+{
+  g_return_if_fail (VDI_SIM_IS_SERVER (self));
+
+  self->handler = handler;
+  self->handler_data = user_data;
+}
+
+static gboolean
+listen_now (VdiSimServer  *self,
+            GError       **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GSList *uris;
+
+  if (!vdi_sim_check_bind_address (self->bind_address, error))
+    return FALSE;
+
+  inet = g_inet_address_new_from_string (self->bind_address);
+  address = g_inet_socket_address_new (inet, self->port);
+
+  if (!soup_server_listen (self->soup, address, 0, &local_error))
+    {
+      g_set_error (error, VDI_SIM_SERVER_ERROR, VDI_SIM_SERVER_ERROR_LISTEN,
+                   "Cannot listen on %s port %u: %s", self->bind_address, self->port,
+                   local_error->message);
+      return FALSE;
+    }
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL)
+    self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  self->listening = TRUE;
+  return TRUE;
+}
+
+gboolean
+vdi_sim_server_start (VdiSimServer  *self,
+                      GError       **error)
+{
+  g_return_val_if_fail (VDI_SIM_IS_SERVER (self), FALSE);
+
+  return listen_now (self, error);
+}
+
+guint
+vdi_sim_server_get_port (VdiSimServer *self)
+{
+  g_return_val_if_fail (VDI_SIM_IS_SERVER (self), 0);
+  return self->port;
+}
+
+char *
+vdi_sim_server_get_url (VdiSimServer *self,
+                        const char   *path)
+{
+  g_return_val_if_fail (VDI_SIM_IS_SERVER (self), NULL);
+
+  if (strchr (self->bind_address, ':') != NULL)
+    return g_strdup_printf ("http://[%s]:%u%s", self->bind_address, self->port, path != NULL ? path : "");
+  return g_strdup_printf ("http://%s:%u%s", self->bind_address, self->port, path != NULL ? path : "");
+}
+
+VdiSimProvider *
+vdi_sim_server_get_provider (VdiSimServer *self)
+{
+  g_return_val_if_fail (VDI_SIM_IS_SERVER (self), NULL);
+  return self->provider;
+}
+
+gboolean
+vdi_sim_server_is_pending (VdiSimServer      *self,
+                           SoupServerMessage *msg)
+{
+  g_return_val_if_fail (VDI_SIM_IS_SERVER (self), FALSE);
+  return g_hash_table_contains (self->pending, msg);
+}
+
+static gboolean
+release_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+  SoupServerMessage *msg = pending->msg;
+
+  pending->timeout_id = 0;
+  soup_server_message_unpause (msg);
+  g_hash_table_remove (pending->server->pending, msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+static const char xml_bomb[] =
+  "<?xml version=\"1.0\"?>\n"
+  "<!DOCTYPE lolz [\n"
+  " <!ENTITY lol \"lol\">\n"
+  " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+  " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+  " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+  " <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+  " <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+  " <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+  " <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+  " <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+  " <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+  "]>\n"
+  "<Envelope><Body>&lol9;</Body></Envelope>\n";
+
+void
+vdi_sim_server_respond (VdiSimServer      *self,
+                        SoupServerMessage *msg,
+                        const char        *method,
+                        guint              status,
+                        const char        *content_type,
+                        const char        *body,
+                        gssize             length)
+{
+  Pending *pending;
+  VdiSimCorruptRule rule;
+  gsize len;
+
+  g_return_if_fail (VDI_SIM_IS_SERVER (self));
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+
+  pending = g_hash_table_lookup (self->pending, msg);
+  if (pending == NULL)
+    return;  /* the client went away while we were working */
+
+  len = body == NULL ? 0 : length < 0 ? strlen (body) : (gsize) length;
+
+  if (self->provider != NULL && vdi_sim_provider_take_corruption (self->provider, method, &rule))
+    {
+      switch (rule.kind)
+        {
+        case VDI_SIM_CORRUPT_TRUNCATED:
+          len = len / 2;
+          break;
+
+        case VDI_SIM_CORRUPT_MALFORMED:
+          {
+            g_autoptr(GString) broken = g_string_new_len (body, len);
+            char *last = g_strrstr (broken->str, "</");
+
+            if (last != NULL)
+              g_string_truncate (broken, last - broken->str);
+            g_string_append (broken, "<broken attr=></mismatched>");
+            soup_server_message_set_status (msg, status, NULL);
+            soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
+                                              broken->str, broken->len);
+            goto release;
+          }
+
+        case VDI_SIM_CORRUPT_CONTENT_TYPE:
+          content_type = "text/html; charset=utf-8";
+          break;
+
+        case VDI_SIM_CORRUPT_EMPTY_500:
+          status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+          content_type = NULL;
+          len = 0;
+          break;
+
+        case VDI_SIM_CORRUPT_HUGE:
+          {
+            static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Envelope><Body><Padding>";
+            static const char tail[] = "</Padding></Body></Envelope>";
+            gsize pad = (gsize) (rule.size_mb > 0 ? rule.size_mb : 64) * 1024 * 1024;
+            gsize total = sizeof head - 1 + pad + sizeof tail - 1;
+            char *huge = g_malloc (total);
+
+            memcpy (huge, head, sizeof head - 1);
+            memset (huge + sizeof head - 1, 'A', pad);
+            memcpy (huge + sizeof head - 1 + pad, tail, sizeof tail - 1);
+            soup_server_message_set_status (msg, status, NULL);
+            soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, huge, total);
+            goto release;
+          }
+
+        case VDI_SIM_CORRUPT_XML_BOMB:
+          body = xml_bomb;
+          len = sizeof xml_bomb - 1;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  soup_server_message_set_status (msg, status, NULL);
+  if (content_type != NULL)
+    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, len);
+  else
+    soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+
+release:
+  if (self->provider != NULL && self->provider->latency_ms > 0)
+    {
+      if (pending->timeout_id == 0)
+        pending->timeout_id = g_timeout_add (self->provider->latency_ms, release_cb, pending);
+      return;
+    }
+
+  soup_server_message_unpause (msg);
+  g_hash_table_remove (self->pending, msg);
+}
+
+void
+vdi_sim_server_respond_status (VdiSimServer      *self,
+                               SoupServerMessage *msg,
+                               guint              status)
+{
+  vdi_sim_server_respond (self, msg, NULL, status, NULL, NULL, 0);
+}
+
+gboolean
+vdi_sim_server_apply_offline (VdiSimServer  *self,
+                              GError       **error)
+{
+  VdiSimOfflineMode mode;
+
+  g_return_val_if_fail (VDI_SIM_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->provider != NULL, FALSE);
+
+  mode = self->provider->offline;
+
+  if (self->applied_offline == VDI_SIM_OFFLINE_HANG && mode != VDI_SIM_OFFLINE_HANG)
+    {
+      g_autoptr(GPtrArray) hung = g_ptr_array_new ();
+      GHashTableIter iter;
+      gpointer value;
+
+      /* What a restarted host does with requests it never answered: nothing useful. */
+      g_hash_table_iter_init (&iter, self->pending);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((Pending *) value)->hung)
+          g_ptr_array_add (hung, ((Pending *) value)->msg);
+      for (guint i = 0; i < hung->len; i++)
+        {
+          SoupServerMessage *msg = g_ptr_array_index (hung, i);
+
+          soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+          soup_server_message_unpause (msg);
+          g_hash_table_remove (self->pending, msg);
+        }
+    }
+
+  if (mode == VDI_SIM_OFFLINE_REFUSE && self->listening)
+    {
+      soup_server_disconnect (self->soup);
+      g_hash_table_remove_all (self->pending);
+      self->listening = FALSE;
+    }
+  else if (mode != VDI_SIM_OFFLINE_REFUSE && !self->listening)
+    {
+      if (!listen_now (self, error))
+        return FALSE;
+    }
+
+  self->applied_offline = mode;
+  return TRUE;
+}
