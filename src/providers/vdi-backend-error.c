@@ -106,3 +106,16 @@ vdi_backend_error_from_transport (GError     **error,
     g_set_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE,
                  _("Could not connect to %s: %s"), address, transport_error->message);
 }
+
+/**
+ * vdi_backend_error_is_cancelled:
+ *
+ * Whether @error means the caller cancelled: in this domain or GIO's (GTask's own
+ * cancellation checks return the latter).
+ */
+gboolean
+vdi_backend_error_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_CANCELLED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}

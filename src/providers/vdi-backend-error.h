@@ -35,6 +35,7 @@ GQuark              vdi_backend_error_quark           (void);
 gboolean            vdi_backend_error_from_status     (SoupMessage        *message,
                                                        gboolean            body_is_soap,
                                                        GError            **error);
+gboolean            vdi_backend_error_is_cancelled    (const GError       *error);
 void                vdi_backend_error_from_transport  (GError            **error,
                                                        GError             *transport_error,
                                                        const char         *address);

@@ -206,6 +206,7 @@ typedef struct
   double            queue_time;
   double            start_time;
   double            end_time;
+  gint64            end_real_us;  /* monotonic wall time; finished jobs expire by it */
   double            duration;           /* fixed-length operations, simulated seconds */
   double            total_bytes;
   double            done_bytes;

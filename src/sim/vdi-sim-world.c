@@ -387,6 +387,7 @@ job_fail (VdiSimWorld *self,
     job->start_time = vdi_sim_world_now (self);
   job->state = VDI_SIM_JOB_FAILED;
   job->end_time = vdi_sim_world_now (self);
+  job->end_real_us = g_get_monotonic_time ();
   job->error_code = code;
   g_free (job->error_description);
   job->error_description = g_strdup (description);
@@ -607,6 +608,7 @@ job_complete (VdiSimWorld *self,
   job->state = VDI_SIM_JOB_COMPLETED;
   job->percent = 100;
   job->end_time = self->completion_time >= 0 ? self->completion_time : vdi_sim_world_now (self);
+  job->end_real_us = g_get_monotonic_time ();
 }
 
 static VdiSimExport *
@@ -847,9 +849,12 @@ vdi_sim_world_tick (VdiSimWorld *self)
 
       if (job->state != VDI_SIM_JOB_RUNNING)
         {
+          /* TimeBeforeRemoval is housekeeping, counted in wall time as on a real host: a
+           * fast time scale must not make jobs vanish before a client looks. */
           if (job->provider->kind == VDI_SIM_PROVIDER_HYPERV && !job->removed
               && job->state != VDI_SIM_JOB_QUEUED
-              && now - job->end_time > VDI_SIM_JOB_TIME_BEFORE_REMOVAL)
+              && g_get_monotonic_time () - job->end_real_us >
+                 (gint64)(VDI_SIM_JOB_TIME_BEFORE_REMOVAL * G_USEC_PER_SEC))
             job->removed = TRUE;
           continue;
         }

@@ -1,0 +1,197 @@
+/* vdi-backend.c
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vdi-backend.h"
+
+struct _VdiBackendJob
+{
+  char *kind;
+  char *id;
+};
+
+G_DEFINE_BOXED_TYPE (VdiBackendJob, vdi_backend_job, vdi_backend_job_copy, vdi_backend_job_free)
+
+/**
+ * vdi_backend_job_new:
+ * @kind: what the id names: "Msvm_ConcreteJob", "Msvm_MigrationJob", "Task"…
+ * @id: the provider's id for it (an InstanceID, a MoRef value); opaque
+ */
+VdiBackendJob *
+vdi_backend_job_new (const char *kind,
+                     const char *id)
+{
+  VdiBackendJob *job;
+
+  g_return_val_if_fail (kind != NULL && *kind != '\0' && strchr (kind, ':') == NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  job = g_new0 (VdiBackendJob, 1);
+  job->kind = g_strdup (kind);
+  job->id = g_strdup (id);
+  return job;
+}
+
+VdiBackendJob *
+vdi_backend_job_copy (const VdiBackendJob *job)
+{
+  g_return_val_if_fail (job != NULL, NULL);
+
+  return vdi_backend_job_new (job->kind, job->id);
+}
+
+void
+vdi_backend_job_free (VdiBackendJob *job)
+{
+  if (job == NULL)
+    return;
+
+  g_free (job->kind);
+  g_free (job->id);
+  g_free (job);
+}
+
+const char *
+vdi_backend_job_get_kind (const VdiBackendJob *job)
+{
+  g_return_val_if_fail (job != NULL, NULL);
+
+  return job->kind;
+}
+
+const char *
+vdi_backend_job_get_id (const VdiBackendJob *job)
+{
+  g_return_val_if_fail (job != NULL, NULL);
+
+  return job->id;
+}
+
+/**
+ * vdi_backend_job_to_string:
+ *
+ * Returns: (transfer full): "KIND:ID", for the farm file
+ */
+char *
+vdi_backend_job_to_string (const VdiBackendJob *job)
+{
+  g_return_val_if_fail (job != NULL, NULL);
+
+  return g_strconcat (job->kind, ":", job->id, NULL);
+}
+
+/**
+ * vdi_backend_job_new_from_string:
+ *
+ * Returns: (transfer full) (nullable): the job written by vdi_backend_job_to_string()
+ */
+VdiBackendJob *
+vdi_backend_job_new_from_string (const char *text)
+{
+  const char *colon;
+  g_autofree char *kind = NULL;
+
+  if (text == NULL || (colon = strchr (text, ':')) == NULL || colon == text)
+    return NULL;
+
+  kind = g_strndup (text, colon - text);
+  return vdi_backend_job_new (kind, colon + 1);
+}
+
+G_DEFINE_INTERFACE (VdiBackend, vdi_backend, G_TYPE_OBJECT)
+
+static void
+vdi_backend_default_init (VdiBackendInterface *iface)
+{
+}
+
+#define FORWARD_ASYNC(name)                                                         \
+  void                                                                              \
+  vdi_backend_##name##_async (VdiBackend          *self,                            \
+                              GCancellable        *cancellable,                     \
+                              GAsyncReadyCallback  callback,                        \
+                              gpointer             user_data)                       \
+  {                                                                                 \
+    g_return_if_fail (VDI_IS_BACKEND (self));                                       \
+    VDI_BACKEND_GET_IFACE (self)->name##_async (self, cancellable, callback,        \
+                                                user_data);                         \
+  }
+
+#define FORWARD_FINISH(name, type, fallback)                                        \
+  type                                                                              \
+  vdi_backend_##name##_finish (VdiBackend    *self,                                 \
+                               GAsyncResult  *result,                               \
+                               GError       **error)                                \
+  {                                                                                 \
+    g_return_val_if_fail (VDI_IS_BACKEND (self), fallback);                         \
+    return VDI_BACKEND_GET_IFACE (self)->name##_finish (self, result, error);       \
+  }
+
+FORWARD_ASYNC (probe)
+FORWARD_FINISH (probe, char *, NULL)
+FORWARD_ASYNC (list_vms)
+FORWARD_FINISH (list_vms, GPtrArray *, NULL)
+FORWARD_ASYNC (list_datastores)
+FORWARD_FINISH (list_datastores, GPtrArray *, NULL)
+FORWARD_ASYNC (list_hosts)
+FORWARD_FINISH (list_hosts, GPtrArray *, NULL)
+FORWARD_FINISH (start, VdiBackendJob *, NULL)
+FORWARD_FINISH (follow, char *, NULL)
+FORWARD_FINISH (call, gboolean, FALSE)
+
+void
+vdi_backend_start_async (VdiBackend          *self,
+                         const char          *operation,
+                         GVariant            *parameters,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (VDI_IS_BACKEND (self));
+  g_return_if_fail (operation != NULL);
+
+  VDI_BACKEND_GET_IFACE (self)->start_async (self, operation, parameters, cancellable,
+                                             callback, user_data);
+}
+
+void
+vdi_backend_follow_async (VdiBackend             *self,
+                          const VdiBackendJob    *job,
+                          VdiBackendProgressFunc  progress,
+                          gpointer                progress_data,
+                          GCancellable           *cancellable,
+                          GAsyncReadyCallback     callback,
+                          gpointer                user_data)
+{
+  g_return_if_fail (VDI_IS_BACKEND (self));
+  g_return_if_fail (job != NULL);
+
+  VDI_BACKEND_GET_IFACE (self)->follow_async (self, job, progress, progress_data, cancellable,
+                                              callback, user_data);
+}
+
+void
+vdi_backend_call_async (VdiBackend          *self,
+                        const char          *operation,
+                        GVariant            *parameters,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (VDI_IS_BACKEND (self));
+  g_return_if_fail (operation != NULL);
+
+  VDI_BACKEND_GET_IFACE (self)->call_async (self, operation, parameters, cancellable, callback,
+                                            user_data);
+}

@@ -1,0 +1,28 @@
+/* vdi-hyperv-backend.h
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vdi-backend.h"
+
+G_BEGIN_DECLS
+
+#define VDI_TYPE_HYPERV_BACKEND (vdi_hyperv_backend_get_type ())
+
+G_DECLARE_FINAL_TYPE (VdiHypervBackend, vdi_hyperv_backend, VDI, HYPERV_BACKEND, GObject)
+
+VdiHypervBackend   *vdi_hyperv_backend_new            (VdiProvider        *provider,
+                                                       const char         *password,
+                                                       GError            **error);
+void                vdi_hyperv_backend_set_timeout    (VdiHypervBackend   *self,
+                                                       guint               seconds);
+
+G_END_DECLS

@@ -1,0 +1,567 @@
+/* test-hyperv-backend.c: the Hyper-V backend against vdi-provider-sim, over real WS-Management.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "sim-test-util.h"
+#include "vdi-hyperv-backend.h"
+
+#define WAIT_MS 30000
+
+static const char scenario_template[] =
+  "{ \"time_scale\": 400, \"hyperv_hosts\": ["
+  "  { \"name\": \"hv-a\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
+  "    \"password\": \"s3cret&<pw>\", \"export_mbps\": 4000, \"up_mbps\": 2000, \"down_mbps\": 2000,"
+  "    \"vms\": [ { \"name\": \"Win11 Gold\", \"disk_gb\": 40, \"state\": \"off\" },"
+  "               { \"name\": \"running-vm\", \"disk_gb\": 20, \"state\": \"running\" } %s ] },"
+  "  { \"name\": \"hv-b\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
+  "    \"password\": \"s3cret&<pw>\", \"export_mbps\": 4000, \"up_mbps\": 2000, \"down_mbps\": 2000,"
+  "    \"vms\": [] } ] }";
+
+typedef struct
+{
+  SimFixture   sim;
+  VdiProvider *hv_a;
+  VdiProvider *hv_b;
+} Fixture;
+
+static VdiProvider *
+provider_for (SimFixture *sim,
+              const char *name)
+{
+  g_autofree char *url = sim_provider_url (sim, name);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *id = g_strdup_printf ("id-%s", name);
+  VdiProvider *provider = vdi_provider_new (id, name, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                            g_uri_get_host (uri), g_uri_get_port (uri));
+
+  vdi_provider_set_username (provider, "admin");
+  /* The simulator speaks plain HTTP; a real provider would need HTTPS. */
+  vdi_provider_set_allow_http (provider, TRUE);
+  return provider;
+}
+
+static void
+fixture_setup_with (Fixture    *fixture,
+                    const char *extra_vms)
+{
+  g_autofree char *scenario = g_strdup_printf (scenario_template, extra_vms);
+
+  sim_fixture_start (&fixture->sim, scenario);
+  fixture->hv_a = provider_for (&fixture->sim, "hv-a");
+  fixture->hv_b = provider_for (&fixture->sim, "hv-b");
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture_setup_with (fixture, "");
+}
+
+static void
+fixture_setup_many (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) vms = g_string_new (NULL);
+
+  /* More than one Pull page (the backend asks for 100 at a time). */
+  for (guint i = 0; i < 230; i++)
+    g_string_append_printf (vms, ", { \"name\": \"desk-%03u\", \"disk_gb\": 30 }", i);
+  fixture_setup_with (fixture, vms->str);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->hv_a);
+  g_clear_object (&fixture->hv_b);
+  sim_fixture_stop (&fixture->sim);
+}
+
+static VdiBackend *
+backend_for (VdiProvider *provider,
+             const char  *password)
+{
+  g_autoptr(GError) error = NULL;
+  VdiHypervBackend *backend = vdi_hyperv_backend_new (provider, password, &error);
+
+  g_assert_no_error (error);
+  return VDI_BACKEND (backend);
+}
+
+/* Waiting for async results, bounded. ------------------------------------------------------- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  g_error ("timed out waiting for %s", (const char *)data);
+  return G_SOURCE_REMOVE;
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot,
+             const char    *what)
+{
+  guint timeout = g_timeout_add (WAIT_MS, timeout_cb, (gpointer)what);
+
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+  return *slot;
+}
+
+static void
+store_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static char *
+probe (VdiBackend  *backend,
+       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_probe_async (backend, NULL, store_cb, &result);
+  return vdi_backend_probe_finish (backend, wait_result (&result, "probe"), error);
+}
+
+static GPtrArray *
+list_vms (VdiBackend  *backend,
+          GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_list_vms_async (backend, NULL, store_cb, &result);
+  return vdi_backend_list_vms_finish (backend, wait_result (&result, "list vms"), error);
+}
+
+static VdiBackendJob *
+start (VdiBackend  *backend,
+       const char  *operation,
+       GVariant    *parameters,
+       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_start_async (backend, operation, parameters, NULL, store_cb, &result);
+  return vdi_backend_start_finish (backend, wait_result (&result, operation), error);
+}
+
+typedef struct
+{
+  guint  n_reports;
+  double last;
+} Progress;
+
+static void
+progress_cb (double   percent,
+             guint64  bytes_done,
+             guint64  bytes_total,
+             gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  g_assert_cmpfloat (percent, >=, progress->last);
+  g_assert_cmpfloat (percent, <=, 100);
+  progress->last = percent;
+  progress->n_reports++;
+}
+
+static char *
+follow (VdiBackend     *backend,
+        VdiBackendJob  *job,
+        Progress       *progress,
+        GCancellable   *cancellable,
+        GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_follow_async (backend, job, progress != NULL ? progress_cb : NULL, progress,
+                            cancellable, store_cb, &result);
+  return vdi_backend_follow_finish (backend, wait_result (&result, "follow"), error);
+}
+
+static const char *
+find_vm_id (GPtrArray  *vms,
+            const char *name)
+{
+  for (guint i = 0; i < vms->len; i++)
+    {
+      VdiVmInfo *vm = g_ptr_array_index (vms, i);
+
+      if (g_strcmp0 (vdi_vm_info_get_name (vm), name) == 0)
+        return vdi_vm_info_get_id (vm);
+    }
+  return NULL;
+}
+
+/* Tests ------------------------------------------------------------------------------------- */
+
+static void
+test_probe_and_auth (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(VdiBackend) good = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(VdiBackend) bad = backend_for (fixture->hv_a, "wrong");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = probe (good, &error);
+  g_autofree char *none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (version, "Microsoft"));
+  g_assert_nonnull (strstr (version, "OS:"));
+
+  none = probe (bad, &error);
+  g_assert_null (none);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION);
+}
+
+static void
+test_listings (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(VdiBackend) backend = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GPtrArray) vms = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) ds_result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean saw_running = FALSE;
+
+  vms = list_vms (backend, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vms->len, ==, 2);
+  g_assert_nonnull (find_vm_id (vms, "Win11 Gold"));
+  for (guint i = 0; i < vms->len; i++)
+    {
+      VdiVmInfo *vm = g_ptr_array_index (vms, i);
+
+      if (g_str_equal (vdi_vm_info_get_name (vm), "running-vm"))
+        saw_running = vdi_vm_info_get_powered_on (vm);
+      g_assert_cmpuint (strlen (vdi_vm_info_get_id (vm)), ==, 36);
+    }
+  g_assert_true (saw_running);
+
+  vdi_backend_list_hosts_async (backend, NULL, store_cb, &result);
+  hosts = vdi_backend_list_hosts_finish (backend, wait_result (&result, "hosts"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hosts->len, ==, 1);
+  /* Windows reports computer names in capitals. */
+  g_assert_cmpint (g_ascii_strcasecmp (vdi_host_info_get_name (g_ptr_array_index (hosts, 0)), "hv-a"), ==, 0);
+
+  vdi_backend_list_datastores_async (backend, NULL, store_cb, &ds_result);
+  g_assert_null (vdi_backend_list_datastores_finish (backend, wait_result (&ds_result, "ds"),
+                                                     &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+static void
+test_paging (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(VdiBackend) backend = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = list_vms (backend, &error);
+  g_autoptr(JsonNode) counters = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (vms->len, ==, 232);
+  g_assert_nonnull (find_vm_id (vms, "desk-229"));
+
+  /* 233 systems (with the host) in pages of 100: three Pulls. */
+  counters = sim_control_get (&fixture->sim, "counters");
+  {
+    JsonObject *hv = json_object_get_object_member (json_object_get_object_member (
+                                                      json_node_get_object (counters), "providers"),
+                                                    "hv-a");
+    JsonObject *requests = json_object_get_object_member (hv, "requests");
+
+    g_assert_cmpint (json_object_get_int_member (requests, "Pull"), ==, 3);
+  }
+}
+
+/* The whole copy of a template to another host, as the distribution engine will do it. */
+static void
+test_export_import_migrate_destroy (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(VdiBackend) b = backend_for (fixture->hv_b, "s3cret&<pw>");
+  g_autoptr(GPtrArray) vms = NULL;
+  g_autoptr(GPtrArray) vms_b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiBackendJob) job = NULL;
+  g_autofree char *definition = NULL;
+  g_autofree char *planned = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *none = NULL;
+  Progress progress = { 0, -1 };
+  g_autofree char *gold = NULL;
+
+  vms = list_vms (a, &error);
+  gold = g_strdup (find_vm_id (vms, "Win11 Gold"));
+
+  job = start (a, VDI_BACKEND_OP_EXPORT, g_variant_new ("(ss)", gold, "D:\\Exports"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (vdi_backend_job_get_kind (job), "Msvm_ConcreteJob"));
+  none = follow (a, job, &progress, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (progress.last, ==, 100);
+  g_clear_pointer (&job, vdi_backend_job_free);
+
+  definition = g_strdup_printf ("D:\\Exports\\Win11 Gold\\Virtual Machines\\%s.vmcx", gold);
+  job = start (a, VDI_BACKEND_OP_IMPORT, g_variant_new ("(sb)", definition, TRUE), &error);
+  g_assert_no_error (error);
+  planned = follow (a, job, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (planned);
+  g_assert_cmpstr (planned, !=, gold);
+  g_clear_pointer (&job, vdi_backend_job_free);
+
+  job = start (a, VDI_BACKEND_OP_REALIZE, g_variant_new ("(s)", planned), &error);
+  g_assert_no_error (error);
+  copy = follow (a, job, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copy, ==, planned);
+  g_clear_pointer (&job, vdi_backend_job_free);
+
+  job = start (a, VDI_BACKEND_OP_MIGRATE, g_variant_new ("(ss)", copy, "hv-b"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (vdi_backend_job_get_kind (job), "Msvm_MigrationJob"));
+  progress = (Progress) { 0, -1 };
+  g_clear_pointer (&none, g_free);
+  none = follow (a, job, &progress, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (progress.n_reports, >=, 1);
+  g_clear_pointer (&job, vdi_backend_job_free);
+
+  /* The copy now lives on hv-b, under the same id; the gold image stays on hv-a. */
+  vms_b = list_vms (b, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_vm_id (vms_b, "Win11 Gold"));
+  g_assert_cmpstr (find_vm_id (vms_b, "Win11 Gold"), ==, copy);
+  g_clear_pointer (&vms, g_ptr_array_unref);
+  vms = list_vms (a, &error);
+  g_assert_cmpstr (find_vm_id (vms, "Win11 Gold"), ==, gold);
+
+  job = start (b, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&none, g_free);
+  none = follow (b, job, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&vms_b, g_ptr_array_unref);
+  vms_b = list_vms (b, &error);
+  g_assert_cmpuint (vms_b->len, ==, 0);
+}
+
+static void
+test_power (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = list_vms (a, &error);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(VdiBackendJob) job = NULL;
+  g_autofree char *none = NULL;
+  const char *running = find_vm_id (vms, "running-vm");
+
+  job = start (a, VDI_BACKEND_OP_POWER, g_variant_new ("(sb)", running, FALSE), &error);
+  g_assert_no_error (error);
+  none = follow (a, job, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  after = list_vms (a, &error);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_false (vdi_vm_info_get_powered_on (g_ptr_array_index (after, i)));
+}
+
+static void
+test_failures (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = list_vms (a, &error);
+  g_autoptr(VdiBackendJob) job = NULL;
+  g_autoptr(VdiBackendJob) refused = NULL;
+  g_autoptr(VdiBackendJob) unknown = NULL;
+  g_autofree char *none = NULL;
+  const char *gold = find_vm_id (vms, "Win11 Gold");
+
+  /* A job that fails says why, in the provider's words. */
+  sim_control_post (&fixture->sim, "providers/hv-a/faults",
+                    "{\"method\": \"ExportSystemDefinition\", \"fault\": \"job:32768\","
+                    " \"message\": \"The disk is full.\"}");
+  job = start (a, VDI_BACKEND_OP_EXPORT, g_variant_new ("(ss)", gold, "D:\\Exports"), &error);
+  g_assert_no_error (error);
+  none = follow (a, job, NULL, NULL, &error);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROVIDER_FAULT);
+  g_assert_nonnull (strstr (error->message, "The disk is full."));
+  g_clear_error (&error);
+
+  /* A method that refuses at once. */
+  sim_control_post (&fixture->sim, "providers/hv-a/faults",
+                    "{\"method\": \"DestroySystem\", \"fault\": \"return:32775\"}");
+  refused = start (a, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", gold), &error);
+  g_assert_null (refused);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROVIDER_FAULT);
+  g_assert_nonnull (strstr (error->message, "Invalid state for this operation"));
+  g_assert_nonnull (strstr (error->message, "32775"));
+  g_clear_error (&error);
+
+  /* A job id the provider does not know. */
+  unknown = vdi_backend_job_new ("Msvm_ConcreteJob", "00000000-dead-beef-0000-000000000000");
+  g_clear_pointer (&none, g_free);
+  none = follow (a, unknown, NULL, NULL, &error);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* WS-Man faults become errors with their meaning. */
+  sim_control_post (&fixture->sim, "providers/hv-a/faults",
+                    "{\"method\": \"Enumerate\", \"fault\": \"AccessDenied\"}");
+  g_assert_null (list_vms (a, &error));
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION);
+}
+
+static void
+test_corrupt_answers (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const char * const kinds[] = { "truncated", "malformed", "content-type", "empty-500",
+                                        "xml-bomb", NULL };
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+
+  for (guint i = 0; kinds[i] != NULL; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"kind\": \"%s\", \"count\": 1}", kinds[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) vms = NULL;
+
+      g_test_message ("%s", kinds[i]);
+      sim_control_post (&fixture->sim, "providers/hv-a/corrupt", body);
+      vms = list_vms (a, &error);
+      g_assert_null (vms);
+      g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL);
+    }
+
+  /* And the next answer is read normally again. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) vms = list_vms (a, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (vms->len, ==, 2);
+  }
+}
+
+static void
+test_offline (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *hung = NULL;
+
+  sim_control_post (&fixture->sim, "providers/hv-a/offline", "{\"mode\": \"refuse\"}");
+  version = probe (a, &error);
+  g_assert_null (version);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE);
+  g_clear_error (&error);
+
+  /* Accepts and never answers: the client's timeout says so. */
+  sim_control_post (&fixture->sim, "providers/hv-a/offline", "{\"mode\": \"hang\"}");
+  vdi_hyperv_backend_set_timeout (VDI_HYPERV_BACKEND (a), 1);
+  hung = probe (a, &error);
+  g_assert_null (hung);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+
+  sim_control_post (&fixture->sim, "providers/hv-a/online", "{}");
+  vdi_hyperv_backend_set_timeout (VDI_HYPERV_BACKEND (a), 30);
+  g_clear_pointer (&version, g_free);
+  version = probe (a, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel_and_poll_rate (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = list_vms (a, &error);
+  g_autoptr(VdiBackendJob) job = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JsonNode) counters = NULL;
+  g_autofree char *none = NULL;
+  gint64 started, elapsed_ms;
+  gint64 gets;
+
+  /* Slow the export down so it runs a few seconds. */
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 1}");
+  sim_control_post (&fixture->sim, "counters/reset", "{}");
+  job = start (a, VDI_BACKEND_OP_EXPORT,
+               g_variant_new ("(ss)", find_vm_id (vms, "Win11 Gold"), "D:\\Exports"), &error);
+  g_assert_no_error (error);
+
+  started = g_get_monotonic_time ();
+  g_timeout_add (3500, cancel_cb, cancellable);
+  none = follow (a, job, NULL, cancellable, &error);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_assert_true (vdi_backend_error_is_cancelled (error));
+
+  /* At most one status request per second of following, plus the first look. */
+  counters = sim_control_get (&fixture->sim, "counters");
+  {
+    JsonObject *hv = json_object_get_object_member (json_object_get_object_member (
+                                                      json_node_get_object (counters), "providers"),
+                                                    "hv-a");
+
+    gets = json_object_get_int_member (json_object_get_object_member (hv, "requests"), "Get");
+  }
+  g_test_message ("%" G_GINT64_FORMAT " status requests in %" G_GINT64_FORMAT " ms", gets,
+                  elapsed_ms);
+  g_assert_cmpint (gets, <=, elapsed_ms / 1000 + 1);
+  g_assert_cmpint (gets, >=, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, setup, func) \
+  g_test_add (path, Fixture, NULL, setup, func, fixture_teardown)
+
+  ADD ("/backends/hyperv/probe-and-auth", fixture_setup, test_probe_and_auth);
+  ADD ("/backends/hyperv/listings", fixture_setup, test_listings);
+  ADD ("/backends/hyperv/paging", fixture_setup_many, test_paging);
+  ADD ("/backends/hyperv/export-import-migrate-destroy", fixture_setup,
+       test_export_import_migrate_destroy);
+  ADD ("/backends/hyperv/power", fixture_setup, test_power);
+  ADD ("/backends/hyperv/failures", fixture_setup, test_failures);
+  ADD ("/backends/hyperv/corrupt-answers", fixture_setup, test_corrupt_answers);
+  ADD ("/backends/hyperv/offline", fixture_setup, test_offline);
+  ADD ("/backends/hyperv/cancel-and-poll-rate", fixture_setup, test_cancel_and_poll_rate);
+
+#undef ADD
+
+  return g_test_run ();
+}
