@@ -1,0 +1,565 @@
+/* vdi-application.c
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vdi-application.h"
+#include "vdi-window.h"
+
+typedef enum
+{
+  FARM_STATE_UNLOADED,
+  FARM_STATE_LOADING,
+  FARM_STATE_LOADED,
+  FARM_STATE_FAILED,
+} FarmState;
+
+struct _VdiApplication
+{
+  AdwApplication  parent_instance;
+
+  /* Owned references */
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  char           *farm_path;
+
+  FarmState       farm_state;
+};
+
+G_DEFINE_FINAL_TYPE (VdiApplication, vdi_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "farm", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open the farm stored in FILE instead of the default one"), N_("FILE") },
+  { NULL }
+};
+
+VdiApplication *
+vdi_application_new (const char        *application_id,
+                     GApplicationFlags  flags)
+{
+  g_return_val_if_fail (application_id != NULL, NULL);
+
+  return g_object_new (VDI_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", flags,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}
+
+const char *
+vdi_application_get_farm_path (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), NULL);
+
+  if (self->farm != NULL)
+    return vdi_farm_get_path (self->farm);
+
+  return self->farm_path;
+}
+
+void
+vdi_application_set_farm_path (VdiApplication *self,
+                               const char     *path)
+{
+  g_return_if_fail (VDI_IS_APPLICATION (self));
+  g_return_if_fail (self->farm == NULL);
+
+  g_free (self->farm_path);
+  self->farm_path = g_strdup (path);
+}
+
+/**
+ * vdi_application_get_farm:
+ *
+ * Returns: (transfer none): the farm, created on first use from the --farm path or the default
+ *   one. It is empty until vdi_application_load_farm_async() has completed.
+ */
+VdiFarm *
+vdi_application_get_farm (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), NULL);
+
+  if (self->farm == NULL)
+    {
+      g_autofree char *default_path = NULL;
+
+      if (self->farm_path == NULL)
+        default_path = vdi_farm_dup_default_path ();
+
+      self->farm = vdi_farm_new (self->farm_path != NULL ? self->farm_path : default_path);
+    }
+
+  return self->farm;
+}
+
+/* For tests and screenshots: use a farm that is already filled in, and skip loading. */
+void
+vdi_application_set_farm (VdiApplication *self,
+                          VdiFarm        *farm)
+{
+  g_return_if_fail (VDI_IS_APPLICATION (self));
+  g_return_if_fail (VDI_IS_FARM (farm));
+  g_return_if_fail (self->farm_state != FARM_STATE_LOADING);
+
+  g_set_object (&self->farm, farm);
+  self->farm_state = FARM_STATE_LOADED;
+}
+
+gboolean
+vdi_application_get_farm_loaded (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
+
+  return self->farm_state == FARM_STATE_LOADED;
+}
+
+VdiCredentials *
+vdi_application_get_credentials (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), NULL);
+
+  if (self->credentials == NULL)
+    self->credentials = g_object_ref (vdi_credentials_get_default ());
+
+  return self->credentials;
+}
+
+void
+vdi_application_set_credentials (VdiApplication *self,
+                                 VdiCredentials *credentials)
+{
+  g_return_if_fail (VDI_IS_APPLICATION (self));
+  g_return_if_fail (VDI_IS_CREDENTIALS (credentials));
+
+  g_set_object (&self->credentials, credentials);
+}
+
+static void
+vdi_application_load_farm_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  VdiFarm *farm = (VdiFarm *)object;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  VdiApplication *self = g_task_get_source_object (task);
+
+  g_assert (VDI_IS_FARM (farm));
+  g_assert (VDI_IS_APPLICATION (self));
+
+  if (!vdi_farm_load_finish (farm, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        self->farm_state = FARM_STATE_UNLOADED;
+      else
+        self->farm_state = FARM_STATE_FAILED;
+
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->farm_state = FARM_STATE_LOADED;
+  vdi_farm_set_autosave (farm, TRUE);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Loads the farm in a worker thread. On failure the farm stays empty, is never saved, and the
+ * caller offers vdi_application_recover_farm(). */
+void
+vdi_application_load_farm_async (VdiApplication      *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VDI_IS_APPLICATION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vdi_application_load_farm_async);
+
+  if (self->farm_state == FARM_STATE_LOADED)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (self->farm_state == FARM_STATE_LOADING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("The farm is already being loaded"));
+      return;
+    }
+
+  self->farm_state = FARM_STATE_LOADING;
+  vdi_farm_load_async (vdi_application_get_farm (self),
+                       cancellable,
+                       vdi_application_load_farm_cb,
+                       g_steal_pointer (&task));
+}
+
+gboolean
+vdi_application_load_farm_finish (VdiApplication  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vdi_application_load_farm_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char     *set_aside_path;
+  gboolean  from_backup;
+} Recovery;
+
+static void
+recovery_free (Recovery *recovery)
+{
+  g_clear_pointer (&recovery->set_aside_path, g_free);
+  g_free (recovery);
+}
+
+/* Runs in a worker thread: renaming and copying files is I/O. The farm is not loaded and not
+ * saving while this runs, so nothing else touches it. */
+static void
+vdi_application_recover_farm_worker (GTask        *task,
+                                     gpointer      source_object,
+                                     gpointer      task_data,
+                                     GCancellable *cancellable)
+{
+  VdiFarm *farm = source_object;
+  Recovery *recovery = task_data;
+  GError *error = NULL;
+
+  if (!(recovery->set_aside_path = vdi_farm_set_aside (farm, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (recovery->from_backup && !vdi_farm_restore_backup (farm, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+vdi_application_recover_load_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  VdiApplication *self = g_task_get_source_object (task);
+  Recovery *recovery = g_task_get_task_data (task);
+
+  if (!vdi_farm_load_finish (VDI_FARM (object), result, &error))
+    {
+      self->farm_state = FARM_STATE_FAILED;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->farm_state = FARM_STATE_LOADED;
+  vdi_farm_set_autosave (VDI_FARM (object), TRUE);
+  g_task_return_pointer (task, g_steal_pointer (&recovery->set_aside_path), g_free);
+}
+
+static void
+vdi_application_recover_farm_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  VdiFarm *farm = (VdiFarm *)object;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  VdiApplication *self = g_task_get_source_object (task);
+  Recovery *recovery = g_task_get_task_data (task);
+
+  g_assert (VDI_IS_FARM (farm));
+  g_assert (VDI_IS_APPLICATION (self));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      self->farm_state = FARM_STATE_FAILED;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (recovery->from_backup)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      vdi_farm_load_async (farm,
+                           cancellable,
+                           vdi_application_recover_load_cb,
+                           g_steal_pointer (&task));
+      return;
+    }
+
+  self->farm_state = FARM_STATE_LOADED;
+  vdi_farm_set_autosave (farm, TRUE);
+  g_task_return_pointer (task, g_steal_pointer (&recovery->set_aside_path), g_free);
+}
+
+/**
+ * vdi_application_recover_farm_async:
+ * @from_backup: restore the last good copy rather than start an empty farm
+ *
+ * After a failed load: keeps the bad file under a new name, then loads the backup or leaves the
+ * farm empty, and from then on saves normally.
+ */
+void
+vdi_application_recover_farm_async (VdiApplication      *self,
+                                    gboolean             from_backup,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) worker = NULL;
+  g_autoptr(GTask) task = NULL;
+  Recovery *recovery;
+
+  g_return_if_fail (VDI_IS_APPLICATION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vdi_application_recover_farm_async);
+
+  if (self->farm_state != FARM_STATE_FAILED)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("The farm has no damaged file to recover from"));
+      return;
+    }
+
+  recovery = g_new0 (Recovery, 1);
+  recovery->from_backup = !!from_backup;
+  g_task_set_task_data (task, recovery, (GDestroyNotify)recovery_free);
+
+  self->farm_state = FARM_STATE_LOADING;
+
+  worker = g_task_new (vdi_application_get_farm (self), cancellable,
+                       vdi_application_recover_farm_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, vdi_application_recover_farm_worker);
+  g_task_set_task_data (worker, recovery, NULL);
+  g_task_run_in_thread (worker, vdi_application_recover_farm_worker);
+}
+
+/**
+ * vdi_application_recover_farm_finish:
+ *
+ * Returns: (transfer full): the path the bad file was renamed to, or %NULL with @error set.
+ */
+char *
+vdi_application_recover_farm_finish (VdiApplication  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vdi_application_recover_farm_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+vdi_application_quit_action (GSimpleAction *action,
+                             GVariant      *param,
+                             gpointer       user_data)
+{
+  VdiApplication *self = user_data;
+  GtkWindow *window;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  /* Closing the windows first lets each save its size and position. */
+  while ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
+    gtk_window_destroy (window);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+vdi_application_about_action (GSimpleAction *action,
+                              GVariant      *param,
+                              gpointer       user_data)
+{
+  static const char *developers[] = { "The VDI Console authors", NULL };
+  VdiApplication *self = user_data;
+  GtkWindow *about;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "modal", TRUE,
+                        "application-name", _("VDI Console"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The VDI Console authors"),
+                        "developers", developers,
+                        "copyright", _("© 2026 The VDI Console authors"),
+                        "comments", _("Manage the templates and providers of a VDI farm: "
+                                      "Microsoft Hyper-V and VMware vCenter, with "
+                                      "multi-provider template distribution."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", PACKAGE_URL,
+                        "issue-url", PACKAGE_URL "/issues",
+                        /* Translators: replace with your names, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (about);
+}
+
+static void
+vdi_application_shortcuts_action (GSimpleAction *action,
+                                  GVariant      *param,
+                                  gpointer       user_data)
+{
+  VdiApplication *self = user_data;
+  GtkWindow *window;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  if ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", vdi_application_quit_action },
+  { "about", vdi_application_about_action },
+  { "shortcuts", vdi_application_shortcuts_action },
+};
+
+static int
+vdi_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  VdiApplication *self = (VdiApplication *)app;
+  g_autofree char *path = NULL;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  if (g_variant_dict_lookup (options, "farm", "^ay", &path))
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      vdi_application_set_farm_path (self, g_file_peek_path (file));
+    }
+
+  return -1;
+}
+
+static void
+vdi_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *help_accels[] = { "<Control>question", NULL };
+  VdiApplication *self = (VdiApplication *)app;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  G_APPLICATION_CLASS (vdi_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         help_accels);
+}
+
+static void
+vdi_application_activate (GApplication *app)
+{
+  VdiApplication *self = (VdiApplication *)app;
+  GtkWindow *window;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  if (!(window = gtk_application_get_active_window (GTK_APPLICATION (self))))
+    window = GTK_WINDOW (vdi_window_new (self));
+
+  /* The window shows at once; the farm fills it when loaded. */
+  gtk_window_present (window);
+
+  if (self->farm_state == FARM_STATE_UNLOADED)
+    vdi_window_load_farm (VDI_WINDOW (window));
+}
+
+static void
+vdi_application_shutdown (GApplication *app)
+{
+  VdiApplication *self = (VdiApplication *)app;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  /* A farm that failed to load is never written: its file is the admin's to recover. */
+  if (self->farm != NULL && self->farm_state == FARM_STATE_LOADED)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!vdi_farm_flush (self->farm, &error))
+        g_printerr ("%s: %s\n", vdi_farm_get_path (self->farm), error->message);
+    }
+
+  G_APPLICATION_CLASS (vdi_application_parent_class)->shutdown (app);
+}
+
+static void
+vdi_application_finalize (GObject *object)
+{
+  VdiApplication *self = (VdiApplication *)object;
+
+  g_clear_object (&self->farm);
+  g_clear_object (&self->credentials);
+  g_clear_pointer (&self->farm_path, g_free);
+
+  G_OBJECT_CLASS (vdi_application_parent_class)->finalize (object);
+}
+
+static void
+vdi_application_class_init (VdiApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = vdi_application_finalize;
+
+  app_class->handle_local_options = vdi_application_handle_local_options;
+  app_class->startup = vdi_application_startup;
+  app_class->activate = vdi_application_activate;
+  app_class->shutdown = vdi_application_shutdown;
+}
+
+static void
+vdi_application_init (VdiApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Manage the templates and providers of a VDI farm."));
+}

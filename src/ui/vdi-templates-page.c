@@ -1,0 +1,348 @@
+/* vdi-templates-page.c
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vdi-templates-page.h"
+
+struct _VdiTemplatesPage
+{
+  AdwBin               parent_instance;
+
+  /* Owned references */
+  VdiFarm             *farm;
+
+  /* Template widgets */
+  GtkColumnView       *column_view;
+  GtkFilterListModel  *filter_model;
+  GtkColumnViewColumn *name_column;
+  GtkSearchEntry      *search_entry;
+  GtkStack            *stack;
+};
+
+enum {
+  PROP_0,
+  PROP_FARM,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (VdiTemplatesPage, vdi_templates_page, ADW_TYPE_BIN)
+
+static GParamSpec *properties[N_PROPS];
+
+/* Cell closures, called by the GtkBuilderListItemFactory bindings in the .ui. The first argument
+ * is the expression's "this" (the GtkListItem, or the item for sorters). */
+
+static char *
+template_status_label (gpointer          this,
+                       VdiTemplateStatus status)
+{
+  return g_strdup (vdi_enum_get_label (VDI_TYPE_TEMPLATE_STATUS, status));
+}
+
+static char *
+distribution_label (gpointer        this,
+                    VdiDistribution distribution)
+{
+  if (distribution == VDI_DISTRIBUTION_NONE)
+    return NULL;
+
+  return g_strdup (vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, distribution));
+}
+
+static char *
+distribution_tooltip (gpointer        this,
+                      VdiDistribution distribution,
+                      double          fraction)
+{
+  if (distribution == VDI_DISTRIBUTION_NONE)
+    return NULL;
+
+  if (fraction < 0)
+    return g_strdup (vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, distribution));
+
+  /* Translators: a distribution state and its progress, e.g. "Distributing: 42 %". */
+  return g_strdup_printf (_("%s: %.0f %%"),
+                          vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, distribution),
+                          CLAMP (fraction, 0, 1) * 100);
+}
+
+static gboolean
+fraction_visible (gpointer this,
+                  double   fraction)
+{
+  return fraction >= 0;
+}
+
+static double
+fraction_clamp (gpointer this,
+                double   fraction)
+{
+  return CLAMP (fraction, 0, 1);
+}
+
+static char *
+hosts_label (gpointer this,
+             guint    ready,
+             guint    total)
+{
+  /* Translators: hosts ready out of the template's total, e.g. "3/10". */
+  return g_strdup_printf (C_("hosts", "%u/%u"), ready, total);
+}
+
+/* Enum properties sort by value; GtkNumericSorter only takes plain integer types. */
+static int
+enum_to_int (gpointer this,
+             int      value)
+{
+  return value;
+}
+
+static void
+vdi_templates_page_update_state (VdiTemplatesPage *self)
+{
+  GListModel *templates = NULL;
+  const char *state;
+
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  /* NULL once the template is disposed */
+  if (self->stack == NULL)
+    return;
+
+  if (self->farm != NULL)
+    templates = vdi_farm_get_templates (self->farm);
+
+  if (templates == NULL || g_list_model_get_n_items (templates) == 0)
+    state = "empty";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+    state = "no-results";
+  else
+    state = "list";
+
+  gtk_stack_set_visible_child_name (self->stack, state);
+}
+
+static void
+vdi_templates_page_items_changed_cb (VdiTemplatesPage *self,
+                                     guint             position,
+                                     guint             removed,
+                                     guint             added,
+                                     GListModel       *model)
+{
+  vdi_templates_page_update_state (self);
+}
+
+VdiFarm *
+vdi_templates_page_get_farm (VdiTemplatesPage *self)
+{
+  g_return_val_if_fail (VDI_IS_TEMPLATES_PAGE (self), NULL);
+
+  return self->farm;
+}
+
+void
+vdi_templates_page_set_farm (VdiTemplatesPage *self,
+                             VdiFarm          *farm)
+{
+  g_return_if_fail (VDI_IS_TEMPLATES_PAGE (self));
+  g_return_if_fail (!farm || VDI_IS_FARM (farm));
+
+  if (self->farm == farm)
+    return;
+
+  if (self->farm != NULL)
+    g_signal_handlers_disconnect_by_func (vdi_farm_get_templates (self->farm),
+                                          vdi_templates_page_items_changed_cb,
+                                          self);
+
+  g_set_object (&self->farm, farm);
+
+  /* The filter model only reports templates that pass the search; the empty state needs all. */
+  if (farm != NULL)
+    g_signal_connect_object (vdi_farm_get_templates (farm), "items-changed",
+                             G_CALLBACK (vdi_templates_page_items_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FARM]);
+  vdi_templates_page_update_state (self);
+}
+
+GtkColumnView *
+vdi_templates_page_get_column_view (VdiTemplatesPage *self)
+{
+  g_return_val_if_fail (VDI_IS_TEMPLATES_PAGE (self), NULL);
+
+  return self->column_view;
+}
+
+/* Columns by their id in the .ui: "name", "provider", "source-vm", "status", "hosts",
+ * "distribution". */
+GtkColumnViewColumn *
+vdi_templates_page_get_column (VdiTemplatesPage *self,
+                               const char       *id)
+{
+  GListModel *columns;
+
+  g_return_val_if_fail (VDI_IS_TEMPLATES_PAGE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  columns = gtk_column_view_get_columns (self->column_view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "vdi-column-id"), id) == 0)
+        return column;
+    }
+
+  return NULL;
+}
+
+GtkEditable *
+vdi_templates_page_get_search_entry (VdiTemplatesPage *self)
+{
+  g_return_val_if_fail (VDI_IS_TEMPLATES_PAGE (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}
+
+/* "empty", "no-results" or "list". */
+const char *
+vdi_templates_page_get_state (VdiTemplatesPage *self)
+{
+  g_return_val_if_fail (VDI_IS_TEMPLATES_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+vdi_templates_page_focus_search (VdiTemplatesPage *self)
+{
+  g_return_if_fail (VDI_IS_TEMPLATES_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+vdi_templates_page_dispose (GObject *object)
+{
+  VdiTemplatesPage *self = (VdiTemplatesPage *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VDI_TYPE_TEMPLATES_PAGE);
+
+  g_clear_object (&self->farm);
+
+  G_OBJECT_CLASS (vdi_templates_page_parent_class)->dispose (object);
+}
+
+static void
+vdi_templates_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VdiTemplatesPage *self = VDI_TEMPLATES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FARM:
+      g_value_set_object (value, self->farm);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vdi_templates_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VdiTemplatesPage *self = VDI_TEMPLATES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FARM:
+      vdi_templates_page_set_farm (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vdi_templates_page_dispose;
+  object_class->get_property = vdi_templates_page_get_property;
+  object_class->set_property = vdi_templates_page_set_property;
+
+  properties[PROP_FARM] =
+    g_param_spec_object ("farm", NULL, NULL,
+                         VDI_TYPE_FARM,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/vdi-templates-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, name_column);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, stack);
+  gtk_widget_class_bind_template_callback (widget_class, distribution_label);
+  gtk_widget_class_bind_template_callback (widget_class, distribution_tooltip);
+  gtk_widget_class_bind_template_callback (widget_class, enum_to_int);
+  gtk_widget_class_bind_template_callback (widget_class, fraction_clamp);
+  gtk_widget_class_bind_template_callback (widget_class, fraction_visible);
+  gtk_widget_class_bind_template_callback (widget_class, hosts_label);
+  gtk_widget_class_bind_template_callback (widget_class, template_status_label);
+  gtk_widget_class_bind_template_callback (widget_class, vdi_templates_page_items_changed_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "templatespage");
+
+  g_type_ensure (VDI_TYPE_TEMPLATE);
+  g_type_ensure (VDI_TYPE_FARM);
+}
+
+static void
+vdi_templates_page_init (VdiTemplatesPage *self)
+{
+  static const char *column_ids[] = {
+    "name", "provider", "source-vm", "status", "hosts", "distribution",
+  };
+  GListModel *columns;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* GtkColumnViewColumn has no id property in GTK 4.8; tests and callers find columns by these. */
+  columns = gtk_column_view_get_columns (self->column_view);
+  g_assert (g_list_model_get_n_items (columns) == G_N_ELEMENTS (column_ids));
+  for (guint i = 0; i < G_N_ELEMENTS (column_ids); i++)
+    {
+      g_autoptr(GObject) column = g_list_model_get_item (columns, i);
+
+      g_object_set_data (column, "vdi-column-id", (gpointer)column_ids[i]);
+    }
+
+  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
+  vdi_templates_page_update_state (self);
+}

@@ -1,0 +1,548 @@
+/* vdi-window.c
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vdi-providers-page.h"
+#include "vdi-templates-page.h"
+#include "vdi-ui-utils.h"
+#include "vdi-window.h"
+
+struct _VdiWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Owned references */
+  GCancellable         *cancellable;
+  GSettings            *settings;
+  VdiFarm              *farm;
+  VdiCredentials       *credentials;
+
+  /* Template widgets */
+  GtkStack             *main_stack;
+  VdiProvidersPage     *providers_page;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  VdiTemplatesPage     *templates_page;
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStack         *view_stack;
+
+  guint                 loading : 1;
+};
+
+G_DEFINE_FINAL_TYPE (VdiWindow, vdi_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void vdi_window_set_up (VdiWindow      *self,
+                               VdiApplication *app);
+
+VdiWindow *
+vdi_window_new (VdiApplication *application)
+{
+  VdiWindow *self;
+
+  g_return_val_if_fail (VDI_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (VDI_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+  vdi_window_set_up (self, application);
+
+  return self;
+}
+
+VdiFarm *
+vdi_window_get_farm (VdiWindow *self)
+{
+  g_return_val_if_fail (VDI_IS_WINDOW (self), NULL);
+
+  return self->farm;
+}
+
+VdiCredentials *
+vdi_window_get_credentials (VdiWindow *self)
+{
+  g_return_val_if_fail (VDI_IS_WINDOW (self), NULL);
+
+  return self->credentials;
+}
+
+VdiTemplatesPage *
+vdi_window_get_templates_page (VdiWindow *self)
+{
+  g_return_val_if_fail (VDI_IS_WINDOW (self), NULL);
+
+  return self->templates_page;
+}
+
+VdiProvidersPage *
+vdi_window_get_providers_page (VdiWindow *self)
+{
+  g_return_val_if_fail (VDI_IS_WINDOW (self), NULL);
+
+  return self->providers_page;
+}
+
+const char *
+vdi_window_get_visible_page (VdiWindow *self)
+{
+  g_return_val_if_fail (VDI_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+void
+vdi_window_show_page (VdiWindow  *self,
+                      const char *name)
+{
+  g_return_if_fail (VDI_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+gboolean
+vdi_window_get_loading (VdiWindow *self)
+{
+  g_return_val_if_fail (VDI_IS_WINDOW (self), FALSE);
+
+  return self->loading;
+}
+
+void
+vdi_window_add_toast (VdiWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (VDI_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+vdi_window_set_loading (VdiWindow *self,
+                        gboolean   loading)
+{
+  g_assert (VDI_IS_WINDOW (self));
+
+  self->loading = !!loading;
+  gtk_stack_set_visible_child_name (self->main_stack, loading ? "loading" : "farm");
+  /* Nothing to switch between until the farm is there. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, !loading);
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), !loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", !loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-provider", !loading);
+}
+
+static void vdi_window_show_load_error (VdiWindow    *self,
+                                        const GError *error);
+
+static void
+vdi_window_recover_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  VdiApplication *app = (VdiApplication *)object;
+  g_autoptr(VdiWindow) self = user_data;
+  g_autofree char *set_aside_path = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (VDI_IS_APPLICATION (app));
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (!(set_aside_path = vdi_application_recover_farm_finish (app, result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        vdi_window_show_load_error (self, error);
+      return;
+    }
+
+  vdi_window_set_loading (self, FALSE);
+
+  basename = g_path_get_basename (set_aside_path);
+  /* Translators: %s is a file name. */
+  message = g_strdup_printf (_("The damaged farm file was kept as “%s”"), basename);
+  vdi_show_toast (GTK_WIDGET (self), message);
+}
+
+static void
+vdi_window_recover (VdiWindow *self,
+                    gboolean   from_backup)
+{
+  g_assert (VDI_IS_WINDOW (self));
+
+  vdi_application_recover_farm_async (VDI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                      from_backup,
+                                      self->cancellable,
+                                      vdi_window_recover_cb,
+                                      g_object_ref (self));
+}
+
+static void
+vdi_window_load_error_response_cb (VdiWindow        *self,
+                                   const char       *response,
+                                   AdwMessageDialog *dialog)
+{
+  g_assert (VDI_IS_WINDOW (self));
+  g_assert (ADW_IS_MESSAGE_DIALOG (dialog));
+
+  if (g_strcmp0 (response, "backup") == 0)
+    vdi_window_recover (self, TRUE);
+  else if (g_strcmp0 (response, "new") == 0)
+    vdi_window_recover (self, FALSE);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.quit", NULL);
+}
+
+static void
+vdi_window_present_load_error (VdiWindow    *self,
+                               const GError *error,
+                               gboolean      have_backup)
+{
+  AdwMessageDialog *dialog;
+  const char *heading;
+
+  g_assert (VDI_IS_WINDOW (self));
+  g_assert (error != NULL);
+
+  if (g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION))
+    heading = _("Farm Saved by a Newer Version");
+  else
+    heading = _("Farm Could Not Be Opened");
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_format_body (dialog, "%s\n\n%s", error->message,
+                                  have_backup
+                                  ? _("Open the last good copy, or start a new, empty farm. "
+                                      "Either way the file is kept under a new name.")
+                                  : _("Start a new, empty farm: the file is kept under a "
+                                      "new name."));
+  adw_message_dialog_add_response (dialog, "quit", _("_Quit"));
+  adw_message_dialog_add_response (dialog, "new", _("_Start New Farm"));
+  if (have_backup)
+    {
+      adw_message_dialog_add_response (dialog, "backup", _("_Open Backup"));
+      adw_message_dialog_set_response_appearance (dialog, "backup", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "backup");
+    }
+  else
+    {
+      adw_message_dialog_set_response_appearance (dialog, "new", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "new");
+    }
+  adw_message_dialog_set_close_response (dialog, "quit");
+
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (vdi_window_load_error_response_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  VdiWindow *self;
+  GError    *error;
+} LoadError;
+
+static void
+load_error_free (LoadError *state)
+{
+  g_clear_object (&state->self);
+  g_clear_error (&state->error);
+  g_free (state);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadError, load_error_free)
+
+static void
+vdi_window_query_backup_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(LoadError) state = user_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = g_file_query_info_finish (G_FILE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  vdi_window_present_load_error (state->self, state->error,
+                                 info != NULL &&
+                                 g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR);
+}
+
+/* Offers "Open Backup" only when there is one; finding out is I/O, so it is asynchronous. */
+static void
+vdi_window_show_load_error (VdiWindow    *self,
+                            const GError *error)
+{
+  g_autofree char *backup_path = NULL;
+  g_autoptr(GFile) backup = NULL;
+  LoadError *state;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  backup_path = vdi_farm_dup_backup_path (self->farm);
+  backup = g_file_new_for_path (backup_path);
+
+  state = g_new0 (LoadError, 1);
+  state->self = g_object_ref (self);
+  state->error = g_error_copy (error);
+
+  g_file_query_info_async (backup,
+                           G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                           G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT,
+                           self->cancellable,
+                           vdi_window_query_backup_cb,
+                           state);
+}
+
+static void
+vdi_window_load_farm_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  VdiApplication *app = (VdiApplication *)object;
+  g_autoptr(VdiWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (VDI_IS_APPLICATION (app));
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (!vdi_application_load_farm_finish (app, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        vdi_window_show_load_error (self, error);
+      return;
+    }
+
+  vdi_window_set_loading (self, FALSE);
+}
+
+/* Shows "Loading Farm…" while the application loads the farm in a worker thread; on failure,
+ * a dialog says what is wrong and where, and offers recovery. */
+void
+vdi_window_load_farm (VdiWindow *self)
+{
+  VdiApplication *app;
+
+  g_return_if_fail (VDI_IS_WINDOW (self));
+
+  app = VDI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  if (vdi_application_get_farm_loaded (app))
+    return;
+
+  vdi_window_set_loading (self, TRUE);
+  vdi_application_load_farm_async (app,
+                                   self->cancellable,
+                                   vdi_window_load_farm_cb,
+                                   g_object_ref (self));
+}
+
+static void
+vdi_window_save_failed_cb (VdiWindow    *self,
+                           const GError *error,
+                           VdiFarm      *farm)
+{
+  g_autofree char *message = NULL;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  /* Translators: %s is the reason, e.g. "No space left on device". */
+  message = g_strdup_printf (_("Could not save the farm: %s"), error->message);
+  vdi_show_toast (GTK_WIDGET (self), message);
+}
+
+static void
+vdi_window_visible_page_cb (VdiWindow    *self,
+                            GParamSpec   *pspec,
+                            AdwViewStack *view_stack)
+{
+  const char *name;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  name = adw_view_stack_get_visible_child_name (view_stack);
+  if (self->settings != NULL && name != NULL)
+    g_settings_set_string (self->settings, "visible-page", name);
+}
+
+static void
+vdi_window_find_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  VdiWindow *self = (VdiWindow *)widget;
+  const char *page = vdi_window_get_visible_page (self);
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (g_strcmp0 (page, "providers") == 0)
+    vdi_providers_page_focus_search (self->providers_page);
+  else
+    vdi_templates_page_focus_search (self->templates_page);
+}
+
+static void
+vdi_window_add_provider_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  VdiWindow *self = (VdiWindow *)widget;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  vdi_window_show_page (self, "providers");
+  gtk_widget_activate_action (GTK_WIDGET (self->providers_page), "providers.add", NULL);
+}
+
+static gboolean
+vdi_window_close_request (GtkWindow *window)
+{
+  VdiWindow *self = (VdiWindow *)window;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+      g_settings_apply (self->settings);
+    }
+
+  g_cancellable_cancel (self->cancellable);
+
+  return GTK_WINDOW_CLASS (vdi_window_parent_class)->close_request (window);
+}
+
+/* GtkWindow:application is not a construct property, so this runs after construction. */
+static void
+vdi_window_set_up (VdiWindow      *self,
+                   VdiApplication *app)
+{
+  g_assert (VDI_IS_WINDOW (self));
+  g_assert (VDI_IS_APPLICATION (app));
+
+  self->farm = g_object_ref (vdi_application_get_farm (app));
+  self->credentials = g_object_ref (vdi_application_get_credentials (app));
+
+  g_signal_connect_object (self->farm, "save-failed",
+                           G_CALLBACK (vdi_window_save_failed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  vdi_templates_page_set_farm (self->templates_page, self->farm);
+  vdi_providers_page_set_farm (self->providers_page, self->farm);
+  vdi_providers_page_set_credentials (self->providers_page, self->credentials);
+
+  vdi_window_set_loading (self, !vdi_application_get_farm_loaded (app));
+}
+
+static void
+vdi_window_dispose (GObject *object)
+{
+  VdiWindow *self = (VdiWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VDI_TYPE_WINDOW);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->farm);
+  g_clear_object (&self->credentials);
+
+  G_OBJECT_CLASS (vdi_window_parent_class)->dispose (object);
+}
+
+static void
+vdi_window_finalize (GObject *object)
+{
+  VdiWindow *self = (VdiWindow *)object;
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (vdi_window_parent_class)->finalize (object);
+}
+
+static void
+vdi_window_class_init (VdiWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = vdi_window_dispose;
+  object_class->finalize = vdi_window_finalize;
+
+  window_class->close_request = vdi_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/vdi-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, providers_page);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, templates_page);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, vdi_window_visible_page_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, vdi_window_find_action);
+  gtk_widget_class_install_action (widget_class, "win.add-provider", NULL,
+                                   vdi_window_add_provider_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.add-provider", NULL);
+
+  g_type_ensure (VDI_TYPE_PROVIDERS_PAGE);
+  g_type_ensure (VDI_TYPE_TEMPLATES_PAGE);
+}
+
+static void
+vdi_window_init (VdiWindow *self)
+{
+  g_autofree char *page = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  if ((self->settings = vdi_settings_new ()))
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+
+      page = g_settings_get_string (self->settings, "visible-page");
+      vdi_window_show_page (self, page);
+    }
+}

@@ -1,0 +1,239 @@
+/* test-window.c: the main window on a large farm, loaded the way the program loads it.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "vdi-test-ui.h"
+
+#define N_PROVIDERS 1000
+#define N_TEMPLATES 5000
+
+static gboolean
+farm_loaded (gpointer data)
+{
+  return vdi_application_get_farm_loaded (data);
+}
+
+static gboolean
+widget_exists (gpointer data)
+{
+  gpointer *args = data;
+
+  return vdi_test_find_widget (args[0], args[1], G_TYPE_INVALID) != NULL;
+}
+
+static char *
+dup_template_name (GListModel *model,
+                   guint       position)
+{
+  g_autoptr(VdiTemplate) template = g_list_model_get_item (model, position);
+
+  return g_strdup (vdi_template_get_name (template));
+}
+
+static void
+test_window_large_farm (void)
+{
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  VdiTemplatesPage *templates_page;
+  VdiProvidersPage *providers_page;
+  GtkColumnViewColumn *column;
+  GtkColumnView *column_view;
+  GtkProgressBar *progress;
+  VdiTemplate *template;
+  GListModel *model;
+  GtkLabel *label;
+  VdiWindow *window;
+  VdiTarget *target;
+  VdiFarm *farm;
+  gpointer args[2];
+
+  dir = g_dir_make_tmp ("vdi-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "farm.json", NULL);
+
+  /* Write the farm file as a previous session would have. */
+  {
+    g_autoptr(VdiFarm) writer = vdi_farm_new (path);
+
+    vdi_test_populate_farm (writer, N_PROVIDERS, N_TEMPLATES);
+    vdi_farm_save (writer, &error);
+    g_assert_no_error (error);
+  }
+
+  /* The program's own path: activate shows the window at once and loads in a thread. */
+  app = vdi_test_application_new (path, credentials);
+  g_application_activate (G_APPLICATION (app));
+
+  window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_object_ref (window);
+
+  vdi_test_wait_for (farm_loaded, app);
+  vdi_test_flush_events ();
+  g_assert_false (vdi_window_get_loading (window));
+
+  farm = vdi_window_get_farm (window);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (farm)), ==, N_TEMPLATES);
+
+  vdi_window_show_page (window, "templates");
+  templates_page = vdi_window_get_templates_page (window);
+  column_view = vdi_templates_page_get_column_view (templates_page);
+  model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_TEMPLATES);
+  g_assert_cmpstr (vdi_templates_page_get_state (templates_page), ==, "list");
+
+  /* Sorted by name, ascending, by default; then descending. */
+  name = dup_template_name (model, 0);
+  g_assert_cmpstr (name, ==, "tmpl-00001");
+  g_clear_pointer (&name, g_free);
+
+  column = vdi_templates_page_get_column (templates_page, "name");
+  g_assert_nonnull (column);
+  gtk_column_view_sort_by_column (column_view, column, GTK_SORT_DESCENDING);
+  name = dup_template_name (model, 0);
+  g_assert_cmpstr (name, ==, "tmpl-05000");
+  g_clear_pointer (&name, g_free);
+
+  /* Numeric sort on hosts: the first rows have the most ready hosts. */
+  gtk_column_view_sort_by_column (column_view,
+                                  vdi_templates_page_get_column (templates_page, "hosts"),
+                                  GTK_SORT_DESCENDING);
+  {
+    g_autoptr(VdiTemplate) first = g_list_model_get_item (model, 0);
+    g_autoptr(VdiTemplate) last = g_list_model_get_item (model, N_TEMPLATES - 1);
+
+    g_assert_cmpuint (vdi_template_get_hosts_ready (first), >=, vdi_template_get_hosts_ready (last));
+    g_assert_cmpuint (vdi_template_get_hosts_ready (first), >, 0);
+  }
+  gtk_column_view_sort_by_column (column_view, column, GTK_SORT_ASCENDING);
+
+  /* Search: by name, case-insensitive ... */
+  gtk_editable_set_text (vdi_templates_page_get_search_entry (templates_page), "TMPL-0499");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 10);
+  name = dup_template_name (model, 0);
+  g_assert_cmpstr (name, ==, "tmpl-04990");
+  g_clear_pointer (&name, g_free);
+
+  /* ... by provider name (templates are spread round-robin over the providers) ... */
+  gtk_editable_set_text (vdi_templates_page_get_search_entry (templates_page), "hv-0001");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_TEMPLATES / N_PROVIDERS);
+
+  /* ... by source VM ... */
+  gtk_editable_set_text (vdi_templates_page_get_search_entry (templates_page), "win11-gold-299");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_TEMPLATES / 300);
+
+  /* ... and nothing. */
+  gtk_editable_set_text (vdi_templates_page_get_search_entry (templates_page), "no such template");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpstr (vdi_templates_page_get_state (templates_page), ==, "no-results");
+
+  /* A single row: its Distribution cell follows the template's targets live. tmpl-00002 has a
+   * Hyper-V standalone source and two copies, both done. */
+  gtk_editable_set_text (vdi_templates_page_get_search_entry (templates_page), "tmpl-00002");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpstr (vdi_templates_page_get_state (templates_page), ==, "list");
+
+  args[0] = column_view;
+  args[1] = (gpointer)"distribution-label";
+  vdi_test_wait_for (widget_exists, args);
+  vdi_test_wait_frames (GTK_WIDGET (window), 2);
+
+  label = GTK_LABEL (vdi_test_find_widget (GTK_WIDGET (column_view), "distribution-label",
+                                           GTK_TYPE_LABEL));
+  progress = GTK_PROGRESS_BAR (vdi_test_find_widget (GTK_WIDGET (column_view),
+                                                     "distribution-progress",
+                                                     GTK_TYPE_PROGRESS_BAR));
+  template = vdi_farm_find_template (farm, "tmpl-00002");
+  g_assert_nonnull (template);
+  g_assert_cmpint (vdi_template_get_distribution (template), ==, VDI_DISTRIBUTION_OK);
+  g_assert_cmpstr (gtk_label_get_label (label), ==,
+                   vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, VDI_DISTRIBUTION_OK));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (progress)));
+
+  target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+  g_object_unref (target);
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_DISTRIBUTING);
+  vdi_target_update_transfer (target, 40, 400, 1000, 100, 6);
+  vdi_test_flush_events ();
+
+  g_assert_cmpint (vdi_template_get_distribution (template), ==, VDI_DISTRIBUTION_DISTRIBUTING);
+  g_assert_cmpstr (gtk_label_get_label (label), ==,
+                   vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, VDI_DISTRIBUTION_DISTRIBUTING));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (progress)));
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), >, 0);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), <, 1);
+
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+  vdi_test_flush_events ();
+  g_assert_cmpstr (gtk_label_get_label (label), ==,
+                   vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, VDI_DISTRIBUTION_FAILED));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (progress)));
+
+  gtk_editable_set_text (vdi_templates_page_get_search_entry (templates_page), "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_TEMPLATES);
+
+  /* Providers: every one, sortable by type. */
+  vdi_window_show_page (window, "providers");
+  g_assert_cmpstr (vdi_window_get_visible_page (window), ==, "providers");
+  providers_page = vdi_window_get_providers_page (window);
+  column_view = vdi_providers_page_get_column_view (providers_page);
+  model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_PROVIDERS);
+  g_assert_cmpstr (vdi_providers_page_get_state (providers_page), ==, "list");
+  vdi_test_wait_frames (GTK_WIDGET (window), 2);
+
+  gtk_editable_set_text (vdi_providers_page_get_search_entry (providers_page), "vc-");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_PROVIDERS * 2 / 5);
+  gtk_editable_set_text (vdi_providers_page_get_search_entry (providers_page), "");
+
+  /* Tear down the way the program does. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  vdi_test_flush_events ();
+  g_assert_finalize_object (window);
+
+  g_assert_true (vdi_farm_flush (farm, &error));
+  g_assert_no_error (error);
+  g_clear_object (&app);
+
+  vdi_test_destroy_toplevels ();
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *entry;
+
+    while (d != NULL && (entry = g_dir_read_name (d)))
+      {
+        g_autofree char *file = g_build_filename (dir, entry, NULL);
+
+        g_unlink (file);
+      }
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/VdiConsole/Window/large-farm", test_window_large_farm);
+
+  return g_test_run ();
+}

@@ -1,0 +1,401 @@
+/* vdi-screenshots.c: renders the console's main views to PNG files, for review and docs.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: vdi-screenshots OUTPUT-DIR   (needs a display: run it under xvfb-run)
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "vdi-test-ui.h"
+
+#define WIDTH  1200
+#define HEIGHT 760
+
+static const char *out_dir;
+
+typedef struct
+{
+  const char         *name;
+  VdiProviderSubtype  subtype;
+  const char         *host;
+  gboolean            offline;
+} SampleProvider;
+
+static const SampleProvider sample_providers[] = {
+  { "hv-ams-01",    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,       "hv-ams-01.corp.example.com" },
+  { "hv-ams-02",    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,       "hv-ams-02.corp.example.com" },
+  { "hv-fra-01",    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,       "hv-fra-01.corp.example.com" },
+  { "hv-fra-02",    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,       "hv-fra-02.corp.example.com" },
+  { "hv-lab-07",    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,       "10.20.7.15", TRUE },
+  { "hvc-ams-prod", VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER, "hvc-ams-prod.corp.example.com" },
+  { "hvc-fra-prod", VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER, "hvc-fra-prod.corp.example.com" },
+  { "vc-prod-8",    VDI_PROVIDER_SUBTYPE_VCENTER_8,               "vc-prod-8.corp.example.com" },
+  { "vc-edge-8",    VDI_PROVIDER_SUBTYPE_VCENTER_8,               "vc-edge-8.corp.example.com" },
+  { "vc-prod-7",    VDI_PROVIDER_SUBTYPE_VCENTER_7,               "vc-prod-7.corp.example.com" },
+  { "vc-dr-7",      VDI_PROVIDER_SUBTYPE_VCENTER_7,               "vc-dr-7.dr.example.com" },
+  { "vc-lab-67",    VDI_PROVIDER_SUBTYPE_VCENTER_6_7,             "vc-lab-67.lab.example.com", TRUE },
+};
+
+typedef struct
+{
+  const char        *name;
+  const char        *source;
+  const char        *vm;
+  VdiTemplateStatus  status;
+  const char        *targets[3];
+  VdiDistribution    progress;    /* of the first target copy */
+  double             percent;
+  guint              ready;
+  guint              total;
+} SampleTemplate;
+
+static const SampleTemplate sample_templates[] = {
+  { "win11-office-2024", "hv-ams-01", "gold-win11-23h2-office", VDI_TEMPLATE_STATUS_OK, { "hv-ams-02", "hv-fra-01", "hv-fra-02" }, VDI_DISTRIBUTION_DISTRIBUTING, 42, 12, 20 },
+  { "win11-finance", "hv-ams-02", "gold-win11-23h2", VDI_TEMPLATE_STATUS_OK, { "hv-ams-01", "hv-fra-01" }, VDI_DISTRIBUTION_OK, 0, 18, 18 },
+  { "win11-callcenter", "hvc-ams-prod", "gold-win11-cc", VDI_TEMPLATE_STATUS_OK, { "hvc-fra-prod" }, VDI_DISTRIBUTION_ADDING_PROVIDER, 71, 40, 40 },
+  { "win10-legacy-erp", "hv-fra-01", "gold-win10-21h2-erp", VDI_TEMPLATE_STATUS_OK, { "hv-fra-02", "hv-lab-07" }, VDI_DISTRIBUTION_FAILED, 0, 6, 8 },
+  { "win11-dev-vs2022", "hv-fra-02", "gold-win11-dev", VDI_TEMPLATE_STATUS_MAINTENANCE, { "hv-ams-01" }, VDI_DISTRIBUTION_OK, 0, 0, 10 },
+  { "win2022-rds-sh", "hvc-fra-prod", "gold-ws2022-rdsh", VDI_TEMPLATE_STATUS_OK, { "hvc-ams-prod" }, VDI_DISTRIBUTION_REMOVING_PROVIDER, 15, 4, 4 },
+  { "win11-cad-gpu", "vc-prod-8", "gold-win11-cad-vgpu", VDI_TEMPLATE_STATUS_OK, { NULL }, 0, 0, 8, 8 },
+  { "ubuntu-2404-dev", "vc-prod-8", "gold-ubuntu-2404", VDI_TEMPLATE_STATUS_OK, { NULL }, 0, 0, 5, 6 },
+  { "rhel9-build", "vc-prod-7", "gold-rhel9", VDI_TEMPLATE_STATUS_ENTERING_MAINTENANCE, { NULL }, 0, 0, 3, 3 },
+  { "win11-hr", "hv-ams-01", "gold-win11-23h2", VDI_TEMPLATE_STATUS_OK, { "hv-ams-02" }, VDI_DISTRIBUTION_OK, 0, 7, 7 },
+  { "win11-training", "hv-ams-02", "gold-win11-23h2", VDI_TEMPLATE_STATUS_OK, { "hv-fra-01", "hv-fra-02" }, VDI_DISTRIBUTION_DISTRIBUTING, 88, 0, 15 },
+  { "win2019-rds-sh", "vc-dr-7", "gold-ws2019-rdsh", VDI_TEMPLATE_STATUS_OK, { NULL }, 0, 0, 2, 2 },
+  { "win11-marketing", "vc-edge-8", "gold-win11-23h2", VDI_TEMPLATE_STATUS_LEAVING_MAINTENANCE, { NULL }, 0, 0, 0, 5 },
+  { "win11-sales", "hv-fra-01", "gold-win11-23h2", VDI_TEMPLATE_STATUS_OK, { "hv-ams-01" }, VDI_DISTRIBUTION_OK, 0, 25, 25 },
+  { "win10-pos", "vc-prod-7", "gold-win10-pos", VDI_TEMPLATE_STATUS_FAILED, { NULL }, 0, 0, 0, 12 },
+  { "win11-exec", "hvc-ams-prod", "gold-win11-exec", VDI_TEMPLATE_STATUS_OK, { NULL }, 0, 0, 4, 4 },
+  { "win11-qa", "hv-fra-02", "gold-win11-qa", VDI_TEMPLATE_STATUS_OK, { "hv-fra-01" }, VDI_DISTRIBUTION_DISTRIBUTING, 9, 1, 6 },
+  { "win11-support", "vc-prod-8", "gold-win11-23h2", VDI_TEMPLATE_STATUS_OK, { NULL }, 0, 0, 9, 10 },
+  { "win11-warehouse", "vc-edge-8", "gold-win11-kiosk", VDI_TEMPLATE_STATUS_OK, { NULL }, 0, 0, 14, 14 },
+  { "win10-ltsc-kiosk", "vc-lab-67", "gold-win10-ltsc", VDI_TEMPLATE_STATUS_OK, { NULL }, 0, 0, 0, 0 },
+};
+
+static VdiProvider *
+find_provider (GPtrArray  *providers,
+               const char *name)
+{
+  for (guint i = 0; i < providers->len; i++)
+    if (g_strcmp0 (vdi_provider_get_name (g_ptr_array_index (providers, i)), name) == 0)
+      return g_ptr_array_index (providers, i);
+
+  g_error ("No sample provider %s", name);
+}
+
+static VdiFarm *
+build_sample_farm (const char *path)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func (g_object_unref);
+  VdiFarm *farm = vdi_farm_new (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_providers); i++)
+    {
+      const SampleProvider *s = &sample_providers[i];
+      g_autofree char *id = g_strdup_printf ("provider-%02u", i);
+      VdiProvider *provider = vdi_provider_new (id, s->name, s->subtype, s->host,
+                                                vdi_provider_subtype_default_port (s->subtype));
+
+      vdi_provider_set_username (provider,
+                                 vdi_provider_subtype_get_provider_type (s->subtype) == VDI_PROVIDER_TYPE_HYPERV
+                                 ? "CORP\\vdi-svc" : "vdi-svc@vsphere.local");
+      if (s->offline)
+        vdi_provider_set_status (provider, VDI_PROVIDER_STATUS_NOT_AVAILABLE,
+                                 "No response from the host within 30 seconds");
+      else
+        vdi_provider_set_status (provider, VDI_PROVIDER_STATUS_READY, NULL);
+      g_ptr_array_add (providers, provider);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_templates); i++)
+    {
+      const SampleTemplate *s = &sample_templates[i];
+      g_autofree char *id = g_strdup_printf ("template-%02u", i);
+      VdiProvider *source = find_provider (providers, s->source);
+      g_autoptr(GError) error = NULL;
+      VdiTemplate *template;
+
+      template = vdi_template_new (id, s->name, source, s->vm);
+      vdi_template_set_status (template, s->status);
+      vdi_template_set_host_name_format (template, "VDI-%ID:3%");
+
+      if (s->targets[0] != NULL)
+        {
+          vdi_template_set_multi_provider (template, TRUE, &error);
+          g_assert_no_error (error);
+
+          for (guint k = 0; k < G_N_ELEMENTS (s->targets) && s->targets[k] != NULL; k++)
+            {
+              VdiTarget *target = vdi_template_add_target (template,
+                                                           find_provider (providers, s->targets[k]),
+                                                           &error);
+              g_assert_no_error (error);
+
+              if (k == 0 && s->progress != VDI_DISTRIBUTION_OK)
+                {
+                  vdi_target_set_progress (target, s->progress);
+                  if (s->progress == VDI_DISTRIBUTION_FAILED)
+                    {
+                      vdi_target_set_state (target, VDI_TARGET_STATE_NEEDS_UPDATE);
+                      vdi_target_set_last_error (target, "The export failed: not enough space on the disk");
+                    }
+                  else
+                    vdi_target_update_transfer (target, s->percent,
+                                                (guint64)(s->percent * 0.4e9),
+                                                (guint64)40e9, 110e6, 240);
+                }
+              else
+                {
+                  vdi_target_set_state (target, VDI_TARGET_STATE_READY);
+                  vdi_target_set_progress (target, VDI_DISTRIBUTION_OK);
+                  vdi_target_set_step (target, VDI_TARGET_STEP_REGISTERED);
+                }
+            }
+        }
+
+      for (guint h = 0; h < s->total; h++)
+        {
+          g_autofree char *host_name = g_strdup_printf ("VDI-%02u%03u", i, h + 1);
+          g_autoptr(VdiHost) host = vdi_host_new (host_name, source);
+
+          vdi_host_set_state (host, h < s->ready ? VDI_HOST_STATE_READY : VDI_HOST_STATE_CREATING);
+          vdi_template_add_host (template, host);
+        }
+
+      g_ptr_array_add (templates, template);
+    }
+
+  vdi_farm_splice (farm, providers, templates);
+
+  return farm;
+}
+
+static GdkTexture *
+render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  int width, height;
+
+  vdi_test_wait_frames (widget, 3);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static cairo_surface_t *
+texture_to_surface (GdkTexture *texture)
+{
+  cairo_surface_t *surface;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                        gdk_texture_get_width (texture),
+                                        gdk_texture_get_height (texture));
+  gdk_texture_download (texture,
+                        cairo_image_surface_get_data (surface),
+                        cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+
+  return surface;
+}
+
+static void
+write_png (cairo_surface_t *surface,
+           const char      *name)
+{
+  g_autofree char *path = g_build_filename (out_dir, name, NULL);
+
+  if (cairo_surface_write_to_png (surface, path) != CAIRO_STATUS_SUCCESS)
+    g_error ("Could not write %s", path);
+  g_print ("%s\n", path);
+}
+
+static void
+shoot (GtkWidget  *widget,
+       const char *name)
+{
+  g_autoptr(GdkTexture) texture = render (widget);
+  cairo_surface_t *surface = texture_to_surface (texture);
+
+  write_png (surface, name);
+  cairo_surface_destroy (surface);
+}
+
+/* A dialog over its dimmed parent, as the admin sees it. */
+static void
+shoot_over (GtkWidget  *parent,
+            GtkWidget  *dialog,
+            const char *name)
+{
+  g_autoptr(GdkTexture) back = render (parent);
+  g_autoptr(GdkTexture) front = render (dialog);
+  cairo_surface_t *back_surface = texture_to_surface (back);
+  cairo_surface_t *front_surface = texture_to_surface (front);
+  cairo_surface_t *surface;
+  int width = gdk_texture_get_width (back);
+  int height = gdk_texture_get_height (back);
+  cairo_t *cr;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_surface (cr, back_surface, 0, 0);
+  cairo_paint (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.25);
+  cairo_paint (cr);
+  cairo_set_source_surface (cr, front_surface,
+                            MAX (0, (width - gdk_texture_get_width (front)) / 2),
+                            MAX (0, (height - gdk_texture_get_height (front)) / 2));
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  write_png (surface, name);
+
+  cairo_surface_destroy (surface);
+  cairo_surface_destroy (back_surface);
+  cairo_surface_destroy (front_surface);
+}
+
+static gboolean
+toplevel_shown (gpointer data)
+{
+  GtkWindow *window = vdi_test_find_toplevel (GPOINTER_TO_SIZE (data), NULL);
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static GtkWidget *
+wait_for_toplevel (GType type)
+{
+  vdi_test_wait_for (toplevel_shown, GSIZE_TO_POINTER (type));
+  return GTK_WIDGET (vdi_test_find_toplevel (type, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(VdiCredentials) credentials = NULL;
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(VdiApplication) broken_app = NULL;
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *farm_path = NULL;
+  g_autofree char *broken_path = NULL;
+  VdiProviderDialog *dialog;
+  GtkWidget *about;
+  GtkWidget *shortcuts;
+  GtkWidget *message;
+  VdiWindow *window;
+  VdiWindow *broken_window;
+
+  if (argc != 2)
+    {
+      g_printerr ("Usage: %s OUTPUT-DIR\n", argv[0]);
+      return 2;
+    }
+  out_dir = argv[1];
+  g_mkdir_with_parents (out_dir, 0755);
+
+  /* Never touch the user's settings or keyring. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", FALSE);
+  /* Software GL under Xvfb can stall; the cairo renderer gives the same pixels every time. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+
+  gtk_init ();
+  adw_init ();
+
+  tmp = g_dir_make_tmp ("vdi-screenshots-XXXXXX", &error);
+  g_assert_no_error (error);
+  farm_path = g_build_filename (tmp, "farm.json", NULL);
+  broken_path = g_build_filename (tmp, "broken.json", NULL);
+
+  credentials = vdi_credentials_new (FALSE);
+  farm = build_sample_farm (farm_path);
+
+  app = vdi_test_application_new (farm_path, credentials);
+  vdi_application_set_farm (app, farm);
+
+  window = vdi_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  vdi_window_show_page (window, "templates");
+  gtk_window_present (GTK_WINDOW (window));
+  vdi_test_wait_frames (GTK_WIDGET (window), 3);
+
+  shoot (GTK_WIDGET (window), "templates.png");
+
+  vdi_window_show_page (window, "providers");
+  shoot (GTK_WIDGET (window), "providers.png");
+
+  dialog = vdi_provider_dialog_new (GTK_WINDOW (window), farm, credentials, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  {
+    GObject *(*get) (GtkWidget *, GType, const char *) = gtk_widget_get_template_child;
+    GtkWidget *w = GTK_WIDGET (dialog);
+
+    gtk_editable_set_text (GTK_EDITABLE (get (w, VDI_TYPE_PROVIDER_DIALOG, "name_row")), "hv-fra-03");
+    gtk_editable_set_text (GTK_EDITABLE (get (w, VDI_TYPE_PROVIDER_DIALOG, "host_row")),
+                           "hv-fra-03.corp.example.com");
+    gtk_editable_set_text (GTK_EDITABLE (get (w, VDI_TYPE_PROVIDER_DIALOG, "username_row")),
+                           "CORP\\vdi-svc");
+    gtk_editable_set_text (GTK_EDITABLE (get (w, VDI_TYPE_PROVIDER_DIALOG, "password_row")),
+                           "example-password");
+  }
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (dialog), "provider-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  vdi_window_show_page (window, "templates");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  about = wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  shoot_over (GTK_WIDGET (window), about, "about.png");
+  gtk_window_destroy (GTK_WINDOW (about));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shoot (shortcuts, "shortcuts.png");
+  gtk_window_close (GTK_WINDOW (shortcuts));
+
+  /* The corrupt-file dialog, through the real load path of a second application instance. */
+  g_file_set_contents (broken_path,
+                       "{\n  \"version\": 1,\n  \"providers\": [\n    { \"id\": \"p1\", , }\n  ]\n}\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  broken_app = vdi_test_application_new (broken_path, credentials);
+  broken_window = vdi_window_new (broken_app);
+  gtk_window_set_default_size (GTK_WINDOW (broken_window), WIDTH, HEIGHT);
+  gtk_window_present (GTK_WINDOW (broken_window));
+  vdi_window_load_farm (broken_window);
+  message = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  /* Let the header's switcher-to-title crossfade finish. */
+  vdi_test_wait_frames (GTK_WIDGET (broken_window), 30);
+  shoot_over (GTK_WIDGET (broken_window), message, "load-error.png");
+
+  vdi_test_destroy_toplevels ();
+  g_unlink (broken_path);
+  g_unlink (farm_path);
+  g_rmdir (tmp);
+
+  return 0;
+}

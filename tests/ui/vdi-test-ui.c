@@ -1,0 +1,276 @@
+/* vdi-test-ui.c
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "vdi-test-ui.h"
+
+/* A registered application, as the program has after startup, but not running its own main
+ * loop: tests drive the default main context themselves. */
+VdiApplication *
+vdi_test_application_new (const char     *farm_path,
+                          VdiCredentials *credentials)
+{
+  static guint n_apps;
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *app_id = NULL;
+
+  /* A registered application stays exported on the bus at its object path: each gets its own. */
+  app_id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_apps);
+  app = vdi_application_new (app_id, G_APPLICATION_NON_UNIQUE);
+  if (farm_path != NULL)
+    vdi_application_set_farm_path (app, farm_path);
+  if (credentials != NULL)
+    vdi_application_set_credentials (app, credentials);
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&app);
+}
+
+void
+vdi_test_flush_events (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+wake_up_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until @condition holds. The periodic wake-up only keeps a blocking
+ * iteration from sleeping forever while work runs in other threads; it is not a deadline (the
+ * test harness has its own). */
+void
+vdi_test_wait_for (VdiTestCondition condition,
+                   gpointer         data)
+{
+  guint wake_up = g_timeout_add (10, wake_up_cb, NULL);
+
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake_up);
+}
+
+static void
+frame_cb (GdkFrameClock *clock,
+          guint         *n_frames)
+{
+  (*n_frames)++;
+}
+
+/* Lets @widget's toplevel lay out and paint @n_frames times. */
+void
+vdi_test_wait_frames (GtkWidget *widget,
+                      guint      n_frames)
+{
+  GdkFrameClock *clock;
+  guint counted = 0;
+  gulong handler;
+
+  vdi_test_flush_events ();
+
+  if (!gtk_widget_get_mapped (widget) || !(clock = gtk_widget_get_frame_clock (widget)))
+    return;
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), &counted);
+  while (counted < n_frames)
+    {
+      gtk_widget_queue_draw (widget);
+      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+
+  vdi_test_flush_events ();
+}
+
+GtkWindow *
+vdi_test_find_toplevel (GType      type,
+                        GtkWindow *except)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (window != except && G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+
+  return NULL;
+}
+
+static void
+find_widgets (GtkWidget  *widget,
+              const char *name,
+              GType       type,
+              GPtrArray  *found)
+{
+  if ((name == NULL || g_strcmp0 (gtk_widget_get_name (widget), name) == 0) &&
+      (type == G_TYPE_INVALID || G_TYPE_CHECK_INSTANCE_TYPE (widget, type)))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_widgets (child, name, type, found);
+}
+
+/* Every descendant of @root (and @root) with widget name @name (if not %NULL) and of @type (if
+ * not G_TYPE_INVALID), in tree order. */
+GPtrArray *
+vdi_test_find_widgets (GtkWidget  *root,
+                       const char *name,
+                       GType       type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  find_widgets (root, name, type, found);
+  return found;
+}
+
+GtkWidget *
+vdi_test_find_widget (GtkWidget  *root,
+                      const char *name,
+                      GType       type)
+{
+  g_autoptr(GPtrArray) found = vdi_test_find_widgets (root, name, type);
+
+  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
+}
+
+void
+vdi_test_destroy_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+
+  vdi_test_flush_events ();
+}
+
+/* A farm shaped like a large real one: Hyper-V standalone hosts and failover clusters and
+ * vCenters of several versions; templates named "tmpl-00001"…, the Hyper-V ones distributed to
+ * two more providers of the same subtype, every seventh with a copy running. */
+void
+vdi_test_populate_farm (VdiFarm *farm,
+                        guint    n_providers,
+                        guint    n_templates)
+{
+  static const VdiProviderSubtype subtypes[] = {
+    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+    VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER,
+    VDI_PROVIDER_SUBTYPE_VCENTER_7,
+    VDI_PROVIDER_SUBTYPE_VCENTER_8,
+  };
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert (n_providers >= 2 * G_N_ELEMENTS (subtypes) + 1);
+
+  for (guint i = 0; i < n_providers; i++)
+    {
+      VdiProviderSubtype subtype = subtypes[i % G_N_ELEMENTS (subtypes)];
+      gboolean hyperv = vdi_provider_subtype_get_provider_type (subtype) == VDI_PROVIDER_TYPE_HYPERV;
+      g_autofree char *id = g_strdup_printf ("provider-%05u", i + 1);
+      g_autofree char *name = g_strdup_printf ("%s-%04u", hyperv ? "hv" : "vc", i + 1);
+      g_autofree char *host = g_strdup_printf ("%s.farm.example.com", name);
+      VdiProvider *provider;
+
+      provider = vdi_provider_new (id, name, subtype, host,
+                                   vdi_provider_subtype_default_port (subtype));
+      vdi_provider_set_username (provider, hyperv ? "FARM\\vdi-admin" : "vdi@vsphere.local");
+      vdi_provider_set_status (provider,
+                               i % 13 == 5 ? VDI_PROVIDER_STATUS_NOT_AVAILABLE
+                                           : VDI_PROVIDER_STATUS_READY,
+                               i % 13 == 5 ? "Connection refused" : NULL);
+      g_ptr_array_add (providers, provider);
+    }
+
+  for (guint i = 0; i < n_templates; i++)
+    {
+      guint p = i % n_providers;
+      VdiProvider *source = g_ptr_array_index (providers, p);
+      g_autofree char *id = g_strdup_printf ("template-%05u", i + 1);
+      g_autofree char *name = g_strdup_printf ("tmpl-%05u", i + 1);
+      g_autofree char *vm = g_strdup_printf ("win11-gold-%03u", i % 300);
+      g_autoptr(GError) error = NULL;
+      VdiTemplate *template;
+
+      template = vdi_template_new (id, name, source, vm);
+      vdi_template_set_host_name_format (template, "VDI-%ID:4%");
+      vdi_template_set_initial_hosts (template, 2);
+      vdi_template_set_max_hosts (template, 10);
+      vdi_template_set_status (template, i % 17 == 3 ? VDI_TEMPLATE_STATUS_MAINTENANCE
+                                                     : VDI_TEMPLATE_STATUS_OK);
+
+      if (vdi_provider_get_provider_type (source) == VDI_PROVIDER_TYPE_HYPERV)
+        {
+          guint n = G_N_ELEMENTS (subtypes);
+
+          vdi_template_set_multi_provider (template, TRUE, &error);
+          g_assert_no_error (error);
+
+          /* Providers at the same index modulo the subtype cycle share the subtype. */
+          for (guint k = 1; k <= 2; k++)
+            {
+              VdiProvider *target = g_ptr_array_index (providers, (p + k * n) % n_providers);
+              VdiTarget *copy;
+
+              if (target == source ||
+                  vdi_provider_get_subtype (target) != vdi_provider_get_subtype (source))
+                continue;
+
+              copy = vdi_template_add_target (template, target, &error);
+              g_assert_no_error (error);
+
+              if (i % 7 == 0 && k == 1)
+                {
+                  vdi_target_set_progress (copy, VDI_DISTRIBUTION_DISTRIBUTING);
+                  vdi_target_update_transfer (copy, 10 + (i % 80), 0, 0, 0, -1);
+                }
+              else
+                {
+                  vdi_target_set_state (copy, VDI_TARGET_STATE_READY);
+                  vdi_target_set_progress (copy, VDI_DISTRIBUTION_OK);
+                  vdi_target_set_step (copy, VDI_TARGET_STEP_REGISTERED);
+                }
+            }
+        }
+
+      for (guint h = 0; h < i % 4; h++)
+        {
+          g_autofree char *host_name = g_strdup_printf ("VDI-%05u-%u", i + 1, h + 1);
+          g_autoptr(VdiHost) host = vdi_host_new (host_name, source);
+
+          vdi_host_set_state (host, h == 2 ? VDI_HOST_STATE_CREATING : VDI_HOST_STATE_READY);
+          vdi_template_add_host (template, host);
+        }
+
+      g_ptr_array_add (templates, template);
+    }
+
+  vdi_farm_splice (farm, providers, templates);
+}
