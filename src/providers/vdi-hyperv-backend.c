@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -334,9 +335,23 @@ probe_cb (GObject      *object,
       return;
     }
 
+  g_strstrip (version);
+  {
+    /* WinRM says "OS: 10.0.20348 SP: 0.0 Stack: 3.0". */
+    char os[32], stack[16];
+
+    if (sscanf (version, "OS: %31s SP: %*s Stack: %15s", os, stack) == 2)
+      {
+        /* Translators: the Windows version, then the WS-Management version. */
+        g_task_return_pointer (task, g_strdup_printf (_("Hyper-V on Windows %s (WS-Management %s)"),
+                                                      os, stack), g_free);
+        return;
+      }
+  }
+
   g_task_return_pointer (task,
                          g_strdup_printf ("%s %s", vendor != NULL ? g_strstrip (vendor) : "",
-                                          g_strstrip (version)),
+                                          version),
                          g_free);
 }
 
