@@ -6,6 +6,7 @@
 #pragma once
 
 #include "vdi-credentials.h"
+#include "vdi-demo.h"
 #include "vdi-enums.h"
 #include "vdi-farm.h"
 #include "vdi-host.h"

@@ -37,7 +37,13 @@ enum {
   N_PROPS
 };
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static const SecretSchema *
 get_schema (void)
@@ -128,6 +134,14 @@ vdi_credentials_class_init (VdiCredentialsClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VdiCredentials::changed:
+   * @provider_id: the provider whose password was stored or cleared
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -220,6 +234,7 @@ store_cb (GObject      *object,
       set_available (self, TRUE);
       /* The keyring has it now; a copy in memory would only outlive its purpose. */
       g_hash_table_remove (self->memory, data->provider_id);
+      g_signal_emit (self, signals[CHANGED], 0, data->provider_id);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -233,6 +248,7 @@ store_cb (GObject      *object,
   g_debug ("No Secret Service, keeping the password in memory: %s", error->message);
   set_available (self, FALSE);
   remember (self, data->provider_id, data->password);
+  g_signal_emit (self, signals[CHANGED], 0, data->provider_id);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -259,6 +275,7 @@ vdi_credentials_store_async (VdiCredentials      *self,
   if (!self->use_secret_service)
     {
       remember (self, provider_id, password);
+      g_signal_emit (self, signals[CHANGED], 0, provider_id);
       g_task_return_boolean (task, TRUE);
       return;
     }

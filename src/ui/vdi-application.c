@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vdi-application.h"
+#include "vdi-provider-monitor.h"
 #include "vdi-window.h"
 
 typedef enum
@@ -31,7 +32,10 @@ struct _VdiApplication
   /* Owned references */
   VdiFarm        *farm;
   VdiCredentials *credentials;
+  VdiDemo        *demo;
+  VdiProviderMonitor *monitor;
   char           *farm_path;
+  char           *demo_dir;
 
   FarmState       farm_state;
 };
@@ -41,6 +45,9 @@ G_DEFINE_FINAL_TYPE (VdiApplication, vdi_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "farm", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Open the farm stored in FILE instead of the default one"), N_("FILE") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show a demo farm of simulated Hyper-V hosts and vCenters; your own farm is not touched"),
+    NULL },
   { NULL }
 };
 
@@ -116,6 +123,19 @@ vdi_application_set_farm (VdiApplication *self,
   self->farm_state = FARM_STATE_LOADED;
 }
 
+/**
+ * vdi_application_get_demo:
+ *
+ * Returns: whether the console shows the demo world (started with --demo)
+ */
+gboolean
+vdi_application_get_demo (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
+
+  return self->demo_dir != NULL;
+}
+
 gboolean
 vdi_application_get_farm_loaded (VdiApplication *self)
 {
@@ -145,6 +165,16 @@ vdi_application_set_credentials (VdiApplication *self,
   g_set_object (&self->credentials, credentials);
 }
 
+/* The farm is in memory and may be written from now on; its providers' status goes live. */
+static void
+farm_ready (VdiApplication *self)
+{
+  self->farm_state = FARM_STATE_LOADED;
+  vdi_farm_set_autosave (self->farm, TRUE);
+  if (self->monitor == NULL)
+    self->monitor = vdi_provider_monitor_new (self->farm, vdi_application_get_credentials (self));
+}
+
 static void
 vdi_application_load_farm_cb (GObject      *object,
                               GAsyncResult *result,
@@ -169,10 +199,33 @@ vdi_application_load_farm_cb (GObject      *object,
       return;
     }
 
-  self->farm_state = FARM_STATE_LOADED;
-  vdi_farm_set_autosave (farm, TRUE);
-
+  farm_ready (self);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+vdi_application_demo_started_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  VdiApplication *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
+
+  self->demo = vdi_demo_start_finish (result, &error);
+  if (self->demo == NULL)
+    {
+      self->farm_state = FARM_STATE_FAILED;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  vdi_farm_load_async (vdi_application_get_farm (self),
+                       cancellable,
+                       vdi_application_load_farm_cb,
+                       g_steal_pointer (&task));
 }
 
 /* Loads the farm in a worker thread. On failure the farm stays empty, is never saved, and the
@@ -205,6 +258,15 @@ vdi_application_load_farm_async (VdiApplication      *self,
     }
 
   self->farm_state = FARM_STATE_LOADING;
+
+  /* In demo mode the simulator starts first and writes the farm that is then loaded. */
+  if (self->demo_dir != NULL && self->demo == NULL)
+    {
+      vdi_demo_start_async (self->demo_dir, vdi_application_get_credentials (self), cancellable,
+                            vdi_application_demo_started_cb, g_steal_pointer (&task));
+      return;
+    }
+
   vdi_farm_load_async (vdi_application_get_farm (self),
                        cancellable,
                        vdi_application_load_farm_cb,
@@ -281,8 +343,7 @@ vdi_application_recover_load_cb (GObject      *object,
       return;
     }
 
-  self->farm_state = FARM_STATE_LOADED;
-  vdi_farm_set_autosave (VDI_FARM (object), TRUE);
+  farm_ready (self);
   g_task_return_pointer (task, g_steal_pointer (&recovery->set_aside_path), g_free);
 }
 
@@ -318,8 +379,7 @@ vdi_application_recover_farm_cb (GObject      *object,
       return;
     }
 
-  self->farm_state = FARM_STATE_LOADED;
-  vdi_farm_set_autosave (farm, TRUE);
+  farm_ready (self);
   g_task_return_pointer (task, g_steal_pointer (&recovery->set_aside_path), g_free);
 }
 
@@ -470,6 +530,27 @@ vdi_application_handle_local_options (GApplication *app,
       vdi_application_set_farm_path (self, g_file_peek_path (file));
     }
 
+  if (g_variant_dict_contains (options, "demo"))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *farm = NULL;
+      g_autoptr(VdiCredentials) memory = vdi_credentials_new (FALSE);
+
+      /* The demo's farm and passwords live in a folder of their own and in memory, so the
+       * window never binds to the user's farm. */
+      self->demo_dir = g_dir_make_tmp ("vdi-console-demo-XXXXXX", &error);
+      if (self->demo_dir == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      farm = g_build_filename (self->demo_dir, "farm.json", NULL);
+      vdi_application_set_farm_path (self, farm);
+      vdi_application_set_credentials (self, memory);
+      /* Each demo is a world of its own, beside any console already running. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+
   return -1;
 }
 
@@ -527,6 +608,12 @@ vdi_application_shutdown (GApplication *app)
         g_printerr ("%s: %s\n", vdi_farm_get_path (self->farm), error->message);
     }
 
+  g_clear_object (&self->monitor);
+
+  /* The simulator stops with the console, and the demo's farm goes with it. */
+  if (self->demo != NULL)
+    vdi_demo_stop (self->demo);
+
   G_APPLICATION_CLASS (vdi_application_parent_class)->shutdown (app);
 }
 
@@ -537,7 +624,10 @@ vdi_application_finalize (GObject *object)
 
   g_clear_object (&self->farm);
   g_clear_object (&self->credentials);
+  g_clear_object (&self->demo);
+  g_clear_object (&self->monitor);
   g_clear_pointer (&self->farm_path, g_free);
+  g_clear_pointer (&self->demo_dir, g_free);
 
   G_OBJECT_CLASS (vdi_application_parent_class)->finalize (object);
 }

@@ -53,4 +53,6 @@ char               *vdi_application_recover_farm_finish (VdiApplication   *self,
                                                        GAsyncResult       *result,
                                                        GError            **error);
 
+gboolean            vdi_application_get_demo          (VdiApplication     *self);
+
 G_END_DECLS

@@ -333,6 +333,16 @@ vdi_window_load_farm_cb (GObject      *object,
     }
 
   vdi_window_set_loading (self, FALSE);
+
+  if (vdi_application_get_demo (app))
+    {
+      g_autoptr(AdwToast) toast =
+        adw_toast_new (_("Demo: these providers are simulated on this computer and vanish when "
+                         "you quit"));
+
+      adw_toast_set_timeout (toast, 0);
+      vdi_window_add_toast (self, g_steal_pointer (&toast));
+    }
 }
 
 /* Shows "Loading Farm…" while the application loads the farm in a worker thread; on failure,
