@@ -38,6 +38,7 @@ struct _VdiFarm
   guint         n_saves;
 
   guint         autosave : 1;
+  guint         urgent : 1;
   guint         dirty : 1;
   guint         saving : 1;
   guint         load_failed : 1;
@@ -1241,8 +1242,15 @@ save_cb (GObject      *object,
 
   self->n_saves++;
 
-  /* Changes made while writing go out in the next coalesced save. */
-  if (self->dirty && self->autosave && self->save_source == 0)
+  /* Changes made while writing go out in the next save: at once if one was urgent, else after
+   * the coalescing delay. */
+  if (self->urgent)
+    {
+      self->urgent = FALSE;
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      start_save (self);
+    }
+  else if (self->dirty && self->autosave && self->save_source == 0)
     self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
 }
 
@@ -1285,6 +1293,28 @@ vdi_farm_schedule_save (VdiFarm *self)
   set_dirty (self, TRUE);
   if (self->save_source == 0 && !self->saving)
     self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+/**
+ * vdi_farm_save_soon:
+ *
+ * Starts a save now, in the background, without the coalescing delay: for records that must
+ * reach the disk before anything else happens (a provider job just started). A save already
+ * under way is followed by another at once.
+ */
+void
+vdi_farm_save_soon (VdiFarm *self)
+{
+  g_return_if_fail (VDI_IS_FARM (self));
+
+  set_dirty (self, TRUE);
+  if (self->saving)
+    {
+      self->urgent = TRUE;
+      return;
+    }
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  start_save (self);
 }
 
 /**

@@ -110,6 +110,7 @@ gboolean            vdi_farm_load_finish              (VdiFarm            *self,
 gboolean            vdi_farm_save                     (VdiFarm            *self,
                                                        GError            **error);
 void                vdi_farm_schedule_save            (VdiFarm            *self);
+void                vdi_farm_save_soon                (VdiFarm            *self);
 gboolean            vdi_farm_flush                    (VdiFarm            *self,
                                                        GError            **error);
 gboolean            vdi_farm_get_dirty                (VdiFarm            *self);

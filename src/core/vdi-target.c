@@ -21,6 +21,7 @@ struct _VdiTarget
   VdiProvider     *provider;
   char            *last_error;
   char            *remote_vm_id;
+  char            *job;
   GDateTime       *started_at;
   GDateTime       *updated_at;
 
@@ -52,6 +53,7 @@ enum {
   PROP_LAST_ERROR,
   PROP_STEP,
   PROP_REMOTE_VM_ID,
+  PROP_JOB,
   PROP_STARTED_AT,
   PROP_UPDATED_AT,
   N_PROPS
@@ -75,6 +77,7 @@ vdi_target_finalize (GObject *object)
   g_clear_object (&self->provider);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->remote_vm_id, g_free);
+  g_clear_pointer (&self->job, g_free);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
 
@@ -139,6 +142,10 @@ vdi_target_get_property (GObject    *object,
       g_value_set_string (value, self->remote_vm_id);
       break;
 
+    case PROP_JOB:
+      g_value_set_string (value, self->job);
+      break;
+
     case PROP_STARTED_AT:
       g_value_set_boxed (value, self->started_at);
       break;
@@ -190,6 +197,10 @@ vdi_target_set_property (GObject      *object,
       vdi_target_set_remote_vm_id (self, g_value_get_string (value));
       break;
 
+    case PROP_JOB:
+      vdi_target_set_job (self, g_value_get_string (value));
+      break;
+
     case PROP_STARTED_AT:
       vdi_target_set_started_at (self, g_value_get_boxed (value));
       break;
@@ -232,6 +243,7 @@ vdi_target_class_init (VdiTargetClass *klass)
   properties[PROP_STEP] =
     g_param_spec_enum ("step", NULL, NULL, VDI_TYPE_TARGET_STEP, VDI_TARGET_STEP_NONE, rw);
   properties[PROP_REMOTE_VM_ID] = g_param_spec_string ("remote-vm-id", NULL, NULL, NULL, rw);
+  properties[PROP_JOB] = g_param_spec_string ("job", NULL, NULL, NULL, rw);
   properties[PROP_STARTED_AT] =
     g_param_spec_boxed ("started-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
   properties[PROP_UPDATED_AT] =
@@ -466,6 +478,24 @@ vdi_target_set_remote_vm_id (VdiTarget  *self,
 
   if (vdi_set_str (&self->remote_vm_id, remote_vm_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_VM_ID]);
+}
+
+const char *
+vdi_target_get_job (VdiTarget *self)
+{
+  g_return_val_if_fail (VDI_IS_TARGET (self), NULL);
+
+  return self->job;
+}
+
+void
+vdi_target_set_job (VdiTarget  *self,
+                    const char *job)
+{
+  g_return_if_fail (VDI_IS_TARGET (self));
+
+  if (vdi_set_str (&self->job, job))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
 }
 
 GDateTime *

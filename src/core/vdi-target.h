@@ -23,8 +23,9 @@ G_DECLARE_FINAL_TYPE (VdiTarget, vdi_target, VDI, TARGET, GObject)
 /* One provider's share of a template. Properties: "provider" (construct-only), "is-source",
  * "state", "progress" (a VdiDistribution value), "percent" (0–100), "bytes-done",
  * "bytes-total", "rate" (bytes per second), "seconds-left" (-1 when unknown), "last-error",
- * "step", "remote-vm-id" (the copy's id on that provider), "started-at" and "updated-at"
- * (GDateTime, UTC). */
+ * "step", "remote-vm-id" (the copy's id on that provider), "job" (the provider job under way
+ * for it, in vdi_backend_job_to_string() form, so an interrupted run can follow it again),
+ * "started-at" and "updated-at" (GDateTime, UTC). */
 
 VdiTarget          *vdi_target_new                    (VdiProvider        *provider,
                                                        gboolean            is_source);
@@ -56,6 +57,9 @@ void                vdi_target_set_step               (VdiTarget          *self,
 const char         *vdi_target_get_remote_vm_id       (VdiTarget          *self);
 void                vdi_target_set_remote_vm_id       (VdiTarget          *self,
                                                        const char         *remote_vm_id);
+const char         *vdi_target_get_job                (VdiTarget          *self);
+void                vdi_target_set_job                (VdiTarget          *self,
+                                                       const char         *job);
 GDateTime          *vdi_target_get_started_at         (VdiTarget          *self);
 void                vdi_target_set_started_at         (VdiTarget          *self,
                                                        GDateTime          *started_at);

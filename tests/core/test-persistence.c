@@ -511,6 +511,44 @@ test_autosave_coalesces (Fixture       *fixture,
   g_assert_cmpfloat (vdi_target_get_percent (check), ==, 100);
 }
 
+/* A record that must reach the disk at once does, without the coalescing delay, even when a
+ * save is already under way. */
+static void
+test_save_soon (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 4);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+
+  vdi_target_set_job (target, "Msvm_ConcreteJob:first");
+  vdi_farm_save_soon (farm);
+  /* A second record while the first is being written goes out right after it. */
+  vdi_target_set_job (target, "Msvm_ConcreteJob:second");
+  vdi_farm_save_soon (farm);
+
+  started = g_get_monotonic_time ();
+  while (vdi_farm_get_dirty (farm) || vdi_farm_get_n_saves (farm) < 3)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("both saves took %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - started) / 1000);
+
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&template);
+  g_clear_object (&target);
+  template = g_list_model_get_item (vdi_farm_get_templates (loaded), 0);
+  target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+  g_assert_cmpstr (vdi_target_get_job (target), ==, "Msvm_ConcreteJob:second");
+}
+
 static void
 test_no_password_in_file (Fixture       *fixture,
                           gconstpointer  data)
@@ -625,6 +663,7 @@ main (int   argc,
   ADD ("/core/persistence/future-version", test_future_version);
   ADD ("/core/persistence/restore-backup", test_restore_backup);
   ADD ("/core/persistence/autosave-coalesces", test_autosave_coalesces);
+  ADD ("/core/persistence/save-soon", test_save_soon);
   ADD ("/core/persistence/no-password-in-file", test_no_password_in_file);
   ADD ("/core/persistence/kill-during-save", test_kill_during_save);
 

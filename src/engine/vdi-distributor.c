@@ -1,0 +1,1235 @@
+/* vdi-distributor.c
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vdi-backend-factory.h"
+#include "vdi-distributor.h"
+
+#define DEFAULT_EXPORT_ROOT "C:\\VDI\\Exports"
+
+/* How a target's percent splits over its steps: the export and the copy move the bytes. */
+#define EXPORT_SHARE  40.0
+#define IMPORT_SHARE  10.0
+#define MIGRATE_SHARE 50.0
+
+typedef struct _Run Run;
+typedef struct _Job Job;
+
+/* One export at a time per source host, whatever the template. */
+typedef struct
+{
+  gboolean busy;
+  GQueue   waiting;   /* Job */
+} ExportSlot;
+
+/* One public call: finishes when all its jobs have. */
+typedef struct
+{
+  GTask *task;
+  guint  n_pending;
+  guint  n_failed;
+  guint  n_unavailable;
+} Operation;
+
+typedef enum
+{
+  JOB_DISTRIBUTE,
+  JOB_ADD,
+  JOB_REMOVE,
+} JobKind;
+
+struct _Job
+{
+  Run          *run;
+  Operation    *operation;
+  VdiTarget    *target;
+  VdiBackend   *source;
+  VdiBackend   *destination;
+  GCancellable *cancellable;
+  JobKind       kind;
+  double        step_base;
+  double        step_share;
+  gint64        started_us;
+  guint         holds_export : 1;
+  guint         holds_copy : 1;
+  guint         waiting_copy : 1;
+};
+
+/* The distribution work of one template: its jobs share the template's copy slots. */
+struct _Run
+{
+  VdiDistributor *self;
+  VdiTemplate    *template;
+  GPtrArray      *jobs;
+  GQueue          waiting_copy;  /* Job */
+  guint           n_copying;
+};
+
+struct _VdiDistributor
+{
+  GObject         parent_instance;
+
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  char           *export_root;
+  GHashTable     *export_slots;  /* VdiProvider → ExportSlot */
+  GHashTable     *runs;          /* VdiTemplate → Run */
+};
+
+G_DEFINE_FINAL_TYPE (VdiDistributor, vdi_distributor, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (vdi-distributor-error-quark, vdi_distributor_error)
+
+static void job_step_reconcile (Job *job);
+static void job_step_export (Job *job);
+static void job_step_import (Job *job);
+static void job_step_migrate (Job *job);
+static void job_succeed (Job *job);
+static void job_fail (Job        *job,
+                      const char *step,
+                      GError     *error);
+
+static void
+export_slot_free (ExportSlot *slot)
+{
+  g_queue_clear (&slot->waiting);
+  g_free (slot);
+}
+
+static void
+vdi_distributor_finalize (GObject *object)
+{
+  VdiDistributor *self = (VdiDistributor *)object;
+
+  g_clear_object (&self->farm);
+  g_clear_object (&self->credentials);
+  g_clear_pointer (&self->export_root, g_free);
+  g_clear_pointer (&self->export_slots, g_hash_table_unref);
+  g_clear_pointer (&self->runs, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vdi_distributor_parent_class)->finalize (object);
+}
+
+static void
+vdi_distributor_class_init (VdiDistributorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vdi_distributor_finalize;
+}
+
+static void
+vdi_distributor_init (VdiDistributor *self)
+{
+  self->export_root = g_strdup (DEFAULT_EXPORT_ROOT);
+  self->export_slots = g_hash_table_new_full (NULL, NULL, g_object_unref,
+                                              (GDestroyNotify)export_slot_free);
+  self->runs = g_hash_table_new (NULL, NULL);
+}
+
+/**
+ * vdi_distributor_new:
+ * @credentials: where the providers' passwords are
+ */
+VdiDistributor *
+vdi_distributor_new (VdiFarm        *farm,
+                     VdiCredentials *credentials)
+{
+  VdiDistributor *self;
+
+  g_return_val_if_fail (VDI_IS_FARM (farm), NULL);
+  g_return_val_if_fail (VDI_IS_CREDENTIALS (credentials), NULL);
+
+  self = g_object_new (VDI_TYPE_DISTRIBUTOR, NULL);
+  self->farm = g_object_ref (farm);
+  self->credentials = g_object_ref (credentials);
+  return self;
+}
+
+/**
+ * vdi_distributor_set_export_root:
+ * @directory: a folder on the source hosts for the exports, e.g. "D:\VDI\Exports"
+ */
+void
+vdi_distributor_set_export_root (VdiDistributor *self,
+                                 const char     *directory)
+{
+  g_return_if_fail (VDI_IS_DISTRIBUTOR (self));
+  g_return_if_fail (directory != NULL && *directory != '\0');
+
+  g_free (self->export_root);
+  self->export_root = g_strdup (directory);
+}
+
+const char *
+vdi_distributor_get_export_root (VdiDistributor *self)
+{
+  g_return_val_if_fail (VDI_IS_DISTRIBUTOR (self), NULL);
+
+  return self->export_root;
+}
+
+gboolean
+vdi_distributor_is_busy (VdiDistributor *self,
+                         VdiTemplate    *template)
+{
+  g_return_val_if_fail (VDI_IS_DISTRIBUTOR (self), FALSE);
+
+  return g_hash_table_contains (self->runs, template);
+}
+
+/* Saving ------------------------------------------------------------------------------------ */
+
+/* A job handle goes to disk at once, not with the coalesced autosave: if the console dies while
+ * the provider works, the next run must know which job to follow. */
+static void
+save_now (VdiDistributor *self)
+{
+  vdi_farm_save_soon (self->farm);
+}
+
+/* Runs and jobs --------------------------------------------------------------------------------- */
+
+static Run *
+run_for (VdiDistributor *self,
+         VdiTemplate    *template)
+{
+  Run *run = g_hash_table_lookup (self->runs, template);
+
+  if (run == NULL)
+    {
+      run = g_new0 (Run, 1);
+      run->self = self;
+      run->template = g_object_ref (template);
+      run->jobs = g_ptr_array_new ();
+      g_queue_init (&run->waiting_copy);
+      g_hash_table_insert (self->runs, template, run);
+    }
+  return run;
+}
+
+static void
+run_free (Run *run)
+{
+  g_hash_table_remove (run->self->runs, run->template);
+  g_object_unref (run->template);
+  g_ptr_array_unref (run->jobs);
+  g_queue_clear (&run->waiting_copy);
+  g_free (run);
+}
+
+static Job *
+find_job (Run       *run,
+          VdiTarget *target)
+{
+  for (guint i = 0; run != NULL && i < run->jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (run->jobs, i);
+
+      if (job->target == target)
+        return job;
+    }
+  return NULL;
+}
+
+static VdiProvider *
+source_provider (Job *job)
+{
+  return vdi_template_get_source_provider (job->run->template);
+}
+
+static VdiProvider *
+target_provider (Job *job)
+{
+  return vdi_target_get_provider (job->target);
+}
+
+static void
+operation_job_done (Operation *operation,
+                    gboolean   ok,
+                    gboolean   unavailable)
+{
+  if (!ok)
+    operation->n_failed++;
+  if (unavailable)
+    operation->n_unavailable++;
+
+  if (--operation->n_pending > 0)
+    return;
+
+  if (operation->n_failed == 0)
+    g_task_return_boolean (operation->task, TRUE);
+  else
+    g_task_return_new_error (operation->task, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_FAILED,
+                             ngettext ("%u provider was not brought up to date",
+                                       "%u providers were not brought up to date",
+                                       operation->n_failed),
+                             operation->n_failed);
+  g_object_unref (operation->task);
+  g_free (operation);
+}
+
+static void copy_slot_release (Job *job);
+
+static void
+export_slot_release (Job *job)
+{
+  ExportSlot *slot;
+  Job *next;
+
+  if (!job->holds_export)
+    return;
+
+  job->holds_export = FALSE;
+  slot = g_hash_table_lookup (job->run->self->export_slots, source_provider (job));
+  slot->busy = FALSE;
+
+  /* The next export on this host starts now, whichever template it is for. */
+  if ((next = g_queue_pop_head (&slot->waiting)) != NULL)
+    {
+      slot->busy = TRUE;
+      next->holds_export = TRUE;
+      job_step_export (next);
+    }
+}
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->target);
+  g_clear_object (&job->source);
+  g_clear_object (&job->destination);
+  g_clear_object (&job->cancellable);
+  g_free (job);
+}
+
+/* Ends a job; its slots go to whoever waits for them. */
+static void
+job_end (Job      *job,
+         gboolean  ok,
+         gboolean  unavailable)
+{
+  Run *run = job->run;
+  Operation *operation = job->operation;
+
+  export_slot_release (job);
+  copy_slot_release (job);
+  if (job->waiting_copy)
+    g_queue_remove (&run->waiting_copy, job);
+  g_ptr_array_remove (run->jobs, job);
+
+  job_free (job);
+  if (run->jobs->len == 0)
+    run_free (run);
+
+  operation_job_done (operation, ok, unavailable);
+}
+
+/* Progress -------------------------------------------------------------------------------------- */
+
+static void
+set_step (Job    *job,
+          double  base,
+          double  share)
+{
+  job->step_base = base;
+  job->step_share = share;
+  vdi_target_update_transfer (job->target, base, 0, 0, 0, -1);
+}
+
+static void
+progress_cb (double   percent,
+             guint64  bytes_done,
+             guint64  bytes_total,
+             gpointer user_data)
+{
+  Job *job = user_data;
+  double overall = job->step_base + job->step_share * CLAMP (percent, 0, 100) / 100.0;
+  double elapsed = (g_get_monotonic_time () - job->started_us) / (double)G_USEC_PER_SEC;
+  gint64 left = -1;
+
+  /* Time left from the pace so far; with no pace yet there is no honest estimate. */
+  if (overall > 1 && overall < 100)
+    left = (gint64)(elapsed * (100 - overall) / overall);
+  vdi_target_update_transfer (job->target, overall, bytes_done, bytes_total,
+                              bytes_total > 0 && elapsed > 0 ? bytes_done / elapsed : 0, left);
+}
+
+/* Following a job the provider runs --------------------------------------------------------- */
+
+typedef void (*JobDone) (Job        *job,
+                         const char *result,
+                         GError     *error);
+
+typedef struct
+{
+  Job        *job;
+  VdiBackend *backend;
+  JobDone     done;
+} Pending;
+
+static void
+follow_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
+  Job *job = pending->job;
+
+  /* A job that ended, either way, is no longer one to follow after a restart. A cancelled
+   * follow leaves the provider's job running: its handle stays for the next run. */
+  if (!vdi_backend_error_is_cancelled (error))
+    vdi_target_set_job (job->target, NULL);
+
+  pending->done (job, made, error);
+  g_object_unref (pending->backend);
+  g_free (pending);
+}
+
+static void
+follow (Job           *job,
+        VdiBackend    *backend,
+        VdiBackendJob *handle,
+        JobDone        done)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->job = job;
+  pending->backend = g_object_ref (backend);
+  pending->done = done;
+  vdi_backend_follow_async (backend, handle, progress_cb, job, job->cancellable, follow_cb,
+                            pending);
+}
+
+static void
+start_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiBackendJob) handle = vdi_backend_start_finish (VDI_BACKEND (object), result,
+                                                              &error);
+  g_autofree char *text = NULL;
+
+  if (handle == NULL)
+    {
+      pending->done (pending->job, NULL, error);
+      g_object_unref (pending->backend);
+      g_free (pending);
+      return;
+    }
+
+  text = vdi_backend_job_to_string (handle);
+  vdi_target_set_job (pending->job->target, text);
+  save_now (pending->job->run->self);
+
+  follow (pending->job, pending->backend, handle, pending->done);
+  g_object_unref (pending->backend);
+  g_free (pending);
+}
+
+/* Starts @operation on @backend and follows the provider's job to its end. */
+static void
+run_operation (Job        *job,
+               VdiBackend *backend,
+               const char *operation,
+               GVariant   *parameters,
+               JobDone     done)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->job = job;
+  pending->backend = g_object_ref (backend);
+  pending->done = done;
+  vdi_backend_start_async (backend, operation, parameters, job->cancellable, start_cb, pending);
+}
+
+/* The steps --------------------------------------------------------------------------------- */
+
+static char *
+export_directory (Job *job)
+{
+  /* One folder per template and target, so concurrent exports never meet. */
+  return g_strdup_printf ("%s\\%s\\%s", job->run->self->export_root,
+                          vdi_template_get_id (job->run->template),
+                          vdi_provider_get_id (target_provider (job)));
+}
+
+static char *
+definition_file (Job *job)
+{
+  g_autofree char *directory = export_directory (job);
+
+  /* What Hyper-V writes with CreateVmExportSubdirectory. */
+  return g_strdup_printf ("%s\\%s\\Virtual Machines\\%s.vmcx", directory,
+                          vdi_template_get_source_vm_name (job->run->template),
+                          vdi_template_get_source_vm_id (job->run->template));
+}
+
+/* Where MigrateVirtualSystemToHost sends a VM: the target host's name; on loopback, where every
+ * simulated host shares an address, its address and port. */
+static char *
+destination_host (VdiProvider *provider)
+{
+  const char *host = vdi_provider_get_host (provider);
+
+  if (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
+      g_str_equal (host, "localhost"))
+    return vdi_provider_dup_address (provider);
+  return g_strdup (host);
+}
+
+static void
+migrate_done (Job        *job,
+              const char *result,
+              GError     *error)
+{
+  copy_slot_release (job);
+
+  if (error != NULL)
+    {
+      job_fail (job, _("Copy"), error);
+      return;
+    }
+
+  vdi_target_set_step (job->target, VDI_TARGET_STEP_MIGRATED);
+  job_succeed (job);
+}
+
+static void
+copy_slot_release (Job *job)
+{
+  Run *run = job->run;
+  Job *next;
+
+  if (!job->holds_copy)
+    return;
+
+  job->holds_copy = FALSE;
+  run->n_copying--;
+  if ((next = g_queue_pop_head (&run->waiting_copy)) != NULL)
+    {
+      next->waiting_copy = FALSE;
+      job_step_migrate (next);
+    }
+}
+
+static void
+job_step_migrate (Job *job)
+{
+  Run *run = job->run;
+  g_autofree char *destination = NULL;
+
+  /* At most the template's concurrency of copies at once; the rest wait their turn. */
+  if (!job->holds_copy)
+    {
+      if (run->n_copying >= vdi_template_get_concurrency (run->template))
+        {
+          job->waiting_copy = TRUE;
+          g_queue_push_tail (&run->waiting_copy, job);
+          return;
+        }
+      run->n_copying++;
+      job->holds_copy = TRUE;
+    }
+
+  set_step (job, EXPORT_SHARE + IMPORT_SHARE, MIGRATE_SHARE);
+  destination = destination_host (target_provider (job));
+  run_operation (job, job->source, VDI_BACKEND_OP_MIGRATE,
+                 g_variant_new ("(ss)", vdi_target_get_remote_vm_id (job->target), destination),
+                 migrate_done);
+}
+
+static void
+realize_done (Job        *job,
+              const char *result,
+              GError     *error)
+{
+  if (error != NULL)
+    {
+      job_fail (job, _("Import"), error);
+      return;
+    }
+
+  if (result != NULL)
+    vdi_target_set_remote_vm_id (job->target, result);
+  vdi_target_set_step (job->target, VDI_TARGET_STEP_IMPORTED);
+  job_step_migrate (job);
+}
+
+static void
+import_done (Job        *job,
+             const char *result,
+             GError     *error)
+{
+  if (error != NULL)
+    {
+      job_fail (job, _("Import"), error);
+      return;
+    }
+
+  /* The planned VM is the copy from now on: recorded before it is realized, so an interrupted
+   * run finds it and removes it rather than leaving it behind. */
+  vdi_target_set_remote_vm_id (job->target, result);
+  save_now (job->run->self);
+  run_operation (job, job->source, VDI_BACKEND_OP_REALIZE, g_variant_new ("(s)", result),
+                 realize_done);
+}
+
+static void
+job_step_import (Job *job)
+{
+  g_autofree char *file = definition_file (job);
+
+  set_step (job, EXPORT_SHARE, IMPORT_SHARE);
+  run_operation (job, job->source, VDI_BACKEND_OP_IMPORT, g_variant_new ("(sb)", file, TRUE),
+                 import_done);
+}
+
+static void
+export_done (Job        *job,
+             const char *result,
+             GError     *error)
+{
+  export_slot_release (job);
+
+  if (error != NULL)
+    {
+      job_fail (job, _("Export"), error);
+      return;
+    }
+
+  vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
+  job_step_import (job);
+}
+
+static void
+job_step_export (Job *job)
+{
+  ExportSlot *slot;
+  g_autofree char *directory = NULL;
+
+  if (!job->holds_export)
+    {
+      slot = g_hash_table_lookup (job->run->self->export_slots, source_provider (job));
+      if (slot == NULL)
+        {
+          slot = g_new0 (ExportSlot, 1);
+          g_queue_init (&slot->waiting);
+          g_hash_table_insert (job->run->self->export_slots,
+                               g_object_ref (source_provider (job)), slot);
+        }
+      if (slot->busy)
+        {
+          g_queue_push_tail (&slot->waiting, job);
+          return;
+        }
+      slot->busy = TRUE;
+      job->holds_export = TRUE;
+    }
+
+  set_step (job, 0, EXPORT_SHARE);
+  directory = export_directory (job);
+  run_operation (job, job->source, VDI_BACKEND_OP_EXPORT,
+                 g_variant_new ("(ss)", vdi_template_get_source_vm_id (job->run->template),
+                                directory),
+                 export_done);
+}
+
+/* Ends -------------------------------------------------------------------------------------- */
+
+static void
+job_succeed (Job *job)
+{
+  vdi_target_set_step (job->target, VDI_TARGET_STEP_REGISTERED);
+  vdi_target_update_transfer (job->target, 100, 0, 0, 0, 0);
+  vdi_target_set_last_error (job->target, NULL);
+  vdi_target_set_state (job->target, VDI_TARGET_STATE_READY);
+  vdi_target_set_progress (job->target, VDI_DISTRIBUTION_OK);
+  job_end (job, TRUE, FALSE);
+}
+
+/* A copy on the source that will not be moved now: removed, so no half-made VM stays there. */
+static void
+discard_destroy_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(VdiBackendJob) handle = vdi_backend_start_finish (VDI_BACKEND (object), result, NULL);
+
+  if (handle != NULL)
+    vdi_backend_follow_async (VDI_BACKEND (object), handle, NULL, NULL, NULL, NULL, NULL);
+}
+
+static void
+job_fail (Job        *job,
+          const char *step,
+          GError     *error)
+{
+  gboolean unavailable = g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
+                         g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
+  gboolean cancelled = vdi_backend_error_is_cancelled (error);
+  g_autofree char *message = NULL;
+
+  if (cancelled)
+    message = g_strdup (_("Cancelled"));
+  else
+    /* Translators: a step (Export, Import, Copy), a provider, and the provider's words. */
+    message = g_strdup_printf (_("%s to %s failed: %s"), step,
+                               vdi_provider_get_name (target_provider (job)), error->message);
+
+  /* Cancelled between the import and the copy: the copy on the source host goes, unless a
+   * provider job still runs on it (its handle is kept, and the next run follows it). */
+  if (cancelled && vdi_target_get_job (job->target) == NULL &&
+      vdi_target_get_step (job->target) == VDI_TARGET_STEP_IMPORTED &&
+      vdi_target_get_remote_vm_id (job->target) != NULL && job->source != NULL)
+    {
+      vdi_backend_start_async (job->source, VDI_BACKEND_OP_DESTROY,
+                               g_variant_new ("(s)", vdi_target_get_remote_vm_id (job->target)),
+                               NULL, discard_destroy_cb, NULL);
+      vdi_target_set_remote_vm_id (job->target, NULL);
+      vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
+    }
+
+  vdi_target_set_last_error (job->target, message);
+  vdi_target_set_state (job->target, unavailable ? VDI_TARGET_STATE_NOT_AVAILABLE
+                                                 : VDI_TARGET_STATE_NEEDS_UPDATE);
+  vdi_target_set_progress (job->target, VDI_DISTRIBUTION_FAILED);
+  vdi_target_update_transfer (job->target, vdi_target_get_percent (job->target), 0, 0, 0, -1);
+  save_now (job->run->self);
+  job_end (job, FALSE, unavailable);
+}
+
+/* Reconciling with what the providers hold -------------------------------------------------- */
+
+static gboolean
+holds_vm (GPtrArray  *vms,
+          const char *id)
+{
+  for (guint i = 0; id != NULL && vms != NULL && i < vms->len; i++)
+    {
+      if (g_ascii_strcasecmp (vdi_vm_info_get_id (g_ptr_array_index (vms, i)), id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  Job       *job;
+  GPtrArray *on_source;
+  GPtrArray *on_target;
+  GError    *error;
+  guint      n_pending;
+} Reconcile;
+
+static void
+reconcile_decide (Reconcile *reconcile)
+{
+  Job *job = reconcile->job;
+  const char *copy = vdi_target_get_remote_vm_id (job->target);
+  VdiTargetStep step = vdi_target_get_step (job->target);
+
+  if (reconcile->error != NULL)
+    {
+      job_fail (job, _("Checking the copy"), reconcile->error);
+      return;
+    }
+
+  /* The copy is already where it belongs: a run before this one finished it. */
+  if (copy != NULL && holds_vm (reconcile->on_target, copy))
+    {
+      vdi_target_set_step (job->target, VDI_TARGET_STEP_MIGRATED);
+      job_succeed (job);
+      return;
+    }
+
+  /* Realized on the source and not moved yet: move it. */
+  if (copy != NULL && step >= VDI_TARGET_STEP_IMPORTED && holds_vm (reconcile->on_source, copy))
+    {
+      job_step_migrate (job);
+      return;
+    }
+
+  /* Anything else recorded on the source is half made (a planned VM, say): remove it, then
+   * import again from the export. */
+  if (copy != NULL)
+    {
+      vdi_backend_start_async (job->source, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy),
+                               NULL, discard_destroy_cb, NULL);
+      vdi_target_set_remote_vm_id (job->target, NULL);
+      if (step > VDI_TARGET_STEP_EXPORTED)
+        vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
+      step = vdi_target_get_step (job->target);
+    }
+
+  if (step >= VDI_TARGET_STEP_EXPORTED)
+    job_step_import (job);
+  else
+    job_step_export (job);
+}
+
+static void
+reconcile_list_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Reconcile *reconcile = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *vms = vdi_backend_list_vms_finish (VDI_BACKEND (object), result, &error);
+
+  if (VDI_BACKEND (object) == reconcile->job->source && reconcile->on_source == NULL)
+    reconcile->on_source = vms;
+  else
+    reconcile->on_target = vms;
+  if (vms == NULL && reconcile->error == NULL)
+    reconcile->error = g_steal_pointer (&error);
+
+  if (--reconcile->n_pending > 0)
+    return;
+
+  reconcile_decide (reconcile);
+  g_clear_pointer (&reconcile->on_source, g_ptr_array_unref);
+  g_clear_pointer (&reconcile->on_target, g_ptr_array_unref);
+  g_clear_error (&reconcile->error);
+  g_free (reconcile);
+}
+
+static void
+list_both (Job *job)
+{
+  Reconcile *reconcile = g_new0 (Reconcile, 1);
+
+  reconcile->job = job;
+  reconcile->n_pending = 2;
+  vdi_backend_list_vms_async (job->source, job->cancellable, reconcile_list_cb, reconcile);
+  vdi_backend_list_vms_async (job->destination, job->cancellable, reconcile_list_cb, reconcile);
+}
+
+/* A provider job recorded by an interrupted run is followed first: what it made is the copy. */
+static void
+pending_job_done (Job        *job,
+                  const char *result,
+                  GError     *error)
+{
+  VdiTargetStep step = vdi_target_get_step (job->target);
+
+  if (error != NULL && vdi_backend_error_is_cancelled (error))
+    {
+      job_fail (job, NULL, error);
+      return;
+    }
+
+  /* An import that made a planned VM: that is the copy to carry on from (or to remove). */
+  if (error == NULL && result != NULL && step == VDI_TARGET_STEP_EXPORTED)
+    vdi_target_set_remote_vm_id (job->target, result);
+  if (error == NULL && step == VDI_TARGET_STEP_NONE)
+    vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
+
+  /* Whatever it did, the listings tell where things stand now. */
+  list_both (job);
+}
+
+static void
+job_step_reconcile (Job *job)
+{
+  g_autoptr(VdiBackendJob) handle = NULL;
+  const char *recorded = vdi_target_get_job (job->target);
+
+  set_step (job, vdi_target_get_percent (job->target), 0);
+
+  if (recorded != NULL && (handle = vdi_backend_job_new_from_string (recorded)) != NULL)
+    {
+      /* A migration's job runs on the source; every step of ours runs there. */
+      follow (job, job->source, handle, pending_job_done);
+      return;
+    }
+
+  list_both (job);
+}
+
+/* Removing a provider ----------------------------------------------------------------------- */
+
+static void
+removed_copy_cb (Job        *job,
+                 const char *result,
+                 GError     *error)
+{
+  g_autoptr(GError) remove_error = NULL;
+  VdiTemplate *template = job->run->template;
+  VdiProvider *provider = target_provider (job);
+
+  /* A copy already gone is what removal wants. */
+  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    {
+      job_fail (job, _("Removing the copy"), error);
+      return;
+    }
+
+  vdi_target_set_remote_vm_id (job->target, NULL);
+  if (!vdi_template_remove_target (template, provider, &remove_error))
+    {
+      job_fail (job, _("Removing the copy"), remove_error);
+      return;
+    }
+  job_end (job, TRUE, FALSE);
+}
+
+static void
+remove_list_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = vdi_backend_list_vms_finish (VDI_BACKEND (object), result, &error);
+  const char *copy = vdi_target_get_remote_vm_id (job->target);
+
+  if (vms == NULL)
+    {
+      job_fail (job, _("Removing the copy"), error);
+      return;
+    }
+
+  if (copy != NULL && holds_vm (vms, copy))
+    run_operation (job, job->destination, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy),
+                   removed_copy_cb);
+  else
+    removed_copy_cb (job, NULL, NULL);
+}
+
+/* Starting work ----------------------------------------------------------------------------- */
+
+static void
+job_begin (Job *job)
+{
+  if (job->kind == JOB_REMOVE)
+    vdi_backend_list_vms_async (job->destination, job->cancellable, remove_list_cb, job);
+  else
+    job_step_reconcile (job);
+}
+
+typedef struct
+{
+  Job  *job;
+  char *source_password;
+} Passwords;
+
+static void
+target_password_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Passwords *passwords = user_data;
+  Job *job = passwords->job;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source_password = g_steal_pointer (&passwords->source_password);
+  g_autofree char *target_password =
+    vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result, NULL);
+
+  g_free (passwords);
+
+  job->source = vdi_backend_new_for_provider (source_provider (job), source_password, &error);
+  if (job->source != NULL)
+    job->destination = vdi_backend_new_for_provider (target_provider (job), target_password,
+                                                     &error);
+  if (job->destination == NULL)
+    {
+      job_fail (job, _("Connecting"), error);
+      return;
+    }
+
+  job_begin (job);
+}
+
+static void
+source_password_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Passwords *passwords = user_data;
+  Job *job = passwords->job;
+
+  passwords->source_password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result,
+                                                              NULL);
+  vdi_credentials_lookup_async (VDI_CREDENTIALS (object),
+                                vdi_provider_get_id (target_provider (job)), job->cancellable,
+                                target_password_cb, passwords);
+}
+
+/* The passwords come from the Secret Service, asynchronously; then the backends. */
+static void
+open_backends (Job *job)
+{
+  Passwords *passwords = g_new0 (Passwords, 1);
+
+  passwords->job = job;
+  vdi_credentials_lookup_async (job->run->self->credentials,
+                                vdi_provider_get_id (source_provider (job)), job->cancellable,
+                                source_password_cb, passwords);
+}
+
+static void
+start_job (VdiDistributor *self,
+           Operation      *operation,
+           Run            *run,
+           VdiTarget      *target,
+           JobKind         kind,
+           GCancellable   *cancellable)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->run = run;
+  job->operation = operation;
+  job->target = g_object_ref (target);
+  job->kind = kind;
+  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  job->started_us = g_get_monotonic_time ();
+  g_ptr_array_add (run->jobs, job);
+  operation->n_pending++;
+
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    vdi_target_set_started_at (target, now);
+  }
+  vdi_target_set_last_error (target, NULL);
+  vdi_target_set_progress (target, kind == JOB_ADD ? VDI_DISTRIBUTION_ADDING_PROVIDER :
+                                   kind == JOB_REMOVE ? VDI_DISTRIBUTION_REMOVING_PROVIDER :
+                                   VDI_DISTRIBUTION_DISTRIBUTING);
+
+  open_backends (job);
+}
+
+static Operation *
+operation_new (VdiDistributor      *self,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  Operation *operation = g_new0 (Operation, 1);
+
+  operation->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (operation->task, source_tag);
+  /* Holds the count while jobs start, so one ending at once cannot finish the operation. */
+  operation->n_pending = 1;
+  return operation;
+}
+
+static gboolean
+check_template (VdiDistributor  *self,
+                VdiTemplate     *template,
+                GError         **error)
+{
+  if (!vdi_template_get_multi_provider (template) ||
+      vdi_provider_get_provider_type (vdi_template_get_source_provider (template)) !=
+        VDI_PROVIDER_TYPE_HYPERV)
+    {
+      g_set_error (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_NOT_SUPPORTED,
+                   _("“%s” is not distributed to other providers: only Hyper-V templates with "
+                     "multi-provider distribution are"),
+                   vdi_template_get_name (template));
+      return FALSE;
+    }
+  if (vdi_template_get_source_vm_id (template) == NULL)
+    {
+      g_set_error (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_NOT_SUPPORTED,
+                   _("“%s” does not know its source VM's id"), vdi_template_get_name (template));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+operation_started (Operation *operation)
+{
+  operation_job_done (operation, TRUE, FALSE);
+}
+
+void
+vdi_distributor_distribute_async (VdiDistributor      *self,
+                                  VdiTemplate         *template,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Operation *operation;
+  GListModel *targets;
+  Run *run;
+
+  g_return_if_fail (VDI_IS_DISTRIBUTOR (self));
+  g_return_if_fail (VDI_IS_TEMPLATE (template));
+
+  operation = operation_new (self, vdi_distributor_distribute_async, cancellable, callback,
+                             user_data);
+  if (!check_template (self, template, &error))
+    {
+      g_task_return_error (operation->task, g_steal_pointer (&error));
+      g_object_unref (operation->task);
+      g_free (operation);
+      return;
+    }
+
+  run = run_for (self, template);
+  targets = vdi_template_get_targets (template);
+  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+      if (vdi_target_get_is_source (target) || find_job (run, target) != NULL ||
+          (vdi_target_get_state (target) == VDI_TARGET_STATE_READY &&
+           vdi_target_get_job (target) == NULL))
+        continue;
+      start_job (self, operation, run, target, JOB_DISTRIBUTE, cancellable);
+    }
+
+  if (run->jobs->len == 0)
+    run_free (run);
+  operation_started (operation);
+}
+
+void
+vdi_distributor_retry_async (VdiDistributor      *self,
+                             VdiTemplate         *template,
+                             VdiTarget           *target,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Operation *operation;
+  Run *run;
+
+  g_return_if_fail (VDI_IS_DISTRIBUTOR (self));
+  g_return_if_fail (VDI_IS_TEMPLATE (template));
+  g_return_if_fail (VDI_IS_TARGET (target));
+
+  operation = operation_new (self, vdi_distributor_retry_async, cancellable, callback, user_data);
+  if (!check_template (self, template, &error))
+    {
+      g_task_return_error (operation->task, g_steal_pointer (&error));
+      g_object_unref (operation->task);
+      g_free (operation);
+      return;
+    }
+
+  run = run_for (self, template);
+  if (find_job (run, target) != NULL)
+    {
+      g_task_return_new_error (operation->task, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_BUSY,
+                               _("%s is already being brought up to date"),
+                               vdi_provider_get_name (vdi_target_get_provider (target)));
+      g_object_unref (operation->task);
+      g_free (operation);
+      return;
+    }
+  if (!vdi_target_get_is_source (target))
+    start_job (self, operation, run, target, JOB_DISTRIBUTE, cancellable);
+  if (run->jobs->len == 0)
+    run_free (run);
+  operation_started (operation);
+}
+
+void
+vdi_distributor_add_provider_async (VdiDistributor      *self,
+                                    VdiTemplate         *template,
+                                    VdiProvider         *provider,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Operation *operation;
+  VdiTarget *target;
+
+  g_return_if_fail (VDI_IS_DISTRIBUTOR (self));
+  g_return_if_fail (VDI_IS_TEMPLATE (template));
+  g_return_if_fail (VDI_IS_PROVIDER (provider));
+
+  operation = operation_new (self, vdi_distributor_add_provider_async, cancellable, callback,
+                             user_data);
+  if (!check_template (self, template, &error) ||
+      (target = vdi_template_add_target (template, provider, &error)) == NULL)
+    {
+      g_task_return_error (operation->task, g_steal_pointer (&error));
+      g_object_unref (operation->task);
+      g_free (operation);
+      return;
+    }
+
+  save_now (self);
+  start_job (self, operation, run_for (self, template), target, JOB_ADD, cancellable);
+  operation_started (operation);
+}
+
+void
+vdi_distributor_remove_provider_async (VdiDistributor      *self,
+                                       VdiTemplate         *template,
+                                       VdiProvider         *provider,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  Operation *operation;
+  VdiTarget *target;
+  Run *run;
+
+  g_return_if_fail (VDI_IS_DISTRIBUTOR (self));
+  g_return_if_fail (VDI_IS_TEMPLATE (template));
+  g_return_if_fail (VDI_IS_PROVIDER (provider));
+
+  operation = operation_new (self, vdi_distributor_remove_provider_async, cancellable, callback,
+                             user_data);
+  target = vdi_template_find_target (template, provider);
+  run = g_hash_table_lookup (self->runs, template);
+
+  if (target == NULL || vdi_target_get_is_source (target))
+    {
+      g_task_return_new_error (operation->task, VDI_DISTRIBUTOR_ERROR,
+                               VDI_DISTRIBUTOR_ERROR_NOT_SUPPORTED,
+                               _("%s is not a target of “%s”"), vdi_provider_get_name (provider),
+                               vdi_template_get_name (template));
+      g_object_unref (operation->task);
+      g_free (operation);
+      return;
+    }
+  if (find_job (run, target) != NULL)
+    {
+      g_task_return_new_error (operation->task, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_BUSY,
+                               _("%s is being copied to; cancel that first"),
+                               vdi_provider_get_name (provider));
+      g_object_unref (operation->task);
+      g_free (operation);
+      return;
+    }
+
+  start_job (self, operation, run_for (self, template), target, JOB_REMOVE, cancellable);
+  operation_started (operation);
+}
+
+gboolean
+vdi_distributor_finish (VdiDistributor  *self,
+                        GAsyncResult    *result,
+                        GError         **error)
+{
+  g_return_val_if_fail (VDI_IS_DISTRIBUTOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
