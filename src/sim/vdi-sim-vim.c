@@ -400,6 +400,21 @@ render_property (VdiSimVim  *self,
       return TRUE;
     }
 
+  /* The one cluster every host belongs to, and its root resource pool: where a template,
+   * which has no pool of its own, is cloned into. */
+  if (g_str_equal (type, "ClusterComputeResource") || g_str_equal (type, "ComputeResource"))
+    {
+      if (!g_str_equal (moid, vc->cluster_moid))
+        return FALSE;
+      if (g_str_equal (path, "name"))
+        val_string (out, "xsd:string", vc->datacenter != NULL ? vc->datacenter : "Cluster");
+      else if (g_str_equal (path, "resourcePool"))
+        val_moref (out, "ResourcePool", vc->pool_moid);
+      else
+        return FALSE;
+      return TRUE;
+    }
+
   if (g_str_equal (type, "Task"))
     {
       VdiSimJob *job = vdi_sim_world_find_job (self->world, moid);
@@ -512,6 +527,8 @@ object_exists (VdiSimVim  *self,
       VdiSimEsxHost *host = vdi_sim_provider_find_esx_host (self->vc, moid);
       return host != NULL && g_str_equal (host->moid, moid);
     }
+  if (g_str_equal (type, "ClusterComputeResource") || g_str_equal (type, "ComputeResource"))
+    return g_str_equal (moid, self->vc->cluster_moid);
   if (g_str_equal (type, "Task"))
     {
       VdiSimJob *job = vdi_sim_world_find_job (self->world, moid);
