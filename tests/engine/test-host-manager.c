@@ -1,0 +1,477 @@
+/* test-host-manager.c: making, remaking and deleting a template's hosts on a simulated vCenter,
+ * judged by the simulator's inventory and counters.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sim-test-util.h"
+#include "vdi-backend.h"
+#include "vdi-host-manager.h"
+
+#define VC "vc-test"
+#define PASSWORD "VMware1!"
+#define GOLD "tpl-win11"
+
+/* The gold image lives on ds-main; ds-nfs has room, ds-full and ds-down cannot take a clone.
+ * At time scale 200 a 40 GiB full clone at 8000 Mbit/s takes well under a second. */
+static const char scenario[] =
+  "{ \"time_scale\": 200, \"vcenters\": [ {"
+  "  \"name\": \"" VC "\", \"version\": \"8.0\","
+  "  \"user\": \"administrator@vsphere.local\", \"password\": \"" PASSWORD "\","
+  "  \"datacenter\": \"DC-Test\", \"hosts\": [ \"esx-01\", \"esx-02\" ],"
+  "  \"datastores\": ["
+  "    { \"name\": \"ds-main\", \"capacity_gb\": 2048, \"free_gb\": 1500, \"mbps\": 8000 },"
+  "    { \"name\": \"ds-nfs\", \"type\": \"NFS\", \"capacity_gb\": 1024, \"free_gb\": 800, \"mbps\": 8000 },"
+  "    { \"name\": \"ds-full\", \"type\": \"NFS\", \"capacity_gb\": 512, \"free_gb\": 5, \"mbps\": 8000 },"
+  "    { \"name\": \"ds-down\", \"capacity_gb\": 1024, \"free_gb\": 900, \"accessible\": false }"
+  "  ],"
+  "  \"vms\": ["
+  "    { \"name\": \"" GOLD "\", \"disk_gb\": 40, \"template\": true, \"datastore\": \"ds-main\", \"host\": \"esx-01\" }"
+  "  ] } ] }";
+
+/* Says what went wrong before saying that it did. */
+#define assert_ok(call) \
+  G_STMT_START { gboolean ok_ = (call); g_assert_no_error (error); g_assert_true (ok_); } G_STMT_END
+
+typedef struct
+{
+  SimFixture      sim;
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  VdiHostManager *manager;
+  VdiTemplate    *template;
+  char           *dir;
+} Fixture;
+
+static JsonArray *
+inventory_vms (JsonNode   *inventory,
+               const char *provider_name)
+{
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+
+      if (g_str_equal (json_object_get_string_member (provider, "name"), provider_name))
+        return json_object_get_array_member (provider, "vms");
+    }
+  g_assert_not_reached ();
+}
+
+/* The simulator's own record of a VM by name: NULL when there is none; fails on two. */
+static JsonObject *
+find_vm (JsonNode   *inventory,
+         const char *name)
+{
+  JsonArray *vms = inventory_vms (inventory, VC);
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < json_array_get_length (vms); i++)
+    {
+      JsonObject *vm = json_array_get_object_element (vms, i);
+
+      if (g_str_equal (json_object_get_string_member (vm, "name"), name))
+        {
+          g_assert_null (found);
+          found = vm;
+        }
+    }
+  return found;
+}
+
+static guint
+n_vms (Fixture *fixture)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+
+  return json_array_get_length (inventory_vms (inventory, VC));
+}
+
+/* The simulator's id of a datastore. */
+static char *
+datastore_id (Fixture    *fixture,
+              const char *name)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+  JsonArray *datastores = json_object_get_array_member (json_array_get_object_element (providers,
+                                                                                       0),
+                                                        "datastores");
+
+  for (guint i = 0; i < json_array_get_length (datastores); i++)
+    {
+      JsonObject *ds = json_array_get_object_element (datastores, i);
+
+      if (g_str_equal (json_object_get_string_member (ds, "name"), name))
+        return g_strdup (json_object_get_string_member (ds, "moid"));
+    }
+  g_assert_not_reached ();
+}
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(VdiProvider) provider = NULL;
+  g_autoptr(JsonNode) inventory = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sim_fixture_start (&fixture->sim, scenario);
+  url = sim_provider_url (&fixture->sim, VC);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  fixture->dir = g_dir_make_tmp ("vdi-hosts-XXXXXX", NULL);
+  path = g_build_filename (fixture->dir, "farm.json", NULL);
+  fixture->farm = vdi_farm_new (path);
+  fixture->credentials = vdi_credentials_new (FALSE);
+
+  provider = vdi_provider_new ("id-vc", VC, VDI_PROVIDER_SUBTYPE_VCENTER_8, "127.0.0.1",
+                               g_uri_get_port (uri));
+  vdi_provider_set_username (provider, "administrator@vsphere.local");
+  vdi_provider_set_allow_http (provider, TRUE);
+  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
+  vdi_credentials_store_sync (fixture->credentials, "id-vc", VC, PASSWORD, NULL, NULL);
+
+  inventory = sim_control_get (&fixture->sim, "inventory");
+  fixture->template = vdi_template_new (NULL, "Win11", provider, GOLD);
+  vdi_template_set_source_vm_id (fixture->template,
+                                 json_object_get_string_member (find_vm (inventory, GOLD), "id"));
+  vdi_template_set_max_hosts (fixture->template, 10);
+  g_assert_true (vdi_farm_add_template (fixture->farm, fixture->template, &error));
+  g_assert_no_error (error);
+  vdi_farm_set_autosave (fixture->farm, TRUE);
+
+  fixture->manager = vdi_host_manager_new (fixture->farm, fixture->credentials);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_clear_object (&fixture->manager);
+  vdi_farm_flush (fixture->farm, NULL);
+  g_clear_object (&fixture->template);
+  g_clear_object (&fixture->farm);
+  g_clear_object (&fixture->credentials);
+  sim_fixture_stop (&fixture->sim);
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+store_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static gboolean
+finish (Fixture       *fixture,
+        GAsyncResult **slot,
+        GStrv         *notices,
+        GError       **error)
+{
+  sim_wait_until (has_result, slot, 120000, "the hosts");
+  return vdi_host_manager_finish (fixture->manager, *slot, notices, error);
+}
+
+static gboolean
+create_hosts (Fixture  *fixture,
+              guint     n,
+              GStrv    *notices,
+              GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_host_manager_create_hosts_async (fixture->manager, fixture->template, n, NULL, store_cb,
+                                       &result);
+  return finish (fixture, &result, notices, error);
+}
+
+static gboolean
+recreate_hosts (Fixture  *fixture,
+                GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_host_manager_recreate_hosts_async (fixture->manager, fixture->template, NULL, store_cb,
+                                         &result);
+  return finish (fixture, &result, NULL, error);
+}
+
+static gboolean
+delete_host (Fixture  *fixture,
+             VdiHost  *host,
+             GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_host_manager_delete_host_async (fixture->manager, fixture->template, host, NULL, store_cb,
+                                      &result);
+  return finish (fixture, &result, NULL, error);
+}
+
+static VdiHost *
+host_at (Fixture *fixture,
+         guint    i)
+{
+  g_autoptr(VdiHost) host = g_list_model_get_item (vdi_template_get_hosts (fixture->template), i);
+
+  return host;
+}
+
+static guint
+n_hosts (Fixture *fixture)
+{
+  return g_list_model_get_n_items (vdi_template_get_hosts (fixture->template));
+}
+
+/* Each ready host is one VM of its name on the datastore it records, and is not running
+ * anything else's id. */
+static void
+assert_host_is_real (Fixture *fixture,
+                     VdiHost *host)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  JsonObject *vm = find_vm (inventory, vdi_host_get_name (host));
+
+  g_assert_cmpint (vdi_host_get_state (host), ==, VDI_HOST_STATE_READY);
+  g_assert_null (vdi_host_get_last_error (host));
+  g_assert_nonnull (vm);
+  g_assert_cmpstr (json_object_get_string_member (vm, "id"), ==, vdi_host_get_vm_id (host));
+  g_assert_cmpstr (json_object_get_string_member (vm, "datastore"), ==,
+                   vdi_host_get_datastore (host));
+  g_assert_false (json_object_get_boolean_member_with_default (vm, "template", FALSE));
+}
+
+static void
+test_round_robin (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *additional[5] = { NULL };
+  g_autofree char *nfs = datastore_id (fixture, "ds-nfs");
+  g_autofree char *full = datastore_id (fixture, "ds-full");
+  g_autofree char *down = datastore_id (fixture, "ds-down");
+  g_auto(GStrv) notices = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  JsonObject *vc;
+
+  /* Datastores are kept by id; one of them has since been removed from the vCenter. */
+  additional[0] = nfs;
+  additional[1] = full;
+  additional[2] = down;
+  additional[3] = "datastore-999";
+  vdi_template_set_datastore_mode (fixture->template, VDI_DATASTORE_MODE_ADDITIONAL);
+  vdi_template_set_datastores (fixture->template, additional);
+
+  assert_ok (create_hosts (fixture, 4, &notices, &error));
+
+  /* The ones that cannot take a host are named, with the reason. */
+  g_assert_cmpuint (g_strv_length (notices), ==, 3);
+  g_assert_nonnull (strstr (notices[0], "“ds-full” is too full"));
+  g_assert_nonnull (strstr (notices[1], "“ds-down” is not accessible"));
+  g_assert_nonnull (strstr (notices[2], "“datastore-999” no longer exists"));
+
+  /* The hosts take the format's names in order, alternating over the two that can. */
+  g_assert_cmpuint (n_hosts (fixture), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      VdiHost *host = host_at (fixture, i);
+      g_autofree char *name = g_strdup_printf ("VDI-%03u", i + 1);
+
+      g_assert_cmpstr (vdi_host_get_name (host), ==, name);
+      g_assert_cmpstr (vdi_host_get_datastore (host), ==, i % 2 == 0 ? "ds-main" : "ds-nfs");
+      assert_host_is_real (fixture, host);
+    }
+  g_assert_cmpuint (n_vms (fixture), ==, 5);
+
+  /* One clone at a time, as RAS does. */
+  counters = sim_control_get (&fixture->sim, "counters");
+  vc = json_object_get_object_member (json_node_get_object (counters), "providers");
+  vc = json_object_get_object_member (vc, VC);
+  g_assert_cmpint (json_object_get_int_member (vc, "peak_concurrent_clones"), ==, 1);
+
+  /* More hosts continue the names; more than the template allows are refused untouched. */
+  assert_ok (create_hosts (fixture, 1, NULL, &error));
+  g_assert_cmpstr (vdi_host_get_name (host_at (fixture, 4)), ==, "VDI-005");
+  g_assert_false (create_hosts (fixture, 6, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (n_hosts (fixture), ==, 5);
+  g_assert_cmpuint (n_vms (fixture), ==, 6);
+
+  /* The farm file has them. */
+  g_clear_error (&error);
+  g_assert_true (vdi_farm_flush (fixture->farm, &error));
+  {
+    g_autoptr(VdiFarm) reloaded = vdi_farm_new (vdi_farm_get_path (fixture->farm));
+    VdiTemplate *template;
+    g_autoptr(VdiHost) host = NULL;
+
+    g_assert_true (vdi_farm_load (reloaded, NULL, &error));
+    template = vdi_farm_find_template (reloaded, "Win11");
+    g_assert_cmpuint (g_list_model_get_n_items (vdi_template_get_hosts (template)), ==, 5);
+    host = g_list_model_get_item (vdi_template_get_hosts (template), 1);
+    g_assert_cmpstr (vdi_host_get_datastore (host), ==, "ds-nfs");
+    g_assert_cmpint (vdi_host_get_state (host), ==, VDI_HOST_STATE_READY);
+  }
+}
+
+static void
+test_failure_recreate_delete (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_id = NULL;
+  VdiHost *failed = NULL;
+
+  /* The second clone fails in the vCenter's words; the others are made. */
+  sim_control_post (&fixture->sim, "providers/" VC "/faults",
+                    "{\"method\": \"CloneVM_Task\", \"count\": 1, \"fault\": \"task:NoDiskSpace\","
+                    " \"message\": \"Insufficient disk space on datastore 'ds-main'.\"}");
+  g_assert_false (create_hosts (fixture, 3, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "1 host"));
+  g_clear_error (&error);
+
+  g_assert_cmpuint (n_hosts (fixture), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      VdiHost *host = host_at (fixture, i);
+
+      if (vdi_host_get_state (host) == VDI_HOST_STATE_READY)
+        {
+          assert_host_is_real (fixture, host);
+          continue;
+        }
+      g_assert_null (failed);
+      failed = host;
+      g_assert_cmpint (vdi_host_get_state (host), ==, VDI_HOST_STATE_FAILED);
+      g_assert_nonnull (strstr (vdi_host_get_last_error (host), "Insufficient disk space"));
+      g_assert_null (vdi_host_get_vm_id (host));
+    }
+  g_assert_nonnull (failed);
+  g_assert_cmpuint (n_vms (fixture), ==, 3);
+
+  /* Recreating remakes every host under its own name, the failed one included, and leaves no
+   * VM behind. */
+  old_id = g_strdup (vdi_host_get_vm_id (host_at (fixture, 0)));
+  assert_ok (recreate_hosts (fixture, &error));
+  g_assert_cmpuint (n_hosts (fixture), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    assert_host_is_real (fixture, host_at (fixture, i));
+  g_assert_cmpstr (vdi_host_get_vm_id (host_at (fixture, 0)), !=, old_id);
+  g_assert_cmpuint (n_vms (fixture), ==, 4);
+
+  /* Deleting removes the VM and the host. */
+  {
+    g_autoptr(VdiHost) host = g_object_ref (host_at (fixture, 1));
+    g_autoptr(JsonNode) inventory = NULL;
+
+    assert_ok (delete_host (fixture, host, &error));
+    inventory = sim_control_get (&fixture->sim, "inventory");
+    g_assert_null (find_vm (inventory, vdi_host_get_name (host)));
+  }
+  g_assert_cmpuint (n_hosts (fixture), ==, 2);
+  g_assert_cmpuint (n_vms (fixture), ==, 3);
+
+  /* A host whose VM someone already removed is simply forgotten. (Here the VM it named is
+   * gone, and the one of its name stays on the vCenter as a stray.) */
+  g_assert_cmpstr (vdi_host_get_name (host_at (fixture, 0)), ==, "VDI-001");
+  vdi_host_set_vm_id (host_at (fixture, 0), "vm-9999");
+  assert_ok (delete_host (fixture, host_at (fixture, 0), &error));
+  g_assert_cmpuint (n_hosts (fixture), ==, 1);
+  g_assert_cmpuint (n_vms (fixture), ==, 3);
+
+  /* The next new host takes the name freed by deleting, and not the stray's. */
+  assert_ok (create_hosts (fixture, 1, NULL, &error));
+  g_assert_cmpuint (n_hosts (fixture), ==, 2);
+  g_assert_cmpstr (vdi_host_get_name (host_at (fixture, 1)), ==, "VDI-002");
+  assert_host_is_real (fixture, host_at (fixture, 1));
+}
+
+static void
+test_nowhere_to_go (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) notices = NULL;
+
+  /* The template's own datastore fails, and no other is chosen: nothing is started. */
+  sim_control_post (&fixture->sim, "providers/" VC "/datastores/ds-main",
+                    "{\"accessible\": false}");
+  g_assert_false (create_hosts (fixture, 2, &notices, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "“ds-main” is not accessible"));
+  g_assert_cmpuint (n_hosts (fixture), ==, 0);
+  g_assert_cmpuint (n_vms (fixture), ==, 1);
+  g_clear_error (&error);
+
+  /* A source VM that is gone is said so. */
+  sim_control_post (&fixture->sim, "providers/" VC "/datastores/ds-main",
+                    "{\"accessible\": true}");
+  vdi_template_set_source_vm_id (fixture->template, "vm-9999");
+  g_assert_false (create_hosts (fixture, 1, NULL, &error));
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "no longer on " VC));
+}
+
+static void
+test_hyperv_not_yet (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(VdiProvider) hyperv = vdi_provider_new ("id-hv", "hv-01",
+                                                    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                    "127.0.0.1", 1);
+  g_autoptr(VdiTemplate) template = vdi_template_new (NULL, "HV", hyperv, "Gold");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vdi_host_manager_create_hosts_async (fixture->manager, template, 1, NULL, store_cb, &result);
+  g_assert_false (finish (fixture, &result, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/engine/hosts/" path, Fixture, NULL, setup, func, teardown)
+  ADD ("round-robin", test_round_robin);
+  ADD ("failure-recreate-delete", test_failure_recreate_delete);
+  ADD ("nowhere-to-go", test_nowhere_to_go);
+  ADD ("hyperv-not-yet", test_hyperv_not_yet);
+#undef ADD
+
+  return g_test_run ();
+}
