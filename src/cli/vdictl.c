@@ -17,33 +17,13 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
-#include "vdi-backend-factory.h"
-#include "vdi-core.h"
+#include "vdi-farm-lock.h"
+#include "vdictl-private.h"
 
-/* Exit codes, documented in the README and stable. */
-enum {
-  EXIT_OK = 0,
-  EXIT_ERROR = 1,
-  EXIT_USAGE = 2,
-  EXIT_NOT_READY = 3,
-};
-
-typedef struct
-{
-  VdiFarm        *farm;
-  VdiCredentials *credentials;
-  gboolean        json;
-} Cli;
-
-typedef int (*CommandFunc) (Cli    *cli,
-                            int     argc,
-                            char  **argv);
-
-static void G_GNUC_PRINTF (1, 2)
-fail (const char *format,
-      ...)
+void
+vdictl_fail (const char *format,
+             ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -54,8 +34,8 @@ fail (const char *format,
   g_printerr ("vdictl: %s\n", message);
 }
 
-static void
-print_json (JsonNode *root)
+void
+vdictl_print_json (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
@@ -67,26 +47,26 @@ print_json (JsonNode *root)
 }
 
 /* Waits for an async call on the default main context. */
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
+GAsyncResult *
+vdictl_wait_for (GAsyncResult **slot)
 {
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+void
+vdictl_store_result_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
   *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 /* Passwords ------------------------------------------------------------------------------------ */
 
-static char *
-read_password_stdin (const char *prompt)
+char *
+vdictl_read_password_stdin (const char *prompt)
 {
   g_autoptr(GString) line = g_string_new (NULL);
   gboolean tty = isatty (STDIN_FILENO);
@@ -118,16 +98,16 @@ read_password_stdin (const char *prompt)
 
 /* The password for @provider: from stdin when asked to, else the Secret Service's, else a
  * prompt on a terminal. */
-static char *
-get_password (Cli          *cli,
-              VdiProvider  *provider,
-              gboolean      from_stdin)
+char *
+vdictl_get_password (Cli          *cli,
+                     VdiProvider  *provider,
+                     gboolean      from_stdin)
 {
   g_autoptr(GError) error = NULL;
   char *password;
 
   if (from_stdin)
-    return read_password_stdin (NULL);
+    return vdictl_read_password_stdin (NULL);
 
   password = vdi_credentials_lookup_sync (cli->credentials, vdi_provider_get_id (provider), NULL,
                                           &error);
@@ -140,556 +120,46 @@ get_password (Cli          *cli,
                                                  vdi_provider_get_username (provider),
                                                  vdi_provider_get_name (provider));
 
-      return read_password_stdin (prompt);
+      return vdictl_read_password_stdin (prompt);
     }
   return NULL;
 }
 
-/* provider add ----------------------------------------------------------------------------- */
-
-static gboolean
-parse_subtype (const char         *text,
-               VdiProviderType     type,
-               VdiProviderSubtype *subtype)
-{
-  /* Short forms an admin would type, beside the stable nicks. */
-  static const struct { const char *name; VdiProviderSubtype subtype; } aliases[] = {
-    { "standalone", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
-    { "failover-cluster", VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER },
-    { "cluster", VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER },
-    { "6.5", VDI_PROVIDER_SUBTYPE_VCENTER_6_5 },
-    { "6.7", VDI_PROVIDER_SUBTYPE_VCENTER_6_7 },
-    { "7", VDI_PROVIDER_SUBTYPE_VCENTER_7 },
-    { "7.x", VDI_PROVIDER_SUBTYPE_VCENTER_7 },
-    { "8", VDI_PROVIDER_SUBTYPE_VCENTER_8 },
-    { "8.0", VDI_PROVIDER_SUBTYPE_VCENTER_8 },
-  };
-  int value;
-
-  if (vdi_enum_from_nick (VDI_TYPE_PROVIDER_SUBTYPE, text, &value))
-    *subtype = value;
-  else
-    {
-      guint i;
-
-      for (i = 0; i < G_N_ELEMENTS (aliases); i++)
-        {
-          if (g_ascii_strcasecmp (text, aliases[i].name) == 0 &&
-              vdi_provider_subtype_get_provider_type (aliases[i].subtype) == type)
-            break;
-        }
-      if (i == G_N_ELEMENTS (aliases))
-        return FALSE;
-      *subtype = aliases[i].subtype;
-    }
-
-  return vdi_provider_subtype_get_provider_type (*subtype) == type;
-}
-
-/* ADDRESS is host, host:port, [v6]:port, or a URL http(s)://host:port/path. */
-static gboolean
-parse_address (const char  *address,
-               char       **host,
-               int         *port,
-               gboolean    *http)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *with_scheme = NULL;
-
-  *http = g_str_has_prefix (address, "http://");
-  if (strstr (address, "://") == NULL)
-    address = with_scheme = g_strconcat ("https://", address, NULL);
-
-  uri = g_uri_parse (address, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return FALSE;
-
-  *host = g_strdup (g_uri_get_host (uri));
-  *port = g_uri_get_port (uri);
-  return TRUE;
-}
-
-static int
-cmd_provider_add (Cli   *cli,
-                  int    argc,
-                  char **argv)
-{
-  g_autofree char *type_text = NULL;
-  g_autofree char *subtype_text = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *user = NULL;
-  g_autofree char *trust = NULL;
-  gboolean password_stdin = FALSE, allow_http = FALSE;
-  GOptionEntry entries[] = {
-    { "type", 0, 0, G_OPTION_ARG_STRING, &type_text, N_("hyperv or vcenter"), "TYPE" },
-    { "subtype", 0, 0, G_OPTION_ARG_STRING, &subtype_text,
-      N_("hyperv-standalone, hyperv-failover-cluster, vcenter-6.5, vcenter-6.7, vcenter-7, "
-         "vcenter-8"), "SUBTYPE" },
-    { "address", 0, 0, G_OPTION_ARG_STRING, &address,
-      N_("host, host:port, or https://host:port"), "ADDRESS" },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("user name"), "USER" },
-    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
-      N_("read the password from standard input"), NULL },
-    { "allow-http", 0, 0, G_OPTION_ARG_NONE, &allow_http,
-      N_("allow plain HTTP (the password travels unencrypted)"), NULL },
-    { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
-      N_("trust the certificate with this SHA-256 fingerprint"), "FINGERPRINT" },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME — add a provider"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VdiProvider) provider = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *password = NULL;
-  VdiProviderSubtype subtype;
-  int value, port = -1;
-  gboolean http;
-
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fail ("%s", error->message);
-      return EXIT_USAGE;
-    }
-  if (argc != 2 || type_text == NULL || subtype_text == NULL || address == NULL)
-    {
-      fail (_("usage: provider add NAME --type TYPE --subtype SUBTYPE --address ADDRESS "
-              "[--user USER] [--password-stdin] [--allow-http] [--trust FINGERPRINT]"));
-      return EXIT_USAGE;
-    }
-  if (!vdi_enum_from_nick (VDI_TYPE_PROVIDER_TYPE, type_text, &value))
-    {
-      fail (_("unknown provider type “%s”: use hyperv or vcenter"), type_text);
-      return EXIT_USAGE;
-    }
-  if (!parse_subtype (subtype_text, value, &subtype))
-    {
-      fail (_("“%s” is not a subtype of %s"), subtype_text,
-            vdi_enum_get_label (VDI_TYPE_PROVIDER_TYPE, value));
-      return EXIT_USAGE;
-    }
-  if (!parse_address (address, &host, &port, &http))
-    {
-      fail (_("“%s” is not an address: use host, host:port or https://host:port"), address);
-      return EXIT_USAGE;
-    }
-  if (http && !allow_http)
-    {
-      fail (_("plain HTTP sends the password unencrypted; add --allow-http to allow it"));
-      return EXIT_USAGE;
-    }
-
-  id = g_uuid_string_random ();
-  provider = vdi_provider_new (id, argv[1], subtype, host,
-                               port > 0 ? (guint)port : vdi_provider_subtype_default_port (subtype));
-  vdi_provider_set_username (provider, user);
-  vdi_provider_set_allow_http (provider, allow_http);
-  vdi_provider_set_tls_fingerprint (provider, trust);
-
-  if (!vdi_farm_add_provider (cli->farm, provider, &error) ||
-      !vdi_farm_save (cli->farm, &error))
-    {
-      fail ("%s", error->message);
-      return EXIT_ERROR;
-    }
-
-  if (password_stdin)
-    {
-      password = read_password_stdin (NULL);
-      if (!vdi_credentials_store_sync (cli->credentials, id, argv[1], password, NULL, &error))
-        {
-          fail (_("the provider was added, but its password could not be stored: %s"),
-                error->message);
-          return EXIT_ERROR;
-        }
-      if (!vdi_credentials_get_secret_service_available (cli->credentials))
-        g_printerr (_("vdictl: no Secret Service is running, so the password was not saved; "
-                      "give it with --password-stdin to each command\n"));
-    }
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, id);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, argv[1]);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      print_json (root);
-    }
-
-  return EXIT_OK;
-}
-
-/* provider list ------------------------------------------------------------------------------ */
-
-static void
-add_provider_json (JsonBuilder *builder,
-                   VdiProvider *provider)
-{
-  g_autofree char *address = vdi_provider_dup_address (provider);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, vdi_provider_get_id (provider));
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, vdi_provider_get_name (provider));
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, vdi_enum_get_nick (VDI_TYPE_PROVIDER_TYPE,
-                                                             vdi_provider_get_provider_type (provider)));
-  json_builder_set_member_name (builder, "subtype");
-  json_builder_add_string_value (builder, vdi_enum_get_nick (VDI_TYPE_PROVIDER_SUBTYPE,
-                                                             vdi_provider_get_subtype (provider)));
-  json_builder_set_member_name (builder, "host");
-  json_builder_add_string_value (builder, vdi_provider_get_host (provider));
-  json_builder_set_member_name (builder, "port");
-  json_builder_add_int_value (builder, vdi_provider_get_port (provider));
-  json_builder_set_member_name (builder, "address");
-  json_builder_add_string_value (builder, address);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_string_value (builder, vdi_provider_get_username (provider));
-  json_builder_set_member_name (builder, "allow-http");
-  json_builder_add_boolean_value (builder, vdi_provider_get_allow_http (provider));
-  json_builder_set_member_name (builder, "trusted-fingerprint");
-  json_builder_add_string_value (builder, vdi_provider_get_tls_fingerprint (provider));
-  json_builder_end_object (builder);
-}
-
-static int
-cmd_provider_list (Cli   *cli,
-                   int    argc,
-                   char **argv)
-{
-  GListModel *providers = vdi_farm_get_providers (cli->farm);
-  guint n = g_list_model_get_n_items (providers);
-
-  if (argc != 1)
-    {
-      fail (_("usage: provider list"));
-      return EXIT_USAGE;
-    }
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
-
-          add_provider_json (builder, provider);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      print_json (root);
-      return EXIT_OK;
-    }
-
-  if (n == 0)
-    {
-      g_print ("%s\n", _("No providers."));
-      return EXIT_OK;
-    }
-
-  g_print ("%-24s %-18s %-24s %s\n", _("NAME"), _("TYPE"), _("SUBTYPE"), _("ADDRESS"));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
-      g_autofree char *address = vdi_provider_dup_address (provider);
-
-      g_print ("%-24s %-18s %-24s %s%s\n", vdi_provider_get_name (provider),
-               vdi_enum_get_label (VDI_TYPE_PROVIDER_TYPE, vdi_provider_get_provider_type (provider)),
-               vdi_enum_get_label (VDI_TYPE_PROVIDER_SUBTYPE, vdi_provider_get_subtype (provider)),
-               address, vdi_provider_get_allow_http (provider) ? _(" (HTTP)") : "");
-    }
-  return EXIT_OK;
-}
-
-/* Commands on one provider ------------------------------------------------------------------ */
-
-static VdiProvider *
-lookup_provider (Cli        *cli,
-                 const char *name)
+VdiProvider *
+vdictl_lookup_provider (Cli        *cli,
+                        const char *name)
 {
   VdiProvider *provider = vdi_farm_find_provider (cli->farm, name);
 
   if (provider == NULL)
-    fail (_("no provider is named “%s”"), name);
+    vdictl_fail (_("no provider is named “%s”"), name);
   return provider;
-}
-
-static gboolean
-parse_one_provider (int          *argc,
-                    char       ***argv,
-                    const char   *usage,
-                    gboolean     *password_stdin)
-{
-  GOptionEntry entries[] = {
-    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, password_stdin,
-      N_("read the password from standard input"), NULL },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (usage);
-  g_autoptr(GError) error = NULL;
-
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fail ("%s", error->message);
-      return FALSE;
-    }
-  if (*argc != 2)
-    {
-      fail (_("usage: provider %s NAME [--password-stdin]"), usage);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static VdiBackend *
-open_backend (Cli          *cli,
-              VdiProvider  *provider,
-              gboolean      password_stdin,
-              GError      **error)
-{
-  g_autofree char *password = get_password (cli, provider, password_stdin);
-
-  return vdi_backend_new_for_provider (provider, password, error);
-}
-
-static int
-cmd_provider_check (Cli   *cli,
-                    int    argc,
-                    char **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VdiBackend) backend = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *version = NULL;
-  gboolean password_stdin = FALSE;
-  VdiProvider *provider;
-
-  if (!parse_one_provider (&argc, &argv, "check", &password_stdin))
-    return EXIT_USAGE;
-  if ((provider = lookup_provider (cli, argv[1])) == NULL)
-    return EXIT_ERROR;
-
-  backend = open_backend (cli, provider, password_stdin, &error);
-  if (backend != NULL)
-    {
-      vdi_backend_probe_async (backend, NULL, store_result_cb, &result);
-      version = vdi_backend_probe_finish (backend, wait_for (&result), &error);
-    }
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, vdi_provider_get_name (provider));
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, version != NULL ? "ready" : "not-available");
-      json_builder_set_member_name (builder, version != NULL ? "version" : "reason");
-      json_builder_add_string_value (builder, version != NULL ? version : error->message);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      print_json (root);
-    }
-  else if (version != NULL)
-    g_print (_("%s: Ready (%s)\n"), vdi_provider_get_name (provider), version);
-  else
-    g_print (_("%s: Not available: %s\n"), vdi_provider_get_name (provider), error->message);
-
-  return version != NULL ? EXIT_OK : EXIT_NOT_READY;
-}
-
-static int
-cmd_provider_list_inventory (Cli        *cli,
-                             int         argc,
-                             char      **argv,
-                             gboolean    datastores)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VdiBackend) backend = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  gboolean password_stdin = FALSE;
-  VdiProvider *provider;
-
-  if (!parse_one_provider (&argc, &argv, datastores ? "datastores" : "vms", &password_stdin))
-    return EXIT_USAGE;
-  if ((provider = lookup_provider (cli, argv[1])) == NULL)
-    return EXIT_ERROR;
-
-  backend = open_backend (cli, provider, password_stdin, &error);
-  if (backend != NULL)
-    {
-      if (datastores)
-        {
-          vdi_backend_list_datastores_async (backend, NULL, store_result_cb, &result);
-          items = vdi_backend_list_datastores_finish (backend, wait_for (&result), &error);
-        }
-      else
-        {
-          vdi_backend_list_vms_async (backend, NULL, store_result_cb, &result);
-          items = vdi_backend_list_vms_finish (backend, wait_for (&result), &error);
-        }
-    }
-  if (items == NULL)
-    {
-      fail ("%s: %s", vdi_provider_get_name (provider), error->message);
-      return EXIT_ERROR;
-    }
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < items->len; i++)
-        {
-          json_builder_begin_object (builder);
-          if (datastores)
-            {
-              VdiDatastoreInfo *ds = g_ptr_array_index (items, i);
-
-              json_builder_set_member_name (builder, "id");
-              json_builder_add_string_value (builder, vdi_datastore_info_get_id (ds));
-              json_builder_set_member_name (builder, "name");
-              json_builder_add_string_value (builder, vdi_datastore_info_get_name (ds));
-              json_builder_set_member_name (builder, "type");
-              json_builder_add_string_value (builder, vdi_datastore_info_get_kind (ds));
-              json_builder_set_member_name (builder, "capacity");
-              json_builder_add_int_value (builder, vdi_datastore_info_get_capacity (ds));
-              json_builder_set_member_name (builder, "free-space");
-              json_builder_add_int_value (builder, vdi_datastore_info_get_free_space (ds));
-              json_builder_set_member_name (builder, "accessible");
-              json_builder_add_boolean_value (builder, vdi_datastore_info_get_accessible (ds));
-            }
-          else
-            {
-              VdiVmInfo *vm = g_ptr_array_index (items, i);
-
-              json_builder_set_member_name (builder, "id");
-              json_builder_add_string_value (builder, vdi_vm_info_get_id (vm));
-              json_builder_set_member_name (builder, "name");
-              json_builder_add_string_value (builder, vdi_vm_info_get_name (vm));
-              json_builder_set_member_name (builder, "template");
-              json_builder_add_boolean_value (builder, vdi_vm_info_get_is_template (vm));
-              json_builder_set_member_name (builder, "powered-on");
-              json_builder_add_boolean_value (builder, vdi_vm_info_get_powered_on (vm));
-              json_builder_set_member_name (builder, "disk-bytes");
-              json_builder_add_int_value (builder, vdi_vm_info_get_disk_bytes (vm));
-              json_builder_set_member_name (builder, "host");
-              json_builder_add_string_value (builder, vdi_vm_info_get_host (vm));
-              json_builder_set_member_name (builder, "datastore");
-              json_builder_add_string_value (builder, vdi_vm_info_get_datastore (vm));
-            }
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      print_json (root);
-      return EXIT_OK;
-    }
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      if (datastores)
-        {
-          VdiDatastoreInfo *ds = g_ptr_array_index (items, i);
-          g_autofree char *free_text = g_format_size (vdi_datastore_info_get_free_space (ds));
-          g_autofree char *capacity = g_format_size (vdi_datastore_info_get_capacity (ds));
-
-          g_print ("%-28s %-8s %s / %s%s\n", vdi_datastore_info_get_name (ds),
-                   vdi_datastore_info_get_kind (ds) != NULL ? vdi_datastore_info_get_kind (ds) : "",
-                   free_text, capacity,
-                   vdi_datastore_info_get_accessible (ds) ? "" : _("  (not accessible)"));
-        }
-      else
-        {
-          VdiVmInfo *vm = g_ptr_array_index (items, i);
-
-          g_print ("%-36s  %s%s\n", vdi_vm_info_get_id (vm), vdi_vm_info_get_name (vm),
-                   vdi_vm_info_get_is_template (vm) ? _("  (template)") :
-                   vdi_vm_info_get_powered_on (vm) ? _("  (running)") : "");
-        }
-    }
-  return EXIT_OK;
-}
-
-static int
-cmd_provider_vms (Cli   *cli,
-                  int    argc,
-                  char **argv)
-{
-  return cmd_provider_list_inventory (cli, argc, argv, FALSE);
-}
-
-static int
-cmd_provider_datastores (Cli   *cli,
-                         int    argc,
-                         char **argv)
-{
-  return cmd_provider_list_inventory (cli, argc, argv, TRUE);
-}
-
-static int
-cmd_provider_remove (Cli   *cli,
-                     int    argc,
-                     char **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VdiProvider) provider = NULL;
-
-  if (argc != 2)
-    {
-      fail (_("usage: provider remove NAME"));
-      return EXIT_USAGE;
-    }
-  if (vdi_farm_find_provider (cli->farm, argv[1]) == NULL)
-    {
-      fail (_("no provider is named “%s”"), argv[1]);
-      return EXIT_ERROR;
-    }
-
-  provider = g_object_ref (vdi_farm_find_provider (cli->farm, argv[1]));
-  if (!vdi_farm_remove_provider (cli->farm, provider, &error) ||
-      !vdi_farm_save (cli->farm, &error))
-    {
-      fail ("%s", error->message);
-      return EXIT_ERROR;
-    }
-
-  /* The password goes with the provider. */
-  vdi_credentials_clear_sync (cli->credentials, vdi_provider_get_id (provider), NULL, NULL);
-  return EXIT_OK;
 }
 
 /* Dispatch ----------------------------------------------------------------------------------- */
 
+/* Commands that change the farm or start work on providers take the farm's lock, so that one
+ * process at a time does; the read-only ones never do, and always work. */
 static const struct
 {
   const char  *group;
   const char  *name;
   CommandFunc  func;
+  gboolean     locks;
 } commands[] = {
-  { "provider", "add", cmd_provider_add },
-  { "provider", "list", cmd_provider_list },
-  { "provider", "check", cmd_provider_check },
-  { "provider", "vms", cmd_provider_vms },
-  { "provider", "datastores", cmd_provider_datastores },
-  { "provider", "remove", cmd_provider_remove },
+  { "provider", "add", vdictl_provider_add, TRUE },
+  { "provider", "list", vdictl_provider_list, FALSE },
+  { "provider", "check", vdictl_provider_check, FALSE },
+  { "provider", "vms", vdictl_provider_vms, FALSE },
+  { "provider", "datastores", vdictl_provider_datastores, FALSE },
+  { "provider", "remove", vdictl_provider_remove, TRUE },
+  { "template", "create", vdictl_template_create, TRUE },
+  { "template", "list", vdictl_template_list, FALSE },
+  { "template", "show", vdictl_template_show, FALSE },
+  { "template", "retry", vdictl_template_retry, TRUE },
+  { "template", "add-provider", vdictl_template_add_provider, TRUE },
+  { "template", "remove-provider", vdictl_template_remove_provider, TRUE },
+  { "template", "delete", vdictl_template_delete, TRUE },
 };
 
 static void
@@ -707,7 +177,22 @@ print_usage (void)
                 "  provider datastores NAME [--password-stdin]\n"
                 "  provider remove NAME\n"
                 "\n"
-                "Exit codes: 0 success, 1 error, 2 usage, 3 provider not ready.\n"));
+                "Templates:\n"
+                "  template create NAME --provider PROVIDER --vm VM [--hosts N] [--max-hosts N]\n"
+                "               [--name-format FORMAT] [--clone full|linked]\n"
+                "               [--multi-provider --target PROVIDER … [--concurrency N]]\n"
+                "               [--datastore DATASTORE …] [--password-stdin]\n"
+                "  template list\n"
+                "  template show NAME\n"
+                "  template retry NAME [--provider PROVIDER] [--password-stdin]\n"
+                "  template add-provider NAME PROVIDER [--password-stdin]\n"
+                "  template remove-provider NAME PROVIDER [--password-stdin]\n"
+                "  template delete NAME [--password-stdin]\n"
+                "\n"
+                "Commands that copy or remove templates stay until the work ends; Ctrl+C cancels.\n"
+                "\n"
+                "Exit codes: 0 success, 1 error (also: the farm is in use, or cancelled),\n"
+                "2 usage, 3 provider not ready, 4 a provider could not be brought up to date.\n"));
 }
 
 int
@@ -724,12 +209,15 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
   Cli cli = { NULL };
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* The name other processes see when this one holds the farm. */
+  g_set_prgname ("vdictl");
 
   context = g_option_context_new (_("COMMAND — manage a VDI Console farm"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -738,7 +226,7 @@ main (int   argc,
   g_option_context_set_help_enabled (context, FALSE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      fail ("%s", error->message);
+      vdictl_fail ("%s", error->message);
       return EXIT_USAGE;
     }
 
@@ -754,9 +242,16 @@ main (int   argc,
         continue;
 
       farm = vdi_farm_new (farm_path);
+      /* Locked before loading, so this process reads what the previous holder last wrote. */
+      if (commands[i].locks &&
+          (lock = vdi_farm_lock_acquire (vdi_farm_get_path (farm), &error)) == NULL)
+        {
+          vdictl_fail ("%s", error->message);
+          return EXIT_ERROR;
+        }
       if (!vdi_farm_load (farm, NULL, &error))
         {
-          fail ("%s", error->message);
+          vdictl_fail ("%s", error->message);
           return EXIT_ERROR;
         }
 
@@ -767,7 +262,7 @@ main (int   argc,
       return commands[i].func (&cli, argc - 2, argv + 2);
     }
 
-  fail (_("unknown command “%s %s”"), argv[1], argv[2]);
+  vdictl_fail (_("unknown command “%s %s”"), argv[1], argv[2]);
   print_usage ();
   return EXIT_USAGE;
 }

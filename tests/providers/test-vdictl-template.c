@@ -1,0 +1,667 @@
+/* test-vdictl-template.c: vdictl's template commands, run as a program against
+ * vdi-provider-sim: distribution, a failing copy and Retry, removal, deletion, usage errors,
+ * the farm lock, and a vdictl killed (or interrupted) in the middle of a distribution.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "sim-test-util.h"
+#include "vdi-farm-lock.h"
+
+#define GOLD "Gold Win11"
+
+/* Five standalone hosts sharing one password; the gold VM on the first. At this time scale a
+ * 10 GB copy takes a fraction of a second. */
+static const char scenario[] =
+  "{ \"time_scale\": 2000, \"hyperv_hosts\": ["
+  "  { \"name\": \"hv-1\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
+  "    \"password\": \"pw\", \"vms\": [ { \"name\": \"" GOLD "\", \"disk_gb\": 10 },"
+  "                                   { \"name\": \"Twin\", \"disk_gb\": 1 },"
+  "                                   { \"name\": \"Twin\", \"disk_gb\": 1 } ] },"
+  "  { \"name\": \"hv-2\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
+  "    \"password\": \"pw\" },"
+  "  { \"name\": \"hv-3\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
+  "    \"password\": \"pw\" },"
+  "  { \"name\": \"hv-4\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
+  "    \"password\": \"pw\" },"
+  "  { \"name\": \"hv-5\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
+  "    \"password\": \"pw\" } ] }";
+
+static const char * const hosts[] = { "hv-1", "hv-2", "hv-3", "hv-4", "hv-5" };
+
+typedef struct
+{
+  SimFixture  sim;
+  char       *dir;
+  char       *farm;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static GSubprocess *
+spawn_vdictl_va (Fixture    *fixture,
+                 const char *first,
+                 va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer)g_getenv ("VDICTL"));
+  g_ptr_array_add (argv, (gpointer)"--farm");
+  g_ptr_array_add (argv, fixture->farm);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer)arg);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* No keyring in the test: passwords come on standard input. */
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent",
+                                TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+communicated_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* Waits for @process to end (the simulator answering meanwhile) and collects what it said. */
+static Run *
+collect (GSubprocess *process,
+         const char  *input)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL,
+                                       communicated_cb, &result);
+  while (result == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("vdictl did not end within two minutes");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_subprocess_communicate_utf8_finish (process, result, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_exited (process))
+    run->status = g_subprocess_get_exit_status (process);
+  else
+    run->status = -g_subprocess_get_term_sig (process);
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+  return run;
+}
+
+/* Runs vdictl with @input on standard input, while the simulator keeps answering. */
+static Run * G_GNUC_NULL_TERMINATED
+vdictl (Fixture    *fixture,
+        const char *input,
+        const char *first,
+        ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  va_list args;
+
+  va_start (args, first);
+  process = spawn_vdictl_va (fixture, first, args);
+  va_end (args);
+  return collect (process, input);
+}
+
+static GSubprocess * G_GNUC_NULL_TERMINATED
+vdictl_start (Fixture    *fixture,
+              const char *first,
+              ...)
+{
+  GSubprocess *process;
+  va_list args;
+
+  va_start (args, first);
+  process = spawn_vdictl_va (fixture, first, args);
+  va_end (args);
+  return process;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sim_fixture_start (&fixture->sim, scenario);
+  fixture->dir = g_dir_make_tmp ("vdictl-template-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->farm = g_build_filename (fixture->dir, "farm.json", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      g_autofree char *url = sim_provider_url (&fixture->sim, hosts[i]);
+      g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+      g_autofree char *address = g_strdup_printf ("http://127.0.0.1:%d/wsman",
+                                                  g_uri_get_port (uri));
+      g_autoptr(Run) add = vdictl (fixture, NULL, "provider", "add", hosts[i], "--type", "hyperv",
+                                   "--subtype", "standalone", "--address", address, "--user",
+                                   "admin", "--allow-http", NULL);
+
+      g_assert_cmpint (add->status, ==, 0);
+    }
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *suffixes[] = { "", ".bak", ".lock" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (fixture->farm, suffixes[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->farm);
+  sim_fixture_stop (&fixture->sim);
+}
+
+/* How many VMs named @name the simulator holds on @host (planned ones included). */
+static guint
+count_vms (Fixture    *fixture,
+           const char *host,
+           const char *name)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+  guint count = 0;
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+      JsonArray *vms;
+
+      if (!g_str_equal (json_object_get_string_member (provider, "name"), host))
+        continue;
+      vms = json_object_get_array_member (provider, "vms");
+      for (guint j = 0; j < json_array_get_length (vms); j++)
+        {
+          JsonObject *vm = json_array_get_object_element (vms, j);
+
+          if (g_str_equal (json_object_get_string_member (vm, "name"), name))
+            count++;
+        }
+    }
+  return count;
+}
+
+static gint64
+hyperv_counter (Fixture    *fixture,
+                const char *host,
+                const char *counter)
+{
+  g_autoptr(JsonNode) counters = sim_control_get (&fixture->sim, "counters");
+  JsonObject *providers = json_object_get_object_member (json_node_get_object (counters),
+                                                         "providers");
+
+  return json_object_get_int_member (json_object_get_object_member (providers, host), counter);
+}
+
+/* `template show --json`, parsed. */
+static JsonNode *
+show (Fixture    *fixture,
+      const char *name)
+{
+  g_autoptr(Run) run = vdictl (fixture, NULL, "--json", "template", "show", name, NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  return parse_json (run->out);
+}
+
+static JsonObject *
+find_target (JsonNode   *template,
+             const char *provider)
+{
+  JsonArray *targets = json_object_get_array_member (json_node_get_object (template), "targets");
+
+  for (guint i = 0; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *target = json_array_get_object_element (targets, i);
+
+      if (g_str_equal (json_object_get_string_member (target, "provider"), provider))
+        return target;
+    }
+  return NULL;
+}
+
+static void
+assert_all_ready (JsonNode *template)
+{
+  JsonArray *targets = json_object_get_array_member (json_node_get_object (template), "targets");
+
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (template),
+                                                  "distribution"), ==, "ok");
+  for (guint i = 0; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *target = json_array_get_object_element (targets, i);
+
+      g_assert_cmpstr (json_object_get_string_member (target, "state"), ==, "ready");
+      g_assert_cmpstr (json_object_get_string_member (target, "progress"), ==, "ok");
+      g_assert_true (json_object_get_null_member (target, "last-error"));
+    }
+}
+
+static void
+test_distribution (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(Run) create = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) add = NULL;
+  g_autoptr(Run) human = NULL;
+  g_autoptr(Run) retry = NULL;
+  g_autoptr(Run) remove = NULL;
+  g_autoptr(Run) delete = NULL;
+  g_autoptr(Run) empty = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) templates = NULL;
+  g_autoptr(JsonNode) failed = NULL;
+  g_autoptr(JsonNode) retried = NULL;
+  g_autoptr(JsonNode) removed = NULL;
+  JsonObject *target, *summary;
+
+  create = vdictl (fixture, "pw\n", "template", "create", "Win11", "--provider", "hv-1", "--vm",
+                   GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3", "--target",
+                   "hv-4", "--concurrency", "2", "--max-hosts", "20", "--name-format",
+                   "W11-%ID:3%", "--password-stdin", NULL);
+  g_assert_cmpint (create->status, ==, 0);
+  /* Not a terminal: plain lines as targets change. */
+  g_assert_nonnull (strstr (create->out, "hv-3: Distributing"));
+  g_assert_nonnull (strstr (create->out, "hv-3: Ready"));
+
+  created = show (fixture, "Win11");
+  assert_all_ready (created);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (created), "targets")), ==, 4);
+  g_assert_true (json_object_get_boolean_member (find_target (created, "hv-1"), "source"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (created), "concurrency"),
+                   ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (created),
+                                                  "host-name-format"), ==, "W11-%ID:3%");
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (count_vms (fixture, hosts[i], GOLD), ==, 1);
+  g_assert_cmpuint (count_vms (fixture, "hv-5", GOLD), ==, 0);
+  /* One export at a time on the source, and never more copies than the concurrency. */
+  g_assert_cmpint (hyperv_counter (fixture, "hv-1", "peak_concurrent_exports"), ==, 1);
+  g_assert_cmpint (hyperv_counter (fixture, "hv-1", "peak_concurrent_migrations_out"), <=, 2);
+
+  list = vdictl (fixture, NULL, "--json", "template", "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  templates = parse_json (list->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (templates)), ==, 1);
+  summary = json_array_get_object_element (json_node_get_array (templates), 0);
+  g_assert_cmpstr (json_object_get_string_member (summary, "name"), ==, "Win11");
+  g_assert_cmpstr (json_object_get_string_member (summary, "provider"), ==, "hv-1");
+  g_assert_cmpstr (json_object_get_string_member (summary, "source-vm"), ==, GOLD);
+  g_assert_cmpstr (json_object_get_string_member (summary, "distribution"), ==, "ok");
+
+  /* A copy that fails on the provider: the target says so in the provider's words. The copy
+   * runs slowly enough for the simulator to fail it half-way. */
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 100}");
+  sim_control_post (&fixture->sim, "providers/hv-1/faults",
+                    "{\"method\": \"MigrateVirtualSystemToHost\", \"fault\": \"job:32768\","
+                    " \"message\": \"The destination host refused the storage migration\"}");
+  add = vdictl (fixture, "pw\n", "template", "add-provider", "Win11", "hv-5", "--password-stdin",
+                NULL);
+  g_assert_cmpint (add->status, ==, 4);
+  g_assert_nonnull (strstr (add->err, "template retry"));
+  failed = show (fixture, "Win11");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (failed), "distribution"),
+                   ==, "failed");
+  target = find_target (failed, "hv-5");
+  g_assert_nonnull (target);
+  g_assert_cmpstr (json_object_get_string_member (target, "state"), ==, "needs-update");
+  g_assert_cmpstr (json_object_get_string_member (target, "progress"), ==, "failed");
+  g_assert_nonnull (strstr (json_object_get_string_member (target, "last-error"),
+                            "The destination host refused the storage migration"));
+  human = vdictl (fixture, NULL, "template", "show", "Win11", NULL);
+  g_assert_cmpint (human->status, ==, 0);
+  g_assert_nonnull (strstr (human->out, "Needs update"));
+  g_assert_nonnull (strstr (human->out, "The destination host refused the storage migration"));
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 2000}");
+  retry = vdictl (fixture, "pw\n", "template", "retry", "Win11", "--password-stdin", NULL);
+  g_assert_cmpint (retry->status, ==, 0);
+  retried = show (fixture, "Win11");
+  assert_all_ready (retried);
+  g_assert_cmpuint (count_vms (fixture, "hv-5", GOLD), ==, 1);
+  g_assert_cmpuint (count_vms (fixture, "hv-1", GOLD), ==, 1);
+
+  remove = vdictl (fixture, "pw\n", "template", "remove-provider", "Win11", "hv-3",
+                   "--password-stdin", NULL);
+  g_assert_cmpint (remove->status, ==, 0);
+  g_assert_cmpuint (count_vms (fixture, "hv-3", GOLD), ==, 0);
+  removed = show (fixture, "Win11");
+  g_assert_null (find_target (removed, "hv-3"));
+  assert_all_ready (removed);
+
+  delete = vdictl (fixture, "pw\n", "template", "delete", "Win11", "--password-stdin", NULL);
+  g_assert_cmpint (delete->status, ==, 0);
+  for (guint i = 1; i < G_N_ELEMENTS (hosts); i++)
+    g_assert_cmpuint (count_vms (fixture, hosts[i], GOLD), ==, 0);
+  /* The gold VM itself stays. */
+  g_assert_cmpuint (count_vms (fixture, "hv-1", GOLD), ==, 1);
+  empty = vdictl (fixture, NULL, "template", "list", NULL);
+  g_assert_cmpint (empty->status, ==, 0);
+  g_assert_nonnull (strstr (empty->out, "No templates"));
+}
+
+static void
+test_single_provider_and_errors (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(Run) single = NULL;
+  g_autoptr(Run) solo = NULL;
+  g_autoptr(Run) missing_vm = NULL;
+  g_autoptr(Run) twin = NULL;
+  g_autoptr(Run) source_target = NULL;
+  g_autoptr(Run) duplicate = NULL;
+  g_autoptr(Run) format = NULL;
+  g_autoptr(Run) not_multi = NULL;
+  g_autoptr(Run) no_template = NULL;
+  g_autoptr(Run) no_provider = NULL;
+  g_autoptr(JsonNode) template = NULL;
+
+  single = vdictl (fixture, "pw\n", "template", "create", "Solo", "--provider", "hv-2", "--vm",
+                   "nothing", "--password-stdin", NULL);
+  /* hv-2 holds no VM at all. */
+  g_assert_cmpint (single->status, ==, 1);
+  g_assert_nonnull (strstr (single->err, "hv-2 has no VM named “nothing”"));
+
+  /* Case does not matter when only one VM fits. */
+  solo = vdictl (fixture, "pw\n", "template", "create", "Solo", "--provider", "hv-1", "--vm",
+                 "gold win11", "--hosts", "2", "--clone", "linked", "--password-stdin", NULL);
+  g_assert_cmpint (solo->status, ==, 0);
+  template = show (fixture, "Solo");
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (template),
+                                                  "multi-provider"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (template), "source-vm"),
+                   ==, GOLD);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (template),
+                                                  "clone-method"), ==, "linked");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (template), "initial-hosts"),
+                   ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (template),
+                                                  "distribution"), ==, "none");
+
+  missing_vm = vdictl (fixture, "pw\n", "template", "create", "T2", "--provider", "hv-1", "--vm",
+                       "Win 12", "--password-stdin", NULL);
+  g_assert_cmpint (missing_vm->status, ==, 1);
+  g_assert_nonnull (strstr (missing_vm->err, "no VM named “Win 12”"));
+
+  twin = vdictl (fixture, "pw\n", "template", "create", "T2", "--provider", "hv-1", "--vm",
+                 "Twin", "--password-stdin", NULL);
+  g_assert_cmpint (twin->status, ==, 1);
+  g_assert_nonnull (strstr (twin->err, "2 VMs on hv-1 are named “Twin”"));
+
+  /* The model's rules, in its own words. */
+  source_target = vdictl (fixture, "pw\n", "template", "create", "T2", "--provider", "hv-1",
+                          "--vm", GOLD, "--multi-provider", "--target", "hv-1",
+                          "--password-stdin", NULL);
+  g_assert_cmpint (source_target->status, ==, 1);
+  g_assert_nonnull (strstr (source_target->err, "holds the source VM"));
+
+  duplicate = vdictl (fixture, "pw\n", "template", "create", "SOLO", "--provider", "hv-1",
+                      "--vm", GOLD, "--password-stdin", NULL);
+  g_assert_cmpint (duplicate->status, ==, 1);
+  g_assert_nonnull (strstr (duplicate->err, "already named"));
+
+  format = vdictl (fixture, "pw\n", "template", "create", "T3", "--provider", "hv-1", "--vm",
+                   GOLD, "--name-format", "9-bad", "--password-stdin", NULL);
+  g_assert_cmpint (format->status, ==, 1);
+
+  not_multi = vdictl (fixture, "pw\n", "template", "retry", "Solo", "--password-stdin", NULL);
+  g_assert_cmpint (not_multi->status, ==, 1);
+  g_assert_nonnull (strstr (not_multi->err, "multi-provider"));
+
+  no_template = vdictl (fixture, NULL, "template", "show", "Nope", NULL);
+  g_assert_cmpint (no_template->status, ==, 1);
+  g_assert_nonnull (strstr (no_template->err, "Nope"));
+
+  no_provider = vdictl (fixture, "pw\n", "template", "create", "T4", "--provider", "hv-9",
+                        "--vm", GOLD, "--password-stdin", NULL);
+  g_assert_cmpint (no_provider->status, ==, 1);
+  g_assert_nonnull (strstr (no_provider->err, "hv-9"));
+}
+
+static void
+test_usage (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const char * const cases[][10] = {
+    { "template", NULL },
+    { "template", "frobnicate", NULL },
+    { "template", "create", "T", NULL },
+    { "template", "create", "T", "--provider", "hv-1", NULL },
+    { "template", "create", "T", "--provider", "hv-1", "--vm", "X", "--clone", "deep" },
+    { "template", "create", "T", "--provider", "hv-1", "--vm", "X", "--target", "hv-2" },
+    { "template", "create", "T", "--provider", "hv-1", "--vm", "X", "--hosts", "many" },
+    { "template", "show", NULL },
+    { "template", "show", "A", "B", NULL },
+    { "template", "list", "extra", NULL },
+    { "template", "retry", "T", "--bogus", NULL },
+    { "template", "add-provider", "T", NULL },
+    { "template", "remove-provider", "T", NULL },
+    { "template", "delete", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Run) run = vdictl (fixture, NULL, cases[i][0], cases[i][1], cases[i][2],
+                                   cases[i][3], cases[i][4], cases[i][5], cases[i][6],
+                                   cases[i][7], cases[i][8], cases[i][9], NULL);
+
+      g_test_message ("case %u: %s %s", i, cases[i][0], cases[i][1]);
+      g_assert_cmpint (run->status, ==, 2);
+      g_assert_cmpstr (run->out, ==, "");
+    }
+}
+
+static void
+test_lock (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) create = NULL;
+  g_autoptr(Run) add = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) providers = NULL;
+  g_autoptr(Run) after = NULL;
+  g_autofree char *holder = g_strdup_printf ("The farm is in use by %s (process %d)",
+                                             g_get_prgname (), (int)getpid ());
+
+  lock = vdi_farm_lock_acquire (fixture->farm, &error);
+  g_assert_no_error (error);
+
+  create = vdictl (fixture, "pw\n", "template", "create", "Win11", "--provider", "hv-1", "--vm",
+                   GOLD, "--multi-provider", "--target", "hv-2", "--password-stdin", NULL);
+  g_assert_cmpint (create->status, ==, 1);
+  g_assert_nonnull (strstr (create->err, holder));
+  add = vdictl (fixture, NULL, "provider", "remove", "hv-5", NULL);
+  g_assert_cmpint (add->status, ==, 1);
+  g_assert_nonnull (strstr (add->err, holder));
+
+  /* Reading never waits for the lock. */
+  list = vdictl (fixture, NULL, "template", "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  providers = vdictl (fixture, NULL, "--json", "provider", "list", NULL);
+  g_assert_cmpint (providers->status, ==, 0);
+
+  vdi_farm_lock_release (lock);
+  after = vdictl (fixture, "pw\n", "template", "create", "Win11", "--provider", "hv-1", "--vm",
+                  GOLD, "--multi-provider", "--target", "hv-2", "--password-stdin", NULL);
+  g_assert_cmpint (after->status, ==, 0);
+}
+
+/* The copies run slowly enough that vdictl can be stopped in the middle of one. */
+static void
+wait_for_migration (Fixture *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + SIM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (hyperv_counter (fixture, "hv-1", "concurrent_migrations") == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("no copy started within %d ms", SIM_TEST_TIMEOUT_MS);
+      sim_sleep_ms (20);
+    }
+}
+
+static void
+assert_one_copy_each (Fixture *fixture)
+{
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (count_vms (fixture, hosts[i], GOLD), ==, 1);
+  g_assert_cmpuint (count_vms (fixture, "hv-5", GOLD), ==, 0);
+}
+
+static void
+test_killed (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(Run) killed = NULL;
+  g_autoptr(Run) retry = NULL;
+  g_autoptr(JsonNode) interrupted = NULL;
+  g_autoptr(JsonNode) finished = NULL;
+  JsonArray *targets;
+  guint not_ready = 0;
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 20}");
+  process = vdictl_start (fixture, "template", "create", "Win11", "--provider", "hv-1", "--vm",
+                          GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3",
+                          "--target", "hv-4", "--concurrency", "2", "--password-stdin", NULL);
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), "pw\n", 3, NULL, NULL, NULL);
+  wait_for_migration (fixture);
+  g_subprocess_send_signal (process, SIGKILL);
+  killed = collect (process, NULL);
+  g_assert_cmpint (killed->status, ==, -SIGKILL);
+
+  /* Reopened, the interrupted targets are not Ready; the lock died with the process. */
+  interrupted = show (fixture, "Win11");
+  targets = json_object_get_array_member (json_node_get_object (interrupted), "targets");
+  for (guint i = 0; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *target = json_array_get_object_element (targets, i);
+
+      if (!g_str_equal (json_object_get_string_member (target, "state"), "ready"))
+        not_ready++;
+    }
+  g_assert_cmpuint (not_ready, >, 0);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 2000}");
+  retry = vdictl (fixture, "pw\n", "template", "retry", "Win11", "--password-stdin", NULL);
+  g_assert_cmpint (retry->status, ==, 0);
+  finished = show (fixture, "Win11");
+  assert_all_ready (finished);
+  assert_one_copy_each (fixture);
+}
+
+static void
+test_interrupted (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(Run) cancelled = NULL;
+  g_autoptr(Run) retry = NULL;
+  g_autoptr(JsonNode) finished = NULL;
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 20}");
+  process = vdictl_start (fixture, "template", "create", "Win11", "--provider", "hv-1", "--vm",
+                          GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3",
+                          "--target", "hv-4", "--concurrency", "2", "--password-stdin", NULL);
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), "pw\n", 3, NULL, NULL, NULL);
+  wait_for_migration (fixture);
+  /* Ctrl+C: cancelled through the distributor, exit 1, and a hint to retry. */
+  g_subprocess_send_signal (process, SIGINT);
+  cancelled = collect (process, NULL);
+  g_assert_cmpint (cancelled->status, ==, 1);
+  g_assert_nonnull (strstr (cancelled->err, "cancelled"));
+  g_assert_nonnull (strstr (cancelled->err, "template retry Win11"));
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 2000}");
+  retry = vdictl (fixture, "pw\n", "template", "retry", "Win11", "--password-stdin", NULL);
+  g_assert_cmpint (retry->status, ==, 0);
+  finished = show (fixture, "Win11");
+  assert_all_ready (finished);
+  assert_one_copy_each (fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_set_prgname ("test-vdictl-template");
+
+  g_test_add ("/vdictl-template/distribution", Fixture, NULL, fixture_setup, test_distribution,
+              fixture_teardown);
+  g_test_add ("/vdictl-template/single-provider-and-errors", Fixture, NULL, fixture_setup,
+              test_single_provider_and_errors, fixture_teardown);
+  g_test_add ("/vdictl-template/usage", Fixture, NULL, fixture_setup, test_usage,
+              fixture_teardown);
+  g_test_add ("/vdictl-template/lock", Fixture, NULL, fixture_setup, test_lock,
+              fixture_teardown);
+  g_test_add ("/vdictl-template/killed", Fixture, NULL, fixture_setup, test_killed,
+              fixture_teardown);
+  g_test_add ("/vdictl-template/interrupted", Fixture, NULL, fixture_setup, test_interrupted,
+              fixture_teardown);
+
+  return g_test_run ();
+}
