@@ -217,12 +217,15 @@ vdi_sim_server_set_handler (VdiSimServer        *self,
   self->handler_data = user_data;
 }
 
+#define LISTEN_BACKLOG 512
+
 static gboolean
 listen_now (VdiSimServer  *self,
             GError       **error)
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GError) local_error = NULL;
   GSList *uris;
 
@@ -232,7 +235,16 @@ listen_now (VdiSimServer  *self,
   inet = g_inet_address_new_from_string (self->bind_address);
   address = g_inet_socket_address_new (inet, self->port);
 
-  if (!soup_server_listen (self->soup, address, 0, &local_error))
+  /* A real WinRM or vCenter endpoint takes many connections at once; GSocket's default queue
+   * of 10 would drop a burst of clients that a real host accepts. */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &local_error);
+  if (socket != NULL)
+    g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (socket == NULL ||
+      !g_socket_bind (socket, address, TRUE, &local_error) ||
+      !g_socket_listen (socket, &local_error) ||
+      !soup_server_listen_socket (self->soup, socket, 0, &local_error))
     {
       g_set_error (error, VDI_SIM_SERVER_ERROR, VDI_SIM_SERVER_ERROR_LISTEN,
                    "Cannot listen on %s port %u: %s", self->bind_address, self->port,
