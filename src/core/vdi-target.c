@@ -21,6 +21,7 @@ struct _VdiTarget
   VdiProvider     *provider;
   char            *last_error;
   char            *remote_vm_id;
+  char            *export_dir;
   char            *job;
   GDateTime       *started_at;
   GDateTime       *updated_at;
@@ -53,6 +54,7 @@ enum {
   PROP_LAST_ERROR,
   PROP_STEP,
   PROP_REMOTE_VM_ID,
+  PROP_EXPORT_DIR,
   PROP_JOB,
   PROP_STARTED_AT,
   PROP_UPDATED_AT,
@@ -77,6 +79,7 @@ vdi_target_finalize (GObject *object)
   g_clear_object (&self->provider);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->remote_vm_id, g_free);
+  g_clear_pointer (&self->export_dir, g_free);
   g_clear_pointer (&self->job, g_free);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
@@ -142,6 +145,10 @@ vdi_target_get_property (GObject    *object,
       g_value_set_string (value, self->remote_vm_id);
       break;
 
+    case PROP_EXPORT_DIR:
+      g_value_set_string (value, self->export_dir);
+      break;
+
     case PROP_JOB:
       g_value_set_string (value, self->job);
       break;
@@ -197,6 +204,10 @@ vdi_target_set_property (GObject      *object,
       vdi_target_set_remote_vm_id (self, g_value_get_string (value));
       break;
 
+    case PROP_EXPORT_DIR:
+      vdi_target_set_export_dir (self, g_value_get_string (value));
+      break;
+
     case PROP_JOB:
       vdi_target_set_job (self, g_value_get_string (value));
       break;
@@ -243,6 +254,7 @@ vdi_target_class_init (VdiTargetClass *klass)
   properties[PROP_STEP] =
     g_param_spec_enum ("step", NULL, NULL, VDI_TYPE_TARGET_STEP, VDI_TARGET_STEP_NONE, rw);
   properties[PROP_REMOTE_VM_ID] = g_param_spec_string ("remote-vm-id", NULL, NULL, NULL, rw);
+  properties[PROP_EXPORT_DIR] = g_param_spec_string ("export-dir", NULL, NULL, NULL, rw);
   properties[PROP_JOB] = g_param_spec_string ("job", NULL, NULL, NULL, rw);
   properties[PROP_STARTED_AT] =
     g_param_spec_boxed ("started-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
@@ -478,6 +490,24 @@ vdi_target_set_remote_vm_id (VdiTarget  *self,
 
   if (vdi_set_str (&self->remote_vm_id, remote_vm_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_VM_ID]);
+}
+
+const char *
+vdi_target_get_export_dir (VdiTarget *self)
+{
+  g_return_val_if_fail (VDI_IS_TARGET (self), NULL);
+
+  return self->export_dir;
+}
+
+void
+vdi_target_set_export_dir (VdiTarget  *self,
+                           const char *export_dir)
+{
+  g_return_if_fail (VDI_IS_TARGET (self));
+
+  if (vdi_set_str (&self->export_dir, export_dir))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPORT_DIR]);
 }
 
 const char *

@@ -63,9 +63,12 @@ struct _Job
   double        step_base;
   double        step_share;
   gint64        started_us;
+  char         *fail_message;
   guint         holds_export : 1;
   guint         holds_copy : 1;
   guint         waiting_copy : 1;
+  guint         cleaning : 1;       /* removing what a failed step left: not cancellable */
+  guint         fail_unavailable : 1;
 };
 
 /* The distribution work of one template: its jobs share the template's copy slots. */
@@ -76,7 +79,26 @@ struct _Run
   GPtrArray      *jobs;
   GQueue          waiting_copy;  /* Job */
   guint           n_copying;
+  GHashTable     *backends;      /* VdiProvider → SharedBackend */
 };
+
+/* The jobs of a run share one backend (one HTTP session, few connections) per provider:
+ * 64 targets must not mean 64 connections to the source host at once. */
+typedef struct
+{
+  VdiBackend *backend;
+  char       *password;
+} SharedBackend;
+
+static void
+shared_backend_free (SharedBackend *shared)
+{
+  g_clear_object (&shared->backend);
+  if (shared->password != NULL)
+    memset (shared->password, 0, strlen (shared->password));
+  g_free (shared->password);
+  g_free (shared);
+}
 
 struct _VdiDistributor
 {
@@ -213,6 +235,8 @@ run_for (VdiDistributor *self,
       run->self = self;
       run->template = g_object_ref (template);
       run->jobs = g_ptr_array_new ();
+      run->backends = g_hash_table_new_full (NULL, NULL, g_object_unref,
+                                             (GDestroyNotify)shared_backend_free);
       g_queue_init (&run->waiting_copy);
       g_hash_table_insert (self->runs, template, run);
     }
@@ -225,6 +249,7 @@ run_free (Run *run)
   g_hash_table_remove (run->self->runs, run->template);
   g_object_unref (run->template);
   g_ptr_array_unref (run->jobs);
+  g_hash_table_unref (run->backends);
   g_queue_clear (&run->waiting_copy);
   g_free (run);
 }
@@ -311,6 +336,7 @@ job_free (Job *job)
   g_clear_object (&job->source);
   g_clear_object (&job->destination);
   g_clear_object (&job->cancellable);
+  g_free (job->fail_message);
   g_free (job);
 }
 
@@ -410,8 +436,8 @@ follow (Job           *job,
   pending->job = job;
   pending->backend = g_object_ref (backend);
   pending->done = done;
-  vdi_backend_follow_async (backend, handle, progress_cb, job, job->cancellable, follow_cb,
-                            pending);
+  vdi_backend_follow_async (backend, handle, job->cleaning ? NULL : progress_cb, job,
+                            job->cleaning ? NULL : job->cancellable, follow_cb, pending);
 }
 
 static void
@@ -455,18 +481,38 @@ run_operation (Job        *job,
   pending->job = job;
   pending->backend = g_object_ref (backend);
   pending->done = done;
-  vdi_backend_start_async (backend, operation, parameters, job->cancellable, start_cb, pending);
+  vdi_backend_start_async (backend, operation, parameters,
+                           job->cleaning ? NULL : job->cancellable, start_cb, pending);
 }
 
 /* The steps --------------------------------------------------------------------------------- */
 
+/* Where the export of this copy is, as recorded when it started. */
 static char *
 export_directory (Job *job)
 {
-  /* One folder per template and target, so concurrent exports never meet. */
-  return g_strdup_printf ("%s\\%s\\%s", job->run->self->export_root,
-                          vdi_template_get_id (job->run->template),
-                          vdi_provider_get_id (target_provider (job)));
+  /* Farms from before the folder was recorded used one per template and target. */
+  if (vdi_target_get_export_dir (job->target) == NULL)
+    return g_strdup_printf ("%s\\%s\\%s", job->run->self->export_root,
+                            vdi_template_get_id (job->run->template),
+                            vdi_provider_get_id (target_provider (job)));
+  return g_strdup (vdi_target_get_export_dir (job->target));
+}
+
+/* A new folder for each export: per template and target, so concurrent exports never meet, and
+ * per attempt, because Hyper-V refuses to export into a folder that already holds an export. */
+static void
+new_export_directory (Job *job)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S%f");
+  g_autofree char *directory = g_strdup_printf ("%s\\%s\\%s\\%sZ",
+                                                job->run->self->export_root,
+                                                vdi_template_get_id (job->run->template),
+                                                vdi_provider_get_id (target_provider (job)),
+                                                stamp);
+
+  vdi_target_set_export_dir (job->target, directory);
 }
 
 static char *
@@ -643,6 +689,7 @@ job_step_export (Job *job)
     }
 
   set_step (job, 0, EXPORT_SHARE);
+  new_export_directory (job);
   directory = export_directory (job);
   run_operation (job, job->source, VDI_BACKEND_OP_EXPORT,
                  g_variant_new ("(ss)", vdi_template_get_source_vm_id (job->run->template),
@@ -663,16 +710,38 @@ job_succeed (Job *job)
   job_end (job, TRUE, FALSE);
 }
 
-/* A copy on the source that will not be moved now: removed, so no half-made VM stays there. */
 static void
-discard_destroy_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+job_fail_end (Job *job)
 {
-  g_autoptr(VdiBackendJob) handle = vdi_backend_start_finish (VDI_BACKEND (object), result, NULL);
+  vdi_target_set_last_error (job->target, job->fail_message);
+  vdi_target_set_state (job->target, job->fail_unavailable ? VDI_TARGET_STATE_NOT_AVAILABLE
+                                                           : VDI_TARGET_STATE_NEEDS_UPDATE);
+  vdi_target_set_progress (job->target, VDI_DISTRIBUTION_FAILED);
+  vdi_target_update_transfer (job->target, vdi_target_get_percent (job->target), 0, 0, 0, -1);
+  save_now (job->run->self);
+  job_end (job, FALSE, job->fail_unavailable);
+}
 
-  if (handle != NULL)
-    vdi_backend_follow_async (VDI_BACKEND (object), handle, NULL, NULL, NULL, NULL, NULL);
+static void
+discarded_cb (Job        *job,
+              const char *result,
+              GError     *error)
+{
+  job->cleaning = FALSE;
+
+  /* Gone (or already gone): the next run imports again from the export. Otherwise its id
+   * stays recorded, and the next run finds the copy and removes it. */
+  if (error == NULL || g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    {
+      vdi_target_set_remote_vm_id (job->target, NULL);
+      vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
+    }
+  else
+    g_warning ("The copy %s on %s could not be removed: %s",
+               vdi_target_get_remote_vm_id (job->target),
+               vdi_provider_get_name (source_provider (job)), error->message);
+
+  job_fail_end (job);
 }
 
 static void
@@ -680,38 +749,36 @@ job_fail (Job        *job,
           const char *step,
           GError     *error)
 {
-  gboolean unavailable = g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
-                         g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
   gboolean cancelled = vdi_backend_error_is_cancelled (error);
-  g_autofree char *message = NULL;
 
+  job->fail_unavailable = g_error_matches (error, VDI_BACKEND_ERROR,
+                                           VDI_BACKEND_ERROR_UNREACHABLE) ||
+                          g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
+  g_free (job->fail_message);
   if (cancelled)
-    message = g_strdup (_("Cancelled"));
+    job->fail_message = g_strdup (_("Cancelled"));
   else
     /* Translators: a step (Export, Import, Copy), a provider, and the provider's words. */
-    message = g_strdup_printf (_("%s to %s failed: %s"), step,
-                               vdi_provider_get_name (target_provider (job)), error->message);
+    job->fail_message = g_strdup_printf (_("%s to %s failed: %s"), step,
+                                         vdi_provider_get_name (target_provider (job)),
+                                         error->message);
 
   /* Cancelled between the import and the copy: the copy on the source host goes, unless a
-   * provider job still runs on it (its handle is kept, and the next run follows it). */
-  if (cancelled && vdi_target_get_job (job->target) == NULL &&
+   * provider job still runs on it (its handle is kept, and the next run follows it). The job
+   * ends only once the copy is gone, so a process that quits right after leaves nothing
+   * behind that the farm file does not name. */
+  if (cancelled && !job->cleaning && vdi_target_get_job (job->target) == NULL &&
       vdi_target_get_step (job->target) == VDI_TARGET_STEP_IMPORTED &&
       vdi_target_get_remote_vm_id (job->target) != NULL && job->source != NULL)
     {
-      vdi_backend_start_async (job->source, VDI_BACKEND_OP_DESTROY,
-                               g_variant_new ("(s)", vdi_target_get_remote_vm_id (job->target)),
-                               NULL, discard_destroy_cb, NULL);
-      vdi_target_set_remote_vm_id (job->target, NULL);
-      vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
+      job->cleaning = TRUE;
+      run_operation (job, job->source, VDI_BACKEND_OP_DESTROY,
+                     g_variant_new ("(s)", vdi_target_get_remote_vm_id (job->target)),
+                     discarded_cb);
+      return;
     }
 
-  vdi_target_set_last_error (job->target, message);
-  vdi_target_set_state (job->target, unavailable ? VDI_TARGET_STATE_NOT_AVAILABLE
-                                                 : VDI_TARGET_STATE_NEEDS_UPDATE);
-  vdi_target_set_progress (job->target, VDI_DISTRIBUTION_FAILED);
-  vdi_target_update_transfer (job->target, vdi_target_get_percent (job->target), 0, 0, 0, -1);
-  save_now (job->run->self);
-  job_end (job, FALSE, unavailable);
+  job_fail_end (job);
 }
 
 /* Reconciling with what the providers hold -------------------------------------------------- */
@@ -735,7 +802,31 @@ typedef struct
   GPtrArray *on_target;
   GError    *error;
   guint      n_pending;
+  gboolean   removing;
 } Reconcile;
+
+static void remove_decide (Reconcile *reconcile);
+
+static void
+half_made_removed (Job        *job,
+                   const char *result,
+                   GError     *error)
+{
+  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    {
+      job_fail (job, _("Removing a half-made copy"), error);
+      return;
+    }
+
+  vdi_target_set_remote_vm_id (job->target, NULL);
+  if (vdi_target_get_step (job->target) > VDI_TARGET_STEP_EXPORTED)
+    vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
+
+  if (vdi_target_get_step (job->target) >= VDI_TARGET_STEP_EXPORTED)
+    job_step_import (job);
+  else
+    job_step_export (job);
+}
 
 static void
 reconcile_decide (Reconcile *reconcile)
@@ -769,12 +860,9 @@ reconcile_decide (Reconcile *reconcile)
    * import again from the export. */
   if (copy != NULL)
     {
-      vdi_backend_start_async (job->source, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy),
-                               NULL, discard_destroy_cb, NULL);
-      vdi_target_set_remote_vm_id (job->target, NULL);
-      if (step > VDI_TARGET_STEP_EXPORTED)
-        vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
-      step = vdi_target_get_step (job->target);
+      run_operation (job, job->source, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy),
+                     half_made_removed);
+      return;
     }
 
   if (step >= VDI_TARGET_STEP_EXPORTED)
@@ -802,7 +890,10 @@ reconcile_list_cb (GObject      *object,
   if (--reconcile->n_pending > 0)
     return;
 
-  reconcile_decide (reconcile);
+  if (reconcile->removing)
+    remove_decide (reconcile);
+  else
+    reconcile_decide (reconcile);
   g_clear_pointer (&reconcile->on_source, g_ptr_array_unref);
   g_clear_pointer (&reconcile->on_target, g_ptr_array_unref);
   g_clear_error (&reconcile->error);
@@ -815,6 +906,7 @@ list_both (Job *job)
   Reconcile *reconcile = g_new0 (Reconcile, 1);
 
   reconcile->job = job;
+  reconcile->removing = job->kind == JOB_REMOVE;
   reconcile->n_pending = 2;
   vdi_backend_list_vms_async (job->source, job->cancellable, reconcile_list_cb, reconcile);
   vdi_backend_list_vms_async (job->destination, job->cancellable, reconcile_list_cb, reconcile);
@@ -889,24 +981,26 @@ removed_copy_cb (Job        *job,
   job_end (job, TRUE, FALSE);
 }
 
+/* Removal looks for the copy where it may be: moved to the target, or still on the source
+ * when a run stopped before moving it. A source that does not answer does not hold up removing
+ * a copy from the target. */
 static void
-remove_list_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+remove_decide (Reconcile *reconcile)
 {
-  Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) vms = vdi_backend_list_vms_finish (VDI_BACKEND (object), result, &error);
+  Job *job = reconcile->job;
   const char *copy = vdi_target_get_remote_vm_id (job->target);
 
-  if (vms == NULL)
+  if (reconcile->on_target == NULL)
     {
-      job_fail (job, _("Removing the copy"), error);
+      job_fail (job, _("Removing the copy"), reconcile->error);
       return;
     }
 
-  if (copy != NULL && holds_vm (vms, copy))
+  if (copy != NULL && holds_vm (reconcile->on_target, copy))
     run_operation (job, job->destination, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy),
+                   removed_copy_cb);
+  else if (copy != NULL && holds_vm (reconcile->on_source, copy))
+    run_operation (job, job->source, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy),
                    removed_copy_cb);
   else
     removed_copy_cb (job, NULL, NULL);
@@ -917,10 +1011,9 @@ remove_list_cb (GObject      *object,
 static void
 job_begin (Job *job)
 {
-  if (job->kind == JOB_REMOVE)
-    vdi_backend_list_vms_async (job->destination, job->cancellable, remove_list_cb, job);
-  else
-    job_step_reconcile (job);
+  /* Removal too first follows a job an interrupted run left, so that a copy landing late is
+   * not left behind. */
+  job_step_reconcile (job);
 }
 
 typedef struct
@@ -928,6 +1021,30 @@ typedef struct
   Job  *job;
   char *source_password;
 } Passwords;
+
+/* The run's backend for @provider; a password changed since (the admin fixed a wrong one)
+ * makes a new one. */
+static VdiBackend *
+backend_for (Run          *run,
+             VdiProvider  *provider,
+             const char   *password,
+             GError      **error)
+{
+  SharedBackend *shared = g_hash_table_lookup (run->backends, provider);
+
+  if (shared == NULL || g_strcmp0 (shared->password, password) != 0)
+    {
+      VdiBackend *backend = vdi_backend_new_for_provider (provider, password, error);
+
+      if (backend == NULL)
+        return NULL;
+      shared = g_new0 (SharedBackend, 1);
+      shared->backend = backend;
+      shared->password = g_strdup (password);
+      g_hash_table_replace (run->backends, g_object_ref (provider), shared);
+    }
+  return g_object_ref (shared->backend);
+}
 
 static void
 target_password_cb (GObject      *object,
@@ -943,10 +1060,9 @@ target_password_cb (GObject      *object,
 
   g_free (passwords);
 
-  job->source = vdi_backend_new_for_provider (source_provider (job), source_password, &error);
+  job->source = backend_for (job->run, source_provider (job), source_password, &error);
   if (job->source != NULL)
-    job->destination = vdi_backend_new_for_provider (target_provider (job), target_password,
-                                                     &error);
+    job->destination = backend_for (job->run, target_provider (job), target_password, &error);
   if (job->destination == NULL)
     {
       job_fail (job, _("Connecting"), error);

@@ -95,6 +95,8 @@ vdi_test_farm_generate (const char *path,
                   vdi_target_set_state (target, VDI_TARGET_STATE_READY);
                   vdi_target_set_progress (target, VDI_DISTRIBUTION_OK);
                   vdi_target_set_step (target, VDI_TARGET_STEP_REGISTERED);
+                  vdi_target_set_remote_vm_id (target, "5B5E0C2A-7E1D-4C5B-9C1E-0A2F3B4C5D6E");
+                  vdi_target_set_export_dir (target, "D:\\VDI\\Exports\\t\\p\\20261121T083300Z");
                   break;
                 }
             }

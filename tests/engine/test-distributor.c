@@ -452,6 +452,50 @@ test_add_and_remove (Fixture       *fixture,
   g_assert_null (vdi_template_find_target (fixture->template, leaving));
   g_assert_cmpuint (copies_on (fixture, "hv-t1"), ==, 0);
   g_assert_cmpint (vdi_template_get_distribution (fixture->template), ==, VDI_DISTRIBUTION_OK);
+
+  /* It can come back: the new copy is made from a new export, in a folder of its own (Hyper-V
+   * refuses to export into one that holds an export). */
+  g_clear_object (&added);
+  vdi_distributor_add_provider_async (fixture->distributor, fixture->template, leaving, NULL,
+                                      store_cb, &added);
+  g_assert_true (finish (fixture, &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (copies_on (fixture, "hv-t1"), ==, 1);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 1);
+  g_assert_cmpint (vdi_target_get_state (vdi_template_find_target (fixture->template, leaving)),
+                   ==, VDI_TARGET_STATE_READY);
+}
+
+static void
+test_remove_failed_target (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) removed = NULL;
+  g_autoptr(VdiProvider) failed = NULL;
+
+  setup (fixture, 2, 2, 40);
+
+  /* A copy that failed to move waits on the source host... */
+  sim_control_post (&fixture->sim, "providers/hv-src/faults",
+                    "{\"method\": \"MigrateVirtualSystemToHost\", \"count\": 1,"
+                    " \"fault\": \"job:32768\", \"message\": \"The network path was not found.\"}");
+  g_assert_false (distribute (fixture, NULL, &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    if (vdi_target_get_state (target_of (fixture, i)) != VDI_TARGET_STATE_READY)
+      failed = g_object_ref (g_ptr_array_index (fixture->targets, i));
+  g_assert_nonnull (failed);
+
+  /* ...and removing that provider removes it there. */
+  vdi_distributor_remove_provider_async (fixture->distributor, fixture->template, failed, NULL,
+                                         store_cb, &removed);
+  g_assert_true (finish (fixture, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_null (vdi_template_find_target (fixture->template, failed));
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 1);
+  g_assert_cmpuint (copies_on (fixture, vdi_provider_get_name (failed)), ==, 0);
 }
 
 static void
@@ -492,6 +536,7 @@ main (int   argc,
   ADD ("/engine/distribute/unavailable-then-back", NULL, test_unavailable_then_back);
   ADD ("/engine/distribute/cancel-then-resume", NULL, test_cancel_then_resume);
   ADD ("/engine/distribute/add-and-remove", NULL, test_add_and_remove);
+  ADD ("/engine/distribute/remove-failed-target", NULL, test_remove_failed_target);
   ADD ("/engine/distribute/single-provider-refused", NULL, test_single_provider_refused);
 
 #undef ADD
