@@ -409,7 +409,15 @@ flow_done_cb (VdiSimFlow *flow,
   job->flow = NULL;
   /* The copy ended inside the tick; record when exactly, not when the tick ran. */
   self->completion_time = self->advance_base + elapsed;
-  job_finish (self, job);
+  /* A fault injected for this job fails it even when the whole copy fits in one tick. */
+  if (job->fail_at >= 0)
+    {
+      job->percent = (guint) (job->fail_at * 100);
+      job_fail (self, job, job->inject_code, job->inject_message, job->inject_fault,
+                job->provider->kind == VDI_SIM_PROVIDER_VCENTER ? "" : NULL);
+    }
+  else
+    job_finish (self, job);
   self->completion_time = -1;
 }
 

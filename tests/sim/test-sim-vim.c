@@ -534,6 +534,19 @@ test_clone_and_tasks (void)
     g_assert_cmpstr (status.error_type, ==, "SystemError");
   }
 
+  /* Still so when the whole copy fits in one tick of the simulator's clock. */
+  sim_control_post (&vim.fixture, "/time-scale", "{\"time_scale\": 1000000}");
+  sim_control_post (&vim.fixture, "/providers/vc/faults", "{\"method\": \"CloneVM_Task\", \"fault\": \"task:SystemError\", \"message\": \"disk copy failed\"}");
+  {
+    g_autofree char *body = clone_body (&vim, "tpl", "clone-6", "ds-big", TRUE);
+
+    g_free (task);
+    task = start_task (&vim, body);
+    poll_task (&vim, task, &status);
+    g_assert_cmpstr (status.error_type, ==, "SystemError");
+    g_assert_null (vdi_sim_provider_find_vm_by_name (vc, "clone-6"));
+  }
+
   task_status_clear (&status);
   vim_stop (&vim);
 }
