@@ -11,7 +11,10 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "vcenter-test-util.h"
+#include "vdi-host-manager.h"
 #include "vdi-vcenter-backend.h"
 
 /* vcsim forgets sessions idle this long (checked at the same interval). */
@@ -322,6 +325,153 @@ test_session_expiry (void)
 }
 
 static void
+hosts_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static gboolean
+run_hosts (VdiHostManager  *manager,
+           GAsyncResult   **slot,
+           GStrv           *notices,
+           GError         **error)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return vdi_host_manager_finish (manager, *slot, notices, error);
+}
+
+/* The host manager, as the console and vdictl use it, placing clones of a real template over
+ * vcsim's two datastores. */
+static void
+test_host_placement (void)
+{
+  g_autoptr(VdiBackend) backend = make_backend (NULL);
+  g_autofree char *id = find_vm_id (backend, "DC0_C0_RP0_VM0");
+  g_autofree char *dir = g_dir_make_tmp ("vdi-vcsim-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "farm.json", NULL);
+  g_autoptr(VdiFarm) farm = vdi_farm_new (path);
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiProvider) provider = NULL;
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiHostManager) manager = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) datastores = NULL;
+  g_autoptr(GPtrArray) vms = NULL;
+  g_auto(GStrv) notices = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *off = NULL;
+  g_autofree char *own = NULL;
+  const char *extra[3] = { NULL, "datastore-999", NULL };
+  GListModel *hosts;
+
+  /* A template, as an admin makes one: powered off, marked. */
+  vms = bt_list_vms (backend, &error);
+  g_assert_no_error (error);
+  if (vdi_vm_info_get_powered_on (bt_find_vm (vms, "DC0_C0_RP0_VM0")))
+    {
+      off = bt_run (backend, VDI_BACKEND_OP_POWER, g_variant_new ("(sb)", id, FALSE), NULL,
+                    &error);
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&vms, g_ptr_array_unref);
+  g_assert_true (bt_call (backend, VDI_BACKEND_OP_MARK_TEMPLATE, g_variant_new ("(s)", id),
+                          &error));
+  g_assert_no_error (error);
+
+  vms = bt_list_vms (backend, &error);
+  g_assert_no_error (error);
+  own = g_strdup (vdi_vm_info_get_datastore (bt_find_vm (vms, "DC0_C0_RP0_VM0")));
+  datastores = bt_list_datastores (backend, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < datastores->len; i++)
+    if (g_strcmp0 (vdi_datastore_info_get_name (g_ptr_array_index (datastores, i)), own) != 0)
+      extra[0] = vdi_datastore_info_get_id (g_ptr_array_index (datastores, i));
+  g_assert_nonnull (own);
+  g_assert_nonnull (extra[0]);
+
+  provider = vdi_provider_new ("vcsim-id", "vcsim", VDI_PROVIDER_SUBTYPE_VCENTER_6_5,
+                               g_uri_get_host (vcsim_uri), g_uri_get_port (vcsim_uri));
+  vdi_provider_set_username (provider, g_uri_get_user (vcsim_uri));
+  vdi_provider_set_allow_http (provider, TRUE);
+  g_assert_true (vdi_farm_add_provider (farm, provider, &error));
+  vdi_credentials_store_sync (credentials, "vcsim-id", "vcsim", g_uri_get_password (vcsim_uri),
+                              NULL, &error);
+  g_assert_no_error (error);
+
+  template = vdi_template_new (NULL, "Gold", provider, "DC0_C0_RP0_VM0");
+  vdi_template_set_source_vm_id (template, id);
+  vdi_template_set_host_name_format (template, "GOLD-%ID:2%");
+  vdi_template_set_max_hosts (template, 10);
+  vdi_template_set_datastore_mode (template, VDI_DATASTORE_MODE_ADDITIONAL);
+  vdi_template_set_datastores (template, extra);
+  g_assert_true (vdi_farm_add_template (farm, template, &error));
+  g_assert_no_error (error);
+
+  manager = vdi_host_manager_new (farm, credentials);
+  vdi_host_manager_create_hosts_async (manager, template, 3, NULL, hosts_done_cb, &result);
+  g_assert_true (run_hosts (manager, &result, &notices, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (notices), ==, 1);
+  g_assert_nonnull (strstr (notices[0], "“datastore-999” no longer exists"));
+
+  /* Round-robin: the template's own datastore, the other, the template's again; each a real
+   * VM on vcsim where the farm says it is. */
+  hosts = vdi_template_get_hosts (template);
+  g_assert_cmpuint (g_list_model_get_n_items (hosts), ==, 3);
+  g_clear_pointer (&vms, g_ptr_array_unref);
+  vms = bt_list_vms (backend, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+      g_autofree char *name = g_strdup_printf ("GOLD-%02u", i + 1);
+      VdiVmInfo *vm = bt_find_vm_by_id (vms, vdi_host_get_vm_id (host));
+
+      g_assert_cmpstr (vdi_host_get_name (host), ==, name);
+      g_assert_cmpint (vdi_host_get_state (host), ==, VDI_HOST_STATE_READY);
+      g_assert_nonnull (vm);
+      g_assert_cmpstr (vdi_vm_info_get_name (vm), ==, name);
+      g_assert_cmpstr (vdi_vm_info_get_datastore (vm), ==, vdi_host_get_datastore (host));
+      if (i % 2 == 0)
+        g_assert_cmpstr (vdi_host_get_datastore (host), ==, own);
+      else
+        g_assert_cmpstr (vdi_host_get_datastore (host), !=, own);
+    }
+
+  /* Deleting them leaves nothing on vcsim. */
+  while (g_list_model_get_n_items (hosts) > 0)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (hosts, 0);
+
+      g_clear_object (&result);
+      vdi_host_manager_delete_host_async (manager, template, host, NULL, hosts_done_cb, &result);
+      g_assert_true (run_hosts (manager, &result, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&vms, g_ptr_array_unref);
+  vms = bt_list_vms (backend, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("GOLD-%02u", i);
+
+      g_assert_null (bt_find_vm (vms, name));
+    }
+
+  vdi_farm_flush (farm, NULL);
+  g_remove (path);
+  {
+    g_autofree char *bak = g_strconcat (path, ".bak", NULL);
+
+    g_remove (bak);
+  }
+  g_rmdir (dir);
+}
+
+static void
 test_unavailable (gconstpointer data)
 {
   g_test_skip_printf ("vcsim is not available: %s", (const char *)data);
@@ -352,6 +502,7 @@ main (int   argc,
   g_test_add_func ("/backends/vcsim/template", test_template);
   g_test_add_func ("/backends/vcsim/not-found", test_not_found);
   g_test_add_func ("/backends/vcsim/session-expiry", test_session_expiry);
+  g_test_add_func ("/backends/vcsim/host-placement", test_host_placement);
   status = g_test_run ();
   stop_vcsim ();
   return status;
