@@ -30,6 +30,7 @@
 #define POLL_INTERVAL_MS   1000
 #define MAX_POLL_BACKOFF   8000
 #define MAX_POLL_FAILURES  5
+#define POLL_SETTLE_MS     50
 
 #define VSMS      "Msvm_VirtualSystemManagementService"
 #define MIGRATION "Msvm_VirtualSystemMigrationService"
@@ -786,6 +787,8 @@ typedef struct
   double                 last_percent;
   guint                  failures;
   guint                  interval;
+  gint64                 first_seen_us;   /* when a percent above 0 was first seen */
+  double                 first_percent;
 } FollowData;
 
 static void
@@ -829,6 +832,37 @@ schedule_poll (GTask *task,
     }
   g_source_set_callback (source, poll_timeout_cb, g_object_ref (task), g_object_unref);
   g_source_attach (source, g_main_context_get_thread_default ());
+}
+
+/* The wait before the next look at a running job: a second, or, when the job's own progress
+ * says it ends between one and two seconds from now, just after that end. Each step's end is
+ * then seen within a fraction of a second rather than up to a second late, and a job is still
+ * never looked at more than once a second. */
+static guint
+next_poll_interval (FollowData *data,
+                    double      percent)
+{
+  gint64 now = g_get_monotonic_time ();
+  double elapsed, rate, left_ms;
+
+  if (percent <= 0 || percent >= 100)
+    return data->interval;
+  if (data->first_seen_us == 0)
+    {
+      data->first_seen_us = now;
+      data->first_percent = percent;
+      return data->interval;
+    }
+
+  elapsed = (now - data->first_seen_us) / 1000.0;
+  if (percent <= data->first_percent || elapsed <= 0)
+    return data->interval;
+  rate = (percent - data->first_percent) / elapsed;
+  left_ms = (100 - percent) / rate;
+
+  if (left_ms > data->interval && left_ms <= 2.0 * data->interval)
+    return (guint)left_ms + POLL_SETTLE_MS;
+  return data->interval;
 }
 
 static void
@@ -959,7 +993,7 @@ job_cb (GObject      *object,
       return;
 
     default:
-      schedule_poll (task, data->interval);
+      schedule_poll (task, next_poll_interval (data, (double)MIN (percent, 100)));
       return;
     }
 }
@@ -1009,8 +1043,10 @@ hyperv_follow_async (VdiBackend             *backend,
       return;
     }
 
-  /* The first look comes at once: short jobs are often done by then. */
-  poll_job (g_steal_pointer (&task));
+  /* The first look comes after the usual interval: a job just started is still running (a
+   * method that finishes at once returns 0, not a job), and looking at once would only add a
+   * request to every job. */
+  schedule_poll (task, data->interval);
 }
 
 static char *
