@@ -114,5 +114,7 @@ int                 vdictl_template_retry             (Cli *cli, int argc, char 
 int                 vdictl_template_add_provider      (Cli *cli, int argc, char **argv);
 int                 vdictl_template_remove_provider   (Cli *cli, int argc, char **argv);
 int                 vdictl_template_delete            (Cli *cli, int argc, char **argv);
+int                 vdictl_template_maintenance       (Cli *cli, int argc, char **argv);
+int                 vdictl_template_recreate_hosts    (Cli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -14,6 +14,8 @@
 #include <glib/gi18n.h>
 
 #include "vdi-farm-lock.h"
+#include "vdi-host-manager.h"
+#include "vdi-maintenance.h"
 #include "vdictl-private.h"
 
 static gboolean
@@ -863,4 +865,172 @@ vdictl_template_delete (Cli   *cli,
   if (!cli->json)
     g_print (_("Template “%s” deleted.\n"), vdi_template_get_name (template));
   return EXIT_OK;
+}
+
+/* Hosts and maintenance ------------------------------------------------------------------------ */
+
+/* Remakes every host of @template, one at a time; what the admin should know is printed. */
+static int
+recreate_hosts (Cli            *cli,
+                VdiTemplate    *template,
+                VdiCredentials *credentials)
+{
+  g_autoptr(VdiHostManager) manager = vdi_host_manager_new (cli->farm, credentials);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) notices = NULL;
+  gboolean ok;
+
+  vdi_host_manager_recreate_hosts_async (manager, template, NULL, vdictl_store_result_cb,
+                                         &result);
+  ok = vdi_host_manager_finish (manager, vdictl_wait_for (&result), &notices, &error);
+  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
+    g_printerr ("vdictl: %s\n", notices[i]);
+  if (!vdi_farm_flush (cli->farm, NULL))
+    vdictl_fail (_("could not save the farm"));
+  if (!ok)
+    {
+      vdictl_fail ("%s", error->message);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ? EXIT_FAILED : EXIT_ERROR;
+    }
+  if (!cli->json)
+    g_print (_("Every host of “%s” was made again.\n"), vdi_template_get_name (template));
+  return EXIT_OK;
+}
+
+int
+vdictl_template_recreate_hosts (Cli   *cli,
+                                int    argc,
+                                char **argv)
+{
+  gboolean password_stdin = FALSE;
+  GOptionEntry entries[] = {
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_("read the provider's password from standard input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(VdiCredentials) credentials = NULL;
+  VdiTemplate *template;
+
+  if (!parse_options (&argc, &argv, _("NAME — delete and make again every host of a template"),
+                      entries, 1, "recreate-hosts NAME [--password-stdin]"))
+    return EXIT_USAGE;
+  if ((template = lookup_template (cli, argv[1])) == NULL)
+    return EXIT_ERROR;
+
+  providers = involved_providers (template, NULL);
+  credentials = vdictl_collect_passwords (cli, providers, password_stdin);
+  return recreate_hosts (cli, template, credentials);
+}
+
+int
+vdictl_template_maintenance (Cli   *cli,
+                             int    argc,
+                             char **argv)
+{
+  gboolean recreate = FALSE;
+  gboolean password_stdin = FALSE;
+  GOptionEntry entries[] = {
+    { "recreate", 0, 0, G_OPTION_ARG_NONE, &recreate,
+      N_("after leaving, make every host again from the changed template"), NULL },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_("read one password from standard input, for every provider"), NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(VdiCredentials) credentials = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VdiTemplate *template;
+  gboolean enter;
+  int status = EXIT_OK;
+
+  if (!parse_options (&argc, &argv, _("NAME enter|leave — change a template"), entries, 2,
+                      "maintenance NAME enter|leave [--recreate] [--password-stdin]"))
+    return EXIT_USAGE;
+  if (!g_str_equal (argv[2], "enter") && !g_str_equal (argv[2], "leave"))
+    {
+      vdictl_fail (_("usage: template %s"),
+                   "maintenance NAME enter|leave [--recreate] [--password-stdin]");
+      return EXIT_USAGE;
+    }
+  enter = g_str_equal (argv[2], "enter");
+  if (enter && recreate)
+    {
+      vdictl_fail (_("--recreate goes with leave"));
+      return EXIT_USAGE;
+    }
+  if ((template = lookup_template (cli, argv[1])) == NULL)
+    return EXIT_ERROR;
+
+  providers = involved_providers (template, NULL);
+  credentials = vdictl_collect_passwords (cli, providers, password_stdin);
+
+  if (enter)
+    vdi_maintenance_enter_async (cli->farm, credentials, template, NULL, vdictl_store_result_cb,
+                                 &result);
+  else
+    vdi_maintenance_leave_async (cli->farm, credentials, template, NULL, vdictl_store_result_cb,
+                                 &result);
+  if (!vdi_maintenance_finish (vdictl_wait_for (&result), &error))
+    {
+      vdi_farm_flush (cli->farm, NULL);
+      vdictl_fail ("%s", error->message);
+      return EXIT_ERROR;
+    }
+
+  if (enter)
+    {
+      if (!vdi_farm_flush (cli->farm, &error))
+        {
+          vdictl_fail (_("could not save the farm: %s"), error->message);
+          return EXIT_ERROR;
+        }
+      if (cli->json)
+        vdictl_print_template_json (template);
+      else
+        g_print (_("“%s” is in maintenance: start its VM, change it, shut it down, then run "
+                   "“vdictl template maintenance %s leave”.\n"),
+                 vdi_template_get_name (template), vdi_template_get_name (template));
+      return EXIT_OK;
+    }
+
+  /* The template changed: its copies elsewhere are replaced now, in the foreground. */
+  if (vdi_template_get_multi_provider (template))
+    {
+      Work work;
+
+      vdictl_work_init (&work, cli, template, credentials);
+      work.n_running++;
+      vdi_distributor_distribute_async (work.distributor, template, work.cancellable,
+                                        vdictl_work_operation_done_cb, &work);
+      vdictl_work_wait (&work);
+      status = vdictl_work_finish (&work, _("Every provider has the changed template."),
+                                   !recreate);
+      vdictl_work_clear (&work);
+    }
+  else if (!vdi_farm_flush (cli->farm, &error))
+    {
+      vdictl_fail (_("could not save the farm: %s"), error->message);
+      return EXIT_ERROR;
+    }
+  else if (cli->json && !recreate)
+    vdictl_print_template_json (template);
+  else if (!cli->json)
+    g_print (_("“%s” left maintenance.\n"), vdi_template_get_name (template));
+
+  if (status == EXIT_OK && recreate)
+    {
+      status = recreate_hosts (cli, template, credentials);
+      if (cli->json)
+        vdictl_print_template_json (template);
+    }
+  else if (status == EXIT_OK && !cli->json &&
+           g_list_model_get_n_items (vdi_template_get_hosts (template)) > 0)
+    g_print (_("All hosts must be recreated because the template has been modified: run "
+               "“vdictl template recreate-hosts %s”.\n"),
+             vdi_template_get_name (template));
+
+  return status;
 }

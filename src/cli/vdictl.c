@@ -160,6 +160,8 @@ static const struct
   { "template", "add-provider", vdictl_template_add_provider, TRUE },
   { "template", "remove-provider", vdictl_template_remove_provider, TRUE },
   { "template", "delete", vdictl_template_delete, TRUE },
+  { "template", "maintenance", vdictl_template_maintenance, TRUE },
+  { "template", "recreate-hosts", vdictl_template_recreate_hosts, TRUE },
 };
 
 static void
@@ -188,6 +190,8 @@ print_usage (void)
                 "  template add-provider NAME PROVIDER [--password-stdin]\n"
                 "  template remove-provider NAME PROVIDER [--password-stdin]\n"
                 "  template delete NAME [--password-stdin]\n"
+                "  template maintenance NAME enter|leave [--recreate] [--password-stdin]\n"
+                "  template recreate-hosts NAME [--password-stdin]\n"
                 "\n"
                 "Commands that copy or remove templates stay until the work ends; Ctrl+C cancels.\n"
                 "\n"

@@ -117,6 +117,7 @@ serialize_target (JsonBuilder *builder,
   add_int (builder, "bytes-total", (gint64)vdi_target_get_bytes_total (target));
   add_string (builder, "remote-vm-id", vdi_target_get_remote_vm_id (target));
   add_string (builder, "export-dir", vdi_target_get_export_dir (target));
+  add_string (builder, "outdated-vm-id", vdi_target_get_outdated_vm_id (target));
   add_string (builder, "job", vdi_target_get_job (target));
   add_string (builder, "last-error", vdi_target_get_last_error (target));
   add_time (builder, "started-at", vdi_target_get_started_at (target));
@@ -615,7 +616,7 @@ parse_target (Reader       *reader,
   g_autoptr(GError) local_error = NULL;
   VdiProvider *provider;
   VdiTarget *target;
-  const char *remote_vm_id, *export_dir, *last_error, *job;
+  const char *remote_vm_id, *export_dir, *outdated_vm_id, *last_error, *job;
   gboolean is_source;
   int state, progress, step;
   double percent;
@@ -637,6 +638,7 @@ parse_target (Reader       *reader,
       !read_int (reader, object, "bytes-total", 0, G_MAXINT64, 0, &bytes_total, error) ||
       !read_string (reader, object, "remote-vm-id", FALSE, &remote_vm_id, error) ||
       !read_string (reader, object, "export-dir", FALSE, &export_dir, error) ||
+      !read_string (reader, object, "outdated-vm-id", FALSE, &outdated_vm_id, error) ||
       !read_string (reader, object, "job", FALSE, &job, error) ||
       !read_string (reader, object, "last-error", FALSE, &last_error, error) ||
       !read_time (reader, object, "started-at", &started_at, error) ||
@@ -665,6 +667,7 @@ parse_target (Reader       *reader,
   vdi_target_update_transfer (target, percent, bytes_done, bytes_total, 0, -1);
   vdi_target_set_remote_vm_id (target, remote_vm_id);
   vdi_target_set_export_dir (target, export_dir);
+  vdi_target_set_outdated_vm_id (target, outdated_vm_id);
   vdi_target_set_job (target, job);
   vdi_target_set_last_error (target, last_error);
   vdi_target_set_started_at (target, started_at);

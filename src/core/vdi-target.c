@@ -22,6 +22,7 @@ struct _VdiTarget
   char            *last_error;
   char            *remote_vm_id;
   char            *export_dir;
+  char            *outdated_vm_id;
   char            *job;
   GDateTime       *started_at;
   GDateTime       *updated_at;
@@ -55,6 +56,7 @@ enum {
   PROP_STEP,
   PROP_REMOTE_VM_ID,
   PROP_EXPORT_DIR,
+  PROP_OUTDATED_VM_ID,
   PROP_JOB,
   PROP_STARTED_AT,
   PROP_UPDATED_AT,
@@ -80,6 +82,7 @@ vdi_target_finalize (GObject *object)
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->remote_vm_id, g_free);
   g_clear_pointer (&self->export_dir, g_free);
+  g_clear_pointer (&self->outdated_vm_id, g_free);
   g_clear_pointer (&self->job, g_free);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
@@ -149,6 +152,10 @@ vdi_target_get_property (GObject    *object,
       g_value_set_string (value, self->export_dir);
       break;
 
+    case PROP_OUTDATED_VM_ID:
+      g_value_set_string (value, self->outdated_vm_id);
+      break;
+
     case PROP_JOB:
       g_value_set_string (value, self->job);
       break;
@@ -208,6 +215,10 @@ vdi_target_set_property (GObject      *object,
       vdi_target_set_export_dir (self, g_value_get_string (value));
       break;
 
+    case PROP_OUTDATED_VM_ID:
+      vdi_target_set_outdated_vm_id (self, g_value_get_string (value));
+      break;
+
     case PROP_JOB:
       vdi_target_set_job (self, g_value_get_string (value));
       break;
@@ -255,6 +266,8 @@ vdi_target_class_init (VdiTargetClass *klass)
     g_param_spec_enum ("step", NULL, NULL, VDI_TYPE_TARGET_STEP, VDI_TARGET_STEP_NONE, rw);
   properties[PROP_REMOTE_VM_ID] = g_param_spec_string ("remote-vm-id", NULL, NULL, NULL, rw);
   properties[PROP_EXPORT_DIR] = g_param_spec_string ("export-dir", NULL, NULL, NULL, rw);
+  properties[PROP_OUTDATED_VM_ID] =
+    g_param_spec_string ("outdated-vm-id", NULL, NULL, NULL, rw);
   properties[PROP_JOB] = g_param_spec_string ("job", NULL, NULL, NULL, rw);
   properties[PROP_STARTED_AT] =
     g_param_spec_boxed ("started-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
@@ -508,6 +521,24 @@ vdi_target_set_export_dir (VdiTarget  *self,
 
   if (vdi_set_str (&self->export_dir, export_dir))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPORT_DIR]);
+}
+
+const char *
+vdi_target_get_outdated_vm_id (VdiTarget *self)
+{
+  g_return_val_if_fail (VDI_IS_TARGET (self), NULL);
+
+  return self->outdated_vm_id;
+}
+
+void
+vdi_target_set_outdated_vm_id (VdiTarget  *self,
+                               const char *outdated_vm_id)
+{
+  g_return_if_fail (VDI_IS_TARGET (self));
+
+  if (vdi_set_str (&self->outdated_vm_id, outdated_vm_id))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTDATED_VM_ID]);
 }
 
 const char *

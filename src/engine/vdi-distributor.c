@@ -700,8 +700,34 @@ job_step_export (Job *job)
 /* Ends -------------------------------------------------------------------------------------- */
 
 static void
+outdated_removed (Job        *job,
+                  const char *result,
+                  GError     *error)
+{
+  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    {
+      job_fail (job, _("Removing the previous copy"), error);
+      return;
+    }
+
+  vdi_target_set_outdated_vm_id (job->target, NULL);
+  job_succeed (job);
+}
+
+static void
 job_succeed (Job *job)
 {
+  const char *outdated = vdi_target_get_outdated_vm_id (job->target);
+
+  /* The copy made before the template last changed served until now; the new one replaces it. */
+  if (outdated != NULL)
+    {
+      vdi_target_set_step (job->target, VDI_TARGET_STEP_REGISTERED);
+      run_operation (job, job->destination, VDI_BACKEND_OP_DESTROY,
+                     g_variant_new ("(s)", outdated), outdated_removed);
+      return;
+    }
+
   vdi_target_set_step (job->target, VDI_TARGET_STEP_REGISTERED);
   vdi_target_update_transfer (job->target, 100, 0, 0, 0, 0);
   vdi_target_set_last_error (job->target, NULL);
@@ -956,6 +982,25 @@ job_step_reconcile (Job *job)
 
 /* Removing a provider ----------------------------------------------------------------------- */
 
+static void removed_copy_cb (Job        *job,
+                             const char *result,
+                             GError     *error);
+
+static void
+removed_outdated_cb (Job        *job,
+                     const char *result,
+                     GError     *error)
+{
+  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    {
+      job_fail (job, _("Removing the previous copy"), error);
+      return;
+    }
+
+  vdi_target_set_outdated_vm_id (job->target, NULL);
+  removed_copy_cb (job, NULL, NULL);
+}
+
 static void
 removed_copy_cb (Job        *job,
                  const char *result,
@@ -973,6 +1018,16 @@ removed_copy_cb (Job        *job,
     }
 
   vdi_target_set_remote_vm_id (job->target, NULL);
+
+  /* A copy from before the template last changed goes too. */
+  if (vdi_target_get_outdated_vm_id (job->target) != NULL)
+    {
+      run_operation (job, job->destination, VDI_BACKEND_OP_DESTROY,
+                     g_variant_new ("(s)", vdi_target_get_outdated_vm_id (job->target)),
+                     removed_outdated_cb);
+      return;
+    }
+
   if (!vdi_template_remove_target (template, provider, &remove_error))
     {
       job_fail (job, _("Removing the copy"), remove_error);
@@ -1161,6 +1216,21 @@ check_template (VdiDistributor  *self,
                      "multi-provider distribution are"),
                    vdi_template_get_name (template));
       return FALSE;
+    }
+  switch (vdi_template_get_status (template))
+    {
+    case VDI_TEMPLATE_STATUS_ENTERING_MAINTENANCE:
+    case VDI_TEMPLATE_STATUS_MAINTENANCE:
+    case VDI_TEMPLATE_STATUS_LEAVING_MAINTENANCE:
+      g_set_error (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_BUSY,
+                   _("“%s” is in maintenance: leave maintenance to distribute it"),
+                   vdi_template_get_name (template));
+      return FALSE;
+
+    case VDI_TEMPLATE_STATUS_OK:
+    case VDI_TEMPLATE_STATUS_FAILED:
+    default:
+      break;
     }
   if (vdi_template_get_source_vm_id (template) == NULL)
     {

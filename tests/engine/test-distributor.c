@@ -10,6 +10,7 @@
 
 #include "sim-test-util.h"
 #include "vdi-distributor.h"
+#include "vdi-maintenance.h"
 
 #define PASSWORD "pw"
 #define GOLD "Win11 Gold"
@@ -498,6 +499,87 @@ test_remove_failed_target (Fixture       *fixture,
   g_assert_cmpuint (copies_on (fixture, vdi_provider_get_name (failed)), ==, 0);
 }
 
+static gboolean
+maintenance (Fixture  *fixture,
+             gboolean  enter,
+             GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (enter)
+    vdi_maintenance_enter_async (fixture->farm, fixture->credentials, fixture->template, NULL,
+                                 store_cb, &result);
+  else
+    vdi_maintenance_leave_async (fixture->farm, fixture->credentials, fixture->template, NULL,
+                                 store_cb, &result);
+  sim_wait_until (has_result, &result, 60000, "maintenance");
+  return vdi_maintenance_finish (result, error);
+}
+
+static void
+test_maintenance (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) old_copies = g_ptr_array_new_with_free_func (g_free);
+
+  setup (fixture, 2, 2, 40);
+  g_assert_true (distribute (fixture, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    g_ptr_array_add (old_copies, g_strdup (vdi_target_get_remote_vm_id (target_of (fixture, i))));
+
+  /* In maintenance nothing is distributed: the admin is changing the template. */
+  g_assert_true (maintenance (fixture, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vdi_template_get_status (fixture->template), ==,
+                   VDI_TEMPLATE_STATUS_MAINTENANCE);
+  g_assert_false (maintenance (fixture, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (distribute (fixture, NULL, &error));
+  g_assert_error (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* Leaving: every copy is out of date and keeps serving until it is replaced. */
+  g_assert_true (maintenance (fixture, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vdi_template_get_status (fixture->template), ==, VDI_TEMPLATE_STATUS_OK);
+  for (guint i = 0; i < 2; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_NEEDS_UPDATE);
+      g_assert_cmpstr (vdi_target_get_outdated_vm_id (target), ==, old_copies->pdata[i]);
+      g_assert_null (vdi_target_get_remote_vm_id (target));
+    }
+
+  /* The farm file remembers the outdated copies: a console closed now still replaces them. */
+  g_assert_true (vdi_farm_flush (fixture->farm, &error));
+  {
+    g_autoptr(VdiFarm) reloaded = vdi_farm_new (vdi_farm_get_path (fixture->farm));
+    VdiTemplate *template;
+    g_autoptr(VdiTarget) target = NULL;
+
+    g_assert_true (vdi_farm_load (reloaded, NULL, &error));
+    template = vdi_farm_find_template (reloaded, "Win11");
+    target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+    g_assert_cmpstr (vdi_target_get_outdated_vm_id (target), ==, old_copies->pdata[0]);
+  }
+
+  /* Distributing again puts a new copy in place of each old one, which then goes. */
+  g_assert_true (distribute (fixture, NULL, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+  for (guint i = 0; i < 2; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      g_assert_null (vdi_target_get_outdated_vm_id (target));
+      g_assert_cmpstr (vdi_target_get_remote_vm_id (target), !=, old_copies->pdata[i]);
+    }
+}
+
 static void
 test_single_provider_refused (Fixture       *fixture,
                               gconstpointer  data)
@@ -537,6 +619,7 @@ main (int   argc,
   ADD ("/engine/distribute/cancel-then-resume", NULL, test_cancel_then_resume);
   ADD ("/engine/distribute/add-and-remove", NULL, test_add_and_remove);
   ADD ("/engine/distribute/remove-failed-target", NULL, test_remove_failed_target);
+  ADD ("/engine/distribute/maintenance", NULL, test_maintenance);
   ADD ("/engine/distribute/single-provider-refused", NULL, test_single_provider_refused);
 
 #undef ADD

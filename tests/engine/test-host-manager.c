@@ -10,7 +10,9 @@
 
 #include "sim-test-util.h"
 #include "vdi-backend.h"
+#include "vdi-backend-factory.h"
 #include "vdi-host-manager.h"
+#include "vdi-maintenance.h"
 
 #define VC "vc-test"
 #define PASSWORD "VMware1!"
@@ -443,6 +445,101 @@ test_nowhere_to_go (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "no longer on " VC));
 }
 
+static gboolean
+maintenance (Fixture  *fixture,
+             gboolean  enter,
+             GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (enter)
+    vdi_maintenance_enter_async (fixture->farm, fixture->credentials, fixture->template, NULL,
+                                 store_cb, &result);
+  else
+    vdi_maintenance_leave_async (fixture->farm, fixture->credentials, fixture->template, NULL,
+                                 store_cb, &result);
+  sim_wait_until (has_result, &result, 60000, "maintenance");
+  return vdi_maintenance_finish (result, error);
+}
+
+static gboolean
+gold_is_template (Fixture *fixture)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+
+  return json_object_get_boolean_member_with_default (find_vm (inventory, GOLD), "template",
+                                                      FALSE);
+}
+
+/* What the admin does in maintenance, through the same backend: start or stop the VM. */
+static void
+power (Fixture  *fixture,
+       gboolean  on)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiBackend) backend =
+    vdi_backend_new_for_provider (vdi_template_get_source_provider (fixture->template), PASSWORD,
+                                  &error);
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GAsyncResult) followed = NULL;
+  g_autoptr(VdiBackendJob) job = NULL;
+  g_autofree char *nothing = NULL;
+
+  g_assert_no_error (error);
+  vdi_backend_start_async (backend, VDI_BACKEND_OP_POWER,
+                           g_variant_new ("(sb)", vdi_template_get_source_vm_id (fixture->template),
+                                          on),
+                           NULL, store_cb, &started);
+  sim_wait_until (has_result, &started, 20000, "the power call");
+  job = vdi_backend_start_finish (backend, started, &error);
+  g_assert_no_error (error);
+  vdi_backend_follow_async (backend, job, NULL, NULL, NULL, store_cb, &followed);
+  sim_wait_until (has_result, &followed, 20000, "the power task");
+  nothing = vdi_backend_follow_finish (backend, followed, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_maintenance (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The provider refusing leaves the template as it was. */
+  sim_control_post (&fixture->sim, "providers/" VC "/faults",
+                    "{\"method\": \"MarkAsVirtualMachine\", \"count\": 1,"
+                    " \"fault\": \"InvalidState\", \"message\": \"The host is busy.\"}");
+  g_assert_false (maintenance (fixture, TRUE, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "The host is busy."));
+  g_clear_error (&error);
+  g_assert_cmpint (vdi_template_get_status (fixture->template), ==, VDI_TEMPLATE_STATUS_OK);
+  g_assert_true (gold_is_template (fixture));
+
+  /* Entering makes it a VM the admin can start. */
+  assert_ok (maintenance (fixture, TRUE, &error));
+  g_assert_cmpint (vdi_template_get_status (fixture->template), ==,
+                   VDI_TEMPLATE_STATUS_MAINTENANCE);
+  g_assert_false (gold_is_template (fixture));
+  power (fixture, TRUE);
+
+  /* Leaving while it runs is refused, in words that say what to do. */
+  g_assert_false (maintenance (fixture, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "Shut down “" GOLD "”"));
+  g_clear_error (&error);
+  g_assert_cmpint (vdi_template_get_status (fixture->template), ==,
+                   VDI_TEMPLATE_STATUS_MAINTENANCE);
+
+  /* Shut down, it is sealed again, and hosts are cloned from it as before. */
+  power (fixture, FALSE);
+  assert_ok (maintenance (fixture, FALSE, &error));
+  g_assert_cmpint (vdi_template_get_status (fixture->template), ==, VDI_TEMPLATE_STATUS_OK);
+  g_assert_true (gold_is_template (fixture));
+  assert_ok (create_hosts (fixture, 1, NULL, &error));
+  assert_host_is_real (fixture, host_at (fixture, 0));
+}
+
 static void
 test_hyperv_not_yet (Fixture       *fixture,
                      gconstpointer  data)
@@ -471,6 +568,7 @@ main (int   argc,
   ADD ("failure-recreate-delete", test_failure_recreate_delete);
   ADD ("nowhere-to-go", test_nowhere_to_go);
   ADD ("hyperv-not-yet", test_hyperv_not_yet);
+  ADD ("maintenance", test_maintenance);
 #undef ADD
 
   return g_test_run ();

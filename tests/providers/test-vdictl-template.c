@@ -643,6 +643,64 @@ test_interrupted (Fixture       *fixture,
   assert_one_copy_each (fixture);
 }
 
+static void
+test_maintenance (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(Run) create = NULL;
+  g_autoptr(Run) enter = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autoptr(Run) retry = NULL;
+  g_autoptr(Run) leave = NULL;
+  g_autoptr(Run) usage = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) during = NULL;
+  g_autoptr(JsonNode) after = NULL;
+
+  create = vdictl (fixture, "pw\n", "template", "create", "Win11", "--provider", "hv-1", "--vm",
+                   GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3",
+                   "--password-stdin", NULL);
+  g_assert_cmpint (create->status, ==, 0);
+  before = show (fixture, "Win11");
+
+  enter = vdictl (fixture, "pw\n", "template", "maintenance", "Win11", "enter",
+                  "--password-stdin", NULL);
+  g_assert_cmpint (enter->status, ==, 0);
+  g_assert_nonnull (strstr (enter->out, "maintenance Win11 leave"));
+  during = show (fixture, "Win11");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (during), "status"), ==,
+                   "maintenance");
+
+  /* Nothing is distributed meanwhile, and entering twice says why not. */
+  again = vdictl (fixture, "pw\n", "template", "maintenance", "Win11", "enter",
+                  "--password-stdin", NULL);
+  g_assert_cmpint (again->status, ==, 1);
+  g_assert_nonnull (strstr (again->err, "already in maintenance"));
+  retry = vdictl (fixture, "pw\n", "template", "retry", "Win11", "--password-stdin", NULL);
+  g_assert_cmpint (retry->status, ==, 1);
+  g_assert_nonnull (strstr (retry->err, "in maintenance"));
+  usage = vdictl (fixture, NULL, "template", "maintenance", "Win11", "enter", "--recreate", NULL);
+  g_assert_cmpint (usage->status, ==, 2);
+
+  /* Leaving replaces every copy with one of the changed template, and only one. */
+  leave = vdictl (fixture, "pw\n", "template", "maintenance", "Win11", "leave",
+                  "--password-stdin", NULL);
+  g_assert_cmpint (leave->status, ==, 0);
+  after = show (fixture, "Win11");
+  assert_all_ready (after);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (after), "status"), ==,
+                   "ok");
+  for (guint i = 1; i < 3; i++)
+    {
+      g_assert_cmpuint (count_vms (fixture, hosts[i], GOLD), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (find_target (after, hosts[i]),
+                                                      "remote-vm-id"), !=,
+                       json_object_get_string_member (find_target (before, hosts[i]),
+                                                      "remote-vm-id"));
+    }
+  g_assert_cmpuint (count_vms (fixture, "hv-1", GOLD), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -661,6 +719,8 @@ main (int   argc,
   g_test_add ("/vdictl-template/killed", Fixture, NULL, fixture_setup, test_killed,
               fixture_teardown);
   g_test_add ("/vdictl-template/interrupted", Fixture, NULL, fixture_setup, test_interrupted,
+              fixture_teardown);
+  g_test_add ("/vdictl-template/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
               fixture_teardown);
 
   return g_test_run ();
