@@ -117,9 +117,12 @@ child_setup (gpointer user_data)
 
 typedef struct
 {
-  VdiDemo          *demo;
-  VdiCredentials   *credentials;
-  GDataInputStream *out;
+  VdiDemo           *demo;
+  VdiCredentials    *credentials;
+  GDataInputStream  *out;
+  char              *line;
+  GSocketConnection *connection;
+  GOutputStream     *inventory;
 } StartData;
 
 static void
@@ -128,7 +131,96 @@ start_data_free (StartData *data)
   g_clear_object (&data->demo);
   g_clear_object (&data->credentials);
   g_clear_object (&data->out);
+  g_clear_pointer (&data->line, g_free);
+  g_clear_object (&data->connection);
+  g_clear_object (&data->inventory);
   g_free (data);
+}
+
+/* The simulator's id for the VM @vm_name on @provider_name, from its inventory. */
+static const char *
+inventory_find_vm (JsonNode   *inventory,
+                   const char *provider_name,
+                   const char *vm_name)
+{
+  JsonArray *providers;
+
+  if (inventory == NULL || !JSON_NODE_HOLDS_OBJECT (inventory) ||
+      !json_object_has_member (json_node_get_object (inventory), "providers"))
+    return NULL;
+
+  providers = json_object_get_array_member (json_node_get_object (inventory), "providers");
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+      JsonArray *vms;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (provider, "name", NULL),
+                     provider_name) != 0 ||
+          !json_object_has_member (provider, "vms"))
+        continue;
+
+      vms = json_object_get_array_member (provider, "vms");
+      for (guint k = 0; k < json_array_get_length (vms); k++)
+        {
+          JsonObject *vm = json_array_get_object_element (vms, k);
+
+          if (g_strcmp0 (json_object_get_string_member_with_default (vm, "name", NULL),
+                         vm_name) == 0)
+            return json_object_get_string_member_with_default (vm, "id", NULL);
+        }
+    }
+
+  return NULL;
+}
+
+/* A template of the demo world, when its providers and source VM are there. The console
+ * starts copying a multi-provider one as the demo opens. */
+static void
+add_demo_template (VdiFarm            *farm,
+                   JsonNode           *inventory,
+                   const char         *name,
+                   const char         *host_name_format,
+                   const char         *source_name,
+                   const char         *vm_name,
+                   const char * const *target_names,
+                   guint               concurrency)
+{
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(GError) error = NULL;
+  VdiProvider *source = vdi_farm_find_provider (farm, source_name);
+  const char *vm_id = inventory_find_vm (inventory, source_name, vm_name);
+
+  if (source == NULL || vm_id == NULL)
+    return;
+
+  template = vdi_template_new (NULL, name, source, vm_name);
+  vdi_template_set_source_vm_id (template, vm_id);
+  vdi_template_set_host_name_format (template, host_name_format);
+  vdi_template_set_max_hosts (template, 20);
+  vdi_template_set_initial_hosts (template, 0);
+
+  if (target_names != NULL)
+    {
+      if (!vdi_template_set_multi_provider (template, TRUE, &error))
+        goto failed;
+      for (guint i = 0; target_names[i] != NULL; i++)
+        {
+          VdiProvider *target = vdi_farm_find_provider (farm, target_names[i]);
+
+          if (target != NULL && vdi_template_add_target (template, target, &error) == NULL)
+            goto failed;
+        }
+      if (!vdi_template_set_concurrency (template, concurrency, &error))
+        goto failed;
+    }
+
+  if (vdi_farm_add_template (farm, template, &error))
+    return;
+
+failed:
+  /* The demo goes on without it: its providers still show. */
+  g_warning ("Demo template %s: %s", name, error->message);
 }
 
 /* Turns the simulator's endpoints line into a farm of providers with their passwords. */
@@ -136,8 +228,10 @@ static gboolean
 write_farm (VdiDemo         *self,
             VdiCredentials  *credentials,
             const char      *line,
+            JsonNode        *inventory,
             GError         **error)
 {
+  static const char * const win11_targets[] = { "hv-ams-02", "hv-ams-03", "hv-ams-04", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(VdiFarm) farm = vdi_farm_new (self->farm_path);
   JsonArray *providers;
@@ -182,7 +276,118 @@ write_farm (VdiDemo         *self,
       self->n_providers++;
     }
 
+  add_demo_template (farm, inventory, "Win11 Amsterdam", "AMS-W11-%ID:3%",
+                     "hv-ams-01", "win11-golden", win11_targets, 2);
+  add_demo_template (farm, inventory, "WS2022 Rotterdam", "RTM-RDS-%ID:3%",
+                     "vc-rtm", "tpl-ws2022", NULL, 1);
+
   return vdi_farm_save (farm, error);
+}
+
+static void
+finish_start (GTask    *task,
+              JsonNode *inventory)
+{
+  StartData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!write_farm (data->demo, data->credentials, data->line, inventory, &error))
+    {
+      vdi_demo_stop (data->demo);
+      g_prefix_error (&error, _("Could not set up the demo: "));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (data->demo), g_object_unref);
+}
+
+/* The inventory is a nicety (it names the demo templates' source VMs): without it the demo
+ * shows its providers only. */
+static void
+inventory_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StartData *data = g_task_get_task_data (task);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char *reply;
+  const char *body;
+  gsize size;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error) < 0)
+    {
+      g_debug ("Demo inventory: %s", error->message);
+      finish_start (task, NULL);
+      return;
+    }
+
+  /* Ends the reply with a NUL, so it reads as a string. */
+  g_output_stream_write_all (data->inventory, "", 1, NULL, NULL, NULL);
+  reply = g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (data->inventory));
+  size = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (data->inventory)) - 1;
+  body = reply != NULL ? g_strstr_len (reply, size, "\r\n\r\n") : NULL;
+  if (body == NULL || !g_str_has_prefix (reply, "HTTP/1.") || strstr (reply, " 200 ") == NULL ||
+      !json_parser_load_from_data (parser, body + 4, size - (body + 4 - reply), &error))
+    {
+      g_debug ("Demo inventory: %s", error != NULL ? error->message : "bad reply");
+      finish_start (task, NULL);
+      return;
+    }
+
+  finish_start (task, json_parser_get_root (parser));
+}
+
+static void
+inventory_sent_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StartData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+    {
+      g_debug ("Demo inventory: %s", error->message);
+      finish_start (task, NULL);
+      return;
+    }
+
+  data->inventory = g_memory_output_stream_new_resizable ();
+  g_output_stream_splice_async (data->inventory,
+                                g_io_stream_get_input_stream (G_IO_STREAM (data->connection)),
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE, G_PRIORITY_DEFAULT,
+                                cancellable, inventory_read_cb, g_steal_pointer (&task));
+}
+
+static void
+inventory_connected_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  static const char request[] =
+    "GET /inventory HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  g_autoptr(GTask) task = user_data;
+  StartData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+
+  data->connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result,
+                                                            &error);
+  if (data->connection == NULL)
+    {
+      g_debug ("Demo inventory: %s", error->message);
+      finish_start (task, NULL);
+      return;
+    }
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (data->connection)),
+                                   request, strlen (request), G_PRIORITY_DEFAULT,
+                                   cancellable, inventory_sent_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -192,12 +397,16 @@ line_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   StartData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GSocketClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
+  const char *control = NULL;
+  JsonNode *root;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL,
-                                                    &error);
-  if (line == NULL)
+  data->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
+                                                          NULL, &error);
+  if (data->line == NULL)
     {
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -207,15 +416,21 @@ line_cb (GObject      *object,
       return;
     }
 
-  if (!write_farm (data->demo, data->credentials, line, &error))
+  /* Ask the simulator's control endpoint for its inventory, plain HTTP on loopback. */
+  if (json_parser_load_from_data (parser, data->line, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    control = json_object_get_string_member_with_default (json_node_get_object (root),
+                                                          "control", NULL);
+  if (control == NULL)
     {
-      vdi_demo_stop (data->demo);
-      g_prefix_error (&error, _("Could not set up the demo: "));
-      g_task_return_error (task, g_steal_pointer (&error));
+      finish_start (task, NULL);
       return;
     }
 
-  g_task_return_pointer (task, g_object_ref (data->demo), g_object_unref);
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, 10);
+  g_socket_client_connect_to_uri_async (client, control, 80, cancellable,
+                                        inventory_connected_cb, g_steal_pointer (&task));
 }
 
 void

@@ -33,6 +33,7 @@ struct _VdiApplication
   VdiFarm        *farm;
   VdiCredentials *credentials;
   VdiDemo        *demo;
+  VdiDistributor *distributor;
   VdiProviderMonitor *monitor;
   char           *farm_path;
   char           *demo_dir;
@@ -165,7 +166,55 @@ vdi_application_set_credentials (VdiApplication *self,
   g_set_object (&self->credentials, credentials);
 }
 
+/**
+ * vdi_application_get_distributor:
+ *
+ * Returns: (transfer none): the one distributor of the farm's templates, created on first use.
+ *   It belongs to the application, so copies go on when the window that started them closes.
+ */
+VdiDistributor *
+vdi_application_get_distributor (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), NULL);
+
+  if (self->distributor == NULL)
+    self->distributor = vdi_distributor_new (vdi_application_get_farm (self),
+                                             vdi_application_get_credentials (self));
+
+  return self->distributor;
+}
+
 /* The farm is in memory and may be written from now on; its providers' status goes live. */
+static void
+vdi_application_demo_distributed_cb (GObject      *object,
+                                     GAsyncResult *result,
+                                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Each target shows its own outcome; this is only for the log. */
+  if (!vdi_distributor_finish (VDI_DISTRIBUTOR (object), result, &error))
+    g_debug ("Demo distribution: %s", error->message);
+}
+
+/* The demo's multi-provider templates are copied to their targets as the demo opens, so that
+ * there is live distribution to watch; the simulator does the work. */
+static void
+start_demo_distribution (VdiApplication *self)
+{
+  GListModel *templates = vdi_farm_get_templates (self->farm);
+
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      if (vdi_template_get_multi_provider (template) &&
+          vdi_template_get_distribution (template) != VDI_DISTRIBUTION_OK)
+        vdi_distributor_distribute_async (vdi_application_get_distributor (self), template, NULL,
+                                          vdi_application_demo_distributed_cb, NULL);
+    }
+}
+
 static void
 farm_ready (VdiApplication *self)
 {
@@ -173,6 +222,8 @@ farm_ready (VdiApplication *self)
   vdi_farm_set_autosave (self->farm, TRUE);
   if (self->monitor == NULL)
     self->monitor = vdi_provider_monitor_new (self->farm, vdi_application_get_credentials (self));
+  if (self->demo != NULL)
+    start_demo_distribution (self);
 }
 
 static void
@@ -609,6 +660,7 @@ vdi_application_shutdown (GApplication *app)
     }
 
   g_clear_object (&self->monitor);
+  g_clear_object (&self->distributor);
 
   /* The simulator stops with the console, and the demo's farm goes with it. */
   if (self->demo != NULL)
@@ -626,6 +678,7 @@ vdi_application_finalize (GObject *object)
   g_clear_object (&self->credentials);
   g_clear_object (&self->demo);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->distributor);
   g_clear_pointer (&self->farm_path, g_free);
   g_clear_pointer (&self->demo_dir, g_free);
 

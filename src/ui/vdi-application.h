@@ -14,6 +14,7 @@
 #include <adwaita.h>
 
 #include "vdi-core.h"
+#include "vdi-distributor.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,7 @@ gboolean            vdi_application_get_farm_loaded   (VdiApplication     *self)
 VdiCredentials     *vdi_application_get_credentials   (VdiApplication     *self);
 void                vdi_application_set_credentials   (VdiApplication     *self,
                                                        VdiCredentials     *credentials);
+VdiDistributor     *vdi_application_get_distributor   (VdiApplication     *self);
 
 void                vdi_application_load_farm_async   (VdiApplication     *self,
                                                        GCancellable       *cancellable,

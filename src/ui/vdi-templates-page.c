@@ -21,13 +21,16 @@ struct _VdiTemplatesPage
 
   /* Owned references */
   VdiFarm             *farm;
+  GtkWidget           *context_menu;
 
   /* Template widgets */
   GtkColumnView       *column_view;
   GtkFilterListModel  *filter_model;
   GtkColumnViewColumn *name_column;
   GtkSearchEntry      *search_entry;
+  GtkSingleSelection  *selection;
   GtkStack            *stack;
+  GMenuModel          *tasks_menu;
 };
 
 enum {
@@ -143,6 +146,136 @@ vdi_templates_page_items_changed_cb (VdiTemplatesPage *self,
   vdi_templates_page_update_state (self);
 }
 
+/* Distribution details are for templates copied to other providers. */
+static gboolean
+has_distribution (VdiTemplate *template)
+{
+  return template != NULL && vdi_template_get_multi_provider (template);
+}
+
+static void
+vdi_templates_page_selection_changed_cb (VdiTemplatesPage *self)
+{
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.distribution-details",
+                                 has_distribution (vdi_templates_page_get_selected (self)));
+}
+
+static void
+vdi_templates_page_show_distribution (VdiTemplatesPage *self,
+                                      VdiTemplate      *template)
+{
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  if (!has_distribution (template))
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.distribution-details", "s",
+                              vdi_template_get_id (template));
+}
+
+/* Double-click or Enter on a row. */
+static void
+vdi_templates_page_activate_cb (VdiTemplatesPage *self,
+                                guint             position,
+                                GtkColumnView    *column_view)
+{
+  g_autoptr(VdiTemplate) template = NULL;
+
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  template = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  vdi_templates_page_show_distribution (self, template);
+}
+
+static void
+vdi_templates_page_distribution_details_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *param)
+{
+  VdiTemplatesPage *self = (VdiTemplatesPage *)widget;
+
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  vdi_templates_page_show_distribution (self, vdi_templates_page_get_selected (self));
+}
+
+/* The Tasks menu at the pointer, for the row under it: selects the row first, so the menu's
+ * actions (which act on the selection) apply to it. */
+static void
+vdi_templates_page_popup_context_menu (GtkListItem *list_item,
+                                       GtkWidget   *widget,
+                                       double       x,
+                                       double       y)
+{
+  VdiTemplatesPage *self;
+  double page_x, page_y;
+  guint position;
+
+  self = VDI_TEMPLATES_PAGE (gtk_widget_get_ancestor (widget, VDI_TYPE_TEMPLATES_PAGE));
+  position = gtk_list_item_get_position (list_item);
+  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+
+  if (self->context_menu == NULL)
+    {
+      self->context_menu = gtk_popover_menu_new_from_model (self->tasks_menu);
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+      gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+    }
+
+  if (!gtk_widget_translate_coordinates (widget, GTK_WIDGET (self), x, y, &page_x, &page_y))
+    return;
+
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int)page_x, (int)page_y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+template_row_secondary_click_cb (GtkListItem     *list_item,
+                                 int              n_press,
+                                 double           x,
+                                 double           y,
+                                 GtkGestureClick *gesture)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  vdi_templates_page_popup_context_menu (list_item, widget, x, y);
+}
+
+static void
+template_row_long_press_cb (GtkListItem         *list_item,
+                            double               x,
+                            double               y,
+                            GtkGestureLongPress *gesture)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  vdi_templates_page_popup_context_menu (list_item, widget, x, y);
+}
+
+/**
+ * vdi_templates_page_get_selected:
+ *
+ * Returns: (transfer none) (nullable): the selected template
+ */
+VdiTemplate *
+vdi_templates_page_get_selected (VdiTemplatesPage *self)
+{
+  g_return_val_if_fail (VDI_IS_TEMPLATES_PAGE (self), NULL);
+
+  if (self->selection == NULL)
+    return NULL;
+
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
 VdiFarm *
 vdi_templates_page_get_farm (VdiTemplatesPage *self)
 {
@@ -239,6 +372,8 @@ vdi_templates_page_dispose (GObject *object)
 {
   VdiTemplatesPage *self = (VdiTemplatesPage *)object;
 
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), VDI_TYPE_TEMPLATES_PAGE);
 
   g_clear_object (&self->farm);
@@ -307,15 +442,23 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, filter_model);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, name_column);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, selection);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, tasks_menu);
   gtk_widget_class_bind_template_callback (widget_class, distribution_label);
   gtk_widget_class_bind_template_callback (widget_class, distribution_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, enum_to_int);
   gtk_widget_class_bind_template_callback (widget_class, fraction_clamp);
   gtk_widget_class_bind_template_callback (widget_class, fraction_visible);
   gtk_widget_class_bind_template_callback (widget_class, hosts_label);
+  gtk_widget_class_bind_template_callback (widget_class, template_row_long_press_cb);
+  gtk_widget_class_bind_template_callback (widget_class, template_row_secondary_click_cb);
   gtk_widget_class_bind_template_callback (widget_class, template_status_label);
+  gtk_widget_class_bind_template_callback (widget_class, vdi_templates_page_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_templates_page_items_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "templates.distribution-details", NULL,
+                                   vdi_templates_page_distribution_details_action);
 
   gtk_widget_class_set_css_name (widget_class, "templatespage");
 
@@ -343,6 +486,11 @@ vdi_templates_page_init (VdiTemplatesPage *self)
       g_object_set_data (column, "vdi-column-id", (gpointer)column_ids[i]);
     }
 
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (vdi_templates_page_selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
   gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
   vdi_templates_page_update_state (self);
+  vdi_templates_page_selection_changed_cb (self);
 }

@@ -30,5 +30,6 @@ GtkColumnViewColumn *vdi_templates_page_get_column    (VdiTemplatesPage   *self,
 GtkEditable        *vdi_templates_page_get_search_entry (VdiTemplatesPage *self);
 const char         *vdi_templates_page_get_state      (VdiTemplatesPage   *self);
 void                vdi_templates_page_focus_search   (VdiTemplatesPage   *self);
+VdiTemplate        *vdi_templates_page_get_selected   (VdiTemplatesPage   *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-distribution-dialog.h"
 #include "vdi-providers-page.h"
 #include "vdi-templates-page.h"
 #include "vdi-ui-utils.h"
@@ -422,6 +423,53 @@ vdi_window_add_provider_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->providers_page), "providers.add", NULL);
 }
 
+/* (transfer none): the farm keeps its templates. */
+static VdiTemplate *
+vdi_window_find_template_by_id (VdiWindow  *self,
+                                const char *id)
+{
+  GListModel *templates = vdi_farm_get_templates (self->farm);
+
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      if (g_strcmp0 (vdi_template_get_id (template), id) == 0)
+        return template;
+    }
+
+  return NULL;
+}
+
+/* The template's id is the parameter, so menus, row activation and tests take one path. */
+static void
+vdi_window_distribution_details_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *param)
+{
+  VdiWindow *self = (VdiWindow *)widget;
+  const char *id = g_variant_get_string (param, NULL);
+  VdiDistributionDialog *dialog;
+  GtkApplication *app;
+  VdiTemplate *template;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (self->farm == NULL || !VDI_IS_APPLICATION (app) ||
+      !(template = vdi_window_find_template_by_id (self, id)))
+    return;
+
+  /* A single-provider template has nothing to distribute. */
+  if (!vdi_template_get_multi_provider (template))
+    return;
+
+  dialog = vdi_distribution_dialog_new (GTK_WINDOW (self),
+                                        vdi_application_get_distributor (VDI_APPLICATION (app)),
+                                        template);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static gboolean
 vdi_window_close_request (GtkWindow *window)
 {
@@ -522,6 +570,8 @@ vdi_window_class_init (VdiWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, vdi_window_find_action);
   gtk_widget_class_install_action (widget_class, "win.add-provider", NULL,
                                    vdi_window_add_provider_action);
+  gtk_widget_class_install_action (widget_class, "win.distribution-details", "s",
+                                   vdi_window_distribution_details_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,

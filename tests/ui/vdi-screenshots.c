@@ -15,6 +15,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vdi-distribution-dialog.h"
 #include "vdi-test-ui.h"
 
 #define WIDTH  1200
@@ -303,6 +304,7 @@ main (int   argc,
   g_autofree char *farm_path = NULL;
   g_autofree char *broken_path = NULL;
   VdiProviderDialog *dialog;
+  GtkWidget *distribution;
   GtkWidget *about;
   GtkWidget *shortcuts;
   GtkWidget *message;
@@ -366,7 +368,24 @@ main (int   argc,
   shoot_over (GTK_WIDGET (window), GTK_WIDGET (dialog), "provider-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
+  /* Distribution details of the first sample: one copy running, one Ready and, for the shot,
+   * one failed with a provider's error. */
   vdi_window_show_page (window, "templates");
+  {
+    GListModel *targets = vdi_template_get_targets (vdi_farm_find_template (farm,
+                                                                            "win11-office-2024"));
+    g_autoptr(VdiTarget) failed = g_list_model_get_item (targets, 3);
+
+    vdi_target_set_state (failed, VDI_TARGET_STATE_NEEDS_UPDATE);
+    vdi_target_set_progress (failed, VDI_DISTRIBUTION_FAILED);
+    vdi_target_set_last_error (failed, "Failed to move the virtual machine to hv-fra-02: The "
+                               "network path was not found. (0x80070035)");
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.distribution-details", "s", "template-00");
+  distribution = wait_for_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG);
+  shoot_over (GTK_WIDGET (window), distribution, "distribution-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (distribution));
+
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   about = wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW);
   shoot_over (GTK_WIDGET (window), about, "about.png");

@@ -1,0 +1,500 @@
+/* test-distribution-dialog.c: the Distribution details dialog, opened the way the Templates
+ * tab opens it, driving real copies in vdi-provider-sim and judged by the simulator's inventory.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sim-test-util.h"
+#include "vdi-distribution-dialog.h"
+#include "vdi-test-ui.h"
+
+#define PASSWORD "pw"
+#define GOLD "Win11 Gold"
+#define N_TARGETS 2
+#define WAIT_MS 60000
+
+typedef struct
+{
+  SimFixture      sim;
+  VdiApplication *app;
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  VdiTemplate    *template;
+  VdiWindow      *window;
+  char           *dir;
+} Fixture;
+
+/* Small disks and a high time scale: each copy takes well under a second. */
+static const char scenario[] =
+  "{ \"time_scale\": 50, \"hyperv_hosts\": ["
+  "  { \"name\": \"hv-src\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
+  "    \"export_mbps\": 10000, \"up_mbps\": 1000, \"down_mbps\": 1000,"
+  "    \"vms\": [ { \"name\": \"" GOLD "\", \"disk_gb\": 2, \"state\": \"off\" } ] },"
+  "  { \"name\": \"hv-t1\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
+  "    \"down_mbps\": 1000, \"up_mbps\": 1000, \"vms\": [] },"
+  "  { \"name\": \"hv-t2\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
+  "    \"down_mbps\": 1000, \"up_mbps\": 1000, \"vms\": [] } ] }";
+
+static VdiProvider *
+add_provider (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *url = sim_provider_url (&fixture->sim, name);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *id = g_strdup_printf ("id-%s", name);
+  VdiProvider *provider = vdi_provider_new (id, name, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                            "127.0.0.1", g_uri_get_port (uri));
+
+  vdi_provider_set_username (provider, "admin");
+  vdi_provider_set_allow_http (provider, TRUE);
+  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
+  g_assert_true (vdi_credentials_store_sync (fixture->credentials, id, name, PASSWORD,
+                                             NULL, NULL));
+  return provider;
+}
+
+/* The simulator's VMs named GOLD on @host, or the id of the one there when @id is not NULL. */
+static guint
+gold_on (Fixture     *fixture,
+         const char  *host,
+         char       **id)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+      JsonArray *vms = json_object_get_array_member (provider, "vms");
+
+      if (!g_str_equal (json_object_get_string_member (provider, "name"), host))
+        continue;
+      for (guint k = 0; k < json_array_get_length (vms); k++)
+        {
+          JsonObject *vm = json_array_get_object_element (vms, k);
+
+          if (!g_str_equal (json_object_get_string_member (vm, "name"), GOLD))
+            continue;
+          if (id != NULL)
+            *id = g_strdup (json_object_get_string_member (vm, "id"));
+          n++;
+        }
+    }
+  return n;
+}
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  data)
+{
+  g_autoptr(VdiProvider) source = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *gold = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sim_fixture_start (&fixture->sim, scenario);
+  fixture->dir = g_dir_make_tmp ("vdi-ui-distribution-XXXXXX", NULL);
+  path = g_build_filename (fixture->dir, "farm.json", NULL);
+  fixture->farm = vdi_farm_new (path);
+  fixture->credentials = vdi_credentials_new (FALSE);
+
+  source = add_provider (fixture, "hv-src");
+  fixture->template = vdi_template_new (NULL, "Win11 Pool", source, GOLD);
+  g_assert_cmpuint (gold_on (fixture, "hv-src", &gold), ==, 1);
+  vdi_template_set_source_vm_id (fixture->template, gold);
+  g_assert_true (vdi_template_set_multi_provider (fixture->template, TRUE, &error));
+  for (guint i = 1; i <= N_TARGETS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hv-t%u", i);
+      g_autoptr(VdiProvider) target = add_provider (fixture, name);
+
+      g_assert_nonnull (vdi_template_add_target (fixture->template, target, &error));
+    }
+  g_assert_true (vdi_template_set_concurrency (fixture->template, 2, &error));
+  g_assert_true (vdi_farm_add_template (fixture->farm, fixture->template, &error));
+  g_assert_no_error (error);
+
+  fixture->app = vdi_test_application_new (NULL, fixture->credentials);
+  vdi_application_set_farm (fixture->app, fixture->farm);
+  fixture->window = vdi_window_new (fixture->app);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  vdi_test_destroy_toplevels ();
+  g_clear_object (&fixture->app);
+  /* A save the distributor asked for may still be pending; let it land before the cleanup. */
+  vdi_farm_flush (fixture->farm, NULL);
+  vdi_test_flush_events ();
+  g_clear_object (&fixture->template);
+  g_clear_object (&fixture->farm);
+  g_clear_object (&fixture->credentials);
+  sim_fixture_stop (&fixture->sim);
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static VdiDistributionDialog *
+open_dialog (Fixture *fixture)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.distribution-details", "s",
+                              vdi_template_get_id (fixture->template));
+  dialog = vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (fixture->window));
+  g_assert_true (vdi_distribution_dialog_get_template (VDI_DISTRIBUTION_DIALOG (dialog)) ==
+                 fixture->template);
+  vdi_test_wait_frames (GTK_WIDGET (dialog), 2);
+
+  return VDI_DISTRIBUTION_DIALOG (dialog);
+}
+
+static GtkWidget *
+row_at (VdiDistributionDialog *dialog,
+        guint                  i)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (vdi_distribution_dialog_get_list (dialog),
+                                                      i);
+
+  g_assert_nonnull (row);
+  return GTK_WIDGET (row);
+}
+
+static const char *
+row_text (GtkWidget  *row,
+          const char *name)
+{
+  GtkWidget *label = vdi_test_find_widget (row, name, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static GtkWidget *
+row_retry (GtkWidget *row)
+{
+  GtkWidget *button = vdi_test_find_widget (row, "retry-button", GTK_TYPE_BUTTON);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action_name)
+{
+  g_autoptr(GPtrArray) buttons = vdi_test_find_widgets (root, NULL, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)),
+                   action_name) == 0)
+      return g_ptr_array_index (buttons, i);
+
+  g_assert_not_reached ();
+}
+
+/* What a click does; gtk_widget_activate() would only click after the press animation. */
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+typedef struct
+{
+  VdiDistributionDialog *dialog;
+  VdiDistributor        *distributor;
+  VdiTemplate           *template;
+  guint                  n_rows;
+} Wait;
+
+/* Every row shows Ready, and the distributor is done with the template. */
+static gboolean
+all_ready (gpointer data)
+{
+  Wait *wait = data;
+
+  if (vdi_distributor_is_busy (wait->distributor, wait->template))
+    return FALSE;
+
+  for (guint i = 0; i < wait->n_rows; i++)
+    if (!g_str_equal (row_text (row_at (wait->dialog, i), "state-label"), "Ready"))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+idle (gpointer data)
+{
+  Wait *wait = data;
+
+  return !vdi_distributor_is_busy (wait->distributor, wait->template);
+}
+
+static Wait
+wait_on (Fixture               *fixture,
+         VdiDistributionDialog *dialog)
+{
+  Wait wait = {
+    dialog,
+    vdi_application_get_distributor (fixture->app),
+    fixture->template,
+    N_TARGETS + 1,
+  };
+
+  return wait;
+}
+
+static void
+assert_one_copy_per_target (Fixture *fixture)
+{
+  for (guint i = 1; i <= N_TARGETS; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("hv-t%u", i);
+
+      g_assert_cmpuint (gold_on (fixture, host, NULL), ==, 1);
+    }
+  g_assert_cmpuint (gold_on (fixture, "hv-src", NULL), ==, 1);
+}
+
+static void
+test_retry_all (Fixture       *fixture,
+                gconstpointer  data)
+{
+  VdiDistributionDialog *dialog = open_dialog (fixture);
+  GtkListBox *list = vdi_distribution_dialog_get_list (dialog);
+  GtkWidget *retry_all;
+  g_autofree char *title = NULL;
+  Wait wait = wait_on (fixture, dialog);
+
+  g_object_get (dialog, "title", &title, NULL);
+  g_assert_cmpstr (title, ==, "Distribution of “Win11 Pool”");
+
+  /* One row per provider, the source first. */
+  g_assert_null (gtk_list_box_get_row_at_index (list, N_TARGETS + 1));
+  g_assert_cmpstr (row_text (row_at (dialog, 0), "provider-label"), ==, "hv-src");
+  g_assert_nonnull (vdi_test_find_widget (row_at (dialog, 0), "source-label", GTK_TYPE_LABEL));
+  g_assert_false (gtk_widget_get_visible (row_retry (row_at (dialog, 0))));
+  for (guint i = 1; i <= N_TARGETS; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("hv-t%u", i);
+      GtkWidget *row = row_at (dialog, i);
+      const char *accessible = NULL;
+
+      g_assert_cmpstr (row_text (row, "provider-label"), ==, host);
+      g_assert_cmpstr (row_text (row, "state-label"), ==, "Needs update");
+      g_assert_null (vdi_test_find_widget (row, "source-label", GTK_TYPE_LABEL));
+      g_assert_true (gtk_widget_get_visible (row_retry (row)));
+      accessible = gtk_widget_get_tooltip_text (row_retry (row));
+      g_assert_true (g_str_has_suffix (accessible, host));
+    }
+
+  retry_all = find_action_button (GTK_WIDGET (dialog), "dialog.retry-all");
+  g_assert_true (gtk_widget_is_sensitive (retry_all));
+
+  click (retry_all);
+  g_assert_true (vdi_distributor_is_busy (wait.distributor, fixture->template));
+  /* Nothing is left to retry while every copy runs. */
+  vdi_test_flush_events ();
+  g_assert_false (gtk_widget_is_sensitive (retry_all));
+
+  sim_wait_until (all_ready, &wait, WAIT_MS, "every row to show Ready");
+
+  for (guint i = 1; i <= N_TARGETS; i++)
+    {
+      GtkWidget *row = row_at (dialog, i);
+
+      g_assert_false (gtk_widget_get_visible (row_retry (row)));
+      g_assert_false (gtk_widget_get_visible (vdi_test_find_widget (row, "error-label",
+                                                                   GTK_TYPE_LABEL)));
+    }
+  g_assert_false (gtk_widget_is_sensitive (retry_all));
+  assert_one_copy_per_target (fixture);
+}
+
+static void
+test_failure_then_retry (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  VdiDistributionDialog *dialog = open_dialog (fixture);
+  Wait wait = wait_on (fixture, dialog);
+  GtkWidget *failed = NULL;
+  GtkWidget *error_label;
+  guint n_failed = 0;
+
+  sim_control_post (&fixture->sim, "providers/hv-src/faults",
+                    "{\"method\":\"MigrateVirtualSystemToHost\",\"count\":1,"
+                    "\"fault\":\"job:32768\",\"message\":\"The network path was not found.\"}");
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.retry-all", NULL);
+  sim_wait_until (idle, &wait, WAIT_MS, "the distribution to end");
+  vdi_test_flush_events ();
+
+  /* Exactly one copy met the fault; it says so in the provider's words. */
+  for (guint i = 1; i <= N_TARGETS; i++)
+    {
+      GtkWidget *row = row_at (dialog, i);
+
+      if (g_str_equal (row_text (row, "state-label"), "Needs update"))
+        {
+          failed = row;
+          n_failed++;
+        }
+      else
+        g_assert_cmpstr (row_text (row, "state-label"), ==, "Ready");
+    }
+  g_assert_cmpuint (n_failed, ==, 1);
+  error_label = vdi_test_find_widget (failed, "error-label", GTK_TYPE_LABEL);
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)),
+                            "The network path was not found."));
+  g_assert_true (gtk_widget_get_visible (row_retry (failed)));
+  g_assert_true (gtk_widget_is_sensitive (row_retry (failed)));
+
+  click (row_retry (failed));
+  g_assert_true (vdi_distributor_is_busy (wait.distributor, fixture->template));
+  sim_wait_until (all_ready, &wait, WAIT_MS, "every row to show Ready after Retry");
+
+  g_assert_false (gtk_widget_get_visible (error_label));
+  assert_one_copy_per_target (fixture);
+}
+
+/* What a secondary click on the cell showing @text does. */
+static void
+right_click_cell (GtkWidget  *view,
+                  const char *text)
+{
+  g_autoptr(GPtrArray) cells = vdi_test_find_widgets (view, NULL, GTK_TYPE_INSCRIPTION);
+
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = g_ptr_array_index (cells, i);
+      g_autoptr(GListModel) controllers = NULL;
+
+      if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), text) != 0)
+        continue;
+
+      controllers = gtk_widget_observe_controllers (cell);
+      for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, k);
+
+          if (GTK_IS_GESTURE_CLICK (controller) &&
+              gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == 3)
+            {
+              g_signal_emit_by_name (controller, "pressed", 1, 4.0, 4.0);
+              vdi_test_flush_events ();
+              return;
+            }
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+/* A single-provider template has no distribution to show. */
+static void
+test_single_provider (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  VdiTemplatesPage *page = vdi_window_get_templates_page (fixture->window);
+  VdiProvider *source = vdi_template_get_source_provider (fixture->template);
+  g_autoptr(VdiTemplate) single = vdi_template_new (NULL, "Single", source, GOLD);
+  GtkColumnView *view = vdi_templates_page_get_column_view (page);
+  GtkSelectionModel *selection = gtk_column_view_get_model (view);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  GtkWidget *menu;
+
+  g_assert_true (vdi_farm_add_template (fixture->farm, single, &error));
+  g_assert_no_error (error);
+  vdi_test_flush_events ();
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.distribution-details", "s",
+                              vdi_template_get_id (single));
+  vdi_test_flush_events ();
+  g_assert_null (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
+
+  /* The Tasks menu follows the selection; sorted by name, "Single" comes before "Win11". */
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_true (vdi_templates_page_get_selected (page) == single);
+  gtk_widget_activate_action (GTK_WIDGET (page), "templates.distribution-details", NULL);
+  vdi_test_flush_events ();
+  g_assert_null (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
+
+  /* Activating a row (double-click, Enter) opens it for a multi-provider template only. */
+  g_signal_emit_by_name (view, "activate", 0);
+  vdi_test_flush_events ();
+  g_assert_null (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
+  g_signal_emit_by_name (view, "activate", 1);
+  vdi_test_flush_events ();
+  dialog = vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL);
+  g_assert_nonnull (dialog);
+  g_assert_true (vdi_distribution_dialog_get_template (VDI_DISTRIBUTION_DIALOG (dialog)) ==
+                 fixture->template);
+  gtk_window_destroy (dialog);
+  vdi_test_flush_events ();
+
+  /* A right-click on a row selects it and offers the Tasks menu there. */
+  vdi_window_show_page (fixture->window, "templates");
+  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+  right_click_cell (GTK_WIDGET (view), vdi_template_get_name (fixture->template));
+  g_assert_true (vdi_templates_page_get_selected (page) == fixture->template);
+  menu = NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      menu = child;
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page),
+                                             "templates.distribution-details", NULL));
+  vdi_test_flush_events ();
+  g_assert_nonnull (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/ui/distribution-dialog/retry-all", Fixture, NULL,
+              setup, test_retry_all, teardown);
+  g_test_add ("/ui/distribution-dialog/failure-then-retry", Fixture, NULL,
+              setup, test_failure_then_retry, teardown);
+  g_test_add ("/ui/distribution-dialog/single-provider", Fixture, NULL,
+              setup, test_single_provider, teardown);
+
+  return g_test_run ();
+}
