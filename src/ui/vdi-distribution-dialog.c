@@ -95,6 +95,16 @@ format_transfer (VdiTarget *target)
       g_string_append_printf (text, _("%s of %s"), done, all);
     }
 
+  if (vdi_target_get_rate (target) > 0)
+    {
+      g_autofree char *size = g_format_size ((guint64)vdi_target_get_rate (target));
+
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: a copy's speed, e.g. "120.5 MB/s". */
+      g_string_append_printf (text, _("%s/s"), size);
+    }
+
   if (seconds >= 0)
     {
       g_autofree char *left = format_time_left (seconds);
