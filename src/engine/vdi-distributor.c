@@ -38,11 +38,19 @@ typedef struct
 /* One public call: finishes when all its jobs have. */
 typedef struct
 {
-  GTask *task;
-  guint  n_pending;
-  guint  n_failed;
-  guint  n_unavailable;
+  GTask       *task;
+  VdiTemplate *template;
+  guint        n_pending;
+  guint        n_failed;
+  guint        n_unavailable;
 } Operation;
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef enum
 {
@@ -149,6 +157,17 @@ static void
 vdi_distributor_class_init (VdiDistributorClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = vdi_distributor_finalize;
+
+  /**
+   * VdiDistributor::finished:
+   * @template: the template the work was for
+   * @n_failed: how many of its providers were not brought up to date
+   *
+   * Work that ran on providers has ended (whoever started it), so the console can say so.
+   */
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 2, VDI_TYPE_TEMPLATE,
+                                    G_TYPE_UINT);
 }
 
 static void
@@ -281,6 +300,14 @@ target_provider (Job *job)
 }
 
 static void
+operation_free (Operation *operation)
+{
+  g_object_unref (operation->task);
+  g_object_unref (operation->template);
+  g_free (operation);
+}
+
+static void
 operation_job_done (Operation *operation,
                     gboolean   ok,
                     gboolean   unavailable)
@@ -293,6 +320,9 @@ operation_job_done (Operation *operation,
   if (--operation->n_pending > 0)
     return;
 
+  g_signal_emit (g_task_get_source_object (operation->task), signals[FINISHED], 0,
+                 operation->template, operation->n_failed);
+
   if (operation->n_failed == 0)
     g_task_return_boolean (operation->task, TRUE);
   else
@@ -301,8 +331,7 @@ operation_job_done (Operation *operation,
                                        "%u providers were not brought up to date",
                                        operation->n_failed),
                              operation->n_failed);
-  g_object_unref (operation->task);
-  g_free (operation);
+  operation_free (operation);
 }
 
 static void copy_slot_release (Job *job);
@@ -1188,6 +1217,7 @@ start_job (VdiDistributor *self,
 
 static Operation *
 operation_new (VdiDistributor      *self,
+               VdiTemplate         *template,
                gpointer             source_tag,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
@@ -1196,6 +1226,7 @@ operation_new (VdiDistributor      *self,
   Operation *operation = g_new0 (Operation, 1);
 
   operation->task = g_task_new (self, cancellable, callback, user_data);
+  operation->template = g_object_ref (template);
   g_task_set_source_tag (operation->task, source_tag);
   /* Holds the count while jobs start, so one ending at once cannot finish the operation. */
   operation->n_pending = 1;
@@ -1262,13 +1293,12 @@ vdi_distributor_distribute_async (VdiDistributor      *self,
   g_return_if_fail (VDI_IS_DISTRIBUTOR (self));
   g_return_if_fail (VDI_IS_TEMPLATE (template));
 
-  operation = operation_new (self, vdi_distributor_distribute_async, cancellable, callback,
-                             user_data);
+  operation = operation_new (self, template, vdi_distributor_distribute_async, cancellable,
+                             callback, user_data);
   if (!check_template (self, template, &error))
     {
       g_task_return_error (operation->task, g_steal_pointer (&error));
-      g_object_unref (operation->task);
-      g_free (operation);
+      operation_free (operation);
       return;
     }
 
@@ -1306,12 +1336,12 @@ vdi_distributor_retry_async (VdiDistributor      *self,
   g_return_if_fail (VDI_IS_TEMPLATE (template));
   g_return_if_fail (VDI_IS_TARGET (target));
 
-  operation = operation_new (self, vdi_distributor_retry_async, cancellable, callback, user_data);
+  operation = operation_new (self, template, vdi_distributor_retry_async, cancellable,
+                             callback, user_data);
   if (!check_template (self, template, &error))
     {
       g_task_return_error (operation->task, g_steal_pointer (&error));
-      g_object_unref (operation->task);
-      g_free (operation);
+      operation_free (operation);
       return;
     }
 
@@ -1321,8 +1351,7 @@ vdi_distributor_retry_async (VdiDistributor      *self,
       g_task_return_new_error (operation->task, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_BUSY,
                                _("%s is already being brought up to date"),
                                vdi_provider_get_name (vdi_target_get_provider (target)));
-      g_object_unref (operation->task);
-      g_free (operation);
+      operation_free (operation);
       return;
     }
   if (!vdi_target_get_is_source (target))
@@ -1348,14 +1377,13 @@ vdi_distributor_add_provider_async (VdiDistributor      *self,
   g_return_if_fail (VDI_IS_TEMPLATE (template));
   g_return_if_fail (VDI_IS_PROVIDER (provider));
 
-  operation = operation_new (self, vdi_distributor_add_provider_async, cancellable, callback,
-                             user_data);
+  operation = operation_new (self, template, vdi_distributor_add_provider_async, cancellable,
+                             callback, user_data);
   if (!check_template (self, template, &error) ||
       (target = vdi_template_add_target (template, provider, &error)) == NULL)
     {
       g_task_return_error (operation->task, g_steal_pointer (&error));
-      g_object_unref (operation->task);
-      g_free (operation);
+      operation_free (operation);
       return;
     }
 
@@ -1380,8 +1408,8 @@ vdi_distributor_remove_provider_async (VdiDistributor      *self,
   g_return_if_fail (VDI_IS_TEMPLATE (template));
   g_return_if_fail (VDI_IS_PROVIDER (provider));
 
-  operation = operation_new (self, vdi_distributor_remove_provider_async, cancellable, callback,
-                             user_data);
+  operation = operation_new (self, template, vdi_distributor_remove_provider_async, cancellable,
+                             callback, user_data);
   target = vdi_template_find_target (template, provider);
   run = g_hash_table_lookup (self->runs, template);
 
@@ -1391,8 +1419,7 @@ vdi_distributor_remove_provider_async (VdiDistributor      *self,
                                VDI_DISTRIBUTOR_ERROR_NOT_SUPPORTED,
                                _("%s is not a target of “%s”"), vdi_provider_get_name (provider),
                                vdi_template_get_name (template));
-      g_object_unref (operation->task);
-      g_free (operation);
+      operation_free (operation);
       return;
     }
   if (find_job (run, target) != NULL)
@@ -1400,8 +1427,7 @@ vdi_distributor_remove_provider_async (VdiDistributor      *self,
       g_task_return_new_error (operation->task, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_BUSY,
                                _("%s is being copied to; cancel that first"),
                                vdi_provider_get_name (provider));
-      g_object_unref (operation->task);
-      g_free (operation);
+      operation_free (operation);
       return;
     }
 

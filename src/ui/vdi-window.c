@@ -36,6 +36,7 @@ struct _VdiWindow
   AdwViewSwitcherTitle *switcher_title;
   VdiTemplatesPage     *templates_page;
   AdwToastOverlay      *toast_overlay;
+  AdwToast             *distribution_toast;  /* weak: the last one, replaced by the next */
   AdwViewStack         *view_stack;
 
   guint                 loading : 1;
@@ -497,6 +498,42 @@ vdi_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (vdi_window_parent_class)->close_request (window);
 }
 
+/* Copies end while the admin may be looking elsewhere: say so, with the way to the details. */
+static void
+vdi_window_distribution_finished_cb (VdiWindow   *self,
+                                     VdiTemplate *template,
+                                     guint        n_failed,
+                                     gpointer     distributor)
+{
+  g_autoptr(AdwToast) toast = NULL;
+  g_autofree char *title = NULL;
+
+  g_assert (VDI_IS_WINDOW (self));
+  g_assert (VDI_IS_TEMPLATE (template));
+
+  if (n_failed == 0)
+    title = g_strdup_printf (_("“%s” is up to date on every provider"),
+                             vdi_template_get_name (template));
+  else
+    title = g_strdup_printf (ngettext ("“%s” could not be brought up to date on %u provider",
+                                       "“%s” could not be brought up to date on %u providers",
+                                       n_failed),
+                             vdi_template_get_name (template), n_failed);
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.distribution-details");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (vdi_template_get_id (template)));
+  if (n_failed > 0)
+    adw_toast_set_timeout (toast, 0);
+
+  /* Only the latest outcome matters; an older one would hold it back in the queue. */
+  if (self->distribution_toast != NULL)
+    adw_toast_dismiss (self->distribution_toast);
+  g_set_weak_pointer (&self->distribution_toast, toast);
+  vdi_window_add_toast (self, g_steal_pointer (&toast));
+}
+
 /* GtkWindow:application is not a construct property, so this runs after construction. */
 static void
 vdi_window_set_up (VdiWindow      *self,
@@ -510,6 +547,9 @@ vdi_window_set_up (VdiWindow      *self,
 
   g_signal_connect_object (self->farm, "save-failed",
                            G_CALLBACK (vdi_window_save_failed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (vdi_application_get_distributor (app), "finished",
+                           G_CALLBACK (vdi_window_distribution_finished_cb),
                            self, G_CONNECT_SWAPPED);
 
   vdi_templates_page_set_farm (self->templates_page, self->farm);
@@ -525,6 +565,7 @@ vdi_window_dispose (GObject *object)
   VdiWindow *self = (VdiWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->distribution_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VDI_TYPE_WINDOW);
 

@@ -338,6 +338,27 @@ test_retry_all (Fixture       *fixture,
   assert_one_copy_per_target (fixture);
 }
 
+/* Whether the main window shows a toast saying @text. */
+static gboolean
+window_says (Fixture    *fixture,
+             const char *text)
+{
+  g_autoptr(GPtrArray) labels = NULL;
+
+  vdi_test_flush_events ();
+  labels = vdi_test_find_widgets (GTK_WIDGET (fixture->window), NULL, GTK_TYPE_LABEL);
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+says_up_to_date (gpointer data)
+{
+  return window_says (data, "is up to date on every provider");
+}
+
 static void
 test_failure_then_retry (Fixture       *fixture,
                          gconstpointer  data)
@@ -377,12 +398,16 @@ test_failure_then_retry (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (row_retry (failed)));
   g_assert_true (gtk_widget_is_sensitive (row_retry (failed)));
 
+  /* The main window says how it ended, whatever the admin is looking at. */
+  g_assert_true (window_says (fixture, "could not be brought up to date on 1 provider"));
+
   click (row_retry (failed));
   g_assert_true (vdi_distributor_is_busy (wait.distributor, fixture->template));
   sim_wait_until (all_ready, &wait, WAIT_MS, "every row to show Ready after Retry");
 
   g_assert_false (gtk_widget_get_visible (error_label));
   assert_one_copy_per_target (fixture);
+  sim_wait_until (says_up_to_date, fixture, WAIT_MS, "the window to say it ended well");
 }
 
 /* What a secondary click on the cell showing @text does. */
