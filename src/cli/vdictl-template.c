@@ -291,6 +291,46 @@ resolve_datastores (VdiBackend   *backend,
   return TRUE;
 }
 
+/* Makes @n new hosts of @template, one at a time; what the admin should know is printed. */
+static int
+make_hosts (Cli            *cli,
+            VdiTemplate    *template,
+            VdiCredentials *credentials,
+            guint           n)
+{
+  g_autoptr(VdiHostManager) manager = vdi_host_manager_new (cli->farm, credentials);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) notices = NULL;
+  gboolean ok;
+
+  if (n == 0)
+    vdi_host_manager_recreate_hosts_async (manager, template, NULL, vdictl_store_result_cb,
+                                           &result);
+  else
+    vdi_host_manager_create_hosts_async (manager, template, n, NULL, vdictl_store_result_cb,
+                                         &result);
+  ok = vdi_host_manager_finish (manager, vdictl_wait_for (&result), &notices, &error);
+  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
+    g_printerr ("vdictl: %s\n", notices[i]);
+  if (!vdi_farm_flush (cli->farm, NULL))
+    vdictl_fail (_("could not save the farm"));
+  if (!ok)
+    {
+      vdictl_fail ("%s", error->message);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ? EXIT_FAILED : EXIT_ERROR;
+    }
+  if (!cli->json)
+    {
+      if (n == 0)
+        g_print (_("Every host of “%s” was made again.\n"), vdi_template_get_name (template));
+      else
+        g_print (ngettext ("%u host of “%s” is ready.\n", "%u hosts of “%s” are ready.\n", n),
+                 n, vdi_template_get_name (template));
+    }
+  return EXIT_OK;
+}
+
 int
 vdictl_template_create (Cli   *cli,
                         int    argc,
@@ -454,8 +494,36 @@ vdictl_template_create (Cli   *cli,
         }
     }
 
-  if (!vdi_farm_check_template (cli->farm, template, &error) ||
-      !vdi_farm_add_template (cli->farm, template, &error) ||
+  if (!vdi_farm_check_template (cli->farm, template, &error))
+    {
+      vdictl_fail ("%s", error->message);
+      return EXIT_ERROR;
+    }
+
+  /* On a vCenter, creating converts the VM into a template, as RAS does; it must be shut down
+   * for that, and the admin is told so before anything is saved. */
+  if (vdi_provider_get_provider_type (source) == VDI_PROVIDER_TYPE_VCENTER &&
+      !vdi_vm_info_get_is_template (vm))
+    {
+      g_autoptr(GAsyncResult) marked = NULL;
+
+      if (vdi_vm_info_get_powered_on (vm))
+        {
+          vdictl_fail (_("shut down %s on %s first: a running VM cannot become a template"),
+                       vdi_vm_info_get_name (vm), vdi_provider_get_name (source));
+          return EXIT_ERROR;
+        }
+      vdi_backend_call_async (backend, VDI_BACKEND_OP_MARK_TEMPLATE,
+                              g_variant_new ("(s)", vdi_vm_info_get_id (vm)), NULL,
+                              vdictl_store_result_cb, &marked);
+      if (!vdi_backend_call_finish (backend, vdictl_wait_for (&marked), &error))
+        {
+          vdictl_fail ("%s", error->message);
+          return EXIT_ERROR;
+        }
+    }
+
+  if (!vdi_farm_add_template (cli->farm, template, &error) ||
       !vdi_farm_save (cli->farm, &error))
     {
       vdictl_fail ("%s", error->message);
@@ -464,11 +532,20 @@ vdictl_template_create (Cli   *cli,
 
   if (!multi_provider)
     {
-      if (cli->json)
-        vdictl_print_template_json (template);
-      else
+      if (!cli->json)
         g_print (_("Template “%s” created from %s on %s.\n"), vdi_template_get_name (template),
                  vdi_vm_info_get_name (vm), vdi_provider_get_name (source));
+
+      /* The hosts asked for on completion (vCenter: Hyper-V hosts are not made yet). */
+      if (vdi_provider_get_provider_type (source) == VDI_PROVIDER_TYPE_VCENTER && hosts > 0)
+        {
+          status = make_hosts (cli, template, credentials, (guint)hosts);
+          if (cli->json)
+            vdictl_print_template_json (template);
+          return status;
+        }
+      if (cli->json)
+        vdictl_print_template_json (template);
       return EXIT_OK;
     }
 
@@ -869,35 +946,6 @@ vdictl_template_delete (Cli   *cli,
 
 /* Hosts and maintenance ------------------------------------------------------------------------ */
 
-/* Remakes every host of @template, one at a time; what the admin should know is printed. */
-static int
-recreate_hosts (Cli            *cli,
-                VdiTemplate    *template,
-                VdiCredentials *credentials)
-{
-  g_autoptr(VdiHostManager) manager = vdi_host_manager_new (cli->farm, credentials);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) notices = NULL;
-  gboolean ok;
-
-  vdi_host_manager_recreate_hosts_async (manager, template, NULL, vdictl_store_result_cb,
-                                         &result);
-  ok = vdi_host_manager_finish (manager, vdictl_wait_for (&result), &notices, &error);
-  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
-    g_printerr ("vdictl: %s\n", notices[i]);
-  if (!vdi_farm_flush (cli->farm, NULL))
-    vdictl_fail (_("could not save the farm"));
-  if (!ok)
-    {
-      vdictl_fail ("%s", error->message);
-      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ? EXIT_FAILED : EXIT_ERROR;
-    }
-  if (!cli->json)
-    g_print (_("Every host of “%s” was made again.\n"), vdi_template_get_name (template));
-  return EXIT_OK;
-}
-
 int
 vdictl_template_recreate_hosts (Cli   *cli,
                                 int    argc,
@@ -921,7 +969,7 @@ vdictl_template_recreate_hosts (Cli   *cli,
 
   providers = involved_providers (template, NULL);
   credentials = vdictl_collect_passwords (cli, providers, password_stdin);
-  return recreate_hosts (cli, template, credentials);
+  return make_hosts (cli, template, credentials, 0);
 }
 
 int
@@ -1022,7 +1070,7 @@ vdictl_template_maintenance (Cli   *cli,
 
   if (status == EXIT_OK && recreate)
     {
-      status = recreate_hosts (cli, template, credentials);
+      status = make_hosts (cli, template, credentials, 0);
       if (cli->json)
         vdictl_print_template_json (template);
     }

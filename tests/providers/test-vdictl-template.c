@@ -32,7 +32,13 @@ static const char scenario[] =
   "  { \"name\": \"hv-4\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
   "    \"password\": \"pw\" },"
   "  { \"name\": \"hv-5\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
-  "    \"password\": \"pw\" } ] }";
+  "    \"password\": \"pw\" } ],"
+  "  \"vcenters\": [ { \"name\": \"vc-1\", \"version\": \"8.0\", \"user\": \"admin\","
+  "    \"password\": \"pw\", \"datacenter\": \"DC\", \"hosts\": [ \"esx-1\" ],"
+  "    \"datastores\": [ { \"name\": \"ds-a\", \"capacity_gb\": 1000, \"free_gb\": 900 },"
+  "                    { \"name\": \"ds-b\", \"capacity_gb\": 1000, \"free_gb\": 900 } ],"
+  "    \"vms\": [ { \"name\": \"gold-vc\", \"disk_gb\": 20, \"datastore\": \"ds-a\" },"
+  "             { \"name\": \"busy-vc\", \"disk_gb\": 20, \"state\": \"running\" } ] } ] }";
 
 static const char * const hosts[] = { "hv-1", "hv-2", "hv-3", "hv-4", "hv-5" };
 
@@ -701,6 +707,85 @@ test_maintenance (Fixture       *fixture,
   g_assert_cmpuint (count_vms (fixture, "hv-1", GOLD), ==, 1);
 }
 
+/* The JSON record the simulator keeps of the VM @name on vc-1 (NULL if none). */
+static JsonObject *
+vcenter_vm (JsonNode   *inventory,
+            const char *name)
+{
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+      JsonArray *vms = json_object_get_array_member (provider, "vms");
+
+      if (!g_str_equal (json_object_get_string_member (provider, "name"), "vc-1"))
+        continue;
+      for (guint k = 0; k < json_array_get_length (vms); k++)
+        if (g_str_equal (json_object_get_string_member (json_array_get_object_element (vms, k),
+                                                        "name"), name))
+          return json_array_get_object_element (vms, k);
+    }
+  return NULL;
+}
+
+static void
+test_vcenter_hosts (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *url = sim_provider_url (&fixture->sim, "vc-1");
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *address = g_strdup_printf ("http://127.0.0.1:%d/sdk", g_uri_get_port (uri));
+  g_autoptr(Run) add = NULL;
+  g_autoptr(Run) running = NULL;
+  g_autoptr(Run) create = NULL;
+  g_autoptr(Run) recreate = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  JsonObject *first, *second;
+
+  add = vdictl (fixture, NULL, "provider", "add", "vc-1", "--type", "vcenter", "--subtype", "8",
+                "--address", address, "--user", "admin", "--allow-http", NULL);
+  g_assert_cmpint (add->status, ==, 0);
+
+  /* A running VM cannot become a template: nothing is saved, and the reason is given. */
+  running = vdictl (fixture, "pw\n", "template", "create", "Busy", "--provider", "vc-1", "--vm",
+                    "busy-vc", "--password-stdin", NULL);
+  g_assert_cmpint (running->status, ==, 1);
+  g_assert_nonnull (strstr (running->err, "shut down busy-vc"));
+
+  /* Creating converts the VM into a template and makes the hosts asked for, over the
+   * template's datastore and the one added. */
+  before = sim_control_get (&fixture->sim, "inventory");
+  g_assert_false (json_object_get_boolean_member_with_default (vcenter_vm (before, "gold-vc"),
+                                                               "template", FALSE));
+  create = vdictl (fixture, "pw\n", "template", "create", "Gold", "--provider", "vc-1", "--vm",
+                   "gold-vc", "--hosts", "2", "--name-format", "GV-%ID:2%", "--datastore", "ds-b",
+                   "--password-stdin", NULL);
+  g_assert_cmpint (create->status, ==, 0);
+  g_assert_nonnull (strstr (create->out, "2 hosts of “Gold” are ready."));
+  after = sim_control_get (&fixture->sim, "inventory");
+  g_assert_true (json_object_get_boolean_member (vcenter_vm (after, "gold-vc"), "template"));
+  first = vcenter_vm (after, "GV-01");
+  second = vcenter_vm (after, "GV-02");
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  g_assert_cmpstr (json_object_get_string_member (first, "datastore"), ==, "ds-a");
+  g_assert_cmpstr (json_object_get_string_member (second, "datastore"), ==, "ds-b");
+
+  /* Recreating makes them again under their own names. */
+  recreate = vdictl (fixture, "pw\n", "template", "recreate-hosts", "Gold", "--password-stdin",
+                     NULL);
+  g_assert_cmpint (recreate->status, ==, 0);
+  again = sim_control_get (&fixture->sim, "inventory");
+  g_assert_nonnull (vcenter_vm (again, "GV-01"));
+  g_assert_nonnull (vcenter_vm (again, "GV-02"));
+  g_assert_cmpstr (json_object_get_string_member (vcenter_vm (again, "GV-01"), "id"), !=,
+                   json_object_get_string_member (first, "id"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -721,6 +806,8 @@ main (int   argc,
   g_test_add ("/vdictl-template/interrupted", Fixture, NULL, fixture_setup, test_interrupted,
               fixture_teardown);
   g_test_add ("/vdictl-template/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
+              fixture_teardown);
+  g_test_add ("/vdictl-template/vcenter-hosts", Fixture, NULL, fixture_setup, test_vcenter_hosts,
               fixture_teardown);
 
   return g_test_run ();
