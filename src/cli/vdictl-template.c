@@ -301,6 +301,7 @@ make_hosts (Cli            *cli,
   g_autoptr(VdiHostManager) manager = vdi_host_manager_new (cli->farm, credentials);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) save_error = NULL;
   g_auto(GStrv) notices = NULL;
   gboolean ok;
 
@@ -313,8 +314,12 @@ make_hosts (Cli            *cli,
   ok = vdi_host_manager_finish (manager, vdictl_wait_for (&result), &notices, &error);
   for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
     g_printerr ("vdictl: %s\n", notices[i]);
-  if (!vdi_farm_flush (cli->farm, NULL))
-    vdictl_fail (_("could not save the farm"));
+  if (!vdi_farm_flush (cli->farm, &save_error))
+    {
+      /* The hosts exist on the provider; the farm must say so, or it will not know them. */
+      vdictl_fail (_("could not save the farm: %s"), save_error->message);
+      return EXIT_ERROR;
+    }
   if (!ok)
     {
       vdictl_fail ("%s", error->message);
@@ -1023,8 +1028,11 @@ vdictl_template_maintenance (Cli   *cli,
                                  &result);
   if (!vdi_maintenance_finish (vdictl_wait_for (&result), &error))
     {
-      vdi_farm_flush (cli->farm, NULL);
+      g_autoptr(GError) save_error = NULL;
+
       vdictl_fail ("%s", error->message);
+      if (!vdi_farm_flush (cli->farm, &save_error))
+        vdictl_fail (_("could not save the farm: %s"), save_error->message);
       return EXIT_ERROR;
     }
 

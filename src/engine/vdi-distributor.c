@@ -516,6 +516,13 @@ run_operation (Job        *job,
 
 /* The steps --------------------------------------------------------------------------------- */
 
+/* A destroy that ended well, or found the VM already gone: either way it is not there. */
+static gboolean
+vm_is_gone (GError *error)
+{
+  return error == NULL || g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND);
+}
+
 /* Where the export of this copy is, as recorded when it started. */
 static char *
 export_directory (Job *job)
@@ -733,7 +740,8 @@ outdated_removed (Job        *job,
                   const char *result,
                   GError     *error)
 {
-  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+  job->cleaning = FALSE;
+  if (!vm_is_gone (error))
     {
       job_fail (job, _("Removing the previous copy"), error);
       return;
@@ -748,10 +756,12 @@ job_succeed (Job *job)
 {
   const char *outdated = vdi_target_get_outdated_vm_id (job->target);
 
-  /* The copy made before the template last changed served until now; the new one replaces it. */
+  /* The copy made before the template last changed served until now; the new one replaces it.
+   * Removing it is cleanup: no progress of its own, and not stopped by a cancel. */
   if (outdated != NULL)
     {
       vdi_target_set_step (job->target, VDI_TARGET_STEP_REGISTERED);
+      job->cleaning = TRUE;
       run_operation (job, job->destination, VDI_BACKEND_OP_DESTROY,
                      g_variant_new ("(s)", outdated), outdated_removed);
       return;
@@ -786,7 +796,7 @@ discarded_cb (Job        *job,
 
   /* Gone (or already gone): the next run imports again from the export. Otherwise its id
    * stays recorded, and the next run finds the copy and removes it. */
-  if (error == NULL || g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+  if (vm_is_gone (error))
     {
       vdi_target_set_remote_vm_id (job->target, NULL);
       vdi_target_set_step (job->target, VDI_TARGET_STEP_EXPORTED);
@@ -867,7 +877,7 @@ half_made_removed (Job        *job,
                    const char *result,
                    GError     *error)
 {
-  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+  if (!vm_is_gone (error))
     {
       job_fail (job, _("Removing a half-made copy"), error);
       return;
@@ -1020,7 +1030,7 @@ removed_outdated_cb (Job        *job,
                      const char *result,
                      GError     *error)
 {
-  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+  if (!vm_is_gone (error))
     {
       job_fail (job, _("Removing the previous copy"), error);
       return;
@@ -1040,7 +1050,7 @@ removed_copy_cb (Job        *job,
   VdiProvider *provider = target_provider (job);
 
   /* A copy already gone is what removal wants. */
-  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+  if (!vm_is_gone (error))
     {
       job_fail (job, _("Removing the copy"), error);
       return;
