@@ -27,7 +27,7 @@ struct _VdiDistributionDialog
   GCancellable     *cancellable;
 
   /* Template widgets */
-  GtkListBox       *list;
+  GtkListView      *list;
   GtkButton        *retry_all_button;
   AdwToastOverlay  *toast_overlay;
   AdwWindowTitle   *window_title;
@@ -123,26 +123,6 @@ format_transfer (VdiTarget *target)
   return g_string_free (text, FALSE);
 }
 
-static GtkWidget *
-find_child (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_child (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 vdi_distribution_dialog_update_actions (VdiDistributionDialog *self)
 {
@@ -165,36 +145,48 @@ vdi_distribution_dialog_update_actions (VdiDistributionDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.retry-all", any);
 }
 
-static void
-update_row (GtkWidget *row)
+/* A row's parts, found once: the row is updated up to once a frame per target. */
+typedef struct
 {
-  VdiTarget *target = g_object_get_data (G_OBJECT (row), target_key);
-  VdiProvider *provider = vdi_target_get_provider (target);
-  VdiTargetState state = vdi_target_get_state (target);
+  VdiTarget   *target;
+  GtkWidget   *provider_label;
+  GtkWidget   *source_label;
+  GtkWidget   *state_label;
+  GtkWidget   *progress_field;
+  GtkWidget   *progress_label;
+  GtkWidget   *progress_bar;
+  GtkWidget   *transfer_label;
+  GtkWidget   *error_label;
+  GtkWidget   *retry_button;
+  guint        transfer_tick;
+  gulong       notify_handler;
+} RowParts;
+
+static void
+row_parts_free (RowParts *parts)
+{
+  g_clear_object (&parts->target);
+  g_free (parts);
+}
+
+static RowParts *
+row_get_parts (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), target_key);
+}
+
+/* The figures of a copy under way: percent, bar, bytes, speed and time left. They change with
+ * every report, so they live in GtkInscriptions, whose new text costs a redraw and not a new
+ * layout of the whole list. */
+static void
+update_row_transfer (GtkWidget *row)
+{
+  RowParts *parts = row_get_parts (row);
+  VdiTarget *target = parts->target;
   VdiDistribution progress = vdi_target_get_progress (target);
-  const char *provider_name = vdi_provider_get_name (provider);
-  const char *state_text = vdi_enum_get_label (VDI_TYPE_TARGET_STATE, state);
-  const char *error = vdi_target_get_last_error (target);
   gboolean busy = vdi_target_is_busy (target);
-  GtkLabel *state_label = GTK_LABEL (find_child (row, "state-label"));
-  GtkLabel *progress_label = GTK_LABEL (find_child (row, "progress-label"));
-  GtkLabel *transfer_label = GTK_LABEL (find_child (row, "transfer-label"));
-  GtkLabel *error_label = GTK_LABEL (find_child (row, "error-label"));
-  GtkWidget *progress_bar = find_child (row, "progress-bar");
-  GtkWidget *retry_button = find_child (row, "retry-button");
   g_autofree char *progress_text = NULL;
   g_autofree char *transfer = NULL;
-  g_autofree char *retry_label = NULL;
-  g_autofree char *row_label = NULL;
-
-  gtk_label_set_text (GTK_LABEL (find_child (row, "provider-label")), provider_name);
-  gtk_label_set_text (state_label, state_text);
-  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (state_label),
-                            state == VDI_TARGET_STATE_READY ? "success" :
-                            state == VDI_TARGET_STATE_NEEDS_UPDATE ? "warning" : "error");
 
   if (busy)
     /* Translators: a copy's progress and its percentage, e.g. "Distributing, 42 %". */
@@ -203,34 +195,85 @@ update_row (GtkWidget *row)
                                      CLAMP (vdi_target_get_percent (target), 0, 100));
   else if (progress != VDI_DISTRIBUTION_NONE)
     progress_text = g_strdup (vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress));
-  gtk_label_set_text (progress_label, progress_text ?: "");
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (progress_label)),
-                          progress_text != NULL);
+  gtk_inscription_set_text (GTK_INSCRIPTION (parts->progress_label), progress_text);
+  gtk_widget_set_visible (parts->progress_field, progress_text != NULL);
 
-  gtk_widget_set_visible (progress_bar, busy);
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (progress_bar),
+  gtk_widget_set_visible (parts->progress_bar, busy);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (parts->progress_bar),
                                  CLAMP (vdi_target_get_percent (target), 0, 100) / 100.);
 
   transfer = busy ? format_transfer (target) : NULL;
-  gtk_label_set_text (transfer_label, transfer ?: "");
-  gtk_widget_set_visible (GTK_WIDGET (transfer_label), transfer != NULL);
+  gtk_inscription_set_text (GTK_INSCRIPTION (parts->transfer_label), transfer);
+  gtk_widget_set_visible (parts->transfer_label, transfer != NULL);
+}
 
-  gtk_label_set_text (error_label, error ?: "");
-  gtk_widget_set_visible (GTK_WIDGET (error_label), error != NULL && *error != '\0');
+static void
+update_row (GtkWidget *row)
+{
+  RowParts *parts = row_get_parts (row);
+  VdiTarget *target = parts->target;
+  VdiProvider *provider = vdi_target_get_provider (target);
+  VdiTargetState state = vdi_target_get_state (target);
+  VdiDistribution progress = vdi_target_get_progress (target);
+  const char *provider_name = vdi_provider_get_name (provider);
+  const char *state_text = vdi_enum_get_label (VDI_TYPE_TARGET_STATE, state);
+  const char *error = vdi_target_get_last_error (target);
+  GtkLabel *state_label = GTK_LABEL (parts->state_label);
+  g_autofree char *retry_label = NULL;
+  g_autofree char *row_label = NULL;
 
-  gtk_widget_set_visible (retry_button, target_needs_retry (target));
+  gtk_label_set_text (GTK_LABEL (parts->provider_label), provider_name);
+  gtk_label_set_text (state_label, state_text);
+  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (state_label),
+                            state == VDI_TARGET_STATE_READY ? "success" :
+                            state == VDI_TARGET_STATE_NEEDS_UPDATE ? "warning" : "error");
+
+  update_row_transfer (row);
+
+  gtk_label_set_text (GTK_LABEL (parts->error_label), error ?: "");
+  gtk_widget_set_visible (parts->error_label, error != NULL && *error != '\0');
+
+  gtk_widget_set_visible (parts->retry_button, target_needs_retry (target));
   /* Translators: %s is a provider name. */
   retry_label = g_strdup_printf (_("Retry the copy to %s"), provider_name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (retry_button),
+  gtk_accessible_update_property (GTK_ACCESSIBLE (parts->retry_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, retry_label,
                                   -1);
-  gtk_widget_set_tooltip_text (retry_button, retry_label);
+  gtk_widget_set_tooltip_text (parts->retry_button, retry_label);
 
+  /* Without the percentage, so that a screen reader is not told of every report. */
   /* Translators: a provider row read by a screen reader: name, state, progress. */
-  row_label = g_strdup_printf (_("%s: %s. %s"), provider_name, state_text, progress_text ?: "");
+  row_label = g_strdup_printf (_("%s: %s. %s"), provider_name, state_text,
+                               progress == VDI_DISTRIBUTION_NONE
+                                 ? ""
+                                 : vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, row_label,
                                   -1);
+}
+
+static gboolean
+row_transfer_tick_cb (GtkWidget     *row,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  RowParts *parts = row_get_parts (row);
+
+  parts->transfer_tick = 0;
+  update_row_transfer (row);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_transfer_property (const char *name)
+{
+  return g_str_equal (name, "percent") || g_str_equal (name, "bytes-done") ||
+         g_str_equal (name, "bytes-total") || g_str_equal (name, "rate") ||
+         g_str_equal (name, "seconds-left") || g_str_equal (name, "updated-at");
 }
 
 static void
@@ -238,7 +281,18 @@ vdi_distribution_dialog_target_notify_cb (GtkWidget  *row,
                                           GParamSpec *pspec,
                                           VdiTarget  *target)
 {
+  RowParts *parts = row_get_parts (row);
   GtkRoot *root;
+
+  /* A report moves the figures only: they are drawn once a frame, however many reports came,
+   * and the list is not walked for the actions. */
+  if (is_transfer_property (g_param_spec_get_name (pspec)))
+    {
+      if (parts->transfer_tick == 0)
+        parts->transfer_tick = gtk_widget_add_tick_callback (row, row_transfer_tick_cb,
+                                                             NULL, NULL);
+      return;
+    }
 
   update_row (row);
 
@@ -262,96 +316,155 @@ add_label (GtkBox     *box,
   return label;
 }
 
-/* A caption ("State") and its value, side by side. */
 static GtkWidget *
-add_field (GtkBox     *box,
-           const char *caption,
-           const char *name)
+add_inscription (GtkBox     *box,
+                 const char *name,
+                 const char *css_class)
 {
-  GtkWidget *field = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *inscription = gtk_inscription_new (NULL);
+
+  gtk_widget_set_name (inscription, name);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 48);
+  gtk_widget_set_hexpand (inscription, TRUE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (inscription, css_class);
+  gtk_box_append (box, inscription);
+
+  return inscription;
+}
+
+/* A caption ("State") and its value, side by side; @field is set to the pair. */
+static GtkWidget *
+add_field (GtkBox      *box,
+           const char  *caption,
+           const char  *name,
+           gboolean     changes_often,
+           GtkWidget  **field)
+{
   GtkWidget *title = gtk_label_new (caption);
   GtkWidget *value;
 
+  *field = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_add_css_class (title, "dim-label");
-  gtk_box_append (GTK_BOX (field), title);
-  value = add_label (GTK_BOX (field), name, NULL);
-  gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
-  gtk_box_append (box, field);
+  gtk_box_append (GTK_BOX (*field), title);
+  if (changes_often)
+    value = add_inscription (GTK_BOX (*field), name, NULL);
+  else
+    {
+      value = add_label (GTK_BOX (*field), name, NULL);
+      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
+    }
+  gtk_box_append (box, *field);
 
   return value;
 }
 
+/* A row's widgets; which target it shows is set by bind_row(), as the list view recycles it. */
 static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+create_row (void)
 {
-  VdiTarget *target = item;
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *fields = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  GtkWidget *provider_label;
-  GtkWidget *progress_bar;
-  GtkWidget *error_label;
-  GtkWidget *retry_button;
+  GtkWidget *state_field;
+  RowParts *parts = g_new0 (RowParts, 1);
 
   gtk_widget_set_name (row, "target-row");
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  g_object_set_data_full (G_OBJECT (row), target_key, g_object_ref (target), g_object_unref);
+  g_object_set_data_full (G_OBJECT (row), target_key, parts, (GDestroyNotify)row_parts_free);
 
-  gtk_widget_set_margin_top (hbox, 12);
-  gtk_widget_set_margin_bottom (hbox, 12);
-  gtk_widget_set_margin_start (hbox, 12);
-  gtk_widget_set_margin_end (hbox, 12);
+  gtk_widget_set_margin_top (row, 12);
+  gtk_widget_set_margin_bottom (row, 12);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
   gtk_widget_set_hexpand (vbox, TRUE);
-  gtk_box_append (GTK_BOX (hbox), vbox);
+  gtk_box_append (GTK_BOX (row), vbox);
 
-  provider_label = add_label (GTK_BOX (title_box), "provider-label", "heading");
-  gtk_label_set_ellipsize (GTK_LABEL (provider_label), PANGO_ELLIPSIZE_END);
-  if (vdi_target_get_is_source (target))
-    {
-      GtkWidget *source = add_label (GTK_BOX (title_box), "source-label", "dim-label");
-
-      gtk_label_set_text (GTK_LABEL (source), _("Source"));
-    }
+  parts->provider_label = add_label (GTK_BOX (title_box), "provider-label", "heading");
+  gtk_label_set_ellipsize (GTK_LABEL (parts->provider_label), PANGO_ELLIPSIZE_END);
+  parts->source_label = add_label (GTK_BOX (title_box), "source-label", "dim-label");
+  gtk_label_set_text (GTK_LABEL (parts->source_label), _("Source"));
   gtk_box_append (GTK_BOX (vbox), title_box);
-
-  add_field (GTK_BOX (fields), _("State"), "state-label");
-  add_field (GTK_BOX (fields), _("Progress"), "progress-label");
+  parts->state_label = add_field (GTK_BOX (fields), _("State"), "state-label", FALSE,
+                                  &state_field);
+  parts->progress_label = add_field (GTK_BOX (fields), _("Progress"), "progress-label", TRUE,
+                                     &parts->progress_field);
+  gtk_widget_set_hexpand (parts->progress_field, TRUE);
   gtk_box_append (GTK_BOX (vbox), fields);
 
-  progress_bar = gtk_progress_bar_new ();
-  gtk_widget_set_name (progress_bar, "progress-bar");
-  gtk_widget_set_margin_top (progress_bar, 3);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (progress_bar),
+  parts->progress_bar = gtk_progress_bar_new ();
+  gtk_widget_set_name (parts->progress_bar, "progress-bar");
+  gtk_widget_set_margin_top (parts->progress_bar, 3);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (parts->progress_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy progress"),
                                   -1);
-  gtk_box_append (GTK_BOX (vbox), progress_bar);
+  gtk_box_append (GTK_BOX (vbox), parts->progress_bar);
 
-  add_label (GTK_BOX (vbox), "transfer-label", "dim-label");
+  parts->transfer_label = add_inscription (GTK_BOX (vbox), "transfer-label", "dim-label");
 
-  error_label = add_label (GTK_BOX (vbox), "error-label", "error");
-  gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (error_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (error_label), TRUE);
+  parts->error_label = add_label (GTK_BOX (vbox), "error-label", "error");
+  gtk_label_set_wrap (GTK_LABEL (parts->error_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (parts->error_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (parts->error_label), TRUE);
 
-  retry_button = gtk_button_new_with_mnemonic (_("_Retry"));
-  gtk_widget_set_name (retry_button, "retry-button");
-  gtk_widget_set_valign (retry_button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (retry_button), "dialog.retry");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (retry_button), "s",
-                                    vdi_provider_get_id (vdi_target_get_provider (target)));
-  gtk_box_append (GTK_BOX (hbox), retry_button);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), hbox);
-
-  g_signal_connect_object (target, "notify",
-                           G_CALLBACK (vdi_distribution_dialog_target_notify_cb),
-                           row, G_CONNECT_SWAPPED);
-  update_row (row);
+  parts->retry_button = gtk_button_new_with_mnemonic (_("_Retry"));
+  gtk_widget_set_name (parts->retry_button, "retry-button");
+  gtk_widget_set_valign (parts->retry_button, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (row), parts->retry_button);
 
   return row;
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_child (item, create_row ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  RowParts *parts = row_get_parts (row);
+  VdiTarget *target = gtk_list_item_get_item (item);
+
+  g_assert (parts->target == NULL);
+
+  parts->target = g_object_ref (target);
+  gtk_widget_set_visible (parts->source_label, vdi_target_get_is_source (target));
+  /* The target first: the name alone would name an action that needs one. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (parts->retry_button), "s",
+                                    vdi_provider_get_id (vdi_target_get_provider (target)));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (parts->retry_button), "dialog.retry");
+  parts->notify_handler = g_signal_connect_object (target, "notify",
+                                                   G_CALLBACK (vdi_distribution_dialog_target_notify_cb),
+                                                   row, G_CONNECT_SWAPPED);
+  update_row (row);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  RowParts *parts = row_get_parts (row);
+
+  if (parts->transfer_tick != 0)
+    gtk_widget_remove_tick_callback (row, parts->transfer_tick);
+  parts->transfer_tick = 0;
+  g_clear_signal_handler (&parts->notify_handler, parts->target);
+  g_clear_object (&parts->target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (parts->retry_button), NULL);
 }
 
 static void
@@ -451,6 +564,8 @@ static void
 vdi_distribution_dialog_constructed (GObject *object)
 {
   VdiDistributionDialog *self = (VdiDistributionDialog *)object;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
 
   G_OBJECT_CLASS (vdi_distribution_dialog_parent_class)->constructed (object);
 
@@ -467,8 +582,15 @@ vdi_distribution_dialog_constructed (GObject *object)
                            G_CALLBACK (vdi_distribution_dialog_update_actions),
                            self, G_CONNECT_SWAPPED);
 
-  gtk_list_box_bind_model (self->list, vdi_template_get_targets (self->template),
-                           create_row, NULL, NULL);
+  /* A list view, not a list box: only the rows in sight exist, so a template with a thousand
+   * providers reporting progress costs what the visible rows cost. */
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  gtk_list_view_set_factory (self->list, factory);
+  selection = gtk_no_selection_new (g_object_ref (vdi_template_get_targets (self->template)));
+  gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (selection));
 
   vdi_distribution_dialog_update_title (self);
   vdi_distribution_dialog_update_actions (self);
@@ -498,13 +620,41 @@ vdi_distribution_dialog_get_template (VdiDistributionDialog *self)
   return self->template;
 }
 
-/* The rows, one per target in the template's order; for tests. */
-GtkListBox *
-vdi_distribution_dialog_get_list (VdiDistributionDialog *self)
+/**
+ * vdi_distribution_dialog_get_row:
+ * @position: a target's position in the template's targets (the source is 0)
+ *
+ * For tests: the row showing that target, or %NULL when it is out of sight (the list view only
+ * makes the rows it shows).
+ *
+ * Returns: (transfer none) (nullable): the row
+ */
+GtkWidget *
+vdi_distribution_dialog_get_row (VdiDistributionDialog *self,
+                                 guint                  position)
 {
+  g_autoptr(VdiTarget) target = NULL;
+
   g_return_val_if_fail (VDI_IS_DISTRIBUTION_DIALOG (self), NULL);
 
-  return self->list;
+  target = g_list_model_get_item (vdi_template_get_targets (self->template), position);
+  if (target == NULL)
+    return NULL;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+      RowParts *parts;
+
+      if (row == NULL || (parts = row_get_parts (row)) == NULL)
+        continue;
+      if (parts->target == target && gtk_widget_get_visible (item))
+        return row;
+    }
+
+  return NULL;
 }
 
 static void

@@ -30,6 +30,7 @@ VdiDistributionDialog *vdi_distribution_dialog_new    (GtkWindow          *paren
                                                        VdiDistributor     *distributor,
                                                        VdiTemplate        *template);
 VdiTemplate        *vdi_distribution_dialog_get_template (VdiDistributionDialog *self);
-GtkListBox         *vdi_distribution_dialog_get_list  (VdiDistributionDialog *self);
+GtkWidget          *vdi_distribution_dialog_get_row   (VdiDistributionDialog *self,
+                                                       guint               position);
 
 G_END_DECLS
