@@ -145,6 +145,8 @@ typedef struct
   VdiHost        *current;
   Place          *current_place;
   char           *export_dir;  /* the current Hyper-V host's export */
+  gboolean        made_vm;     /* the current host's VM is one this run made */
+  gboolean        cleaning;    /* removing what a cancelled host left: not cancellable */
   VdiVmInfo      *source_vm;   /* vCenter: the template, as listed */
   GError         *fatal;       /* what ends the run once the providers have all answered */
 } Op;
@@ -311,19 +313,10 @@ next_host (GTask *task)
 
   g_clear_object (&op->current);
   op->current_place = NULL;
+  op->made_vm = FALSE;
+  op->cleaning = FALSE;
   g_clear_pointer (&op->export_dir, g_free);
   step (task);
-}
-
-static void
-current_failed (GTask      *task,
-                const char *what,
-                GError     *error)
-{
-  Op *op = g_task_get_task_data (task);
-
-  host_failed (op, op->current, what, error);
-  next_host (task);
 }
 
 static void
@@ -349,9 +342,10 @@ typedef void (*StepDone) (GTask      *task,
 
 typedef struct
 {
-  GTask      *task;
-  VdiBackend *backend;
-  StepDone    done;
+  GTask        *task;
+  VdiBackend   *backend;
+  GCancellable *cancellable;  /* the task's, or NULL for cleanup */
+  StepDone      done;
 } Pending;
 
 static void
@@ -393,8 +387,8 @@ job_started_cb (GObject      *object,
       return;
     }
 
-  vdi_backend_follow_async (pending->backend, job, NULL, NULL,
-                            g_task_get_cancellable (pending->task), job_followed_cb, pending);
+  vdi_backend_follow_async (pending->backend, job, NULL, NULL, pending->cancellable,
+                            job_followed_cb, pending);
 }
 
 /* Takes @task and gives it to @done. */
@@ -406,12 +400,66 @@ run_job (GTask      *task,
          StepDone    done)
 {
   Pending *pending = g_new0 (Pending, 1);
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  Op *op = g_task_get_task_data (task);
 
   pending->task = task;
   pending->backend = g_object_ref (backend);
+  pending->cancellable = op->cleaning ? NULL : g_task_get_cancellable (task);
   pending->done = done;
-  vdi_backend_start_async (backend, operation, parameters, cancellable, job_started_cb, pending);
+  vdi_backend_start_async (backend, operation, parameters, pending->cancellable, job_started_cb,
+                           pending);
+}
+
+/* A new host whose making was cancelled, and that has no VM, was never there. */
+static void
+cancelled_host_done (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (op->kind == OP_CREATE && vdi_host_get_vm_id (op->current) == NULL)
+    vdi_template_remove_host (op->template, op->current);
+  vdi_farm_save_soon (op->self->farm);
+  next_host (task);
+}
+
+static void
+discarded (GTask      *task,
+           const char *result,
+           GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+
+  /* Not gone: the host keeps naming it, and deleting the host removes it. */
+  if (error == NULL || g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    vdi_host_set_vm_id (op->current, NULL);
+  cancelled_host_done (task);
+}
+
+static void
+current_failed (GTask      *task,
+                const char *what,
+                GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+  const char *vm = vdi_host_get_vm_id (op->current);
+
+  host_failed (op, op->current, what, error);
+  if (!vdi_backend_error_is_cancelled (error))
+    {
+      next_host (task);
+      return;
+    }
+
+  /* Cancelled half-way: the planned or unnamed VM made so far goes, so that a cancel leaves
+   * nothing half-made registered on the provider. */
+  if (op->made_vm && vm != NULL && !op->cleaning)
+    {
+      op->cleaning = TRUE;
+      run_job (task, op->current_place->backend, VDI_BACKEND_OP_DESTROY,
+               g_variant_new ("(s)", vm), discarded);
+      return;
+    }
+  cancelled_host_done (task);
 }
 
 /* Cloning (vCenter) -------------------------------------------------------------------------- */
@@ -534,6 +582,7 @@ imported (GTask      *task,
   /* Recorded at once: a host that fails from here on names the VM, and deleting or recreating
    * it removes that VM rather than leaving it behind. */
   vdi_host_set_vm_id (op->current, planned);
+  op->made_vm = TRUE;
   vdi_farm_save_soon (op->self->farm);
   run_job (task, op->current_place->backend, VDI_BACKEND_OP_REALIZE,
            g_variant_new ("(s)", planned), realized);
@@ -676,6 +725,10 @@ step (GTask *task)
 
   if (g_task_return_error_if_cancelled (task))
     {
+      /* New hosts not started yet were never there; hosts not recreated yet stay as they are. */
+      for (guint i = 0; op->kind == OP_CREATE && i < op->queue->len; i++)
+        vdi_template_remove_host (op->template, g_ptr_array_index (op->queue, i));
+      vdi_farm_save_soon (op->self->farm);
       g_object_unref (task);
       return;
     }
@@ -1256,6 +1309,17 @@ start (VdiHostManager      *self,
       return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                        _("“%s” does not know its source VM's id"),
                                        vdi_template_get_name (template)));
+      return;
+    }
+
+  /* In maintenance the template is a VM the admin is changing: hosts made from it now would be
+   * neither the old template nor the new one. Deleting stays possible. */
+  if (kind != OP_DELETE && vdi_template_get_status (template) != VDI_TEMPLATE_STATUS_OK &&
+      vdi_template_get_status (template) != VDI_TEMPLATE_STATUS_FAILED)
+    {
+      return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY,
+                                       _("“%s” is in maintenance: leave maintenance to make its "
+                                         "hosts"), vdi_template_get_name (template)));
       return;
     }
 

@@ -41,7 +41,11 @@ G_DECLARE_FINAL_TYPE (VdiHostManager, vdi_host_manager, VDI, HOST_MANAGER, GObje
  * Recreating probes every provider that holds hosts first, all at once. The hosts of one that
  * does not answer stay listed as they are, marked #VdiHost:needs-recreate, and a notice names
  * the provider; the others are destroyed (turned off first when running) and made again under
- * the same name on the same provider. Deleting destroys the host's VM on its provider. */
+ * the same name on the same provider. Deleting destroys the host's VM on its provider.
+ *
+ * Nothing is made from a template in maintenance. Cancelling stops at the current provider
+ * call: a Hyper-V VM made half-way (planned, or not yet named) is destroyed, and new hosts
+ * that have no VM are dropped; hosts not recreated yet stay as they are. */
 
 VdiHostManager     *vdi_host_manager_new              (VdiFarm            *farm,
                                                        VdiCredentials     *credentials);

@@ -587,11 +587,16 @@ test_maintenance (Fixture       *fixture,
   g_assert_cmpint (vdi_template_get_status (fixture->template), ==, VDI_TEMPLATE_STATUS_OK);
   g_assert_true (gold_is_template (fixture));
 
-  /* Entering makes it a VM the admin can start. */
+  /* Entering makes it a VM the admin can start; no hosts are made from it meanwhile. */
   assert_ok (maintenance (fixture, TRUE, &error));
   g_assert_cmpint (vdi_template_get_status (fixture->template), ==,
                    VDI_TEMPLATE_STATUS_MAINTENANCE);
   g_assert_false (gold_is_template (fixture));
+  g_assert_false (create_hosts (fixture, 1, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "leave maintenance"));
+  g_clear_error (&error);
+  g_assert_cmpuint (n_hosts (fixture), ==, 0);
   power (fixture, TRUE);
 
   /* Leaving while it runs is refused, in words that say what to do. */
@@ -903,6 +908,55 @@ test_remove_provider (Fixture       *fixture,
   g_assert_cmpuint (n_vms_on (fixture, "hv-03"), ==, 1 + 1);
 }
 
+static void
+cancel_on_vm_cb (VdiHost      *host,
+                 GParamSpec   *pspec,
+                 GCancellable *cancellable)
+{
+  if (vdi_host_get_vm_id (host) != NULL)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+watch_new_hosts_cb (GListModel   *hosts,
+                    guint         position,
+                    guint         removed,
+                    guint         added,
+                    GCancellable *cancellable)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+
+      g_signal_connect_object (host, "notify::vm-id", G_CALLBACK (cancel_on_vm_cb), cancellable,
+                               0);
+    }
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *hosts = vdi_template_get_hosts (fixture->template);
+  gulong handler;
+
+  /* Cancelled the moment the first host's import has made its VM, planned and not yet real. */
+  handler = g_signal_connect (hosts, "items-changed", G_CALLBACK (watch_new_hosts_cb),
+                              cancellable);
+  vdi_host_manager_create_hosts_async (fixture->manager, fixture->template, 3, cancellable,
+                                       store_cb, &result);
+  g_assert_false (finish (fixture, &result, NULL, &error));
+  g_signal_handler_disconnect (hosts, handler);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Nothing is left: no host, and on hv-01 only the gold image and the stray VM. */
+  g_assert_cmpuint (n_hosts (fixture), ==, 0);
+  g_assert_cmpuint (n_vms_on (fixture, "hv-01"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -924,6 +978,7 @@ main (int   argc,
   ADD ("recreate-with-provider-offline", test_recreate_with_provider_offline);
   ADD ("delete", test_delete);
   ADD ("remove-provider", test_remove_provider);
+  ADD ("cancel", test_cancel);
 #undef ADD
 
   return g_test_run ();
