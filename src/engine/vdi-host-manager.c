@@ -1370,7 +1370,7 @@ start (VdiHostManager      *self,
     {
       VdiProvider *provider = host_provider (op, g_ptr_array_index (op->queue, i));
 
-      if (kind == OP_DELETE)
+      if (kind == OP_DELETE || !op->hyperv)
         add_place (op, provider, NULL);
       else
         add_hyperv_place (op, provider);
