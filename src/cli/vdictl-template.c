@@ -327,7 +327,24 @@ make_hosts (Cli            *cli,
     }
   if (!cli->json)
     {
-      if (n == 0)
+      GListModel *hosts = vdi_template_get_hosts (template);
+      guint n_waiting = 0;
+
+      /* Hosts whose provider did not answer were left for later; the notices said which. */
+      for (guint i = 0, n_hosts = g_list_model_get_n_items (hosts); i < n_hosts; i++)
+        {
+          g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+
+          n_waiting += vdi_host_get_needs_recreate (host);
+        }
+
+      if (n == 0 && n_waiting > 0)
+        g_print (ngettext ("The hosts of “%s” were made again, but for %u that waits for its "
+                           "provider.\n",
+                           "The hosts of “%s” were made again, but for %u that wait for their "
+                           "providers.\n", n_waiting),
+                 vdi_template_get_name (template), n_waiting);
+      else if (n == 0)
         g_print (_("Every host of “%s” was made again.\n"), vdi_template_get_name (template));
       else
         g_print (ngettext ("%u host of “%s” is ready.\n", "%u hosts of “%s” are ready.\n", n),

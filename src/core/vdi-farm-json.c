@@ -139,6 +139,9 @@ serialize_host (JsonBuilder *builder,
   add_enum (builder, "state", VDI_TYPE_HOST_STATE, vdi_host_get_state (host));
   add_string (builder, "vm-id", vdi_host_get_vm_id (host));
   add_string (builder, "last-error", vdi_host_get_last_error (host));
+  /* Written only when set, so farms of hosts all up to date read as before. */
+  if (vdi_host_get_needs_recreate (host))
+    add_bool (builder, "needs-recreate", TRUE);
   json_builder_end_object (builder);
 }
 
@@ -700,6 +703,7 @@ parse_host (Reader       *reader,
   g_autoptr(VdiHost) host = NULL;
   VdiProvider *provider = NULL;
   const char *name, *datastore, *vm_id, *last_error;
+  gboolean needs_recreate;
   int state;
 
   if (!read_string (reader, object, "name", TRUE, &name, error))
@@ -717,10 +721,12 @@ parse_host (Reader       *reader,
       !read_enum (reader, object, "state", VDI_TYPE_HOST_STATE, VDI_HOST_STATE_CREATING,
                   &state, error) ||
       !read_string (reader, object, "vm-id", FALSE, &vm_id, error) ||
-      !read_string (reader, object, "last-error", FALSE, &last_error, error))
+      !read_string (reader, object, "last-error", FALSE, &last_error, error) ||
+      !read_bool (reader, object, "needs-recreate", &needs_recreate, error))
     return FALSE;
 
   host = vdi_host_new (name, provider);
+  vdi_host_set_needs_recreate (host, needs_recreate);
   vdi_host_set_datastore (host, datastore);
   vdi_host_set_vm_id (host, vm_id);
   vdi_host_set_last_error (host, last_error);

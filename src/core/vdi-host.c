@@ -25,6 +25,7 @@ struct _VdiHost
   char         *last_error;
 
   VdiHostState  state;
+  gboolean      needs_recreate;
 };
 
 G_DEFINE_FINAL_TYPE (VdiHost, vdi_host, G_TYPE_OBJECT)
@@ -37,6 +38,7 @@ enum {
   PROP_STATE,
   PROP_VM_ID,
   PROP_LAST_ERROR,
+  PROP_NEEDS_RECREATE,
   N_PROPS
 };
 
@@ -90,6 +92,10 @@ vdi_host_get_property (GObject    *object,
       g_value_set_string (value, self->last_error);
       break;
 
+    case PROP_NEEDS_RECREATE:
+      g_value_set_boolean (value, self->needs_recreate);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -129,6 +135,10 @@ vdi_host_set_property (GObject      *object,
       vdi_host_set_last_error (self, g_value_get_string (value));
       break;
 
+    case PROP_NEEDS_RECREATE:
+      vdi_host_set_needs_recreate (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -153,6 +163,8 @@ vdi_host_class_init (VdiHostClass *klass)
     g_param_spec_enum ("state", NULL, NULL, VDI_TYPE_HOST_STATE, VDI_HOST_STATE_CREATING, rw);
   properties[PROP_VM_ID] = g_param_spec_string ("vm-id", NULL, NULL, NULL, rw);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, rw);
+  properties[PROP_NEEDS_RECREATE] =
+    g_param_spec_boolean ("needs-recreate", NULL, NULL, FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -273,4 +285,32 @@ vdi_host_set_last_error (VdiHost    *self,
 
   if (vdi_set_str (&self->last_error, last_error))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+/**
+ * vdi_host_get_needs_recreate:
+ *
+ * Whether the host is still the VM made from an earlier version of its template: a recreate
+ * that could not reach its provider leaves it so, for the admin to recreate later.
+ */
+gboolean
+vdi_host_get_needs_recreate (VdiHost *self)
+{
+  g_return_val_if_fail (VDI_IS_HOST (self), FALSE);
+
+  return self->needs_recreate;
+}
+
+void
+vdi_host_set_needs_recreate (VdiHost  *self,
+                             gboolean  needs_recreate)
+{
+  g_return_if_fail (VDI_IS_HOST (self));
+
+  needs_recreate = !!needs_recreate;
+  if (self->needs_recreate != needs_recreate)
+    {
+      self->needs_recreate = needs_recreate;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDS_RECREATE]);
+    }
 }

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VdiHost, vdi_host, VDI, HOST, GObject)
 
 /* A desktop host cloned from a template. Properties: "name" (construct-only), "provider",
- * "datastore" (vCenter, or NULL), "state", "vm-id", "last-error". */
+ * "datastore" (vCenter, or NULL), "state", "vm-id", "last-error", "needs-recreate". */
 
 VdiHost            *vdi_host_new                      (const char         *name,
                                                        VdiProvider        *provider);
@@ -41,5 +41,8 @@ void                vdi_host_set_vm_id                (VdiHost            *self,
 const char         *vdi_host_get_last_error           (VdiHost            *self);
 void                vdi_host_set_last_error           (VdiHost            *self,
                                                        const char         *last_error);
+gboolean            vdi_host_get_needs_recreate       (VdiHost            *self);
+void                vdi_host_set_needs_recreate       (VdiHost            *self,
+                                                       gboolean            needs_recreate);
 
 G_END_DECLS

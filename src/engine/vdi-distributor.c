@@ -17,6 +17,7 @@
 
 #include "vdi-backend-factory.h"
 #include "vdi-distributor.h"
+#include "vdi-host-manager.h"
 
 #define DEFAULT_EXPORT_ROOT "C:\\VDI\\Exports"
 
@@ -1040,15 +1041,62 @@ removed_outdated_cb (Job        *job,
   removed_copy_cb (job, NULL, NULL);
 }
 
+static void remove_hosts (Job *job);
+
+static void
+host_removed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vdi_host_manager_finish (VDI_HOST_MANAGER (object), result, NULL, &error))
+    {
+      job_fail (job, _("Removing a host"), error);
+      return;
+    }
+  remove_hosts (job);
+}
+
+/* The template's hosts on the provider go with it, one at a time, through the host manager as
+ * when the admin deletes one: a running desktop is turned off first, and a host whose VM is
+ * gone already is simply forgotten. Then the provider leaves the template. */
+static void
+remove_hosts (Job *job)
+{
+  g_autoptr(GError) remove_error = NULL;
+  VdiTemplate *template = job->run->template;
+  VdiProvider *provider = target_provider (job);
+  GListModel *hosts = vdi_template_get_hosts (template);
+
+  for (guint i = 0, n = g_list_model_get_n_items (hosts); i < n; i++)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+      g_autoptr(VdiHostManager) manager = NULL;
+
+      if (vdi_host_get_provider (host) != provider)
+        continue;
+      manager = vdi_host_manager_new (job->run->self->farm, job->run->self->credentials);
+      vdi_host_manager_set_export_root (manager, job->run->self->export_root);
+      vdi_host_manager_delete_host_async (manager, template, host, job->cancellable,
+                                          host_removed_cb, job);
+      return;
+    }
+
+  if (!vdi_template_remove_target (template, provider, &remove_error))
+    {
+      job_fail (job, _("Removing the copy"), remove_error);
+      return;
+    }
+  job_end (job, TRUE, FALSE);
+}
+
 static void
 removed_copy_cb (Job        *job,
                  const char *result,
                  GError     *error)
 {
-  g_autoptr(GError) remove_error = NULL;
-  VdiTemplate *template = job->run->template;
-  VdiProvider *provider = target_provider (job);
-
   /* A copy already gone is what removal wants. */
   if (!vm_is_gone (error))
     {
@@ -1067,12 +1115,7 @@ removed_copy_cb (Job        *job,
       return;
     }
 
-  if (!vdi_template_remove_target (template, provider, &remove_error))
-    {
-      job_fail (job, _("Removing the copy"), remove_error);
-      return;
-    }
-  job_end (job, TRUE, FALSE);
+  remove_hosts (job);
 }
 
 /* Removal looks for the copy where it may be: moved to the target, or still on the source

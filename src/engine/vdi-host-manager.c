@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "vdi-backend-factory.h"
@@ -19,12 +21,15 @@
 /* A linked clone writes only a delta disk; what it needs at first is small. */
 #define LINKED_CLONE_BYTES (1ull << 30)
 
+#define DEFAULT_EXPORT_ROOT "C:\\VDI\\Exports"
+
 struct _VdiHostManager
 {
   GObject         parent_instance;
 
   VdiFarm        *farm;
   VdiCredentials *credentials;
+  char           *export_root;
 };
 
 G_DEFINE_FINAL_TYPE (VdiHostManager, vdi_host_manager, G_TYPE_OBJECT)
@@ -36,6 +41,7 @@ vdi_host_manager_finalize (GObject *object)
 
   g_clear_object (&self->farm);
   g_clear_object (&self->credentials);
+  g_clear_pointer (&self->export_root, g_free);
 
   G_OBJECT_CLASS (vdi_host_manager_parent_class)->finalize (object);
 }
@@ -49,6 +55,7 @@ vdi_host_manager_class_init (VdiHostManagerClass *klass)
 static void
 vdi_host_manager_init (VdiHostManager *self)
 {
+  self->export_root = g_strdup (DEFAULT_EXPORT_ROOT);
 }
 
 VdiHostManager *
@@ -66,6 +73,22 @@ vdi_host_manager_new (VdiFarm        *farm,
   return self;
 }
 
+/**
+ * vdi_host_manager_set_export_root:
+ * @directory: a folder on the Hyper-V hosts, e.g. "D:\VDI\Exports"; each Hyper-V host's VM
+ *   lives in a folder of its own below it
+ */
+void
+vdi_host_manager_set_export_root (VdiHostManager *self,
+                                  const char     *directory)
+{
+  g_return_if_fail (VDI_IS_HOST_MANAGER (self));
+  g_return_if_fail (directory != NULL && *directory != '\0');
+
+  g_free (self->export_root);
+  self->export_root = g_strdup (directory);
+}
+
 /* One run over a template's hosts ----------------------------------------------------------- */
 
 typedef enum
@@ -81,22 +104,51 @@ typedef struct
   guint64           free_space;
 } Candidate;
 
+/* What the listing says of a VM. */
+enum
+{
+  VM_ABSENT,
+  VM_OFF,
+  VM_RUNNING,
+};
+
+/* A provider the run works on, with what it holds of the template. */
+typedef struct
+{
+  VdiProvider *provider;
+  VdiBackend  *backend;
+  char        *copy_id;    /* the template's VM there: the source VM, or the ready copy */
+  char        *copy_name;  /* its name there, which names the folder of its export */
+  char        *reason;     /* why the run does not use it (it did not answer, say), or NULL */
+  guint        n_hosts;    /* the template's hosts there, to spread new ones evenly */
+} Place;
+
 typedef struct
 {
   VdiHostManager *self;
   VdiTemplate    *template;
-  VdiBackend     *backend;
   OpKind          kind;
+  gboolean        hyperv;
   guint           n_new;
   GPtrArray      *queue;       /* VdiHost still to (re)make or delete, in order */
-  GArray         *candidates;  /* Candidate */
+  GPtrArray      *places;      /* Place, the source provider first */
+  GArray         *candidates;  /* Candidate (vCenter) */
   GPtrArray      *notices;     /* char* */
-  GHashTable     *vm_names;    /* every VM name on the provider, casefolded */
+  GHashTable     *vm_names;    /* every VM name on the providers, casefolded */
+  GHashTable     *vms;         /* id of every VM listed → VM_OFF or VM_RUNNING */
   guint64         needed;      /* bytes one clone needs on its datastore */
-  guint           next;        /* round-robin position */
+  guint           next;        /* round-robin position over the datastores */
+  guint           n_pending;   /* provider calls still out while preparing */
   guint           n_failed;
+  guint           n_set_aside; /* hosts left for later: their provider did not answer */
   char           *first_failure;
   VdiHost        *current;
+  Place          *current_place;
+  char           *export_dir;  /* the current Hyper-V host's export */
+  gboolean        made_vm;     /* the current host's VM is one this run made */
+  gboolean        cleaning;    /* removing what a cancelled host left: not cancellable */
+  VdiVmInfo      *source_vm;   /* vCenter: the template, as listed */
+  GError         *fatal;       /* what ends the run once the providers have all answered */
 } Op;
 
 static void
@@ -106,24 +158,114 @@ candidate_clear (Candidate *candidate)
 }
 
 static void
+place_free (Place *place)
+{
+  g_clear_object (&place->provider);
+  g_clear_object (&place->backend);
+  g_free (place->copy_id);
+  g_free (place->copy_name);
+  g_free (place->reason);
+  g_free (place);
+}
+
+static void
 op_free (Op *op)
 {
   g_clear_object (&op->self);
   g_clear_object (&op->template);
-  g_clear_object (&op->backend);
   g_clear_pointer (&op->queue, g_ptr_array_unref);
+  g_clear_pointer (&op->places, g_ptr_array_unref);
   g_clear_pointer (&op->candidates, g_array_unref);
   g_clear_pointer (&op->notices, g_ptr_array_unref);
   g_clear_pointer (&op->vm_names, g_hash_table_unref);
+  g_clear_pointer (&op->vms, g_hash_table_unref);
   g_clear_object (&op->current);
   g_free (op->first_failure);
+  g_free (op->export_dir);
+  g_clear_object (&op->source_vm);
+  g_clear_error (&op->fatal);
   g_free (op);
+}
+
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/* The provider a host lives on: farms from before hosts recorded one had them on the source. */
+static VdiProvider *
+host_provider (Op      *op,
+               VdiHost *host)
+{
+  VdiProvider *provider = vdi_host_get_provider (host);
+
+  return provider != NULL ? provider : vdi_template_get_source_provider (op->template);
+}
+
+static Place *
+find_place (Op          *op,
+            VdiProvider *provider)
+{
+  for (guint i = 0; i < op->places->len; i++)
+    {
+      Place *place = g_ptr_array_index (op->places, i);
+
+      if (place->provider == provider)
+        return place;
+    }
+  return NULL;
+}
+
+static Place *
+add_place (Op          *op,
+           VdiProvider *provider,
+           const char  *copy_id)
+{
+  Place *place = find_place (op, provider);
+
+  if (place != NULL)
+    return place;
+
+  place = g_new0 (Place, 1);
+  place->provider = g_object_ref (provider);
+  place->copy_id = g_strdup (copy_id);
+  g_ptr_array_add (op->places, place);
+  return place;
+}
+
+/* Sets why @place is not used, once: the first reason is the one that tells. */
+static void
+place_unusable (Place      *place,
+                const char *reason)
+{
+  if (place->reason == NULL)
+    place->reason = g_strdup (reason);
+}
+
+/* "hv-02 does not respond: Connection refused" */
+static void
+place_silent (Place  *place,
+              GError *error)
+{
+  g_autofree char *words = g_strdup (error->message);
+  g_autofree char *reason = NULL;
+  gsize len = strlen (words);
+
+  /* The notice goes on with a sentence of its own. */
+  while (len > 0 && (words[len - 1] == '.' || g_ascii_isspace (words[len - 1])))
+    words[--len] = '\0';
+  reason = g_strdup_printf (_("%s does not respond: %s"), vdi_provider_get_name (place->provider),
+                            words);
+  place_unusable (place, reason);
 }
 
 static void step (GTask *task);
 
 static void
-done (GTask *task)
+finish_run (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
 
@@ -163,58 +305,179 @@ host_failed (Op         *op,
     op->first_failure = g_strdup_printf ("%s: %s", vdi_host_get_name (host), message);
 }
 
-/* Cloning ------------------------------------------------------------------------------------ */
-
+/* The current host is done with, well or not: on to the next. Takes @task. */
 static void
-clone_followed_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+next_host (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   Op *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *vm = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
-  VdiHost *host = op->current;
-
-  if (vm == NULL)
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("The clone finished without a VM"));
-      host_failed (op, host, _("Cloning failed"), error);
-    }
-  else
-    {
-      vdi_host_set_vm_id (host, vm);
-      vdi_host_set_last_error (host, NULL);
-      vdi_host_set_state (host, VDI_HOST_STATE_READY);
-    }
 
   g_clear_object (&op->current);
-  step (g_steal_pointer (&task));
+  op->current_place = NULL;
+  op->made_vm = FALSE;
+  op->cleaning = FALSE;
+  g_clear_pointer (&op->export_dir, g_free);
+  step (task);
 }
 
 static void
-clone_started_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+current_ready (GTask      *task,
+               const char *vm_id)
 {
-  g_autoptr(GTask) task = user_data;
   Op *op = g_task_get_task_data (task);
+  VdiHost *host = op->current;
+
+  vdi_host_set_vm_id (host, vm_id);
+  vdi_host_set_last_error (host, NULL);
+  vdi_host_set_needs_recreate (host, FALSE);
+  vdi_host_set_state (host, VDI_HOST_STATE_READY);
+  next_host (task);
+}
+
+/* One provider job: start it, follow it to its end ------------------------------------------- */
+
+/* Called with what the job made (or NULL) or why it failed; takes the task. */
+typedef void (*StepDone) (GTask      *task,
+                          const char *result,
+                          GError     *error);
+
+typedef struct
+{
+  GTask        *task;
+  VdiBackend   *backend;
+  GCancellable *cancellable;  /* the task's, or NULL for cleanup */
+  StepDone      done;
+} Pending;
+
+static void
+pending_finish (Pending    *pending,
+                const char *result,
+                GError     *error)
+{
+  GTask *task = pending->task;
+  StepDone done = pending->done;
+
+  g_object_unref (pending->backend);
+  g_free (pending);
+  done (task, result, error);
+}
+
+static void
+job_followed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
+
+  pending_finish (user_data, made, error);
+}
+
+static void
+job_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Pending *pending = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(VdiBackendJob) job = vdi_backend_start_finish (VDI_BACKEND (object), result, &error);
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (job == NULL)
     {
-      host_failed (op, op->current, _("Cloning failed"), error);
-      g_clear_object (&op->current);
-      step (g_steal_pointer (&task));
+      pending_finish (pending, NULL, error);
       return;
     }
 
-  vdi_backend_follow_async (op->backend, job, NULL, NULL, cancellable, clone_followed_cb,
-                            g_steal_pointer (&task));
+  vdi_backend_follow_async (pending->backend, job, NULL, NULL, pending->cancellable,
+                            job_followed_cb, pending);
+}
+
+/* Takes @task and gives it to @done. */
+static void
+run_job (GTask      *task,
+         VdiBackend *backend,
+         const char *operation,
+         GVariant   *parameters,
+         StepDone    done)
+{
+  Pending *pending = g_new0 (Pending, 1);
+  Op *op = g_task_get_task_data (task);
+
+  pending->task = task;
+  pending->backend = g_object_ref (backend);
+  pending->cancellable = op->cleaning ? NULL : g_task_get_cancellable (task);
+  pending->done = done;
+  vdi_backend_start_async (backend, operation, parameters, pending->cancellable, job_started_cb,
+                           pending);
+}
+
+/* A new host whose making was cancelled, and that has no VM, was never there. */
+static void
+cancelled_host_done (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (op->kind == OP_CREATE && vdi_host_get_vm_id (op->current) == NULL)
+    vdi_template_remove_host (op->template, op->current);
+  vdi_farm_save_soon (op->self->farm);
+  next_host (task);
+}
+
+static void
+discarded (GTask      *task,
+           const char *result,
+           GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+
+  /* Not gone: the host keeps naming it, and deleting the host removes it. */
+  if (error == NULL || g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    vdi_host_set_vm_id (op->current, NULL);
+  cancelled_host_done (task);
+}
+
+static void
+current_failed (GTask      *task,
+                const char *what,
+                GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+  const char *vm = vdi_host_get_vm_id (op->current);
+
+  host_failed (op, op->current, what, error);
+  if (!vdi_backend_error_is_cancelled (error))
+    {
+      next_host (task);
+      return;
+    }
+
+  /* Cancelled half-way: the planned or unnamed VM made so far goes, so that a cancel leaves
+   * nothing half-made registered on the provider. */
+  if (op->made_vm && vm != NULL && !op->cleaning)
+    {
+      op->cleaning = TRUE;
+      run_job (task, op->current_place->backend, VDI_BACKEND_OP_DESTROY,
+               g_variant_new ("(s)", vm), discarded);
+      return;
+    }
+  cancelled_host_done (task);
+}
+
+/* Cloning (vCenter) -------------------------------------------------------------------------- */
+
+static void
+cloned (GTask      *task,
+        const char *vm,
+        GError     *error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (error == NULL && vm == NULL)
+    error = local_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                               _("The clone finished without a VM"));
+  if (error != NULL)
+    current_failed (task, _("Cloning failed"), error);
+  else
+    current_ready (task, vm);
 }
 
 /* The next datastore in turn with room for one more clone, or NULL when none has. */
@@ -236,44 +499,157 @@ next_candidate (Op *op)
 }
 
 static void
-start_clone (GTask   *task,
-             VdiHost *host)
+start_clone (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
+  VdiHost *host = op->current;
   Candidate *candidate = next_candidate (op);
-
-  op->current = g_object_ref (host);
-  vdi_host_set_state (host, VDI_HOST_STATE_CREATING);
-  vdi_host_set_vm_id (host, NULL);
 
   if (candidate == NULL)
     {
       g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                                                      _("No datastore has room for another host"));
 
-      host_failed (op, host, _("Placing the host"), error);
-      g_clear_object (&op->current);
-      step (task);
+      current_failed (task, _("Placing the host"), error);
       return;
     }
 
   vdi_host_set_datastore (host, vdi_datastore_info_get_name (candidate->info));
   vdi_farm_save_soon (op->self->farm);
-  vdi_backend_start_async (op->backend, VDI_BACKEND_OP_CLONE,
-                           g_variant_new ("(sssb)", vdi_template_get_source_vm_id (op->template),
-                                          vdi_host_get_name (host),
-                                          vdi_datastore_info_get_id (candidate->info),
-                                          vdi_template_get_clone_method (op->template) ==
-                                            VDI_CLONE_METHOD_LINKED),
-                           g_task_get_cancellable (task), clone_started_cb, task);
+  run_job (task, op->current_place->backend, VDI_BACKEND_OP_CLONE,
+           g_variant_new ("(sssb)", vdi_template_get_source_vm_id (op->template),
+                          vdi_host_get_name (host), vdi_datastore_info_get_id (candidate->info),
+                          vdi_template_get_clone_method (op->template) ==
+                            VDI_CLONE_METHOD_LINKED),
+           cloned);
+}
+
+/* Making a Hyper-V host: export, import as a new VM, realize, name it -------------------------
+ *
+ * ImportSystemDefinition registers the VM where its files are: the export's folder becomes the
+ * host's own. Two hosts imported from one export would share one virtual disk, so each host is
+ * exported afresh, to a folder of its own, from the template's VM on the host's provider. */
+
+static void
+renamed (GTask      *task,
+         const char *result,
+         GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (error != NULL)
+    current_failed (task, _("Naming the VM failed"), error);
+  else
+    current_ready (task, vdi_host_get_vm_id (op->current));
+}
+
+static void
+realized (GTask      *task,
+          const char *vm,
+          GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (error != NULL)
+    {
+      current_failed (task, _("Registering the VM failed"), error);
+      return;
+    }
+
+  /* The planned VM keeps its id when it becomes real. */
+  if (vm != NULL)
+    vdi_host_set_vm_id (op->current, vm);
+  vdi_farm_save_soon (op->self->farm);
+  run_job (task, op->current_place->backend, VDI_BACKEND_OP_RENAME,
+           g_variant_new ("(ss)", vdi_host_get_vm_id (op->current),
+                          vdi_host_get_name (op->current)),
+           renamed);
+}
+
+static void
+imported (GTask      *task,
+          const char *planned,
+          GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (error != NULL)
+    {
+      current_failed (task, _("Import failed"), error);
+      return;
+    }
+
+  /* Recorded at once: a host that fails from here on names the VM, and deleting or recreating
+   * it removes that VM rather than leaving it behind. */
+  vdi_host_set_vm_id (op->current, planned);
+  op->made_vm = TRUE;
+  vdi_farm_save_soon (op->self->farm);
+  run_job (task, op->current_place->backend, VDI_BACKEND_OP_REALIZE,
+           g_variant_new ("(s)", planned), realized);
+}
+
+static void
+exported (GTask      *task,
+          const char *result,
+          GError     *error)
+{
+  Op *op = g_task_get_task_data (task);
+  Place *place = op->current_place;
+  g_autofree char *definition = NULL;
+
+  if (error != NULL)
+    {
+      current_failed (task, _("Export failed"), error);
+      return;
+    }
+
+  /* What Hyper-V writes with CreateVmExportSubdirectory. */
+  definition = g_strdup_printf ("%s\\%s\\Virtual Machines\\%s.vmcx", op->export_dir,
+                                place->copy_name, place->copy_id);
+  run_job (task, place->backend, VDI_BACKEND_OP_IMPORT, g_variant_new ("(sb)", definition, TRUE),
+           imported);
+}
+
+static void
+start_hyperv_host (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S%f");
+
+  /* Per attempt: Hyper-V refuses to export into a folder that holds an export already. */
+  g_free (op->export_dir);
+  op->export_dir = g_strdup_printf ("%s\\%s\\hosts\\%s-%sZ", op->self->export_root,
+                                    vdi_template_get_id (op->template),
+                                    vdi_host_get_name (op->current), stamp);
+  run_job (task, op->current_place->backend, VDI_BACKEND_OP_EXPORT,
+           g_variant_new ("(ss)", op->current_place->copy_id, op->export_dir), exported);
+}
+
+/* Makes the current host's VM on its provider. Takes @task. */
+static void
+start_make (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  VdiHost *host = op->current;
+
+  vdi_host_set_state (host, VDI_HOST_STATE_CREATING);
+  vdi_host_set_vm_id (host, NULL);
+  vdi_host_set_last_error (host, NULL);
+
+  if (op->hyperv)
+    start_hyperv_host (task);
+  else
+    start_clone (task);
 }
 
 /* Destroying --------------------------------------------------------------------------------- */
 
 /* The VM is gone (or was already): delete the host, or make it again. Takes @task. */
 static void
-destroyed (GTask  *task,
-           GError *error)
+destroyed (GTask      *task,
+           const char *result,
+           GError     *error)
 {
   Op *op = g_task_get_task_data (task);
   VdiHost *host = op->current;
@@ -281,9 +657,7 @@ destroyed (GTask  *task,
   /* A VM already gone is what deleting wants. */
   if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
     {
-      host_failed (op, host, _("Deleting failed"), error);
-      g_clear_object (&op->current);
-      step (task);
+      current_failed (task, _("Deleting failed"), error);
       return;
     }
 
@@ -291,71 +665,55 @@ destroyed (GTask  *task,
   if (op->kind == OP_DELETE)
     {
       vdi_template_remove_host (op->template, host);
-      g_clear_object (&op->current);
-      step (task);
+      next_host (task);
       return;
     }
 
-  /* Recreating: the same name again, on the next datastore in turn. */
-  g_object_ref (host);
-  g_clear_object (&op->current);
-  start_clone (task, host);
-  g_object_unref (host);
+  /* Recreating: the same name again, on the same provider. */
+  start_make (task);
 }
 
 static void
-destroyed_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *nothing = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
-
-  destroyed (user_data, error);
-}
-
-static void
-destroy_started_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VdiBackendJob) job = vdi_backend_start_finish (VDI_BACKEND (object), result, &error);
-
-  if (job == NULL)
-    destroyed (task, error);
-  else
-    vdi_backend_follow_async (op->backend, job, NULL, NULL, g_task_get_cancellable (task),
-                              destroyed_cb, task);
-}
-
-static void
-start_destroy (GTask   *task,
-               VdiHost *host)
+powered_off (GTask      *task,
+             const char *result,
+             GError     *error)
 {
   Op *op = g_task_get_task_data (task);
 
-  op->current = g_object_ref (host);
-  if (vdi_host_get_vm_id (host) == NULL)
+  if (error != NULL && !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
     {
-      /* Nothing on the provider: deleting is forgetting, recreating is making. */
-      g_clear_object (&op->current);
-      if (op->kind == OP_DELETE)
-        {
-          vdi_template_remove_host (op->template, host);
-          step (task);
-        }
-      else
-        start_clone (task, host);
+      current_failed (task, _("Turning the VM off failed"), error);
+      return;
+    }
+
+  run_job (task, op->current_place->backend, VDI_BACKEND_OP_DESTROY,
+           g_variant_new ("(s)", vdi_host_get_vm_id (op->current)), destroyed);
+}
+
+static void
+start_destroy (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  VdiHost *host = op->current;
+  const char *vm = vdi_host_get_vm_id (host);
+  int listed = vm != NULL ? GPOINTER_TO_INT (g_hash_table_lookup (op->vms, vm)) : VM_ABSENT;
+
+  /* Nothing on the provider (never made, or removed by someone): deleting is forgetting,
+   * recreating is making. */
+  if (listed == VM_ABSENT)
+    {
+      destroyed (task, NULL, NULL);
       return;
     }
 
   vdi_host_set_state (host, VDI_HOST_STATE_CREATING);
-  vdi_backend_start_async (op->backend, VDI_BACKEND_OP_DESTROY,
-                           g_variant_new ("(s)", vdi_host_get_vm_id (host)),
-                           g_task_get_cancellable (task), destroy_started_cb, task);
+  /* Neither Hyper-V nor vCenter destroys a running VM: a desktop in use is turned off first. */
+  if (listed == VM_RUNNING)
+    run_job (task, op->current_place->backend, VDI_BACKEND_OP_POWER,
+             g_variant_new ("(sb)", vm, FALSE), powered_off);
+  else
+    run_job (task, op->current_place->backend, VDI_BACKEND_OP_DESTROY,
+             g_variant_new ("(s)", vm), destroyed);
 }
 
 /* Driving ------------------------------------------------------------------------------------ */
@@ -364,28 +722,32 @@ static void
 step (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
-  g_autoptr(VdiHost) host = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     {
+      /* New hosts not started yet were never there; hosts not recreated yet stay as they are. */
+      for (guint i = 0; op->kind == OP_CREATE && i < op->queue->len; i++)
+        vdi_template_remove_host (op->template, g_ptr_array_index (op->queue, i));
+      vdi_farm_save_soon (op->self->farm);
       g_object_unref (task);
       return;
     }
 
   if (op->queue->len == 0)
     {
-      done (task);
+      finish_run (task);
       g_object_unref (task);
       return;
     }
 
-  host = g_ptr_array_steal_index (op->queue, 0);
+  op->current = g_ptr_array_steal_index (op->queue, 0);
+  op->current_place = find_place (op, host_provider (op, op->current));
+  g_assert (op->current_place != NULL && op->current_place->backend != NULL);
   if (op->kind == OP_CREATE)
-    start_clone (task, host);
+    start_make (task);
   else
-    start_destroy (task, host);
+    start_destroy (task);
 }
-
 /* Chooses the datastores, in turn: the template's own first, then the chosen ones. */
 static void
 plan_datastores (Op        *op,
@@ -456,9 +818,9 @@ plan_datastores (Op        *op,
     }
 }
 
-/* New hosts take the next names of the format that no host has and no VM on the provider
- * has either (vCenter names are unique per folder, and a stray VM of that name would make the
- * clone fail). */
+/* New hosts take the next names of the format that no host has and no VM on the providers has
+ * either (a stray VM of that name would make a clone fail, or two desktops share a name), each
+ * on the provider with the fewest of the template's hosts, the source first among equals. */
 static gboolean
 queue_new_hosts (Op      *op,
                  GError **error)
@@ -482,21 +844,28 @@ queue_new_hosts (Op      *op,
   while (op->queue->len < op->n_new)
     {
       g_autofree char *name = vdi_name_format_expand (format, index++, error);
+      g_autofree char *folded = NULL;
+      Place *place = NULL;
       VdiHost *host;
 
       if (name == NULL)
         return FALSE;
-      if (g_hash_table_contains (taken, name))
+      folded = g_utf8_casefold (name, -1);
+      if (g_hash_table_contains (taken, name) ||
+          (op->vm_names != NULL && g_hash_table_contains (op->vm_names, folded)))
         continue;
-      if (op->vm_names != NULL)
+
+      for (guint i = 0; i < op->places->len; i++)
         {
-          g_autofree char *folded = g_utf8_casefold (name, -1);
+          Place *candidate = g_ptr_array_index (op->places, i);
 
-          if (g_hash_table_contains (op->vm_names, folded))
-            continue;
+          if (candidate->reason == NULL && (place == NULL || candidate->n_hosts < place->n_hosts))
+            place = candidate;
         }
+      g_assert (place != NULL);
 
-      host = vdi_host_new (name, vdi_template_get_source_provider (op->template));
+      host = vdi_host_new (name, place->provider);
+      place->n_hosts++;
       vdi_template_add_host (op->template, host);
       g_ptr_array_add (op->queue, host);
     }
@@ -514,35 +883,188 @@ datastores_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) datastores = vdi_backend_list_datastores_finish (VDI_BACKEND (object),
                                                                         result, &error);
-  VdiVmInfo *source = g_object_get_data (G_OBJECT (task), "source-vm");
 
   if (datastores == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  plan_datastores (op, source, datastores);
-  if (op->candidates->len == 0 && op->kind != OP_DELETE)
+  plan_datastores (op, op->source_vm, datastores);
+  if (op->candidates->len == 0)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                               _("No datastore of “%s” can take hosts: %s"),
-                               vdi_template_get_name (op->template),
-                               op->notices->len > 0 ? (char *)g_ptr_array_index (op->notices, 0)
-                                                    : _("none is chosen"));
-      g_object_unref (task);
+      return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                                       _("No datastore of “%s” can take hosts: %s"),
+                                       vdi_template_get_name (op->template),
+                                       op->notices->len > 0 ?
+                                         (char *)g_ptr_array_index (op->notices, 0) :
+                                         _("none is chosen")));
       return;
     }
 
   if (op->kind == OP_CREATE && !queue_new_hosts (op, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      return_error (task, g_steal_pointer (&error));
       return;
     }
 
   step (task);
+}
+
+/* Every provider has said what it can: hosts on the ones that cannot wait, and work starts on
+ * the others. Takes @task. */
+static void
+settle (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GListModel *hosts = vdi_template_get_hosts (op->template);
+  const char *first_reason = NULL;
+  guint n_usable = 0;
+
+  for (guint i = 0; i < op->places->len; i++)
+    {
+      Place *place = g_ptr_array_index (op->places, i);
+
+      if (place->reason == NULL)
+        {
+          n_usable++;
+          continue;
+        }
+      if (first_reason == NULL)
+        first_reason = place->reason;
+
+      switch (op->kind)
+        {
+        case OP_DELETE:
+          return_error (task, g_error_new_literal (VDI_BACKEND_ERROR,
+                                                   VDI_BACKEND_ERROR_UNREACHABLE, place->reason));
+          return;
+
+        case OP_CREATE:
+          g_ptr_array_add (op->notices,
+                           g_strdup_printf (_("%s; no hosts are placed on it"), place->reason));
+          break;
+
+        case OP_RECREATE:
+        default:
+          g_ptr_array_add (op->notices,
+                           g_strdup_printf (_("%s. Check the provider's status; its hosts can be "
+                                              "recreated later."), place->reason));
+          /* They stay listed as they are, old VM and all, marked for later. */
+          for (guint k = op->queue->len; k > 0; k--)
+            {
+              VdiHost *host = g_ptr_array_index (op->queue, k - 1);
+              g_autofree char *why = NULL;
+
+              if (find_place (op, host_provider (op, host)) != place)
+                continue;
+              why = g_strdup_printf (_("Not recreated: %s"), place->reason);
+              vdi_host_set_needs_recreate (host, TRUE);
+              vdi_host_set_last_error (host, why);
+              g_ptr_array_remove_index (op->queue, k - 1);
+              op->n_set_aside++;
+            }
+          break;
+        }
+    }
+
+  if (op->kind == OP_RECREATE && op->n_set_aside > 0)
+    vdi_farm_save_soon (op->self->farm);
+
+  if (n_usable == 0 && op->kind == OP_CREATE)
+    {
+      return_error (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE,
+                                       _("No provider of “%s” can take hosts: %s"),
+                                       vdi_template_get_name (op->template),
+                                       first_reason != NULL ? first_reason : _("none holds a "
+                                                                               "ready copy")));
+      return;
+    }
+  if (op->kind == OP_RECREATE && op->queue->len == 0 && op->n_set_aside > 0)
+    {
+      return_error (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE,
+                                       _("No host of “%s” was recreated: %s"),
+                                       vdi_template_get_name (op->template), first_reason));
+      return;
+    }
+
+  if (op->kind == OP_CREATE)
+    for (guint i = 0, n = g_list_model_get_n_items (hosts); i < n; i++)
+      {
+        g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+        Place *place = find_place (op, host_provider (op, host));
+
+        if (place != NULL)
+          place->n_hosts++;
+      }
+
+  /* vCenter clones go round-robin over datastores: those come first. */
+  if (!op->hyperv && op->kind != OP_DELETE && (op->kind == OP_CREATE || op->queue->len > 0))
+    {
+      Place *source = g_ptr_array_index (op->places, 0);
+
+      vdi_backend_list_datastores_async (source->backend, g_task_get_cancellable (task),
+                                         datastores_cb, task);
+      return;
+    }
+
+  if (op->kind == OP_CREATE)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!queue_new_hosts (op, &error))
+        {
+          return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  step (task);
+}
+
+/* Preparing: backends, probes, listings, each on every provider at once -------------------- */
+
+typedef struct
+{
+  GTask *task;
+  Place *place;
+} PlaceCall;
+
+static PlaceCall *
+place_call_new (GTask *task,
+                Place *place)
+{
+  PlaceCall *call = g_new0 (PlaceCall, 1);
+  Op *op = g_task_get_task_data (task);
+
+  call->task = task;
+  call->place = place;
+  op->n_pending++;
+  return call;
+}
+
+/* One call of a round is back; the last one moves the run on. */
+static void
+place_call_done (PlaceCall *call,
+                 void     (*then) (GTask *task))
+{
+  GTask *task = call->task;
+  Op *op = g_task_get_task_data (task);
+
+  g_free (call);
+  if (--op->n_pending > 0)
+    return;
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (op->fatal != NULL)
+    {
+      return_error (task, g_steal_pointer (&op->fatal));
+      return;
+    }
+  then (task);
 }
 
 static void
@@ -550,43 +1072,132 @@ vms_cb (GObject      *object,
         GAsyncResult *result,
         gpointer      user_data)
 {
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
+  PlaceCall *call = user_data;
+  Op *op = g_task_get_task_data (call->task);
+  Place *place = call->place;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) vms = vdi_backend_list_vms_finish (VDI_BACKEND (object), result, &error);
-  const char *source_id = vdi_template_get_source_vm_id (op->template);
+  VdiVmInfo *copy = NULL;
 
   if (vms == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      place_silent (place, error);
+      place_call_done (call, settle);
       return;
     }
-
-  op->vm_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < vms->len; i++)
-    g_hash_table_add (op->vm_names,
-                      g_utf8_casefold (vdi_vm_info_get_name (g_ptr_array_index (vms, i)), -1));
 
   for (guint i = 0; i < vms->len; i++)
     {
       VdiVmInfo *vm = g_ptr_array_index (vms, i);
 
-      if (g_strcmp0 (vdi_vm_info_get_id (vm), source_id) == 0)
-        {
-          g_object_set_data_full (G_OBJECT (task), "source-vm", g_object_ref (vm), g_object_unref);
-          vdi_backend_list_datastores_async (op->backend, g_task_get_cancellable (task),
-                                             datastores_cb, task);
-          return;
-        }
+      g_hash_table_add (op->vm_names, g_utf8_casefold (vdi_vm_info_get_name (vm), -1));
+      g_hash_table_insert (op->vms, g_strdup (vdi_vm_info_get_id (vm)),
+                           GINT_TO_POINTER (vdi_vm_info_get_powered_on (vm) ? VM_RUNNING : VM_OFF));
+      if (g_strcmp0 (vdi_vm_info_get_id (vm), place->copy_id) == 0)
+        copy = vm;
     }
 
-  g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND,
-                           _("The template “%s” (%s) is no longer on %s"),
-                           vdi_template_get_name (op->template),
-                           vdi_template_get_source_vm_name (op->template),
-                           vdi_provider_get_name (vdi_template_get_source_provider (op->template)));
-  g_object_unref (task);
+  if (copy == NULL && op->kind != OP_DELETE)
+    {
+      g_autofree char *reason = g_strdup_printf (_("The template “%s” (%s) is no longer on %s"),
+                                                 vdi_template_get_name (op->template),
+                                                 vdi_template_get_source_vm_name (op->template),
+                                                 vdi_provider_get_name (place->provider));
+
+      /* Without its template a vCenter has nothing to clone from: that ends the run. */
+      if (!op->hyperv && op->fatal == NULL)
+        op->fatal = g_error_new_literal (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND, reason);
+      place_unusable (place, reason);
+    }
+  else if (copy != NULL)
+    {
+      g_free (place->copy_name);
+      place->copy_name = g_strdup (vdi_vm_info_get_name (copy));
+      if (!op->hyperv)
+        g_set_object (&op->source_vm, copy);
+    }
+
+  place_call_done (call, settle);
+}
+
+typedef void (*PlaceStart) (GTask     *task,
+                            PlaceCall *call);
+
+/* Starts one call on every provider still in the run, all at once; the last one back moves the
+ * run on. Every call is counted before the first goes out, so one that fails at once cannot end
+ * the round early. */
+static void
+round_start (GTask      *task,
+             PlaceStart  start_call)
+{
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) calls = g_ptr_array_new ();
+
+  for (guint i = 0; i < op->places->len; i++)
+    {
+      Place *place = g_ptr_array_index (op->places, i);
+
+      if (place->reason == NULL)
+        g_ptr_array_add (calls, place_call_new (task, place));
+    }
+  if (calls->len == 0)
+    {
+      settle (task);
+      return;
+    }
+  for (guint i = 0; i < calls->len; i++)
+    start_call (task, g_ptr_array_index (calls, i));
+}
+
+static void
+start_listing (GTask     *task,
+               PlaceCall *call)
+{
+  vdi_backend_list_vms_async (call->place->backend, g_task_get_cancellable (task), vms_cb, call);
+}
+
+static void
+list_all (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  op->vm_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  op->vms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  round_start (task, start_listing);
+}
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  PlaceCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *product = vdi_backend_probe_finish (VDI_BACKEND (object), result, &error);
+
+  if (product == NULL)
+    place_silent (call->place, error);
+  place_call_done (call, list_all);
+}
+
+static void
+start_probe (GTask     *task,
+             PlaceCall *call)
+{
+  vdi_backend_probe_async (call->place->backend, g_task_get_cancellable (task), probe_cb, call);
+}
+
+static void
+backends_opened (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  /* Recreating asks every provider first, so that one that does not answer is named before any
+   * host is touched, and only its hosts wait. */
+  if (op->kind == OP_RECREATE)
+    round_start (task, start_probe);
+  else
+    list_all (task);
 }
 
 static void
@@ -594,27 +1205,69 @@ password_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
+  PlaceCall *call = user_data;
+  Place *place = call->place;
   g_autoptr(GError) error = NULL;
   g_autofree char *password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result,
                                                              NULL);
 
-  op->backend = vdi_backend_new_for_provider (vdi_template_get_source_provider (op->template),
-                                              password, &error);
-  if (op->backend == NULL)
+  place->backend = vdi_backend_new_for_provider (place->provider, password, &error);
+  if (place->backend == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      g_autofree char *reason = g_strdup_printf ("%s: %s", vdi_provider_get_name (place->provider),
+                                                 error->message);
+
+      place_unusable (place, reason);
+    }
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  place_call_done (call, backends_opened);
+}
+
+static void
+start_lookup (GTask     *task,
+              PlaceCall *call)
+{
+  Op *op = g_task_get_task_data (task);
+
+  vdi_credentials_lookup_async (op->self->credentials, vdi_provider_get_id (call->place->provider),
+                                g_task_get_cancellable (task), password_cb, call);
+}
+
+/* Where the template has a VM to make Hyper-V hosts from on @provider: the source VM on the
+ * source, a ready copy elsewhere. Sets why not when there is none. */
+static void
+add_hyperv_place (Op          *op,
+                  VdiProvider *provider)
+{
+  VdiTarget *target;
+  Place *place;
+
+  if (find_place (op, provider) != NULL)
+    return;
+
+  if (provider == vdi_template_get_source_provider (op->template))
+    {
+      add_place (op, provider, vdi_template_get_source_vm_id (op->template));
       return;
     }
 
-  if (op->kind == OP_DELETE)
+  target = vdi_template_find_target (op->template, provider);
+  if (target != NULL && vdi_target_get_state (target) == VDI_TARGET_STATE_READY &&
+      !vdi_target_is_busy (target) && vdi_target_get_remote_vm_id (target) != NULL)
     {
-      step (task);
+      add_place (op, provider, vdi_target_get_remote_vm_id (target));
       return;
     }
-  vdi_backend_list_vms_async (op->backend, g_task_get_cancellable (task), vms_cb, task);
+
+  place = add_place (op, provider, NULL);
+  {
+    g_autofree char *reason = g_strdup_printf (_("%s holds no ready copy of “%s”"),
+                                               vdi_provider_get_name (provider),
+                                               vdi_template_get_name (op->template));
+
+    place_unusable (place, reason);
+  }
 }
 
 static void
@@ -629,24 +1282,44 @@ start (VdiHostManager      *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Op *op = g_new0 (Op, 1);
-  VdiProvider *provider = vdi_template_get_source_provider (template);
+  VdiProvider *source = vdi_template_get_source_provider (template);
 
   g_task_set_source_tag (task, start);
   op->self = g_object_ref (self);
   op->template = g_object_ref (template);
   op->kind = kind;
   op->n_new = n_new;
+  op->hyperv = vdi_provider_get_provider_type (source) == VDI_PROVIDER_TYPE_HYPERV;
   op->queue = g_ptr_array_new_with_free_func (g_object_unref);
+  op->places = g_ptr_array_new_with_free_func ((GDestroyNotify)place_free);
   op->candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
   g_array_set_clear_func (op->candidates, (GDestroyNotify)candidate_clear);
   op->notices = g_ptr_array_new_with_free_func (g_free);
   g_task_set_task_data (task, op, (GDestroyNotify)op_free);
 
-  if (vdi_provider_get_provider_type (provider) != VDI_PROVIDER_TYPE_VCENTER)
+  if (!op->hyperv && vdi_provider_get_provider_type (source) != VDI_PROVIDER_TYPE_VCENTER)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("Hosts of Hyper-V templates cannot be made yet"));
-      g_object_unref (task);
+      return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                       _("Hosts of templates on %s cannot be made"),
+                                       vdi_provider_get_name (source)));
+      return;
+    }
+  if (vdi_template_get_source_vm_id (template) == NULL)
+    {
+      return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                       _("“%s” does not know its source VM's id"),
+                                       vdi_template_get_name (template)));
+      return;
+    }
+
+  /* In maintenance the template is a VM the admin is changing: hosts made from it now would be
+   * neither the old template nor the new one. Deleting stays possible. */
+  if (kind != OP_DELETE && vdi_template_get_status (template) != VDI_TEMPLATE_STATUS_OK &&
+      vdi_template_get_status (template) != VDI_TEMPLATE_STATUS_FAILED)
+    {
+      return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY,
+                                       _("“%s” is in maintenance: leave maintenance to make its "
+                                         "hosts"), vdi_template_get_name (template)));
       return;
     }
 
@@ -657,12 +1330,12 @@ start (VdiHostManager      *self,
 
       if (n_hosts + n_new > max_hosts)
         {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                   ngettext ("“%s” allows at most %u host; it has %u",
-                                             "“%s” allows at most %u hosts; it has %u",
-                                             max_hosts),
-                                   vdi_template_get_name (template), max_hosts, n_hosts);
-          g_object_unref (task);
+          return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                           ngettext ("“%s” allows at most %u host; it has %u",
+                                                     "“%s” allows at most %u hosts; it has %u",
+                                                     max_hosts),
+                                           vdi_template_get_name (template), max_hosts,
+                                           n_hosts));
           return;
         }
     }
@@ -677,8 +1350,33 @@ start (VdiHostManager      *self,
         g_ptr_array_add (op->queue, g_list_model_get_item (hosts, i));
     }
 
-  vdi_credentials_lookup_async (self->credentials, vdi_provider_get_id (provider), cancellable,
-                                password_cb, task);
+  /* The providers the run works on: vCenter hosts are clones of the template on its own
+   * vCenter; Hyper-V hosts are made on the providers that hold the template's VM. */
+  if (!op->hyperv)
+    add_place (op, source, vdi_template_get_source_vm_id (template));
+  else if (kind == OP_CREATE)
+    {
+      GListModel *targets = vdi_template_get_targets (template);
+
+      add_hyperv_place (op, source);
+      for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+          add_hyperv_place (op, vdi_target_get_provider (target));
+        }
+    }
+  for (guint i = 0; i < op->queue->len; i++)
+    {
+      VdiProvider *provider = host_provider (op, g_ptr_array_index (op->queue, i));
+
+      if (kind == OP_DELETE || !op->hyperv)
+        add_place (op, provider, NULL);
+      else
+        add_hyperv_place (op, provider);
+    }
+
+  round_start (task, start_lookup);
 }
 
 /**
@@ -702,8 +1400,10 @@ vdi_host_manager_create_hosts_async (VdiHostManager      *self,
 /**
  * vdi_host_manager_recreate_hosts_async:
  *
- * Deletes and makes again every host of @template, one at a time, under its own name (after
- * leaving maintenance, when the template has changed).
+ * Deletes and makes again every host of @template, one at a time, under its own name and on
+ * its own provider (after leaving maintenance, when the template has changed). Every provider
+ * is probed first; the hosts of one that does not answer stay as they are, marked
+ * #VdiHost:needs-recreate, and a notice names it.
  */
 void
 vdi_host_manager_recreate_hosts_async (VdiHostManager      *self,
@@ -736,7 +1436,7 @@ vdi_host_manager_delete_host_async (VdiHostManager      *self,
 /**
  * vdi_host_manager_finish:
  * @notices: (out) (optional) (transfer full): what the admin should know even when all went
- *   well, such as datastores skipped
+ *   well, such as datastores skipped or providers that did not answer
  */
 gboolean
 vdi_host_manager_finish (VdiHostManager   *self,

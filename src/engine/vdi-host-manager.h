@@ -20,16 +20,37 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VdiHostManager, vdi_host_manager, VDI, HOST_MANAGER, GObject)
 
 /* Creates, recreates and deletes a template's hosts, one VM at a time as RAS does, named by the
- * template's host name format.
+ * template's host name format (names no host and no VM on the providers has yet). Each host
+ * goes Creating, then Ready or Failed to create with the provider's words, and records its
+ * provider.
  *
  * vCenter: full or linked clones of the template, placed round-robin over the template's own
  * datastore and, when the template says so, its additional datastores, so that hosts stay up
  * if one datastore fails. A datastore that is not accessible, or has too little free space for
- * a clone, is skipped and said so in the notices. Hyper-V hosts are not made yet: those calls
- * fail with %G_IO_ERROR_NOT_SUPPORTED. */
+ * a clone, is skipped and said so in the notices.
+ *
+ * Hyper-V: hosts are spread evenly over the providers that hold the template's VM ready (the
+ * source provider with the template itself, and every target whose copy is Ready), each new
+ * host going to the one with the fewest. A host is made on its provider from the VM there:
+ * ExportSystemDefinition to a folder of its own below the export root, ImportSystemDefinition
+ * with a new identity, RealizePlannedSystem, then ModifySystemSettings to give the VM the
+ * host's name. The import registers the VM in place, so every host has its own export (one
+ * export shared by two hosts would give them one disk). A provider that does not answer, or
+ * has no ready copy, takes no hosts and is said so in the notices.
+ *
+ * Recreating probes every provider that holds hosts first, all at once. The hosts of one that
+ * does not answer stay listed as they are, marked #VdiHost:needs-recreate, and a notice names
+ * the provider; the others are destroyed (turned off first when running) and made again under
+ * the same name on the same provider. Deleting destroys the host's VM on its provider.
+ *
+ * Nothing is made from a template in maintenance. Cancelling stops at the current provider
+ * call: a Hyper-V VM made half-way (planned, or not yet named) is destroyed, and new hosts
+ * that have no VM are dropped; hosts not recreated yet stay as they are. */
 
 VdiHostManager     *vdi_host_manager_new              (VdiFarm            *farm,
                                                        VdiCredentials     *credentials);
+void                vdi_host_manager_set_export_root  (VdiHostManager     *self,
+                                                       const char         *directory);
 void                vdi_host_manager_create_hosts_async (VdiHostManager   *self,
                                                        VdiTemplate        *template,
                                                        guint               n_hosts,

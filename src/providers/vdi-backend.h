@@ -85,9 +85,9 @@ struct _VdiBackendInterface
 
   /* Operations that start a job: each finishes with the VdiBackendJob to follow.
    * Hyper-V: export (vm, directory), import (definition file, new identity), realize (planned
-   * vm), migrate (vm, destination host; VM and storage). vCenter: clone (vm, name, datastore,
-   * linked). Both: destroy (vm), power (vm, on). Not all providers do all operations; the
-   * others fail with G_IO_ERROR_NOT_SUPPORTED. */
+   * vm), migrate (vm, destination host; VM and storage), rename (vm, new name). vCenter: clone
+   * (vm, name, datastore, linked). Both: destroy (vm), power (vm, on). Not all providers do all
+   * operations; the others fail with G_IO_ERROR_NOT_SUPPORTED. */
   void            (*start_async)            (VdiBackend          *self,
                                              const char          *operation,
                                              GVariant            *parameters,
@@ -133,6 +133,7 @@ struct _VdiBackendInterface
 #define VDI_BACKEND_OP_CLONE         "clone"          /* (sssb) vm id, new name, datastore id, linked */
 #define VDI_BACKEND_OP_DESTROY       "destroy"        /* (s)   vm id */
 #define VDI_BACKEND_OP_POWER         "power"          /* (sb)  vm id, on */
+#define VDI_BACKEND_OP_RENAME        "rename"         /* (ss)  vm id, new name */
 #define VDI_BACKEND_OP_MARK_TEMPLATE "mark-template"  /* (s)   vm id */
 #define VDI_BACKEND_OP_MARK_VM       "mark-vm"        /* (s)   vm id */
 

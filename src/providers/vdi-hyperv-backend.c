@@ -743,6 +743,38 @@ hyperv_start_async (VdiBackend          *backend,
       vdi_wsman_params_add_ref (params, "AffectedSystem", system);
       invoke (self, task, VSMS, "DestroySystem", service_selectors (VSMS), params, NULL);
     }
+  else if (g_str_equal (operation, VDI_BACKEND_OP_RENAME))
+    {
+      const char *vm, *name;
+      g_autofree char *instance_id = NULL;
+      VdiWsmanParams *params;
+
+      if (!check_parameters (task, operation, ref, "(ss)"))
+        return;
+      g_variant_get (ref, "(&s&s)", &vm, &name);
+      if (*name == '\0')
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                   _("A VM needs a name"));
+          return;
+        }
+      /* A VM's current settings are the Msvm_VirtualSystemSettingData whose InstanceID is
+       * "Microsoft:" and the VM's GUID; WMI changes only the properties the instance carries,
+       * so InstanceID and ElementName are the whole of it. */
+      instance_id = g_strconcat ("Microsoft:", vm, NULL);
+      {
+        const char * const settings[] = {
+          "InstanceID", "string", instance_id,
+          "ElementName", "string", name,
+          NULL,
+        };
+
+        params = vdi_wsman_params_new (vsms_uri, "ModifySystemSettings");
+        vdi_wsman_params_add_instance (params, "SystemSettings",
+                                       "Msvm_VirtualSystemSettingData", settings);
+      }
+      invoke (self, task, VSMS, "ModifySystemSettings", service_selectors (VSMS), params, NULL);
+    }
   else if (g_str_equal (operation, VDI_BACKEND_OP_POWER))
     {
       g_autofree char *computer_uri = vdi_wsman_class_uri (COMPUTER);

@@ -1051,6 +1051,37 @@ vdi_sim_world_destroy_system (VdiSimWorld     *self,
   return VDI_SIM_RV_JOB_STARTED;
 }
 
+/* ModifySystemSettings with a Msvm_VirtualSystemSettingData that names the VM's settings
+ * ("Microsoft:" and its GUID) and carries a new ElementName. Hyper-V applies a rename at once,
+ * so no job. Names are at most 100 characters, as in Hyper-V Manager. */
+guint
+vdi_sim_world_modify_system_settings (VdiSimWorld    *self,
+                                      VdiSimProvider *host,
+                                      const char     *instance_id,
+                                      const char     *element_name)
+{
+  VdiSimVm *vm;
+
+  g_return_val_if_fail (VDI_SIM_IS_WORLD (self), VDI_SIM_RV_FAILED);
+
+  if (instance_id == NULL || !g_str_has_prefix (instance_id, "Microsoft:"))
+    return VDI_SIM_RV_INVALID_PARAM;
+  vm = vdi_sim_provider_find_vm (host, instance_id + strlen ("Microsoft:"));
+  if (vm == NULL)
+    return VDI_SIM_RV_INVALID_PARAM;
+  if (element_name == NULL)
+    return VDI_SIM_RV_OK;
+  if (*element_name == '\0' || g_utf8_strlen (element_name, -1) > 100)
+    return VDI_SIM_RV_INVALID_PARAM;
+  if (vm->busy > 0)
+    return VDI_SIM_RV_IN_USE;
+
+  g_free (vm->name);
+  vm->name = g_strdup (element_name);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return VDI_SIM_RV_OK;
+}
+
 guint
 vdi_sim_world_request_state_change (VdiSimWorld     *self,
                                     VdiSimProvider  *host,

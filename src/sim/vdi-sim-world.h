@@ -82,6 +82,10 @@ guint            vdi_sim_world_request_state_change (VdiSimWorld     *self,
                                                      const char      *vm_id,
                                                      int              requested_state,
                                                      VdiSimJob      **out_job);
+guint            vdi_sim_world_modify_system_settings (VdiSimWorld   *self,
+                                                     VdiSimProvider  *host,
+                                                     const char      *instance_id,
+                                                     const char      *element_name);
 guint            vdi_sim_world_migrate              (VdiSimWorld     *self,
                                                      VdiSimProvider  *host,
                                                      const char      *vm_id,

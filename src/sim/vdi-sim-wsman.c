@@ -1257,6 +1257,17 @@ handle_invoke (VdiSimWsman       *self,
 
       rv = vdi_sim_world_destroy_system (self->world, self->host, vm_id, &job);
     }
+  else if (g_str_equal (class_name, "Msvm_VirtualSystemManagementService") && g_str_equal (method, "ModifySystemSettings"))
+    {
+      g_autoptr(GHashTable) settings = parse_embedded_instance (vdi_sim_xml_child (input, NULL, "SystemSettings"));
+
+      if (settings == NULL)
+        rv = VDI_SIM_RV_INVALID_PARAM;
+      else
+        rv = vdi_sim_world_modify_system_settings (self->world, self->host,
+                                                   g_hash_table_lookup (settings, "InstanceID"),
+                                                   g_hash_table_lookup (settings, "ElementName"));
+    }
   else if (g_str_equal (class_name, "Msvm_ComputerSystem") && g_str_equal (method, "RequestStateChange"))
     {
       const char *vm_id = g_hash_table_lookup (req->selectors, "Name");

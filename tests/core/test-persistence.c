@@ -239,6 +239,38 @@ test_round_trip (Fixture       *fixture,
   assert_same_farm (farm, again);
 }
 
+/* A host left for later by a recreate stays so across a restart; files written before the
+ * mark existed, where no host has it, load with none marked. */
+static void
+test_host_needs_recreate (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 1);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  g_autoptr(VdiHost) marked = g_list_model_get_item (vdi_template_get_hosts (template), 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, &error));
+  g_assert_null (strstr (contents, "needs-recreate"));
+
+  vdi_host_set_needs_recreate (marked, TRUE);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&template);
+  template = g_list_model_get_item (vdi_farm_get_templates (loaded), 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (vdi_template_get_hosts (template), i);
+
+      g_assert_cmpint (vdi_host_get_needs_recreate (host), ==, i == 0);
+    }
+}
+
 static void
 test_missing_file (Fixture       *fixture,
                    gconstpointer  data)
@@ -659,6 +691,7 @@ main (int   argc,
   ADD ("/core/persistence/round-trip", test_round_trip);
   ADD ("/core/persistence/missing-file", test_missing_file);
   ADD ("/core/persistence/interrupted", test_interrupted);
+  ADD ("/core/persistence/host-needs-recreate", test_host_needs_recreate);
   ADD ("/core/persistence/bad-files", test_bad_files);
   ADD ("/core/persistence/future-version", test_future_version);
   ADD ("/core/persistence/restore-backup", test_restore_backup);

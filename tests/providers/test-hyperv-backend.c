@@ -382,6 +382,45 @@ test_power (Fixture       *fixture,
     g_assert_false (vdi_vm_info_get_powered_on (g_ptr_array_index (after, i)));
 }
 
+/* A host made from a template takes its own name: ModifySystemSettings, done at once. */
+static void
+test_rename (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = list_vms (a, &error);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(VdiBackendJob) job = NULL;
+  g_autoptr(VdiBackendJob) refused = NULL;
+  g_autoptr(VdiBackendJob) nameless = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *gold = g_strdup (find_vm_id (vms, "Win11 Gold"));
+
+  job = start (a, VDI_BACKEND_OP_RENAME, g_variant_new ("(ss)", gold, "VDI-001 <&>"), &error);
+  g_assert_no_error (error);
+  none = follow (a, job, NULL, NULL, &error);
+  g_assert_no_error (error);
+  after = list_vms (a, &error);
+  g_assert_cmpstr (find_vm_id (after, "VDI-001 <&>"), ==, gold);
+  g_assert_null (find_vm_id (after, "Win11 Gold"));
+
+  /* A VM the host does not have: the provider's refusal, with its code. */
+  refused = start (a, VDI_BACKEND_OP_RENAME,
+                   g_variant_new ("(ss)", "00000000-dead-beef-0000-000000000000", "VDI-002"),
+                   &error);
+  g_assert_null (refused);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROVIDER_FAULT);
+  g_assert_nonnull (strstr (error->message, "ModifySystemSettings"));
+  g_assert_nonnull (strstr (error->message, "32773"));
+  g_clear_error (&error);
+
+  /* No name is refused before anything is sent. */
+  nameless = start (a, VDI_BACKEND_OP_RENAME, g_variant_new ("(ss)", gold, ""), &error);
+  g_assert_null (nameless);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
 static void
 test_failures (Fixture       *fixture,
                gconstpointer  data)
@@ -568,6 +607,7 @@ main (int   argc,
   ADD ("/backends/hyperv/export-import-migrate-destroy", fixture_setup,
        test_export_import_migrate_destroy);
   ADD ("/backends/hyperv/power", fixture_setup, test_power);
+  ADD ("/backends/hyperv/rename", fixture_setup, test_rename);
   ADD ("/backends/hyperv/failures", fixture_setup, test_failures);
   ADD ("/backends/hyperv/corrupt-answers", fixture_setup, test_corrupt_answers);
   ADD ("/backends/hyperv/offline", fixture_setup, test_offline);

@@ -744,6 +744,8 @@ test_vcenter_hosts (Fixture       *fixture,
   g_autoptr(JsonNode) before = NULL;
   g_autoptr(JsonNode) after = NULL;
   g_autoptr(JsonNode) again = NULL;
+  g_autoptr(Run) unanswered = NULL;
+  g_autoptr(JsonNode) last = NULL;
   JsonObject *first, *second;
 
   add = vdictl (fixture, NULL, "provider", "add", "vc-1", "--type", "vcenter", "--subtype", "8",
@@ -784,6 +786,19 @@ test_vcenter_hosts (Fixture       *fixture,
   g_assert_nonnull (vcenter_vm (again, "GV-02"));
   g_assert_cmpstr (json_object_get_string_member (vcenter_vm (again, "GV-01"), "id"), !=,
                    json_object_get_string_member (first, "id"));
+
+  /* A provider that does not answer is named, with what to do; its hosts stay as they are. */
+  sim_control_post (&fixture->sim, "providers/vc-1/offline", "{\"mode\": \"refuse\"}");
+  unanswered = vdictl (fixture, "pw\n", "template", "recreate-hosts", "Gold", "--password-stdin",
+                       NULL);
+  g_assert_cmpint (unanswered->status, !=, 0);
+  g_assert_nonnull (strstr (unanswered->err, "vdictl: vc-1 does not respond: "));
+  g_assert_nonnull (strstr (unanswered->err, ". Check the provider's status; its hosts can be "
+                                             "recreated later.\n"));
+  sim_control_post (&fixture->sim, "providers/vc-1/online", "{}");
+  last = sim_control_get (&fixture->sim, "inventory");
+  g_assert_cmpstr (json_object_get_string_member (vcenter_vm (last, "GV-01"), "id"), ==,
+                   json_object_get_string_member (vcenter_vm (again, "GV-01"), "id"));
 }
 
 int

@@ -854,6 +854,75 @@ test_state_change (void)
   sim_fixture_stop (&fixture);
 }
 
+/* ModifySystemSettings renames a VM: the settings instance names the VM's own settings. */
+static char *
+invoke_rename (const char *instance_id,
+               const char *name)
+{
+  g_autofree char *params =
+    g_strdup_printf ("<p:SystemSettings><![CDATA[<INSTANCE CLASSNAME=\"Msvm_VirtualSystemSettingData\">"
+                     "<PROPERTY NAME=\"InstanceID\" TYPE=\"string\"><VALUE>%s</VALUE></PROPERTY>"
+                     "<PROPERTY NAME=\"ElementName\" TYPE=\"string\"><VALUE>%s</VALUE></PROPERTY>"
+                     "</INSTANCE>]]></p:SystemSettings>", instance_id, name);
+
+  return invoke_vsms ("ModifySystemSettings", params);
+}
+
+static void
+test_rename (void)
+{
+  SimFixture fixture = { 0 };
+  g_autofree char *gold = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *long_name = g_strnfill (101, 'x');
+  static const char * const refused[][2] = {
+    { "Microsoft:00000000-0000-0000-0000-000000000000", "VDI-001" },  /* no such VM */
+    { NULL, "" },                                                      /* no name */
+    { NULL, NULL },                                                    /* a name too long */
+  };
+  xmlDoc *doc;
+
+  sim_fixture_start (&fixture, scenario);
+  gold = vm_id (&fixture, "hv-a", "gold");
+  settings = g_strconcat ("Microsoft:", gold, NULL);
+
+  /* Done at once: ReturnValue 0 and no job; a Get shows the new name. */
+  {
+    g_autofree char *xml = invoke_rename (settings, "VDI-001");
+    g_autofree char *sel = selector ("Name", gold);
+    g_autofree char *get = envelope (ACTION_GET, V2 "Msvm_ComputerSystem", sel, NULL);
+    g_autofree char *rv = NULL;
+    g_autofree char *name = NULL;
+
+    doc = call_ok (&fixture, "hv-a", xml);
+    rv = sim_xpath_string (doc, "//vsms:ReturnValue");
+    g_assert_cmpstr (rv, ==, "0");
+    g_assert_cmpint (sim_xpath_count (doc, "//vsms:Job"), ==, 0);
+    xmlFreeDoc (doc);
+
+    doc = call_ok (&fixture, "hv-a", get);
+    name = sim_xpath_string (doc, "//cs:ElementName");
+    g_assert_cmpstr (name, ==, "VDI-001");
+    xmlFreeDoc (doc);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *xml = invoke_rename (refused[i][0] != NULL ? refused[i][0] : settings,
+                                            refused[i][1] != NULL ? refused[i][1] : long_name);
+      g_autofree char *rv = NULL;
+
+      doc = call_ok (&fixture, "hv-a", xml);
+      rv = sim_xpath_string (doc, "//vsms:ReturnValue");
+      g_assert_cmpstr (rv, ==, "32773");
+      xmlFreeDoc (doc);
+    }
+  g_assert_cmpstr (vdi_sim_provider_find_vm (vdi_sim_world_find_provider (fixture.world, "hv-a"),
+                                             gold)->name, ==, "VDI-001");
+
+  sim_fixture_stop (&fixture);
+}
+
 static void
 test_migration_errors (void)
 {
@@ -951,6 +1020,7 @@ main (int   argc,
   g_test_add_func ("/sim/wsman/lifecycle", test_lifecycle);
   g_test_add_func ("/sim/wsman/state-change", test_state_change);
   g_test_add_func ("/sim/wsman/migration-errors", test_migration_errors);
+  g_test_add_func ("/sim/wsman/rename", test_rename);
 
   return g_test_run ();
 }
