@@ -697,21 +697,94 @@ vdi_application_recover_farm_finish (VdiApplication  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-vdi_application_quit_action (GSimpleAction *action,
-                             GVariant      *param,
-                             gpointer       user_data)
+/* Whether the distributor is copying for any template now. */
+static gboolean
+copies_running (VdiApplication *self)
 {
-  VdiApplication *self = user_data;
-  GtkWindow *window;
+  GListModel *templates;
 
-  g_assert (VDI_IS_APPLICATION (self));
+  if (self->distributor == NULL || self->farm == NULL)
+    return FALSE;
+
+  templates = vdi_farm_get_templates (self->farm);
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      if (vdi_distributor_is_busy (self->distributor, template))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+quit_now (VdiApplication *self)
+{
+  GtkWindow *window;
 
   /* Closing the windows first lets each save its size and position. */
   while ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
     gtk_window_destroy (window);
 
   g_application_quit (G_APPLICATION (self));
+}
+
+static void
+quit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  VdiApplication   *self)
+{
+  if (g_str_equal (response, "quit"))
+    quit_now (self);
+}
+
+/**
+ * vdi_application_confirm_quit:
+ * @parent: (nullable): the window the question belongs to
+ *
+ * Returns: TRUE when the console may quit at once; FALSE when copies are running, in which case
+ *   the admin is asked first, and the application quits if they say so.
+ */
+gboolean
+vdi_application_confirm_quit (VdiApplication *self,
+                              GtkWindow      *parent)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), TRUE);
+
+  if (!copies_running (self))
+    return TRUE;
+
+  dialog = adw_message_dialog_new (parent, _("Quit While Copies Run?"),
+                                   _("Copies are running; they will resume the next time you "
+                                     "open the console."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "quit", _("_Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "quit",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "quit-dialog");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+static void
+vdi_application_quit_action (GSimpleAction *action,
+                             GVariant      *param,
+                             gpointer       user_data)
+{
+  VdiApplication *self = user_data;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  if (vdi_application_confirm_quit (self,
+                                    gtk_application_get_active_window (GTK_APPLICATION (self))))
+    quit_now (self);
 }
 
 static void

@@ -57,6 +57,8 @@ char               *vdi_application_recover_farm_finish (VdiApplication   *self,
 
 gboolean            vdi_application_get_demo          (VdiApplication     *self);
 gboolean            vdi_application_get_read_only     (VdiApplication     *self);
+gboolean            vdi_application_confirm_quit      (VdiApplication     *self,
+                                                       GtkWindow          *parent);
 const char         *vdi_application_get_lock_holder   (VdiApplication     *self);
 
 G_END_DECLS

@@ -507,6 +507,18 @@ vdi_window_close_request (GtkWindow *window)
 
   g_assert (VDI_IS_WINDOW (self));
 
+  /* The last main window closing quits: copies still running are the admin's call. */
+  {
+    GtkApplication *app = gtk_window_get_application (window);
+    guint n_main = 0;
+
+    for (GList *l = app != NULL ? gtk_application_get_windows (app) : NULL; l; l = l->next)
+      n_main += VDI_IS_WINDOW (l->data);
+    if (VDI_IS_APPLICATION (app) && n_main == 1 &&
+        !vdi_application_confirm_quit (VDI_APPLICATION (app), window))
+      return TRUE;
+  }
+
   if (self->settings != NULL)
     {
       int width, height;
