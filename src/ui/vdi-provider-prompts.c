@@ -330,8 +330,8 @@ ask_password (GTask *task)
                             vdi_provider_get_name (prompt->provider),
                             vdi_provider_get_username (prompt->provider));
   else
-    body = g_strdup_printf (_("%s refused the stored password of %s. Enter the password again; "
-                              "it is kept in the keyring once the provider accepts it."),
+    body = g_strdup_printf (_("%s refused the password of %s. Enter it again; it is kept in the "
+                              "keyring once the provider accepts it."),
                             vdi_provider_get_name (prompt->provider),
                             vdi_provider_get_username (prompt->provider));
 
@@ -507,4 +507,129 @@ vdi_provider_prompts_finish (GAsyncResult  *result,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* First contact ------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GtkWindow      *parent;
+  VdiCredentials *credentials;
+  VdiProvider    *provider;
+  char           *password;
+  gboolean        looked_up;  /* password is what is stored (maybe none) */
+} Contact;
+
+static void
+contact_free (Contact *contact)
+{
+  g_clear_object (&contact->parent);
+  g_clear_object (&contact->credentials);
+  g_clear_object (&contact->provider);
+  if (contact->password != NULL)
+    explicit_bzero (contact->password, strlen (contact->password));
+  g_clear_pointer (&contact->password, g_free);
+  g_free (contact);
+}
+
+static void contact_probe (Contact *contact);
+
+static void
+contact_prompted_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Contact *contact = user_data;
+
+  /* Trusted, or a password taken and stored: look again, with what is stored now, for what
+   * may come next (a refused password behind the certificate). */
+  if (vdi_provider_prompts_finish (result, NULL))
+    {
+      g_clear_pointer (&contact->password, g_free);
+      contact->looked_up = FALSE;
+      contact_probe (contact);
+      return;
+    }
+  contact_free (contact);
+}
+
+static void
+contact_probed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Contact *contact = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = vdi_backend_probe_finish (VDI_BACKEND (object), result, &error);
+
+  /* Anything else (not reachable yet, a fault) is the provider status's to show. */
+  if (version != NULL || !vdi_provider_prompts_can_handle (error))
+    {
+      contact_free (contact);
+      return;
+    }
+
+  vdi_provider_prompts_async (contact->parent, contact->credentials, NULL, contact->provider,
+                              error, NULL, contact_prompted_cb, contact);
+}
+
+static void
+contact_password_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Contact *contact = user_data;
+
+  contact->password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result, NULL);
+  contact->looked_up = TRUE;
+  contact_probe (contact);
+}
+
+static void
+contact_probe (Contact *contact)
+{
+  g_autoptr(VdiBackend) backend = NULL;
+
+  if (contact->password == NULL && !contact->looked_up)
+    {
+      vdi_credentials_lookup_async (contact->credentials, vdi_provider_get_id (contact->provider),
+                                    NULL, contact_password_cb, contact);
+      return;
+    }
+
+  backend = vdi_backend_new_for_provider (contact->provider, contact->password, NULL);
+  if (backend == NULL)
+    {
+      contact_free (contact);
+      return;
+    }
+  vdi_backend_probe_async (backend, NULL, contact_probed_cb, contact);
+}
+
+/**
+ * vdi_provider_prompts_first_contact:
+ * @password: (nullable): the password just typed, not stored yet; %NULL to use the stored one
+ *
+ * The first time the console talks to a provider the admin just added or changed: an untrusted
+ * certificate or a refused password is settled with the admin there and then, rather than
+ * found later as "Not available". It outlives the dialog that started it.
+ */
+void
+vdi_provider_prompts_first_contact (GtkWindow      *parent,
+                                    VdiCredentials *credentials,
+                                    VdiProvider    *provider,
+                                    const char     *password)
+{
+  Contact *contact;
+
+  g_return_if_fail (!parent || GTK_IS_WINDOW (parent));
+  g_return_if_fail (VDI_IS_CREDENTIALS (credentials));
+  g_return_if_fail (VDI_IS_PROVIDER (provider));
+
+  contact = g_new0 (Contact, 1);
+  contact->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  contact->credentials = g_object_ref (credentials);
+  contact->provider = g_object_ref (provider);
+  contact->password = g_strdup (password);
+  contact_probe (contact);
 }

@@ -37,5 +37,9 @@ void                vdi_provider_prompts_async        (GtkWindow          *paren
 gboolean            vdi_provider_prompts_finish       (GAsyncResult       *result,
                                                        GError            **error);
 char               *vdi_provider_prompts_group_fingerprint (const char    *fingerprint);
+void                vdi_provider_prompts_first_contact (GtkWindow         *parent,
+                                                       VdiCredentials     *credentials,
+                                                       VdiProvider        *provider,
+                                                       const char         *password);
 
 G_END_DECLS

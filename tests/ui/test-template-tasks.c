@@ -190,6 +190,9 @@ teardown (Fixture       *fixture,
   g_clear_object (&fixture->app);
   vdi_farm_flush (fixture->farm, NULL);
   vdi_test_flush_events ();
+  if (fixture->proxy_session != NULL)
+    soup_session_abort (fixture->proxy_session);
+  vdi_test_flush_events ();
   if (fixture->proxy != NULL)
     soup_server_disconnect (fixture->proxy);
   g_clear_object (&fixture->proxy);
@@ -576,7 +579,7 @@ test_wrong_password (Fixture       *fixture,
 
   activate (page, "templates.enter-maintenance");
   dialog = wait_for_dialog ("password-dialog");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "refused the stored password"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "refused the password of"));
   type_password (dialog, "wrong");
   respond (dialog, "sign-in");
 
@@ -613,7 +616,10 @@ forwarded_cb (GObject      *object,
   const char *type = soup_message_headers_get_content_type (headers, NULL);
   const char *cookie = soup_message_headers_get_one (headers, "Set-Cookie");
 
-  soup_server_message_set_status (forward->message, soup_message_get_status (forward->forward),
+  /* The simulator gone (teardown) is a bad gateway, as a real proxy would say. */
+  soup_server_message_set_status (forward->message,
+                                  body != NULL ? soup_message_get_status (forward->forward)
+                                               : SOUP_STATUS_BAD_GATEWAY,
                                   NULL);
   if (cookie != NULL)
     soup_message_headers_append (soup_server_message_get_response_headers (forward->message),
@@ -625,6 +631,7 @@ forwarded_cb (GObject      *object,
   soup_server_unpause_message (forward->server, forward->message);
   g_object_unref (forward->message);
   g_object_unref (forward->forward);
+  g_object_unref (forward->server);
   g_free (forward);
 }
 
@@ -644,7 +651,7 @@ proxy_handler (SoupServer        *server,
   Forward *forward = g_new0 (Forward, 1);
   const char *header;
 
-  forward->server = server;
+  forward->server = g_object_ref (server);
   forward->message = g_object_ref (message);
   forward->forward = soup_message_new (soup_server_message_get_method (message), target);
   soup_message_set_request_body_from_bytes (forward->forward,
@@ -724,6 +731,57 @@ test_trust (Fixture       *fixture,
   g_assert_false (gold_is_template (fixture));
 }
 
+static gpointer
+dialog_child (VdiProviderDialog *dialog,
+              const char        *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (dialog), VDI_TYPE_PROVIDER_DIALOG,
+                                                   name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* Adding a provider talks to it at once: its certificate is offered for trust there and then. */
+static void
+test_add_provider_trust (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *fingerprint = start_tls_front (fixture);
+  g_autofree char *grouped = vdi_provider_prompts_group_fingerprint (fingerprint);
+  VdiProviderDialog *dialog;
+  AdwMessageDialog *trust;
+  VdiProvider *added;
+  GtkWidget *label;
+
+  dialog = vdi_provider_dialog_new (GTK_WINDOW (fixture->window), fixture->farm,
+                                    fixture->credentials, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  vdi_test_flush_events ();
+  adw_combo_row_set_selected (dialog_child (dialog, "type_row"), VDI_PROVIDER_TYPE_VCENTER);
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "name_row")), "vc-tls");
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "host_row")), "localhost");
+  gtk_spin_button_set_value (dialog_child (dialog, "port_spin"),
+                             vdi_provider_get_port (fixture->provider));
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "username_row")),
+                         "administrator@vsphere.local");
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "password_row")), PASSWORD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  vdi_test_flush_events ();
+
+  added = vdi_farm_find_provider (fixture->farm, "vc-tls");
+  g_assert_nonnull (added);
+  g_assert_false (vdi_provider_get_allow_http (added));
+  trust = wait_for_dialog ("trust-certificate-dialog");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (trust), "vc-tls"));
+  label = vdi_test_find_widget (GTK_WIDGET (trust), "fingerprint-label", GTK_TYPE_LABEL);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, grouped);
+  g_assert_null (vdi_provider_get_tls_fingerprint (added));
+  respond (trust, "trust");
+  g_assert_true (vdi_http_fingerprint_equal (vdi_provider_get_tls_fingerprint (added),
+                                             fingerprint));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -740,6 +798,7 @@ main (int   argc,
   ADD ("/template-tasks/delete", test_delete);
   ADD ("/template-tasks/wrong-password", test_wrong_password);
   ADD ("/template-tasks/trust", test_trust);
+  ADD ("/template-tasks/add-provider-trust", test_add_provider_trust);
 
   return g_test_run ();
 }
