@@ -137,8 +137,9 @@ show_trust_dialog (GTask           *task,
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
   gtk_widget_add_css_class (label, "monospace");
+  /* The label reads out the fingerprint itself; this says what it is. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("SHA-256 fingerprint"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("SHA-256 fingerprint"),
                                   -1);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
 
@@ -286,6 +287,10 @@ password_response_cb (AdwMessageDialog *dialog,
   g_autoptr(VdiBackend) backend = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* libadwaita 1.2's entry row follows the window's focus and trips over its own text widget
+   * when the window goes away with the focus still inside: let the focus go first. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+
   if (!g_str_equal (response, "sign-in"))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -343,6 +348,8 @@ ask_password (GTask *task)
   gtk_widget_add_css_class (list, "boxed-list");
   row = adw_password_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Password"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Password"), -1);
   gtk_list_box_append (GTK_LIST_BOX (list), row);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 

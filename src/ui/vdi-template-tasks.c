@@ -601,14 +601,14 @@ vdi_template_tasks_delete (VdiTemplateTasks *self,
   source = vdi_template_get_source_provider (template);
   if (g_list_model_get_n_items (hosts) > 0)
     g_string_append_printf (body,
-                            ngettext ("Its %u host is deleted from %s. ",
-                                      "Its %u hosts are deleted from %s. ",
+                            ngettext ("Its %u host will be deleted from %s. ",
+                                      "Its %u hosts will be deleted from %s. ",
                                       g_list_model_get_n_items (hosts)),
                             g_list_model_get_n_items (hosts), vdi_provider_get_name (source));
   if (n_copies > 0)
     g_string_append_printf (body,
-                            ngettext ("Its copy on %u other provider is deleted. ",
-                                      "Its copies on %u other providers are deleted. ",
+                            ngettext ("Its copy on %u other provider will be deleted. ",
+                                      "Its copies on %u other providers will be deleted. ",
                                       n_copies),
                             n_copies);
   g_string_append_printf (body, _("The source VM “%s” stays on %s."),

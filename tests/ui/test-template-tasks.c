@@ -492,7 +492,7 @@ test_delete (Fixture       *fixture,
   confirm = wait_for_dialog ("delete-template-dialog");
   g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==, "Delete “Win11 Pool”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm),
-                            "Its 2 hosts are deleted from " VC));
+                            "Its 2 hosts will be deleted from " VC));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm),
                             "The source VM “" GOLD "” stays on " VC));
   g_assert_cmpint (adw_message_dialog_get_response_appearance (confirm, "delete"), ==,
