@@ -167,7 +167,6 @@ vdi_templates_page_update_actions (VdiTemplatesPage *self)
   VdiTemplate *template;
   VdiTemplateStatus status = VDI_TEMPLATE_STATUS_OK;
   gboolean idle = FALSE;
-  gboolean is_vcenter = FALSE;
 
   g_assert (VDI_IS_TEMPLATES_PAGE (self));
 
@@ -183,8 +182,6 @@ vdi_templates_page_update_actions (VdiTemplatesPage *self)
              !(VDI_IS_APPLICATION (app) &&
                vdi_distributor_is_busy (vdi_application_get_distributor (VDI_APPLICATION (app)),
                                         template));
-      is_vcenter = vdi_provider_get_provider_type (vdi_template_get_source_provider (template)) ==
-                   VDI_PROVIDER_TYPE_VCENTER;
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.distribution-details",
@@ -194,9 +191,9 @@ vdi_templates_page_update_actions (VdiTemplatesPage *self)
                                           status == VDI_TEMPLATE_STATUS_FAILED));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.leave-maintenance",
                                  idle && status == VDI_TEMPLATE_STATUS_MAINTENANCE);
-  /* Hosts are made on vCenter only; a template in maintenance is a VM, not a source. */
+  /* A template in maintenance is a VM being changed, not a source for hosts. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.recreate-hosts",
-                                 idle && is_vcenter && status == VDI_TEMPLATE_STATUS_OK &&
+                                 idle && status == VDI_TEMPLATE_STATUS_OK &&
                                  g_list_model_get_n_items (vdi_template_get_hosts (template)) > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.delete",
                                  idle && (status == VDI_TEMPLATE_STATUS_OK ||

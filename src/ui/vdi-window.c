@@ -169,6 +169,21 @@ vdi_window_read_only_cb (VdiWindow      *self,
 
       gtk_label_set_text (self->read_only_label, text);
     }
+  /* Becoming writable reloads the farm: dialogs showing the templates read before would act
+   * on objects no longer in it. */
+  if (!read_only && gtk_revealer_get_reveal_child (self->read_only_revealer))
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+        {
+          g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i - 1);
+
+          if (VDI_IS_DISTRIBUTION_DIALOG (toplevel) &&
+              gtk_window_get_transient_for (toplevel) == GTK_WINDOW (self))
+            gtk_window_destroy (toplevel);
+        }
+    }
   gtk_revealer_set_reveal_child (self->read_only_revealer, read_only);
   vdi_templates_page_set_read_only (self->templates_page, read_only);
   vdi_providers_page_set_read_only (self->providers_page, read_only);

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vdi-distribution-dialog.h"
 #include "vdi-farm-lock.h"
 #include "vdi-test-ui.h"
 
@@ -32,7 +33,7 @@ action_enabled (GtkWidget  *widget,
   GtkWidget *button = gtk_button_new ();
   gboolean enabled;
 
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), name);
+  gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (button), name);
   gtk_widget_set_parent (button, widget);
   vdi_test_flush_events ();
   enabled = gtk_widget_get_sensitive (button);
@@ -120,6 +121,29 @@ test_read_only_until_released (void)
   g_assert_false (action_enabled (GTK_WIDGET (providers_page), "providers.add"));
   g_assert_false (action_enabled (GTK_WIDGET (window), "win.add-provider"));
 
+  /* Distribution details can be looked at, but nothing retried. */
+  {
+    GListModel *templates = vdi_farm_get_templates (vdi_window_get_farm (window));
+    g_autoptr(VdiTemplate) multi = NULL;
+    GtkWindow *details;
+
+    for (guint i = 0; multi == NULL && i < g_list_model_get_n_items (templates); i++)
+      {
+        g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+        if (vdi_template_get_multi_provider (template))
+          multi = g_steal_pointer (&template);
+      }
+    g_assert_nonnull (multi);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.distribution-details", "s",
+                                vdi_template_get_id (multi));
+    details = vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL);
+    g_assert_nonnull (details);
+    vdi_test_flush_events ();
+    g_assert_false (action_enabled (gtk_window_get_child (details), "dialog.retry::any-target"));
+    g_assert_false (action_enabled (gtk_window_get_child (details), "dialog.retry-all"));
+  }
+
   /* Meanwhile vdictl changes the farm. */
   {
     g_autoptr(VdiFarm) writer = vdi_farm_new (path);
@@ -147,6 +171,8 @@ test_read_only_until_released (void)
   g_assert_true (action_enabled (GTK_WIDGET (templates_page), "templates.delete"));
   g_assert_true (action_enabled (GTK_WIDGET (providers_page), "providers.add"));
   g_assert_true (action_enabled (GTK_WIDGET (window), "win.add-provider"));
+  /* The details showed the farm as it was read before; they close rather than act on it. */
+  g_assert_null (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
   /* Nothing was written while it was read-only. */
   g_assert_cmpuint (vdi_farm_get_n_saves (vdi_window_get_farm (window)), ==, saves);
 
