@@ -14,11 +14,13 @@
 #include <glib/gi18n.h>
 
 #include "vdi-application.h"
+#include "vdi-backend-error.h"
 #include "vdi-host-manager.h"
 #include "vdi-maintenance.h"
 #include "vdi-provider-prompts.h"
 #include "vdi-template-tasks.h"
 #include "vdi-ui-utils.h"
+#include "vdi-window.h"
 
 struct _VdiTemplateTasks
 {
@@ -27,6 +29,7 @@ struct _VdiTemplateTasks
   GtkWidget    *owner;        /* weak */
   GCancellable *cancellable;
   GHashTable   *busy;         /* VdiTemplate* (owned) → count */
+  AdwToast     *last_toast;   /* weak: the newest result replaces it */
 };
 
 enum {
@@ -117,8 +120,25 @@ static void
 show_toast (VdiTemplateTasks *self,
             const char       *message)
 {
-  if (self->owner != NULL)
-    vdi_show_toast (self->owner, message);
+  GtkWindow *window = owner_window (self);
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  if (!VDI_IS_WINDOW (window))
+    {
+      if (self->owner != NULL)
+        vdi_show_toast (self->owner, message);
+      return;
+    }
+
+  /* Toasts queue one after the other; an older result would hold the newest back. */
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  /* Toast titles are markup; template names may hold any character. */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  g_set_weak_pointer (&self->last_toast, toast);
+  vdi_window_add_toast (VDI_WINDOW (window), toast);
 }
 
 /* Starts @kind on @template, or says why it cannot. Returns NULL when there is nothing to do. */
@@ -279,6 +299,30 @@ recreate_cb (GObject      *object,
   gboolean ok;
 
   ok = vdi_host_manager_finish (VDI_HOST_MANAGER (object), result, &notices, &error);
+
+  /* The provider that makes the hosts did not answer at all: the same message as for one
+   * provider of several, naming it and asking to check it, not a toast that scrolls away. */
+  if (!ok && op->self->owner != NULL &&
+      (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
+       g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT)))
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) all = NULL;
+      /* Translators: a provider name, then why, e.g. "vc-01 does not respond: Connection
+       * refused". */
+      g_autofree char *unresponsive =
+        g_strdup_printf (_("%s does not respond: %s"),
+                         vdi_provider_get_name (vdi_template_get_source_provider (op->template)),
+                         error->message);
+
+      g_strv_builder_add (builder, unresponsive);
+      if (notices != NULL)
+        g_strv_builder_addv (builder, (const char **)notices);
+      all = g_strv_builder_end (builder);
+      show_notices (op->self, op->template, all);
+      op_done (op);
+      return;
+    }
 
   if (!ok)
     {
@@ -671,6 +715,7 @@ vdi_template_tasks_finalize (GObject *object)
   VdiTemplateTasks *self = (VdiTemplateTasks *)object;
 
   g_clear_weak_pointer (&self->owner);
+  g_clear_weak_pointer (&self->last_toast);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->busy, g_hash_table_unref);
 

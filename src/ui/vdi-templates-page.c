@@ -583,6 +583,8 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
                                    vdi_templates_page_task_action);
   gtk_widget_class_install_action (widget_class, "templates.delete", NULL,
                                    vdi_templates_page_task_action);
+  /* Delete asks first, so the key is safe; text fields keep their own Delete. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "templates.delete", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "templatespage");
 

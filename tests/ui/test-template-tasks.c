@@ -473,6 +473,44 @@ test_recreate_notices (Fixture       *fixture,
   respond (notices, "close");
 }
 
+/* The provider does not answer when Yes is pressed: a message names it, and the hosts stay
+ * listed for a later Recreate Hosts. */
+static void
+test_recreate_provider_offline (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  VdiTemplatesPage *page;
+  AdwMessageDialog *question, *notices;
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+
+  make_hosts (fixture);
+  before = host_vm_ids (fixture);
+  page = select_template (fixture);
+
+  activate (page, "templates.enter-maintenance");
+  wait_for_status (fixture, VDI_TEMPLATE_STATUS_MAINTENANCE);
+  activate (page, "templates.leave-maintenance");
+  question = wait_for_dialog ("recreate-question-dialog");
+  sim_control_post (&fixture->sim, "providers/" VC "/offline", "{\"mode\": \"refuse\"}");
+  respond (question, "yes");
+
+  notices = wait_for_dialog ("host-notices-dialog");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (notices),
+                                   "• " VC " does not respond: "));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (notices),
+                            "Check the status of these providers"));
+  respond (notices, "close");
+  after = host_vm_ids (fixture);
+  g_assert_true (g_strv_equal ((const char * const *)before, (const char * const *)after));
+
+  /* Back online, Recreate Hosts does it. */
+  sim_control_post (&fixture->sim, "providers/" VC "/online", "{}");
+  g_assert_true (action_enabled (page, "templates.recreate-hosts"));
+  activate (page, "templates.recreate-hosts");
+  wait_for_toast (fixture, "Every host of “Win11 Pool” was recreated");
+}
+
 static void
 test_delete (Fixture       *fixture,
              gconstpointer  data)
@@ -795,6 +833,7 @@ main (int   argc,
   ADD ("/template-tasks/maintenance", test_maintenance);
   ADD ("/template-tasks/leave-without-recreating", test_leave_without_recreating);
   ADD ("/template-tasks/recreate-notices", test_recreate_notices);
+  ADD ("/template-tasks/recreate-provider-offline", test_recreate_provider_offline);
   ADD ("/template-tasks/delete", test_delete);
   ADD ("/template-tasks/wrong-password", test_wrong_password);
   ADD ("/template-tasks/trust", test_trust);
