@@ -430,6 +430,17 @@ test_maintenance (Fixture       *fixture,
   g_assert_true (action_enabled (page, "templates.enter-maintenance"));
 }
 
+/* Through maintenance and back, up to RAS's question. */
+static AdwMessageDialog *
+enter_then_leave (Fixture          *fixture,
+                  VdiTemplatesPage *page)
+{
+  activate (page, "templates.enter-maintenance");
+  wait_for_status (fixture, VDI_TEMPLATE_STATUS_MAINTENANCE);
+  activate (page, "templates.leave-maintenance");
+  return wait_for_dialog ("recreate-question-dialog");
+}
+
 /* No keeps the hosts as they are. */
 static void
 test_leave_without_recreating (Fixture       *fixture,
@@ -444,10 +455,7 @@ test_leave_without_recreating (Fixture       *fixture,
   before = host_vm_ids (fixture);
   page = select_template (fixture);
 
-  activate (page, "templates.enter-maintenance");
-  wait_for_status (fixture, VDI_TEMPLATE_STATUS_MAINTENANCE);
-  activate (page, "templates.leave-maintenance");
-  question = wait_for_dialog ("recreate-question-dialog");
+  question = enter_then_leave (fixture, page);
   respond (question, "no");
   after = host_vm_ids (fixture);
   g_assert_true (g_strv_equal ((const char * const *)before, (const char * const *)after));
@@ -488,10 +496,7 @@ test_recreate_provider_offline (Fixture       *fixture,
   before = host_vm_ids (fixture);
   page = select_template (fixture);
 
-  activate (page, "templates.enter-maintenance");
-  wait_for_status (fixture, VDI_TEMPLATE_STATUS_MAINTENANCE);
-  activate (page, "templates.leave-maintenance");
-  question = wait_for_dialog ("recreate-question-dialog");
+  question = enter_then_leave (fixture, page);
   sim_control_post (&fixture->sim, "providers/" VC "/offline", "{\"mode\": \"refuse\"}");
   respond (question, "yes");
 
