@@ -594,6 +594,12 @@ shoot_template_tasks (const char *tmp)
   g_clear_object (&tasks.credentials);
   sim_fixture_stop (&tasks.sim);
   g_unlink (path);
+  {
+    /* Each save keeps the previous file as a backup. */
+    g_autofree char *backup = g_strconcat (path, ".bak", NULL);
+
+    g_unlink (backup);
+  }
 }
 
 static gboolean
