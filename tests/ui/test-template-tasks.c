@@ -18,6 +18,7 @@
 #define VC "vc-test"
 #define PASSWORD "VMware1!"
 #define GOLD "tpl-win11"
+#define HV_GOLD "Win10 Gold"
 #define WAIT_MS 60000
 
 static const char scenario[] =
@@ -31,7 +32,13 @@ static const char scenario[] =
   "  ],"
   "  \"vms\": ["
   "    { \"name\": \"" GOLD "\", \"disk_gb\": 40, \"template\": true, \"datastore\": \"ds-main\", \"host\": \"esx-01\" }"
-  "  ] } ] }";
+  "  ] } ],"
+  "  \"hyperv_hosts\": ["
+  "  { \"name\": \"hv-src\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
+  "    \"export_mbps\": 10000, \"up_mbps\": 1000, \"down_mbps\": 1000,"
+  "    \"vms\": [ { \"name\": \"" HV_GOLD "\", \"disk_gb\": 2, \"state\": \"off\" } ] },"
+  "  { \"name\": \"hv-t1\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
+  "    \"down_mbps\": 1000, \"up_mbps\": 1000, \"vms\": [] } ] }";
 
 typedef struct
 {
@@ -47,14 +54,28 @@ typedef struct
   char           *dir;
 } Fixture;
 
-/* The simulator's VMs on the vCenter. */
+/* The simulator's VMs on one of its providers. */
 static JsonArray *
-inventory_vms (JsonNode *inventory)
+vms_on (JsonNode   *inventory,
+        const char *provider_name)
 {
   JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
                                                        "providers");
 
-  return json_object_get_array_member (json_array_get_object_element (providers, 0), "vms");
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+
+      if (g_str_equal (json_object_get_string_member (provider, "name"), provider_name))
+        return json_object_get_array_member (provider, "vms");
+    }
+  g_assert_not_reached ();
+}
+
+static JsonArray *
+inventory_vms (JsonNode *inventory)
+{
+  return vms_on (inventory, VC);
 }
 
 static JsonObject *
@@ -88,9 +109,13 @@ datastore_id (Fixture    *fixture,
   g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
   JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
                                                        "providers");
-  JsonArray *datastores = json_object_get_array_member (json_array_get_object_element (providers,
-                                                                                       0),
-                                                        "datastores");
+  JsonArray *datastores = NULL;
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (providers, i),
+                                                    "name"), VC))
+      datastores = json_object_get_array_member (json_array_get_object_element (providers, i),
+                                                 "datastores");
 
   for (guint i = 0; i < json_array_get_length (datastores); i++)
     {
@@ -563,6 +588,102 @@ test_delete (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (inventory_vms (inventory)), ==, 1);
 }
 
+static guint
+n_named (JsonNode   *inventory,
+         const char *provider_name,
+         const char *vm_name)
+{
+  JsonArray *vms = vms_on (inventory, provider_name);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (vms); i++)
+    n += g_str_equal (json_object_get_string_member (json_array_get_object_element (vms, i),
+                                                     "name"), vm_name);
+  return n;
+}
+
+static VdiProvider *
+add_hyperv (Fixture    *fixture,
+            const char *name)
+{
+  g_autofree char *url = sim_provider_url (&fixture->sim, name);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *id = g_strdup_printf ("id-%s", name);
+  VdiProvider *provider = vdi_provider_new (id, name, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                            "127.0.0.1", g_uri_get_port (uri));
+
+  vdi_provider_set_username (provider, "admin");
+  vdi_provider_set_allow_http (provider, TRUE);
+  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
+  g_assert_true (vdi_credentials_store_sync (fixture->credentials, id, name, PASSWORD, NULL,
+                                             NULL));
+  return provider;
+}
+
+static gboolean
+distributor_idle (gpointer data)
+{
+  gpointer *args = data;
+
+  return !vdi_distributor_is_busy (args[0], args[1]);
+}
+
+/* A multi-provider template: its copy on the other provider goes, its source VM stays. */
+static void
+test_delete_copies (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(VdiProvider) source = add_hyperv (fixture, "hv-src");
+  g_autoptr(VdiProvider) target = add_hyperv (fixture, "hv-t1");
+  g_autoptr(VdiTemplate) template = vdi_template_new (NULL, "Win10 Pool", source, HV_GOLD);
+  VdiDistributor *distributor = vdi_application_get_distributor (fixture->app);
+  VdiTemplatesPage *page = vdi_window_get_templates_page (fixture->window);
+  GtkSelectionModel *selection;
+  g_autoptr(JsonNode) inventory = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *confirm;
+  gpointer args[2] = { distributor, template };
+
+  inventory = sim_control_get (&fixture->sim, "inventory");
+  {
+    JsonArray *vms = vms_on (inventory, "hv-src");
+
+    vdi_template_set_source_vm_id (template, json_object_get_string_member (
+                                     json_array_get_object_element (vms, 0), "id"));
+  }
+  g_clear_pointer (&inventory, json_node_unref);
+  g_assert_true (vdi_template_set_multi_provider (template, TRUE, &error));
+  g_assert_nonnull (vdi_template_add_target (template, target, &error));
+  g_assert_true (vdi_farm_add_template (fixture->farm, template, &error));
+  g_assert_no_error (error);
+
+  vdi_distributor_distribute_async (distributor, template, NULL, NULL, NULL);
+  sim_wait_until (distributor_idle, args, WAIT_MS, "the copy");
+  inventory = sim_control_get (&fixture->sim, "inventory");
+  g_assert_cmpuint (n_named (inventory, "hv-t1", HV_GOLD), ==, 1);
+  g_clear_pointer (&inventory, json_node_unref);
+
+  /* Sorted by name, "Win10 Pool" comes first. */
+  selection = gtk_column_view_get_model (vdi_templates_page_get_column_view (page));
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_true (vdi_templates_page_get_selected (page) == template);
+  activate (page, "templates.delete");
+  confirm = wait_for_dialog ("delete-template-dialog");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm),
+                            "Its copy on 1 other provider will be deleted."));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm),
+                            "The source VM “" HV_GOLD "” stays on hv-src."));
+  respond (confirm, "delete");
+  wait_for_toast (fixture, "Template “Win10 Pool” deleted");
+
+  g_assert_null (vdi_farm_find_template (fixture->farm, "Win10 Pool"));
+  g_assert_nonnull (vdi_farm_find_template (fixture->farm, "Win11 Pool"));
+  inventory = sim_control_get (&fixture->sim, "inventory");
+  g_assert_cmpuint (n_named (inventory, "hv-t1", HV_GOLD), ==, 0);
+  g_assert_cmpuint (json_array_get_length (vms_on (inventory, "hv-t1")), ==, 0);
+  g_assert_cmpuint (n_named (inventory, "hv-src", HV_GOLD), ==, 1);
+}
+
 typedef struct
 {
   VdiCredentials *credentials;
@@ -840,6 +961,7 @@ main (int   argc,
   ADD ("/template-tasks/recreate-notices", test_recreate_notices);
   ADD ("/template-tasks/recreate-provider-offline", test_recreate_provider_offline);
   ADD ("/template-tasks/delete", test_delete);
+  ADD ("/template-tasks/delete-copies", test_delete_copies);
   ADD ("/template-tasks/wrong-password", test_wrong_password);
   ADD ("/template-tasks/trust", test_trust);
   ADD ("/template-tasks/add-provider-trust", test_add_provider_trust);
