@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vdi-application.h"
+#include "vdi-farm-lock.h"
 #include "vdi-provider-monitor.h"
 #include "vdi-window.h"
 
@@ -37,11 +38,28 @@ struct _VdiApplication
   VdiProviderMonitor *monitor;
   char           *farm_path;
   char           *demo_dir;
+  VdiFarmLock    *lock;
+  char           *lock_holder;     /* why the farm is read-only, naming who has it */
+  GCancellable   *lock_cancellable;
+  guint           lock_retry_id;
 
   FarmState       farm_state;
+  guint           read_only : 1;
+  guint           lock_trying : 1;
 };
 
 G_DEFINE_FINAL_TYPE (VdiApplication, vdi_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_READ_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* How often a read-only console tries to take the farm back from vdictl. */
+#define LOCK_RETRY_SECONDS 2
 
 static const GOptionEntry option_entries[] = {
   { "farm", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -215,11 +233,162 @@ start_demo_distribution (VdiApplication *self)
     }
 }
 
+/**
+ * vdi_application_get_read_only:
+ *
+ * Returns: whether another process (vdictl) holds the farm lock, so that this console shows the
+ *   farm without changing it. It tries to take the lock every few seconds and, once it has it,
+ *   loads the farm again (the other process may have changed it) and becomes writable.
+ */
+gboolean
+vdi_application_get_read_only (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
+
+  return self->read_only;
+}
+
+/* Returns: (nullable): why the farm is read-only, e.g. "The farm is in use by vdictl (process
+ *   42)" */
+const char *
+vdi_application_get_lock_holder (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), NULL);
+
+  return self->read_only ? self->lock_holder : NULL;
+}
+
+static void
+set_read_only (VdiApplication *self,
+               gboolean        read_only,
+               const char     *holder)
+{
+  g_free (self->lock_holder);
+  self->lock_holder = g_strdup (holder);
+  if (self->read_only == !!read_only)
+    return;
+
+  self->read_only = !!read_only;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ONLY]);
+}
+
+/* Taking the lock reads the holder's line when it is held, which may wait a little for a
+ * holder that is just writing it: a worker thread, never the main loop. */
+static void
+acquire_lock_worker (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  VdiFarmLock *lock = vdi_farm_lock_acquire (task_data, &error);
+
+  if (lock == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, lock, g_object_unref);
+}
+
+static void
+acquire_lock_async (VdiApplication      *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, acquire_lock_async);
+  g_task_set_task_data (task, g_strdup (vdi_farm_get_path (vdi_application_get_farm (self))),
+                        g_free);
+  g_task_run_in_thread (task, acquire_lock_worker);
+}
+
+static VdiFarmLock *
+acquire_lock_finish (VdiApplication  *self,
+                     GAsyncResult    *result,
+                     GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void schedule_lock_retry (VdiApplication *self);
+
+static void
+farm_reloaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VdiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->lock_trying = FALSE;
+  if (!vdi_farm_load_finish (VDI_FARM (object), result, &error))
+    {
+      /* Still showing what was read before; the lock is no use without a good file. */
+      g_clear_object (&self->lock);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_read_only (self, TRUE, error->message);
+          schedule_lock_retry (self);
+        }
+      return;
+    }
+
+  vdi_farm_set_autosave (self->farm, TRUE);
+  set_read_only (self, FALSE, NULL);
+}
+
+static void
+lock_retried_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VdiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->lock = acquire_lock_finish (self, result, &error);
+  if (self->lock == NULL)
+    {
+      self->lock_trying = FALSE;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The holder may have changed (another vdictl run): say who has it now. */
+      set_read_only (self, TRUE, error->message);
+      schedule_lock_retry (self);
+      return;
+    }
+
+  /* What the other process wrote is what we show and change from now on. */
+  vdi_farm_load_async (self->farm, self->lock_cancellable, farm_reloaded_cb,
+                       g_object_ref (self));
+}
+
+static gboolean
+lock_retry_cb (gpointer data)
+{
+  VdiApplication *self = data;
+
+  self->lock_retry_id = 0;
+  self->lock_trying = TRUE;
+  acquire_lock_async (self, self->lock_cancellable, lock_retried_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_lock_retry (VdiApplication *self)
+{
+  if (self->lock_retry_id == 0 && !self->lock_trying)
+    self->lock_retry_id = g_timeout_add_seconds (LOCK_RETRY_SECONDS, lock_retry_cb, self);
+}
+
 static void
 farm_ready (VdiApplication *self)
 {
   self->farm_state = FARM_STATE_LOADED;
-  vdi_farm_set_autosave (self->farm, TRUE);
+  /* Read-only: the other process's changes are not to be overwritten with ours. */
+  vdi_farm_set_autosave (self->farm, !self->read_only);
+  if (self->read_only)
+    schedule_lock_retry (self);
   if (self->monitor == NULL)
     self->monitor = vdi_provider_monitor_new (self->farm, vdi_application_get_credentials (self));
   if (self->demo != NULL)
@@ -254,6 +423,34 @@ vdi_application_load_farm_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Held or not, the farm is loaded: without the lock it is shown read-only. */
+static void
+vdi_application_lock_acquired_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  VdiApplication *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
+
+  g_clear_object (&self->lock);
+  self->lock = acquire_lock_finish (self, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->farm_state = FARM_STATE_UNLOADED;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  set_read_only (self, self->lock == NULL, error != NULL ? error->message : NULL);
+
+  cancellable = g_task_get_cancellable (task);
+  vdi_farm_load_async (vdi_application_get_farm (self),
+                       cancellable,
+                       vdi_application_load_farm_cb,
+                       g_steal_pointer (&task));
+}
+
 static void
 vdi_application_demo_started_cb (GObject      *object,
                                  GAsyncResult *result,
@@ -273,10 +470,8 @@ vdi_application_demo_started_cb (GObject      *object,
     }
 
   cancellable = g_task_get_cancellable (task);
-  vdi_farm_load_async (vdi_application_get_farm (self),
-                       cancellable,
-                       vdi_application_load_farm_cb,
-                       g_steal_pointer (&task));
+  acquire_lock_async (self, cancellable, vdi_application_lock_acquired_cb,
+                      g_steal_pointer (&task));
 }
 
 /* Loads the farm in a worker thread. On failure the farm stays empty, is never saved, and the
@@ -310,7 +505,8 @@ vdi_application_load_farm_async (VdiApplication      *self,
 
   self->farm_state = FARM_STATE_LOADING;
 
-  /* In demo mode the simulator starts first and writes the farm that is then loaded. */
+  /* In demo mode the simulator starts first and writes the farm that is then loaded; the demo's
+   * farm is its own temporary one, locked like any other. */
   if (self->demo_dir != NULL && self->demo == NULL)
     {
       vdi_demo_start_async (self->demo_dir, vdi_application_get_credentials (self), cancellable,
@@ -318,10 +514,8 @@ vdi_application_load_farm_async (VdiApplication      *self,
       return;
     }
 
-  vdi_farm_load_async (vdi_application_get_farm (self),
-                       cancellable,
-                       vdi_application_load_farm_cb,
-                       g_steal_pointer (&task));
+  acquire_lock_async (self, cancellable, vdi_application_lock_acquired_cb,
+                      g_steal_pointer (&task));
 }
 
 gboolean
@@ -465,6 +659,13 @@ vdi_application_recover_farm_async (VdiApplication      *self,
       return;
     }
 
+  /* Recovering writes the farm's files: not while another process has them. */
+  if (self->read_only)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "%s", self->lock_holder);
+      return;
+    }
+
   recovery = g_new0 (Recovery, 1);
   recovery->from_backup = !!from_backup;
   g_task_set_task_data (task, recovery, (GDestroyNotify)recovery_free);
@@ -496,21 +697,94 @@ vdi_application_recover_farm_finish (VdiApplication  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-vdi_application_quit_action (GSimpleAction *action,
-                             GVariant      *param,
-                             gpointer       user_data)
+/* Whether the distributor is copying for any template now. */
+static gboolean
+copies_running (VdiApplication *self)
 {
-  VdiApplication *self = user_data;
-  GtkWindow *window;
+  GListModel *templates;
 
-  g_assert (VDI_IS_APPLICATION (self));
+  if (self->distributor == NULL || self->farm == NULL)
+    return FALSE;
+
+  templates = vdi_farm_get_templates (self->farm);
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      if (vdi_distributor_is_busy (self->distributor, template))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+quit_now (VdiApplication *self)
+{
+  GtkWindow *window;
 
   /* Closing the windows first lets each save its size and position. */
   while ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
     gtk_window_destroy (window);
 
   g_application_quit (G_APPLICATION (self));
+}
+
+static void
+quit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  VdiApplication   *self)
+{
+  if (g_str_equal (response, "quit"))
+    quit_now (self);
+}
+
+/**
+ * vdi_application_confirm_quit:
+ * @parent: (nullable): the window the question belongs to
+ *
+ * Returns: TRUE when the console may quit at once; FALSE when copies are running, in which case
+ *   the admin is asked first, and the application quits if they say so.
+ */
+gboolean
+vdi_application_confirm_quit (VdiApplication *self,
+                              GtkWindow      *parent)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), TRUE);
+
+  if (!copies_running (self))
+    return TRUE;
+
+  dialog = adw_message_dialog_new (parent, _("Quit While Copies Run?"),
+                                   _("Copies are running; they will resume the next time you "
+                                     "open the console."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "quit", _("_Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "quit",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "quit-dialog");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+static void
+vdi_application_quit_action (GSimpleAction *action,
+                             GVariant      *param,
+                             gpointer       user_data)
+{
+  VdiApplication *self = user_data;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  if (vdi_application_confirm_quit (self,
+                                    gtk_application_get_active_window (GTK_APPLICATION (self))))
+    quit_now (self);
 }
 
 static void
@@ -651,7 +925,7 @@ vdi_application_shutdown (GApplication *app)
   g_assert (VDI_IS_APPLICATION (self));
 
   /* A farm that failed to load is never written: its file is the admin's to recover. */
-  if (self->farm != NULL && self->farm_state == FARM_STATE_LOADED)
+  if (self->farm != NULL && self->farm_state == FARM_STATE_LOADED && !self->read_only)
     {
       g_autoptr(GError) error = NULL;
 
@@ -661,6 +935,9 @@ vdi_application_shutdown (GApplication *app)
 
   g_clear_object (&self->monitor);
   g_clear_object (&self->distributor);
+  g_cancellable_cancel (self->lock_cancellable);
+  g_clear_handle_id (&self->lock_retry_id, g_source_remove);
+  g_clear_object (&self->lock);
 
   /* The simulator stops with the console, and the demo's farm goes with it. */
   if (self->demo != NULL)
@@ -681,8 +958,31 @@ vdi_application_finalize (GObject *object)
   g_clear_object (&self->distributor);
   g_clear_pointer (&self->farm_path, g_free);
   g_clear_pointer (&self->demo_dir, g_free);
+  g_clear_handle_id (&self->lock_retry_id, g_source_remove);
+  g_clear_object (&self->lock);
+  g_clear_object (&self->lock_cancellable);
+  g_clear_pointer (&self->lock_holder, g_free);
 
   G_OBJECT_CLASS (vdi_application_parent_class)->finalize (object);
+}
+
+static void
+vdi_application_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VdiApplication *self = VDI_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -692,6 +992,13 @@ vdi_application_class_init (VdiApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = vdi_application_finalize;
+  object_class->get_property = vdi_application_get_property;
+
+  properties[PROP_READ_ONLY] =
+    g_param_spec_boolean ("read-only", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->handle_local_options = vdi_application_handle_local_options;
   app_class->startup = vdi_application_startup;
@@ -702,6 +1009,7 @@ vdi_application_class_init (VdiApplicationClass *klass)
 static void
 vdi_application_init (VdiApplication *self)
 {
+  self->lock_cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Manage the templates and providers of a VDI farm."));

@@ -56,5 +56,9 @@ char               *vdi_application_recover_farm_finish (VdiApplication   *self,
                                                        GError            **error);
 
 gboolean            vdi_application_get_demo          (VdiApplication     *self);
+gboolean            vdi_application_get_read_only     (VdiApplication     *self);
+gboolean            vdi_application_confirm_quit      (VdiApplication     *self,
+                                                       GtkWindow          *parent);
+const char         *vdi_application_get_lock_holder   (VdiApplication     *self);
 
 G_END_DECLS

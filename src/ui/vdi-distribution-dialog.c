@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-application.h"
 #include "vdi-distribution-dialog.h"
 
 struct _VdiDistributionDialog
@@ -31,6 +32,8 @@ struct _VdiDistributionDialog
   GtkButton        *retry_all_button;
   AdwToastOverlay  *toast_overlay;
   AdwWindowTitle   *window_title;
+
+  guint             watching_app : 1;
 };
 
 enum {
@@ -127,12 +130,29 @@ static void
 vdi_distribution_dialog_update_actions (VdiDistributionDialog *self)
 {
   GListModel *targets;
+  GtkWindow *parent;
+  GtkApplication *app;
   gboolean any = FALSE;
+  gboolean read_only = FALSE;
 
   g_assert (VDI_IS_DISTRIBUTION_DIALOG (self));
 
   if (self->template == NULL)
     return;
+
+  /* A retry writes the farm: not while another process (vdictl) holds it. */
+  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  app = gtk_window_get_application (parent != NULL ? parent : GTK_WINDOW (self));
+  if (VDI_IS_APPLICATION (app))
+    {
+      read_only = vdi_application_get_read_only (VDI_APPLICATION (app));
+      if (!self->watching_app)
+        g_signal_connect_object (app, "notify::read-only",
+                                 G_CALLBACK (vdi_distribution_dialog_update_actions),
+                                 self, G_CONNECT_SWAPPED);
+      self->watching_app = TRUE;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.retry", !read_only);
 
   targets = vdi_template_get_targets (self->template);
   for (guint i = 0; !any && i < g_list_model_get_n_items (targets); i++)
@@ -142,7 +162,7 @@ vdi_distribution_dialog_update_actions (VdiDistributionDialog *self)
       any = target_needs_retry (target);
     }
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.retry-all", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.retry-all", any && !read_only);
 }
 
 /* A row's parts, found once: the row is updated up to once a frame per target. */

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vdi-provider-dialog.h"
+#include "vdi-provider-prompts.h"
 #include "vdi-ui-utils.h"
 
 struct _VdiProviderDialog
@@ -357,6 +358,10 @@ vdi_provider_dialog_save_action (GtkWidget  *widget,
                                  NULL,
                                  vdi_provider_dialog_store_password_cb,
                                  parent != NULL ? g_object_ref (parent) : NULL);
+
+  /* Talk to it now, so a certificate to trust or a password to fix is asked at once. */
+  vdi_provider_prompts_first_contact (parent, self->credentials, provider,
+                                      password[0] != '\0' ? password : NULL);
 
   gtk_window_destroy (GTK_WINDOW (self));
 }

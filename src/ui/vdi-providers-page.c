@@ -32,6 +32,8 @@ struct _VdiProvidersPage
   GtkSearchEntry     *search_entry;
   GtkSingleSelection *selection;
   GtkStack           *stack;
+
+  guint                read_only : 1;
 };
 
 enum {
@@ -81,9 +83,23 @@ vdi_providers_page_update_actions (VdiProvidersPage *self)
   g_assert (VDI_IS_PROVIDERS_PAGE (self));
 
   have_selection = vdi_providers_page_get_selected (self) != NULL;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "providers.add", self->farm != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "providers.edit", have_selection);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "providers.remove", have_selection);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "providers.add",
+                                 self->farm != NULL && !self->read_only);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "providers.edit",
+                                 have_selection && !self->read_only);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "providers.remove",
+                                 have_selection && !self->read_only);
+}
+
+/* While another process holds the farm lock, providers are shown but not changed. */
+void
+vdi_providers_page_set_read_only (VdiProvidersPage *self,
+                                  gboolean          read_only)
+{
+  g_return_if_fail (VDI_IS_PROVIDERS_PAGE (self));
+
+  self->read_only = !!read_only;
+  vdi_providers_page_update_actions (self);
 }
 
 static void

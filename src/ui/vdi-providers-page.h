@@ -35,4 +35,7 @@ gboolean            vdi_providers_page_select         (VdiProvidersPage   *self,
 const char         *vdi_providers_page_get_state      (VdiProvidersPage   *self);
 void                vdi_providers_page_focus_search   (VdiProvidersPage   *self);
 
+void                vdi_providers_page_set_read_only  (VdiProvidersPage   *self,
+                                                       gboolean            read_only);
+
 G_END_DECLS

@@ -13,6 +13,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-application.h"
+#include "vdi-template-tasks.h"
 #include "vdi-templates-page.h"
 
 struct _VdiTemplatesPage
@@ -22,6 +24,8 @@ struct _VdiTemplatesPage
   /* Owned references */
   VdiFarm             *farm;
   GtkWidget           *context_menu;
+  VdiTemplateTasks    *tasks;
+  VdiTemplate         *watched;     /* the selected template, whose changes move the actions */
 
   /* Template widgets */
   GtkColumnView       *column_view;
@@ -31,6 +35,8 @@ struct _VdiTemplatesPage
   GtkSingleSelection  *selection;
   GtkStack            *stack;
   GMenuModel          *tasks_menu;
+
+  guint                read_only : 1;
 };
 
 enum {
@@ -153,13 +159,117 @@ has_distribution (VdiTemplate *template)
   return template != NULL && vdi_template_get_multi_provider (template);
 }
 
+/* What the selected template allows now: its status, our own work on it and the distributor's,
+ * and whether this console may change the farm at all. */
+static void
+vdi_templates_page_update_actions (VdiTemplatesPage *self)
+{
+  VdiTemplate *template;
+  VdiTemplateStatus status = VDI_TEMPLATE_STATUS_OK;
+  gboolean idle = FALSE;
+
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  template = vdi_templates_page_get_selected (self);
+  if (template != NULL)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root))
+                                                 : NULL;
+
+      status = vdi_template_get_status (template);
+      idle = !self->read_only && !vdi_template_tasks_is_busy (self->tasks, template) &&
+             !(VDI_IS_APPLICATION (app) &&
+               vdi_distributor_is_busy (vdi_application_get_distributor (VDI_APPLICATION (app)),
+                                        template));
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.distribution-details",
+                                 has_distribution (template));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.enter-maintenance",
+                                 idle && (status == VDI_TEMPLATE_STATUS_OK ||
+                                          status == VDI_TEMPLATE_STATUS_FAILED));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.leave-maintenance",
+                                 idle && status == VDI_TEMPLATE_STATUS_MAINTENANCE);
+  /* A template in maintenance is a VM being changed, not a source for hosts. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.recreate-hosts",
+                                 idle && status == VDI_TEMPLATE_STATUS_OK &&
+                                 g_list_model_get_n_items (vdi_template_get_hosts (template)) > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.delete",
+                                 idle && (status == VDI_TEMPLATE_STATUS_OK ||
+                                          status == VDI_TEMPLATE_STATUS_MAINTENANCE ||
+                                          status == VDI_TEMPLATE_STATUS_FAILED));
+}
+
 static void
 vdi_templates_page_selection_changed_cb (VdiTemplatesPage *self)
 {
+  VdiTemplate *template;
+
   g_assert (VDI_IS_TEMPLATES_PAGE (self));
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.distribution-details",
-                                 has_distribution (vdi_templates_page_get_selected (self)));
+  template = vdi_templates_page_get_selected (self);
+  if (template != self->watched)
+    {
+      if (self->watched != NULL)
+        g_signal_handlers_disconnect_by_func (self->watched,
+                                              vdi_templates_page_update_actions, self);
+      g_set_object (&self->watched, template);
+      /* Status, hosts and distribution all move the actions. */
+      if (template != NULL)
+        g_signal_connect_object (template, "notify",
+                                 G_CALLBACK (vdi_templates_page_update_actions),
+                                 self, G_CONNECT_SWAPPED);
+    }
+
+  vdi_templates_page_update_actions (self);
+}
+
+static void
+vdi_templates_page_busy_changed_cb (VdiTemplatesPage *self,
+                                    VdiTemplate      *template)
+{
+  vdi_templates_page_update_actions (self);
+}
+
+static void
+vdi_templates_page_task_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  VdiTemplatesPage *self = (VdiTemplatesPage *)widget;
+  VdiTemplate *template;
+
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  if ((template = vdi_templates_page_get_selected (self)) == NULL)
+    return;
+
+  if (g_str_equal (action_name, "templates.enter-maintenance"))
+    vdi_template_tasks_enter_maintenance (self->tasks, template);
+  else if (g_str_equal (action_name, "templates.leave-maintenance"))
+    vdi_template_tasks_leave_maintenance (self->tasks, template);
+  else if (g_str_equal (action_name, "templates.recreate-hosts"))
+    vdi_template_tasks_recreate_hosts (self->tasks, template);
+  else if (g_str_equal (action_name, "templates.delete"))
+    vdi_template_tasks_delete (self->tasks, template);
+  else
+    g_assert_not_reached ();
+}
+
+/**
+ * vdi_templates_page_set_read_only:
+ *
+ * While another process holds the farm lock, nothing here may change the farm.
+ */
+void
+vdi_templates_page_set_read_only (VdiTemplatesPage *self,
+                                  gboolean          read_only)
+{
+  g_return_if_fail (VDI_IS_TEMPLATES_PAGE (self));
+
+  self->read_only = !!read_only;
+  vdi_templates_page_update_actions (self);
 }
 
 static void
@@ -373,6 +483,12 @@ vdi_templates_page_dispose (GObject *object)
   VdiTemplatesPage *self = (VdiTemplatesPage *)object;
 
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  if (self->tasks != NULL)
+    vdi_template_tasks_cancel (self->tasks);
+  g_clear_object (&self->tasks);
+  if (self->watched != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched, vdi_templates_page_update_actions, self);
+  g_clear_object (&self->watched);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VDI_TYPE_TEMPLATES_PAGE);
 
@@ -459,6 +575,16 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "templates.distribution-details", NULL,
                                    vdi_templates_page_distribution_details_action);
+  gtk_widget_class_install_action (widget_class, "templates.enter-maintenance", NULL,
+                                   vdi_templates_page_task_action);
+  gtk_widget_class_install_action (widget_class, "templates.leave-maintenance", NULL,
+                                   vdi_templates_page_task_action);
+  gtk_widget_class_install_action (widget_class, "templates.recreate-hosts", NULL,
+                                   vdi_templates_page_task_action);
+  gtk_widget_class_install_action (widget_class, "templates.delete", NULL,
+                                   vdi_templates_page_task_action);
+  /* Delete asks first, so the key is safe; text fields keep their own Delete. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "templates.delete", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "templatespage");
 
@@ -475,6 +601,11 @@ vdi_templates_page_init (VdiTemplatesPage *self)
   GListModel *columns;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->tasks = vdi_template_tasks_new (GTK_WIDGET (self));
+  g_signal_connect_object (self->tasks, "busy-changed",
+                           G_CALLBACK (vdi_templates_page_busy_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   /* GtkColumnViewColumn has no id property in GTK 4.8; tests and callers find columns by these. */
   columns = gtk_column_view_get_columns (self->column_view);

@@ -31,5 +31,7 @@ GtkEditable        *vdi_templates_page_get_search_entry (VdiTemplatesPage *self)
 const char         *vdi_templates_page_get_state      (VdiTemplatesPage   *self);
 void                vdi_templates_page_focus_search   (VdiTemplatesPage   *self);
 VdiTemplate        *vdi_templates_page_get_selected   (VdiTemplatesPage   *self);
+void                vdi_templates_page_set_read_only  (VdiTemplatesPage   *self,
+                                                       gboolean            read_only);
 
 G_END_DECLS

@@ -38,6 +38,8 @@ struct _VdiWindow
   AdwToastOverlay      *toast_overlay;
   AdwToast             *distribution_toast;  /* weak: the last one, replaced by the next */
   AdwViewStack         *view_stack;
+  GtkRevealer          *read_only_revealer;
+  GtkLabel             *read_only_label;
 
   guint                 loading : 1;
 };
@@ -143,7 +145,49 @@ vdi_window_set_loading (VdiWindow *self,
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, !loading);
   gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), !loading);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", !loading);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-provider", !loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-provider",
+                                 !loading && !gtk_revealer_get_reveal_child (self->read_only_revealer));
+}
+
+/* Another process (vdictl) holds the farm lock: the farm is shown as it is, a banner says who
+ * has it, and nothing that changes the farm is offered until the application gets the lock. */
+static void
+vdi_window_read_only_cb (VdiWindow      *self,
+                         GParamSpec     *pspec,
+                         VdiApplication *app)
+{
+  gboolean read_only = vdi_application_get_read_only (app);
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (read_only)
+    {
+      g_autofree char *text =
+        /* Translators: %s says who holds the farm, e.g. "The farm is in use by vdictl (process 42)". */
+        g_strdup_printf (_("%s. It is shown read-only until that program ends."),
+                         vdi_application_get_lock_holder (app));
+
+      gtk_label_set_text (self->read_only_label, text);
+    }
+  /* Becoming writable reloads the farm: dialogs showing the templates read before would act
+   * on objects no longer in it. */
+  if (!read_only && gtk_revealer_get_reveal_child (self->read_only_revealer))
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+        {
+          g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i - 1);
+
+          if (VDI_IS_DISTRIBUTION_DIALOG (toplevel) &&
+              gtk_window_get_transient_for (toplevel) == GTK_WINDOW (self))
+            gtk_window_destroy (toplevel);
+        }
+    }
+  gtk_revealer_set_reveal_child (self->read_only_revealer, read_only);
+  vdi_templates_page_set_read_only (self->templates_page, read_only);
+  vdi_providers_page_set_read_only (self->providers_page, read_only);
+  vdi_window_set_loading (self, self->loading);
 }
 
 static void vdi_window_show_load_error (VdiWindow    *self,
@@ -478,6 +522,18 @@ vdi_window_close_request (GtkWindow *window)
 
   g_assert (VDI_IS_WINDOW (self));
 
+  /* The last main window closing quits: copies still running are the admin's call. */
+  {
+    GtkApplication *app = gtk_window_get_application (window);
+    guint n_main = 0;
+
+    for (GList *l = app != NULL ? gtk_application_get_windows (app) : NULL; l; l = l->next)
+      n_main += VDI_IS_WINDOW (l->data);
+    if (VDI_IS_APPLICATION (app) && n_main == 1 &&
+        !vdi_application_confirm_quit (VDI_APPLICATION (app), window))
+      return TRUE;
+  }
+
   if (self->settings != NULL)
     {
       int width, height;
@@ -552,11 +608,16 @@ vdi_window_set_up (VdiWindow      *self,
                            G_CALLBACK (vdi_window_distribution_finished_cb),
                            self, G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (app, "notify::read-only",
+                           G_CALLBACK (vdi_window_read_only_cb),
+                           self, G_CONNECT_SWAPPED);
+
   vdi_templates_page_set_farm (self->templates_page, self->farm);
   vdi_providers_page_set_farm (self->providers_page, self->farm);
   vdi_providers_page_set_credentials (self->providers_page, self->credentials);
 
   vdi_window_set_loading (self, !vdi_application_get_farm_loaded (app));
+  vdi_window_read_only_cb (self, NULL, app);
 }
 
 static void
@@ -605,6 +666,8 @@ vdi_window_class_init (VdiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, VdiWindow, templates_page);
   gtk_widget_class_bind_template_child (widget_class, VdiWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, read_only_label);
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, read_only_revealer);
   gtk_widget_class_bind_template_child (widget_class, VdiWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, vdi_window_visible_page_cb);
 

@@ -507,6 +507,73 @@ test_single_provider (Fixture       *fixture,
   g_assert_nonnull (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
 }
 
+static void
+ignore_result_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  vdi_distributor_finish (VDI_DISTRIBUTOR (object), result, NULL);
+}
+
+static GtkWindow *
+quit_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (window)), "quit-dialog") == 0)
+        return window;
+    }
+  return NULL;
+}
+
+static void
+answer_quit_dialog (const char *response)
+{
+  GtkWindow *dialog = quit_dialog ();
+
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Copies are running; they will resume the next time you open the console.");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (dialog);
+  vdi_test_flush_events ();
+}
+
+/* Quitting, by the menu or by closing the window, while copies run asks first. */
+static void
+test_quit_while_copying (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  VdiDistributor *distributor = vdi_application_get_distributor (fixture->app);
+  Wait wait = { NULL, distributor, fixture->template, 0 };
+
+  vdi_distributor_distribute_async (distributor, fixture->template, NULL, ignore_result_cb, NULL);
+  g_assert_true (vdi_distributor_is_busy (distributor, fixture->template));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
+  vdi_test_flush_events ();
+  answer_quit_dialog ("cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  vdi_test_flush_events ();
+  answer_quit_dialog ("cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+
+  /* Once the copies are done, closing is closing. */
+  sim_wait_until (idle, &wait, WAIT_MS, "the distribution to end");
+  g_object_ref (fixture->window);
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  vdi_test_flush_events ();
+  g_assert_null (quit_dialog ());
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_object_unref (fixture->window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -514,6 +581,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/ui/distribution-dialog/quit-while-copying", Fixture, NULL,
+              setup, test_quit_while_copying, teardown);
   g_test_add ("/ui/distribution-dialog/retry-all", Fixture, NULL,
               setup, test_retry_all, teardown);
   g_test_add ("/ui/distribution-dialog/failure-then-retry", Fixture, NULL,

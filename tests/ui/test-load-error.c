@@ -91,7 +91,8 @@ find_other_file (const char *dir,
 
   while ((entry = g_dir_read_name (d)))
     {
-      if (g_strcmp0 (entry, except) == 0)
+      /* The console's lock on the farm lives beside it. */
+      if (g_strcmp0 (entry, except) == 0 || g_str_has_suffix (entry, ".lock"))
         continue;
       g_assert_null (found);
       found = g_build_filename (dir, entry, NULL);

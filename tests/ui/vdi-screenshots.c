@@ -15,7 +15,10 @@
 
 #include <glib/gstdio.h>
 
+#include "sim-test-util.h"
 #include "vdi-distribution-dialog.h"
+#include "vdi-farm-lock.h"
+#include "vdi-host-manager.h"
 #include "vdi-test-ui.h"
 
 #define WIDTH  1200
@@ -291,6 +294,356 @@ wait_for_toplevel (GType type)
   return GTK_WIDGET (vdi_test_find_toplevel (type, NULL));
 }
 
+/* Template tasks ------------------------------------------------------------------------------ */
+
+#define TASKS_VC "vc-lab-01"
+#define TASKS_PASSWORD "VMware1!"
+
+static const char tasks_scenario[] =
+  "{ \"time_scale\": 200, \"vcenters\": [ {"
+  "  \"name\": \"" TASKS_VC "\", \"version\": \"8.0\","
+  "  \"user\": \"administrator@vsphere.local\", \"password\": \"" TASKS_PASSWORD "\","
+  "  \"datacenter\": \"DC-Lab\", \"hosts\": [ \"esx-01\" ],"
+  "  \"datastores\": ["
+  "    { \"name\": \"ds-main\", \"capacity_gb\": 2048, \"free_gb\": 1500, \"mbps\": 8000 },"
+  "    { \"name\": \"ds-nfs\", \"type\": \"NFS\", \"capacity_gb\": 1024, \"free_gb\": 800, \"mbps\": 8000 }"
+  "  ],"
+  "  \"vms\": [ { \"name\": \"win11-lab-gold\", \"disk_gb\": 40, \"template\": true,"
+  "              \"datastore\": \"ds-main\", \"host\": \"esx-01\" } ] } ],"
+  "  \"hyperv_hosts\": ["
+  "  { \"name\": \"hv-lab-src\", \"user\": \"admin\", \"password\": \"" TASKS_PASSWORD "\","
+  "    \"export_mbps\": 100, \"up_mbps\": 100, \"down_mbps\": 100,"
+  "    \"vms\": [ { \"name\": \"win10-lab-gold\", \"disk_gb\": 40, \"state\": \"off\" } ] },"
+  "  { \"name\": \"hv-lab-t1\", \"user\": \"admin\", \"password\": \"" TASKS_PASSWORD "\","
+  "    \"down_mbps\": 100, \"up_mbps\": 100, \"vms\": [] } ] }";
+
+typedef struct
+{
+  SimFixture      sim;
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  VdiApplication *app;
+  VdiWindow      *window;
+  VdiTemplate    *template;
+  VdiProvider    *provider;
+} Tasks;
+
+static JsonObject *
+sim_provider (Tasks      *tasks,
+              const char *name)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&tasks->sim, "inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+
+      if (g_str_equal (json_object_get_string_member (provider, "name"), name))
+        return json_object_ref (provider);
+    }
+  g_error ("No simulated provider %s", name);
+}
+
+/* The id of the simulator's VM or datastore named @name on @provider_name. */
+static char *
+sim_id (Tasks      *tasks,
+        const char *provider_name,
+        const char *member,
+        const char *name)
+{
+  g_autoptr(JsonObject) provider = sim_provider (tasks, provider_name);
+  JsonArray *list = json_object_get_array_member (provider, member);
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *item = json_array_get_object_element (list, i);
+
+      if (g_str_equal (json_object_get_string_member (item, "name"), name))
+        return g_strdup (json_object_get_string_member (item, json_object_has_member (item, "moid")
+                                                                ? "moid" : "id"));
+    }
+  g_error ("No %s named %s", member, name);
+}
+
+static VdiProvider *
+tasks_add_provider (Tasks              *tasks,
+                    const char         *name,
+                    VdiProviderSubtype  subtype,
+                    const char         *username)
+{
+  g_autofree char *url = sim_provider_url (&tasks->sim, name);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *id = g_strdup_printf ("id-%s", name);
+  VdiProvider *provider = vdi_provider_new (id, name, subtype, "127.0.0.1", g_uri_get_port (uri));
+
+  vdi_provider_set_username (provider, username);
+  vdi_provider_set_allow_http (provider, TRUE);
+  g_assert_true (vdi_farm_add_provider (tasks->farm, provider, NULL));
+  g_assert_true (vdi_credentials_store_sync (tasks->credentials, id, name, TASKS_PASSWORD, NULL,
+                                             NULL));
+  return provider;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static GtkWidget *
+wait_for_named (const char *name)
+{
+  GtkWidget *found = NULL;
+
+  while (found == NULL)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && found == NULL; i++)
+        {
+          g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+          if (gtk_widget_get_mapped (window) && g_strcmp0 (gtk_widget_get_name (window), name) == 0)
+            found = window;
+        }
+      if (found == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  return found;
+}
+
+static void
+shoot_named (VdiWindow  *window,
+             const char *dialog_name,
+             const char *response,
+             const char *file)
+{
+  GtkWidget *dialog = wait_for_named (dialog_name);
+
+  shoot_over (GTK_WIDGET (window), dialog, file);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  vdi_test_flush_events ();
+}
+
+static gboolean
+in_maintenance (gpointer data)
+{
+  return vdi_template_get_status (data) == VDI_TEMPLATE_STATUS_MAINTENANCE;
+}
+
+static gboolean
+distributor_idle (gpointer data)
+{
+  Tasks *tasks = data;
+  GListModel *templates = vdi_farm_get_templates (tasks->farm);
+  VdiDistributor *distributor = vdi_application_get_distributor (tasks->app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      if (vdi_distributor_is_busy (distributor, template))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+ignore_distribution_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  vdi_distributor_finish (VDI_DISTRIBUTOR (object), result, NULL);
+}
+
+/* The Tasks menu and every question it asks, through the same actions the admin uses, against
+ * a simulated vCenter and Hyper-V hosts. */
+static void
+shoot_template_tasks (const char *tmp)
+{
+  g_autofree char *path = g_build_filename (tmp, "tasks.json", NULL);
+  g_autofree char *gold = NULL;
+  g_autofree char *nfs = NULL;
+  g_autofree char *pem = g_build_filename (VDI_TEST_DATA_DIR, "test-tls.pem", NULL);
+  g_autoptr(VdiHostManager) manager = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(VdiProvider) hv_src = NULL;
+  g_autoptr(VdiProvider) hv_t1 = NULL;
+  g_autoptr(VdiTemplate) hv_template = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) tls = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) buttons = NULL;
+  const char *datastores[2] = { NULL, NULL };
+  VdiTemplatesPage *page;
+  Tasks tasks = { 0 };
+  GSList *uris;
+
+  sim_fixture_start (&tasks.sim, tasks_scenario);
+  tasks.farm = vdi_farm_new (path);
+  tasks.credentials = vdi_credentials_new (FALSE);
+  tasks.provider = tasks_add_provider (&tasks, TASKS_VC, VDI_PROVIDER_SUBTYPE_VCENTER_8,
+                                       "administrator@vsphere.local");
+  gold = sim_id (&tasks, TASKS_VC, "vms", "win11-lab-gold");
+  nfs = sim_id (&tasks, TASKS_VC, "datastores", "ds-nfs");
+  tasks.template = vdi_template_new (NULL, "win11-lab", tasks.provider, "win11-lab-gold");
+  vdi_template_set_source_vm_id (tasks.template, gold);
+  vdi_template_set_max_hosts (tasks.template, 10);
+  datastores[0] = nfs;
+  vdi_template_set_datastore_mode (tasks.template, VDI_DATASTORE_MODE_ADDITIONAL);
+  vdi_template_set_datastores (tasks.template, datastores);
+  g_assert_true (vdi_farm_add_template (tasks.farm, tasks.template, &error));
+
+  hv_src = tasks_add_provider (&tasks, "hv-lab-src", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, "admin");
+  hv_t1 = tasks_add_provider (&tasks, "hv-lab-t1", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, "admin");
+  g_clear_pointer (&gold, g_free);
+  gold = sim_id (&tasks, "hv-lab-src", "vms", "win10-lab-gold");
+  hv_template = vdi_template_new (NULL, "win10-lab", hv_src, "win10-lab-gold");
+  vdi_template_set_source_vm_id (hv_template, gold);
+  g_assert_true (vdi_template_set_multi_provider (hv_template, TRUE, &error));
+  g_assert_nonnull (vdi_template_add_target (hv_template, hv_t1, &error));
+  g_assert_true (vdi_farm_add_template (tasks.farm, hv_template, &error));
+  g_assert_no_error (error);
+
+  manager = vdi_host_manager_new (tasks.farm, tasks.credentials);
+  vdi_host_manager_create_hosts_async (manager, tasks.template, 2, NULL, store_result_cb, &result);
+  vdi_test_wait_for (has_result, &result);
+  g_assert_true (vdi_host_manager_finish (manager, result, NULL, &error));
+
+  tasks.app = vdi_test_application_new (NULL, tasks.credentials);
+  vdi_application_set_farm (tasks.app, tasks.farm);
+  tasks.window = vdi_window_new (tasks.app);
+  gtk_window_set_default_size (GTK_WINDOW (tasks.window), WIDTH, HEIGHT);
+  gtk_window_present (GTK_WINDOW (tasks.window));
+  vdi_window_show_page (tasks.window, "templates");
+  vdi_test_wait_frames (GTK_WIDGET (tasks.window), 3);
+  page = vdi_window_get_templates_page (tasks.window);
+  /* Sorted by name: win10-lab, then win11-lab. */
+  gtk_selection_model_select_item (gtk_column_view_get_model (vdi_templates_page_get_column_view (page)),
+                                   1, TRUE);
+  g_assert_true (vdi_templates_page_get_selected (page) == tasks.template);
+
+  buttons = vdi_test_find_widgets (GTK_WIDGET (page), NULL, GTK_TYPE_MENU_BUTTON);
+  g_assert_cmpuint (buttons->len, ==, 1);
+  gtk_menu_button_popup (g_ptr_array_index (buttons, 0));
+  {
+    GtkPopover *menu = gtk_menu_button_get_popover (g_ptr_array_index (buttons, 0));
+
+    vdi_test_wait_frames (GTK_WIDGET (menu), 3);
+    shoot (GTK_WIDGET (menu), "tasks-menu.png");
+    gtk_popover_popdown (menu);
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "templates.delete", NULL);
+  shoot_named (tasks.window, "delete-template-dialog", "cancel", "delete-template.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "templates.enter-maintenance", NULL);
+  vdi_test_wait_for (in_maintenance, tasks.template);
+  gtk_widget_activate_action (GTK_WIDGET (page), "templates.leave-maintenance", NULL);
+  shoot_named (tasks.window, "recreate-question-dialog", "no", "recreate-question.png");
+
+  sim_control_post (&tasks.sim, "providers/" TASKS_VC "/datastores/ds-nfs", "{\"accessible\": false}");
+  vdi_test_wait_frames (GTK_WIDGET (tasks.window), 2);
+  gtk_widget_activate_action (GTK_WIDGET (page), "templates.recreate-hosts", NULL);
+  shoot_named (tasks.window, "host-notices-dialog", "close", "host-notices.png");
+
+  g_assert_true (vdi_credentials_store_sync (tasks.credentials, "id-" TASKS_VC, TASKS_VC, "stale",
+                                             NULL, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (page), "templates.enter-maintenance", NULL);
+  shoot_named (tasks.window, "password-dialog", "cancel", "password-dialog.png");
+
+  /* A vCenter behind a self-signed certificate: only its port answers, over TLS. */
+  certificate = g_tls_certificate_new_from_file (pem, &error);
+  g_assert_no_error (error);
+  tls = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_listen_local (tls, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (tls);
+  vdi_provider_set_allow_http (tasks.provider, FALSE);
+  vdi_provider_set_port (tasks.provider, g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  gtk_widget_activate_action (GTK_WIDGET (page), "templates.enter-maintenance", NULL);
+  shoot_named (tasks.window, "trust-certificate-dialog", "cancel", "trust-certificate.png");
+
+  /* Quitting while win10-lab copies to its target. */
+  vdi_distributor_distribute_async (vdi_application_get_distributor (tasks.app), hv_template, NULL,
+                                    ignore_distribution_cb, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (tasks.app), "quit", NULL);
+  shoot_named (tasks.window, "quit-dialog", "cancel", "quit-while-copying.png");
+  sim_control_post (&tasks.sim, "time-scale", "{\"time_scale\": 5000}");
+  vdi_test_wait_for (distributor_idle, &tasks);
+
+  vdi_test_destroy_toplevels ();
+  g_clear_object (&tasks.app);
+  vdi_farm_flush (tasks.farm, NULL);
+  soup_server_disconnect (tls);
+  g_clear_object (&tasks.template);
+  g_clear_object (&tasks.provider);
+  g_clear_object (&tasks.farm);
+  g_clear_object (&tasks.credentials);
+  sim_fixture_stop (&tasks.sim);
+  g_unlink (path);
+  {
+    /* Each save keeps the previous file as a backup. */
+    g_autofree char *backup = g_strconcat (path, ".bak", NULL);
+
+    g_unlink (backup);
+  }
+}
+
+static gboolean
+farm_loaded (gpointer data)
+{
+  return vdi_application_get_farm_loaded (data);
+}
+
+/* The banner of a farm that vdictl holds. */
+static void
+shoot_read_only (const char     *tmp,
+                 VdiCredentials *credentials)
+{
+  g_autofree char *path = g_build_filename (tmp, "locked.json", NULL);
+  g_autofree char *lock_path = NULL;
+  g_autoptr(VdiFarm) writer = build_sample_farm (path);
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  VdiWindow *window;
+
+  vdi_farm_save (writer, &error);
+  g_assert_no_error (error);
+  lock = vdi_farm_lock_acquire (path, &error);
+  g_assert_no_error (error);
+  lock_path = g_strdup (vdi_farm_lock_get_path (lock));
+
+  app = vdi_test_application_new (path, credentials);
+  window = vdi_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_present (GTK_WINDOW (window));
+  vdi_window_load_farm (window);
+  vdi_test_wait_for (farm_loaded, app);
+  vdi_window_show_page (window, "templates");
+  vdi_test_wait_frames (GTK_WIDGET (window), 30);
+  shoot (GTK_WIDGET (window), "read-only.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  g_clear_object (&lock);
+
+  g_unlink (path);
+  g_unlink (lock_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,7 +765,15 @@ main (int   argc,
   shoot_over (GTK_WIDGET (broken_window), message, "load-error.png");
 
   vdi_test_destroy_toplevels ();
+  shoot_template_tasks (tmp);
+  shoot_read_only (tmp, credentials);
   g_unlink (broken_path);
+  {
+    /* The second application took the broken farm's lock. */
+    g_autofree char *broken_lock = g_strconcat (broken_path, ".lock", NULL);
+
+    g_unlink (broken_lock);
+  }
   g_unlink (farm_path);
   g_rmdir (tmp);
 

@@ -1,0 +1,204 @@
+/* test-farm-lock.c: the console opens a farm that vdictl holds read-only, says who holds it,
+ * offers nothing that changes the farm, and becomes writable (with what vdictl wrote) once the
+ * lock is released.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "vdi-distribution-dialog.h"
+#include "vdi-farm-lock.h"
+#include "vdi-test-ui.h"
+
+static gboolean
+farm_loaded (gpointer data)
+{
+  return vdi_application_get_farm_loaded (data);
+}
+
+static gboolean
+writable (gpointer data)
+{
+  return !vdi_application_get_read_only (data);
+}
+
+/* Whether @name is enabled for @widget, as a button bound to it (a menu item alike) sees it. */
+static gboolean
+action_enabled (GtkWidget  *widget,
+                const char *name)
+{
+  GtkWidget *button = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (button), name);
+  gtk_widget_set_parent (button, widget);
+  vdi_test_flush_events ();
+  enabled = gtk_widget_get_sensitive (button);
+  gtk_widget_unparent (button);
+  return enabled;
+}
+
+static GtkWidget *
+banner_label (VdiWindow *window)
+{
+  g_autoptr(GPtrArray) revealers = vdi_test_find_widgets (GTK_WIDGET (window), NULL,
+                                                          GTK_TYPE_REVEALER);
+
+  for (guint i = 0; i < revealers->len; i++)
+    {
+      GtkWidget *label = vdi_test_find_widget (g_ptr_array_index (revealers, i), NULL,
+                                               GTK_TYPE_LABEL);
+
+      if (label != NULL && gtk_widget_has_css_class (gtk_widget_get_parent (label),
+                                                     "read-only-banner"))
+        return label;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_read_only_until_released (void)
+{
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(VdiFarmLock) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vdi-test-lock-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "farm.json", NULL);
+  g_autofree char *lock_path = NULL;
+  g_autofree char *backup = NULL;
+  VdiTemplatesPage *templates_page;
+  VdiProvidersPage *providers_page;
+  GtkSelectionModel *selection;
+  GtkWidget *label;
+  VdiWindow *window;
+  guint saves;
+
+  {
+    g_autoptr(VdiFarm) writer = vdi_farm_new (path);
+
+    vdi_test_populate_farm (writer, 11, 3);
+    vdi_farm_save (writer, &error);
+    g_assert_no_error (error);
+  }
+
+  /* vdictl has the farm: the same kind of lock, held by another open file. */
+  lock = vdi_farm_lock_acquire (path, &error);
+  g_assert_no_error (error);
+  lock_path = g_strdup (vdi_farm_lock_get_path (lock));
+
+  app = vdi_test_application_new (path, credentials);
+  g_application_activate (G_APPLICATION (app));
+  window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  vdi_test_wait_for (farm_loaded, app);
+  vdi_test_flush_events ();
+
+  g_assert_true (vdi_application_get_read_only (app));
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (vdi_window_get_farm (window))),
+                    ==, 3);
+  label = banner_label (window);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (label,
+                                                                                     GTK_TYPE_REVEALER))));
+  /* The holder is named: this test's program and process. */
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "The farm is in use by"));
+  {
+    g_autofree char *pid = g_strdup_printf ("process %d", (int)getpid ());
+
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), pid));
+  }
+
+  templates_page = vdi_window_get_templates_page (window);
+  providers_page = vdi_window_get_providers_page (window);
+  selection = gtk_column_view_get_model (vdi_templates_page_get_column_view (templates_page));
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_false (action_enabled (GTK_WIDGET (templates_page), "templates.delete"));
+  g_assert_false (action_enabled (GTK_WIDGET (templates_page), "templates.enter-maintenance"));
+  g_assert_false (action_enabled (GTK_WIDGET (providers_page), "providers.add"));
+  g_assert_false (action_enabled (GTK_WIDGET (window), "win.add-provider"));
+
+  /* Distribution details can be looked at, but nothing retried. */
+  {
+    GListModel *templates = vdi_farm_get_templates (vdi_window_get_farm (window));
+    g_autoptr(VdiTemplate) multi = NULL;
+    GtkWindow *details;
+
+    for (guint i = 0; multi == NULL && i < g_list_model_get_n_items (templates); i++)
+      {
+        g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+        if (vdi_template_get_multi_provider (template))
+          multi = g_steal_pointer (&template);
+      }
+    g_assert_nonnull (multi);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.distribution-details", "s",
+                                vdi_template_get_id (multi));
+    details = vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL);
+    g_assert_nonnull (details);
+    vdi_test_flush_events ();
+    g_assert_false (action_enabled (gtk_window_get_child (details), "dialog.retry::any-target"));
+    g_assert_false (action_enabled (gtk_window_get_child (details), "dialog.retry-all"));
+  }
+
+  /* Meanwhile vdictl changes the farm. */
+  {
+    g_autoptr(VdiFarm) writer = vdi_farm_new (path);
+
+    g_autoptr(VdiProvider) added = vdi_provider_new ("id-added", "hv-added",
+                                                     VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                     "10.0.0.99", 5986);
+
+    g_assert_true (vdi_farm_load (writer, NULL, &error));
+    g_assert_true (vdi_farm_add_provider (writer, added, &error));
+    g_assert_true (vdi_farm_save (writer, &error));
+    g_assert_no_error (error);
+  }
+  saves = vdi_farm_get_n_saves (vdi_window_get_farm (window));
+
+  /* vdictl ends: the console takes the farm, with what vdictl wrote, and may change it. */
+  g_clear_object (&lock);
+  vdi_test_wait_for (writable, app);
+  vdi_test_flush_events ();
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (label,
+                                                                                      GTK_TYPE_REVEALER))));
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (vdi_window_get_farm (window))),
+                    ==, 12);
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_true (action_enabled (GTK_WIDGET (templates_page), "templates.delete"));
+  g_assert_true (action_enabled (GTK_WIDGET (providers_page), "providers.add"));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.add-provider"));
+  /* The details showed the farm as it was read before; they close rather than act on it. */
+  g_assert_null (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
+  /* Nothing was written while it was read-only. */
+  g_assert_cmpuint (vdi_farm_get_n_saves (vdi_window_get_farm (window)), ==, saves);
+
+  /* Now the console holds it, and vdictl is the one refused. */
+  second = vdi_farm_lock_acquire (path, &error);
+  g_assert_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD);
+  g_assert_null (second);
+
+  vdi_test_destroy_toplevels ();
+  g_clear_object (&app);
+  vdi_test_flush_events ();
+  backup = g_strconcat (path, ".bak", NULL);
+  g_remove (backup);
+  g_remove (path);
+  g_remove (lock_path);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/farm-lock/read-only-until-released", test_read_only_until_released);
+
+  return g_test_run ();
+}
