@@ -131,9 +131,6 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   vdi_test_destroy_toplevels ();
   g_clear_object (&fixture->app);
   /* A save the distributor asked for may still be pending; let it land before the cleanup. */
@@ -144,14 +141,7 @@ teardown (Fixture       *fixture,
   g_clear_object (&fixture->credentials);
   sim_fixture_stop (&fixture->sim);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  vdi_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -200,20 +190,6 @@ row_retry (GtkWidget *row)
 
   g_assert_nonnull (button);
   return button;
-}
-
-static GtkWidget *
-find_action_button (GtkWidget  *root,
-                    const char *action_name)
-{
-  g_autoptr(GPtrArray) buttons = vdi_test_find_widgets (root, NULL, GTK_TYPE_BUTTON);
-
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)),
-                   action_name) == 0)
-      return g_ptr_array_index (buttons, i);
-
-  g_assert_not_reached ();
 }
 
 /* What a click does; gtk_widget_activate() would only click after the press animation. */
@@ -315,7 +291,7 @@ test_retry_all (Fixture       *fixture,
       g_assert_true (g_str_has_suffix (accessible, host));
     }
 
-  retry_all = find_action_button (GTK_WIDGET (dialog), "dialog.retry-all");
+  retry_all = vdi_test_find_action_button (GTK_WIDGET (dialog), "dialog.retry-all");
   g_assert_true (gtk_widget_is_sensitive (retry_all));
 
   click (retry_all);

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "vdi-test-ui.h"
 
 /* A registered application, as the program has after startup, but not running its own main
@@ -153,6 +155,37 @@ vdi_test_find_widget (GtkWidget  *root,
   g_autoptr(GPtrArray) found = vdi_test_find_widgets (root, name, type);
 
   return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
+}
+
+/* The button under @root that activates @action_name; the test fails if there is none. */
+GtkWidget *
+vdi_test_find_action_button (GtkWidget  *root,
+                             const char *action_name)
+{
+  g_autoptr(GPtrArray) buttons = vdi_test_find_widgets (root, NULL, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)),
+                   action_name) == 0)
+      return g_ptr_array_index (buttons, i);
+
+  g_error ("no button activates %s", action_name);
+}
+
+/* Removes a test's temporary directory and the files in it. */
+void
+vdi_test_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (path);
 }
 
 void

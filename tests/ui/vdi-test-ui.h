@@ -39,7 +39,10 @@ GtkWidget          *vdi_test_find_widget              (GtkWidget          *root,
 GPtrArray          *vdi_test_find_widgets             (GtkWidget          *root,
                                                        const char         *name,
                                                        GType               type);
+GtkWidget          *vdi_test_find_action_button       (GtkWidget          *root,
+                                                       const char         *action_name);
 void                vdi_test_destroy_toplevels        (void);
+void                vdi_test_remove_dir               (const char         *path);
 void                vdi_test_populate_farm            (VdiFarm            *farm,
                                                        guint               n_providers,
                                                        guint               n_templates);
