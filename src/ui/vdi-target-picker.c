@@ -20,6 +20,8 @@ struct _VdiTargetPicker
   AdwBin              parent_instance;
 
   /* Template widgets */
+  GtkWidget          *available_box;
+  GtkWidget          *target_box;
   GtkListView        *available_view;
   GtkMultiSelection  *available_selection;
   GListStore         *available_store;
@@ -291,6 +293,8 @@ vdi_target_picker_class_init (VdiTargetPickerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/vdi-target-picker.ui");
+  gtk_widget_class_bind_template_child (widget_class, VdiTargetPicker, available_box);
+  gtk_widget_class_bind_template_child (widget_class, VdiTargetPicker, target_box);
   gtk_widget_class_bind_template_child (widget_class, VdiTargetPicker, available_view);
   gtk_widget_class_bind_template_child (widget_class, VdiTargetPicker, available_selection);
   gtk_widget_class_bind_template_child (widget_class, VdiTargetPicker, available_store);
@@ -316,7 +320,12 @@ vdi_target_picker_class_init (VdiTargetPickerClass *klass)
 static void
 vdi_target_picker_init (VdiTargetPicker *self)
 {
+  g_autoptr(GtkSizeGroup) lists = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Both lists as wide, whichever holds the longer names. */
+  gtk_size_group_add_widget (lists, self->available_box);
+  gtk_size_group_add_widget (lists, self->target_box);
   vdi_target_picker_update_actions (self);
 }

@@ -230,7 +230,9 @@ checked_datastores (VdiTemplateWizard *self)
     {
       GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "check");
 
-      if (check != NULL && gtk_check_button_get_active (check))
+      /* The template's own datastore shows checked, and is not an additional one. */
+      if (check != NULL && gtk_check_button_get_active (check) &&
+          gtk_widget_get_sensitive (GTK_WIDGET (check)))
         g_strv_builder_add (ids, g_object_get_data (G_OBJECT (check), "datastore-id"));
     }
   return g_strv_builder_end (ids);
@@ -401,6 +403,17 @@ vdi_template_wizard_update (VdiTemplateWizard *self)
                                             ? vdi_template_wizard_get_reason (self) : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label),
                           vdi_template_wizard_get_reason (self) != NULL);
+  /* What is still to choose is a hint; what is wrong, or failed, is an error. */
+  if (self->failure != NULL || (self->reason != NULL && self->page > PAGE_SOURCE))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->reason_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->reason_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->reason_label), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->reason_label), "error");
+    }
 }
 
 /* Listing from the source provider ------------------------------------------------------------- */
@@ -604,11 +617,19 @@ fill_datastores (VdiTemplateWizard *self,
       const char *kind = vdi_datastore_info_get_kind (ds) != NULL
                            ? vdi_datastore_info_get_kind (ds) : "";
 
-      if (vdi_datastore_info_get_accessible (ds))
+      gboolean own = self->vm != NULL &&
+                     g_strcmp0 (vdi_datastore_info_get_id (ds),
+                                vdi_vm_info_get_datastore_id (self->vm)) == 0;
+
+      if (!vdi_datastore_info_get_accessible (ds))
+        subtitle = g_strdup_printf (_("%s · not accessible"), kind);
+      else if (own)
+        /* Translators: a datastore's type, then its free space of its capacity */
+        subtitle = g_strdup_printf (_("%s · %s free of %s · holds the template, always used"),
+                                    kind, free_text, capacity);
+      else
         /* Translators: a datastore's type, then its free space of its capacity */
         subtitle = g_strdup_printf (_("%s · %s free of %s"), kind, free_text, capacity);
-      else
-        subtitle = g_strdup_printf (_("%s · not accessible"), kind);
 
       gtk_widget_set_name (row, "datastore-row");
       gtk_widget_set_name (check, "datastore-check");
@@ -620,7 +641,8 @@ fill_datastores (VdiTemplateWizard *self,
       g_signal_connect_object (check, "toggled", G_CALLBACK (datastore_toggled_cb), self,
                                G_CONNECT_SWAPPED);
       /* An inaccessible datastore is shown, so the admin knows why it is missing. */
-      gtk_widget_set_sensitive (check, vdi_datastore_info_get_accessible (ds));
+      gtk_widget_set_sensitive (check, vdi_datastore_info_get_accessible (ds) && !own);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), own);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vdi_datastore_info_get_name (ds));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -753,7 +775,8 @@ distribution_summary (VdiTemplateWizard *self)
         {
           GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "check");
 
-          if (check != NULL && gtk_check_button_get_active (check))
+          if (check != NULL && gtk_check_button_get_active (check) &&
+              gtk_widget_get_sensitive (GTK_WIDGET (check)))
             g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "",
                                     adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
         }

@@ -708,7 +708,10 @@ test_datastores (Fixture       *fixture,
   g_assert_false (can (wizard, "wizard.next"));
 
   /* Listed live: name, type, free of capacity; the inaccessible one shown, not selectable. */
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (datastore_check (wizard, "ds-a"))));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (datastore_check (wizard, "ds-b"))));
+  /* The template's own datastore is always used, not chosen. */
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (datastore_check (wizard, "ds-a"))));
+  g_assert_true (gtk_check_button_get_active (datastore_check (wizard, "ds-a")));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (datastore_check (wizard, "ds-down"))));
   g_assert_cmpstr (adw_action_row_get_subtitle (
                      ADW_ACTION_ROW (find_row (named (wizard, "datastore-list"), "datastore-row",
