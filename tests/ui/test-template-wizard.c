@@ -842,15 +842,57 @@ key_next (VdiTemplateWizard *wizard,
   sim_wait_until (on_page, &wait, WAIT_MS, page);
 }
 
+/* What Ctrl+Shift+N in the main window does: its shortcut, found and activated. */
+static void
+press_new_template_shortcut (Fixture *fixture)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gdk_keyval_to_lower (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger))) == GDK_KEY_n &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) ==
+                (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
+            {
+              g_assert_true (GTK_IS_NAMED_ACTION (action));
+              g_assert_cmpstr (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), ==,
+                               "win.new-template");
+              g_assert_true (gtk_shortcut_action_activate (action, 0, GTK_WIDGET (fixture->window),
+                                                           NULL));
+              return;
+            }
+        }
+    }
+  g_error ("the main window has no Ctrl+Shift+N");
+}
+
 static void
 test_keyboard (Fixture       *fixture,
                gconstpointer  data)
 {
-  VdiTemplateWizard *wizard = open_wizard (fixture);
-  GtkWindow *window = GTK_WINDOW (wizard);
+  VdiTemplateWizard *wizard;
+  GtkWindow *window;
   GtkListView *available;
-  VdiTargetPicker *picker = VDI_TARGET_PICKER (named (wizard, "picker"));
+  VdiTargetPicker *picker;
   VdiTemplate *template;
+
+  press_new_template_shortcut (fixture);
+  wizard = VDI_TEMPLATE_WIZARD (vdi_test_find_toplevel (VDI_TYPE_TEMPLATE_WIZARD, NULL));
+  g_assert_nonnull (wizard);
+  wait_idle (wizard);
+  window = GTK_WINDOW (wizard);
+  picker = VDI_TARGET_PICKER (named (wizard, "picker"));
 
   /* Source: the VM's row, Enter chooses it. */
   key_activate (window, find_row (named (wizard, "vm-list"), "vm-row", GOLD));
@@ -880,6 +922,7 @@ test_keyboard (Fixture       *fixture,
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
   template = vdi_farm_find_template (fixture->farm, "Keys");
   g_assert_nonnull (template);
+  wait_for_cell (fixture, "Distributing");
   wait_for_cell (fixture, "OK");
 }
 
