@@ -160,6 +160,8 @@ vdi_templates_page_selection_changed_cb (VdiTemplatesPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.distribution-details",
                                  has_distribution (vdi_templates_page_get_selected (self)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.properties",
+                                 vdi_templates_page_get_selected (self) != NULL);
 }
 
 static void
@@ -199,6 +201,21 @@ vdi_templates_page_distribution_details_action (GtkWidget  *widget,
   g_assert (VDI_IS_TEMPLATES_PAGE (self));
 
   vdi_templates_page_show_distribution (self, vdi_templates_page_get_selected (self));
+}
+
+static void
+vdi_templates_page_properties_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  VdiTemplatesPage *self = (VdiTemplatesPage *)widget;
+  VdiTemplate *template = vdi_templates_page_get_selected (self);
+
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  if (template != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.template-properties", "s",
+                                vdi_template_get_id (template));
 }
 
 /* The Tasks menu at the pointer, for the row under it: selects the row first, so the menu's
@@ -459,6 +476,8 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "templates.distribution-details", NULL,
                                    vdi_templates_page_distribution_details_action);
+  gtk_widget_class_install_action (widget_class, "templates.properties", NULL,
+                                   vdi_templates_page_properties_action);
 
   gtk_widget_class_set_css_name (widget_class, "templatespage");
 

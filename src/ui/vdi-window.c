@@ -15,6 +15,7 @@
 
 #include "vdi-distribution-dialog.h"
 #include "vdi-providers-page.h"
+#include "vdi-template-properties.h"
 #include "vdi-template-wizard.h"
 #include "vdi-templates-page.h"
 #include "vdi-ui-utils.h"
@@ -492,6 +493,29 @@ vdi_window_new_template_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
+/* The template's id is the parameter, as for the Distribution details. */
+static void
+vdi_window_template_properties_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *param)
+{
+  VdiWindow *self = (VdiWindow *)widget;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  VdiTemplateProperties *properties;
+  VdiTemplate *template;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (self->farm == NULL || !VDI_IS_APPLICATION (app) ||
+      !(template = vdi_window_find_template_by_id (self, g_variant_get_string (param, NULL))))
+    return;
+
+  properties = vdi_template_properties_new (GTK_WINDOW (self), self->farm,
+                                            vdi_application_get_distributor (VDI_APPLICATION (app)),
+                                            template);
+  gtk_window_present (GTK_WINDOW (properties));
+}
+
 static gboolean
 vdi_window_close_request (GtkWindow *window)
 {
@@ -636,6 +660,8 @@ vdi_window_class_init (VdiWindowClass *klass)
                                    vdi_window_distribution_details_action);
   gtk_widget_class_install_action (widget_class, "win.new-template", NULL,
                                    vdi_window_new_template_action);
+  gtk_widget_class_install_action (widget_class, "win.template-properties", "s",
+                                   vdi_window_template_properties_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N,

@@ -8,7 +8,7 @@
 
 #include <glib/gstdio.h>
 
-#include "sim-test-util.h"
+#include "vdi-test-ui-sim.h"
 #include "vdi-distribution-dialog.h"
 #include "vdi-target-picker.h"
 #include "vdi-template-wizard.h"
@@ -50,29 +50,17 @@ static const char scenario[] =
   "    \"vms\": [ { \"name\": \"gold-vc\", \"disk_gb\": 20, \"datastore\": \"ds-a\" },"
   "               { \"name\": \"busy-vc\", \"disk_gb\": 20, \"state\": \"running\" } ] } ] }";
 
-static VdiProvider *
-add_provider (Fixture            *fixture,
-              const char         *name,
-              VdiProviderSubtype  subtype)
-{
-  g_autofree char *url = sim_provider_url (&fixture->sim, name);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *id = g_strdup_printf ("id-%s", name);
-  g_autoptr(VdiProvider) provider = vdi_provider_new (id, name, subtype, "127.0.0.1",
-                                                      g_uri_get_port (uri));
-
-  vdi_provider_set_username (provider, "admin");
-  vdi_provider_set_allow_http (provider, TRUE);
-  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
-  g_assert_true (vdi_credentials_store_sync (fixture->credentials, id, name, PASSWORD,
-                                             NULL, NULL));
-  return provider;
-}
-
 static void
 setup (Fixture       *fixture,
        gconstpointer  data)
 {
+  static const struct { const char *name; VdiProviderSubtype subtype; } providers[] = {
+    { "hv-src", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
+    { "hv-t1", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
+    { "hv-t2", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
+    { "hv-fc", VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER },
+    { "vc-1", VDI_PROVIDER_SUBTYPE_VCENTER_8 },
+  };
   g_autofree char *path = NULL;
 
   sim_fixture_start (&fixture->sim, scenario);
@@ -81,11 +69,10 @@ setup (Fixture       *fixture,
   fixture->farm = vdi_farm_new (path);
   fixture->credentials = vdi_credentials_new (FALSE);
 
-  add_provider (fixture, "hv-src", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE);
-  add_provider (fixture, "hv-t1", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE);
-  add_provider (fixture, "hv-t2", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE);
-  add_provider (fixture, "hv-fc", VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER);
-  add_provider (fixture, "vc-1", VDI_PROVIDER_SUBTYPE_VCENTER_8);
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    g_object_unref (vdi_test_add_sim_provider (&fixture->sim, fixture->farm,
+                                               fixture->credentials, providers[i].name,
+                                               providers[i].subtype, PASSWORD));
 
   fixture->app = vdi_test_application_new (NULL, fixture->credentials);
   vdi_application_set_farm (fixture->app, fixture->farm);
@@ -142,44 +129,6 @@ open_wizard (Fixture *fixture)
   return VDI_TEMPLATE_WIZARD (wizard);
 }
 
-static GtkWidget *
-named (gpointer    root,
-       const char *name)
-{
-  GtkWidget *widget = vdi_test_find_widget (GTK_WIDGET (root), name, G_TYPE_INVALID);
-
-  g_assert_nonnull (widget);
-  return widget;
-}
-
-static GtkWidget *
-action_button (gpointer    root,
-               const char *action_name)
-{
-  return vdi_test_find_action_button (GTK_WIDGET (root), action_name);
-}
-
-/* Whether the button for @action_name can be pressed: what the admin sees. */
-static gboolean
-can (gpointer    root,
-     const char *action_name)
-{
-  vdi_test_flush_events ();
-  return gtk_widget_is_sensitive (action_button (root, action_name));
-}
-
-static void
-press (gpointer    root,
-       const char *action_name)
-{
-  GtkWidget *button = action_button (root, action_name);
-
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_assert_true (gtk_widget_get_mapped (button));
-  g_signal_emit_by_name (button, "clicked");
-  vdi_test_flush_events ();
-}
-
 static void
 select_provider (VdiTemplateWizard *wizard,
                  Fixture           *fixture,
@@ -193,7 +142,7 @@ select_provider (VdiTemplateWizard *wizard,
 
       if (g_str_equal (vdi_provider_get_name (provider), name))
         {
-          adw_combo_row_set_selected (ADW_COMBO_ROW (named (wizard, "provider-row")), i);
+          adw_combo_row_set_selected (ADW_COMBO_ROW (vdi_test_get_widget (wizard, "provider-row")), i);
           wait_idle (wizard);
           return;
         }
@@ -218,7 +167,7 @@ static void
 select_vm (VdiTemplateWizard *wizard,
            const char        *name)
 {
-  GtkWidget *list = named (wizard, "vm-list");
+  GtkWidget *list = vdi_test_get_widget (wizard, "vm-list");
   GtkWidget *row = find_row (list, "vm-row", name);
 
   g_assert_nonnull (row);
@@ -233,14 +182,14 @@ set_text (VdiTemplateWizard *wizard,
           const char        *name,
           const char        *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (named (wizard, name)), text);
+  gtk_editable_set_text (GTK_EDITABLE (vdi_test_get_widget (wizard, name)), text);
   vdi_test_flush_events ();
 }
 
 static const char *
 reason (VdiTemplateWizard *wizard)
 {
-  GtkWidget *label = named (wizard, "reason-label");
+  GtkWidget *label = vdi_test_get_widget (wizard, "reason-label");
 
   vdi_test_flush_events ();
   /* What the wizard says is what the admin reads under the page. */
@@ -264,27 +213,13 @@ assert_reason_has (VdiTemplateWizard *wizard,
     g_error ("the wizard says “%s”, not “%s”", said, text);
 }
 
-static char *
-names_of (GListModel *providers)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (providers); i++)
-    {
-      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
-
-      g_string_append_printf (names, "%s%s", i > 0 ? " " : "", vdi_provider_get_name (provider));
-    }
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
 static void
 assert_lists (VdiTargetPicker *picker,
               const char      *available,
               const char      *targets)
 {
-  g_autofree char *a = names_of (vdi_target_picker_get_available (picker));
-  g_autofree char *t = names_of (vdi_target_picker_get_targets (picker));
+  g_autofree char *a = vdi_test_provider_names (vdi_target_picker_get_available (picker));
+  g_autofree char *t = vdi_test_provider_names (vdi_target_picker_get_targets (picker));
 
   g_assert_cmpstr (a, ==, available);
   g_assert_cmpstr (t, ==, targets);
@@ -297,12 +232,12 @@ to_hyperv_distribution (VdiTemplateWizard *wizard,
 {
   select_vm (wizard, GOLD);
   g_assert_null (reason (wizard));
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "properties");
   set_text (wizard, "name-row", name);
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "distribution");
-  return VDI_TARGET_PICKER (named (wizard, "picker"));
+  return VDI_TARGET_PICKER (vdi_test_get_widget (wizard, "picker"));
 }
 
 /* The text of the template's Distribution cell in the Templates tab. */
@@ -356,29 +291,29 @@ test_pages (Fixture       *fixture,
             gconstpointer  data)
 {
   VdiTemplateWizard *wizard = open_wizard (fixture);
-  GtkWidget *preview = named (wizard, "preview-row");
+  GtkWidget *preview = vdi_test_get_widget (wizard, "preview-row");
   GtkStack *distribution;
 
   /* Source: the first provider's VMs are listed live; Next waits for a VM. */
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "source");
-  g_assert_nonnull (find_row (named (wizard, "vm-list"), "vm-row", GOLD));
-  g_assert_nonnull (find_row (named (wizard, "vm-list"), "vm-row", "Scratch"));
+  g_assert_nonnull (find_row (vdi_test_get_widget (wizard, "vm-list"), "vm-row", GOLD));
+  g_assert_nonnull (find_row (vdi_test_get_widget (wizard, "vm-list"), "vm-row", "Scratch"));
   assert_reason_has (wizard, "Choose the source VM");
-  g_assert_false (can (wizard, "wizard.next"));
-  g_assert_false (can (wizard, "wizard.back"));
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
+  g_assert_false (vdi_test_can (wizard, "wizard.back"));
 
   select_vm (wizard, GOLD);
   g_assert_null (reason (wizard));
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
 
   /* Properties: the VM's name by default; the RAS rules in the model's words, previewed. */
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "properties");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (wizard, "name-row"))), ==, GOLD);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==, GOLD);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (preview)), ==,
                    "VDI-001, VDI-002, VDI-003, …");
   set_text (wizard, "format-row", "9-Pool-%ID:3%");
   assert_reason_has (wizard, "letter");
-  g_assert_false (can (wizard, "wizard.next"));
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
   set_text (wizard, "format-row", "Pool-%ID:2%-%ID:2%");
   g_assert_nonnull (reason (wizard));
   set_text (wizard, "format-row", "VeryLongPrefix-%ID:3%");
@@ -387,51 +322,52 @@ test_pages (Fixture       *fixture,
   g_assert_null (reason (wizard));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (preview)), ==,
                    "W11-100, W11-101, W11-102, …");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (wizard, "hosts-spin")), 20);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (vdi_test_get_widget (wizard, "hosts-spin")), 20);
   assert_reason_has (wizard, "cannot exceed");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (wizard, "hosts-spin")), 0);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (vdi_test_get_widget (wizard, "hosts-spin")), 0);
   set_text (wizard, "name-row", "");
   g_assert_nonnull (reason (wizard));
-  g_assert_false (can (wizard, "wizard.next"));
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
   set_text (wizard, "name-row", "Win11 Pool");
-  g_assert_true (can (wizard, "wizard.next"));
+  g_assert_true (vdi_test_can (wizard, "wizard.next"));
 
   /* Hyper-V: the Distribution page, with its Hyper-V content. */
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "distribution");
-  distribution = GTK_STACK (gtk_widget_get_parent (gtk_widget_get_ancestor (named (wizard, "picker"),
+  distribution = GTK_STACK (gtk_widget_get_parent (gtk_widget_get_ancestor (vdi_test_get_widget (wizard, "picker"),
                                                                             ADW_TYPE_PREFERENCES_PAGE)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (distribution), ==, "hyperv");
-  g_assert_true (gtk_widget_get_mapped (named (wizard, "multi-note")));
-  press (wizard, "wizard.next");
+  g_assert_true (gtk_widget_get_mapped (vdi_test_get_widget (wizard, "multi-note")));
+  vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
-  g_assert_false (can (wizard, "wizard.next") && gtk_widget_get_visible (action_button (wizard, "wizard.next")));
-  g_assert_true (can (wizard, "wizard.create"));
+  g_assert_false (gtk_widget_get_visible (vdi_test_find_action_button (GTK_WIDGET (wizard),
+                                                                     "wizard.next")));
+  g_assert_true (vdi_test_can (wizard, "wizard.create"));
 
   /* Back to the source: a vCenter. A running VM cannot become a template. */
-  press (wizard, "wizard.back");
-  press (wizard, "wizard.back");
-  press (wizard, "wizard.back");
+  vdi_test_press (wizard, "wizard.back");
+  vdi_test_press (wizard, "wizard.back");
+  vdi_test_press (wizard, "wizard.back");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "source");
   select_provider (wizard, fixture, "vc-1");
-  g_assert_null (find_row (named (wizard, "vm-list"), "vm-row", GOLD));
+  g_assert_null (find_row (vdi_test_get_widget (wizard, "vm-list"), "vm-row", GOLD));
   assert_reason_has (wizard, "Choose the source VM");
   select_vm (wizard, "busy-vc");
   assert_reason_has (wizard, "Shut down busy-vc first");
-  g_assert_false (can (wizard, "wizard.next"));
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
   select_vm (wizard, "gold-vc");
   g_assert_null (reason (wizard));
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   /* The name the admin typed stays. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (wizard, "name-row"))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==,
                    "Win11 Pool");
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "distribution");
   wait_idle (wizard);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (distribution), ==, "vcenter");
 
   /* Cancel closes, and nothing was made. */
-  press (wizard, "window.close");
+  vdi_test_press (wizard, "window.close");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close");
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (fixture->farm)), ==, 0);
 }
@@ -447,16 +383,16 @@ test_vm_list_error (Fixture       *fixture,
                     "{\"method\":\"Enumerate\",\"count\":1,\"fault\":\"AccessDenied\","
                     "\"message\":\"Access is denied.\"}");
   wizard = open_wizard (fixture);
-  error_row = named (wizard, "vm-error-row");
+  error_row = vdi_test_get_widget (wizard, "vm-error-row");
   g_assert_true (gtk_widget_get_mapped (error_row));
   g_assert_nonnull (adw_action_row_get_subtitle (ADW_ACTION_ROW (error_row)));
   assert_reason_has (wizard, "could not be listed");
-  g_assert_false (can (wizard, "wizard.next"));
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
 
-  press (wizard, "wizard.retry-vms");
+  vdi_test_press (wizard, "wizard.retry-vms");
   wait_idle (wizard);
   g_assert_false (gtk_widget_get_mapped (error_row));
-  g_assert_nonnull (find_row (named (wizard, "vm-list"), "vm-row", GOLD));
+  g_assert_nonnull (find_row (vdi_test_get_widget (wizard, "vm-list"), "vm-row", GOLD));
 }
 
 /* Distribution: Hyper-V ------------------------------------------------------------------------ */
@@ -467,8 +403,8 @@ test_targets (Fixture       *fixture,
 {
   VdiTemplateWizard *wizard = open_wizard (fixture);
   VdiTargetPicker *picker = to_hyperv_distribution (wizard, "Pool");
-  GtkCheckButton *multi = GTK_CHECK_BUTTON (named (wizard, "multi-check"));
-  GtkSpinButton *concurrency = GTK_SPIN_BUTTON (named (wizard, "concurrency-spin"));
+  GtkCheckButton *multi = GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "multi-check"));
+  GtkSpinButton *concurrency = GTK_SPIN_BUTTON (vdi_test_get_widget (wizard, "concurrency-spin"));
   GtkSelectionModel *available_selection;
   GtkSelectionModel *target_selection;
   VdiProvider *t2 = vdi_farm_find_provider (fixture->farm, "hv-t2");
@@ -499,18 +435,18 @@ test_targets (Fixture       *fixture,
   vdi_test_flush_events ();
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (picker)));
   assert_reason_has (wizard, "target");
-  g_assert_false (can (wizard, "wizard.next"));
-  g_assert_false (can (picker, "picker.add"));
-  g_assert_false (can (picker, "picker.remove"));
-  g_assert_false (can (picker, "picker.remove-all"));
-  g_assert_true (can (picker, "picker.add-all"));
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
+  g_assert_false (vdi_test_can (picker, "picker.add"));
+  g_assert_false (vdi_test_can (picker, "picker.remove"));
+  g_assert_false (vdi_test_can (picker, "picker.remove-all"));
+  g_assert_true (vdi_test_can (picker, "picker.add-all"));
 
   /* Add: the selected rows only. */
   available_selection = gtk_list_view_get_model (vdi_target_picker_get_available_view (picker));
   target_selection = gtk_list_view_get_model (vdi_target_picker_get_target_view (picker));
   gtk_selection_model_select_item (available_selection, 1, TRUE);
-  g_assert_true (can (picker, "picker.add"));
-  press (picker, "picker.add");
+  g_assert_true (vdi_test_can (picker, "picker.add"));
+  vdi_test_press (picker, "picker.add");
   assert_lists (picker, "hv-t1", "hv-t2");
   g_assert_null (reason (wizard));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (concurrency)));
@@ -518,9 +454,9 @@ test_targets (Fixture       *fixture,
   g_assert_cmpint (gtk_spin_button_get_value_as_int (concurrency), ==, 1);
 
   /* Add all; the concurrency goes from 1 to the number of targets. */
-  press (picker, "picker.add-all");
+  vdi_test_press (picker, "picker.add-all");
   assert_lists (picker, "", "hv-t1 hv-t2");
-  g_assert_false (can (picker, "picker.add-all"));
+  g_assert_false (vdi_test_can (picker, "picker.add-all"));
   gtk_spin_button_set_value (concurrency, 5);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (concurrency), ==, 2);
   gtk_spin_button_set_value (concurrency, 0);
@@ -529,7 +465,7 @@ test_targets (Fixture       *fixture,
 
   /* Remove: multi-selection. */
   gtk_selection_model_select_all (target_selection);
-  press (picker, "picker.remove");
+  vdi_test_press (picker, "picker.remove");
   assert_lists (picker, "hv-t1 hv-t2", "");
   g_assert_cmpint (gtk_spin_button_get_value_as_int (concurrency), ==, 1);
   assert_reason_has (wizard, "target");
@@ -542,13 +478,13 @@ test_targets (Fixture       *fixture,
   vdi_test_flush_events ();
   assert_lists (picker, "hv-t1 hv-t2", "");
 
-  press (picker, "picker.add-all");
-  press (picker, "picker.remove-all");
+  vdi_test_press (picker, "picker.add-all");
+  vdi_test_press (picker, "picker.remove-all");
   assert_lists (picker, "hv-t1 hv-t2", "");
-  g_assert_false (can (picker, "picker.remove-all"));
+  g_assert_false (vdi_test_can (picker, "picker.remove-all"));
 
   /* Unchecked again: nothing of it counts. */
-  press (picker, "picker.add-all");
+  vdi_test_press (picker, "picker.add-all");
   gtk_check_button_set_active (multi, FALSE);
   vdi_test_flush_events ();
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (picker)));
@@ -593,17 +529,17 @@ test_create_distributes (Fixture       *fixture,
   GtkWidget *retry;
   VdiTemplate *template;
 
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (named (wizard, "multi-check")), TRUE);
-  press (picker, "picker.add-all");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (wizard, "concurrency-spin")), 2);
-  press (wizard, "wizard.next");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "multi-check")), TRUE);
+  vdi_test_press (picker, "picker.add-all");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (vdi_test_get_widget (wizard, "concurrency-spin")), 2);
+  vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
 
   /* One copy meets a fault the provider reports in its own words. */
   sim_control_post (&fixture->sim, "providers/hv-src/faults",
                     "{\"method\":\"MigrateVirtualSystemToHost\",\"count\":1,"
                     "\"fault\":\"job:32768\",\"message\":\"The network path was not found.\"}");
-  press (wizard, "wizard.create");
+  vdi_test_press (wizard, "wizard.create");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
 
   template = vdi_farm_find_template (fixture->farm, "Spread");
@@ -636,7 +572,7 @@ static GtkCheckButton *
 datastore_check (VdiTemplateWizard *wizard,
                  const char        *name)
 {
-  GtkWidget *row = find_row (named (wizard, "datastore-list"), "datastore-row", name);
+  GtkWidget *row = find_row (vdi_test_get_widget (wizard, "datastore-list"), "datastore-row", name);
 
   g_assert_nonnull (row);
   return GTK_CHECK_BUTTON (vdi_test_find_widget (row, "datastore-check", GTK_TYPE_CHECK_BUTTON));
@@ -678,20 +614,20 @@ test_datastores (Fixture       *fixture,
                  gconstpointer  data)
 {
   VdiTemplateWizard *wizard = open_wizard (fixture);
-  GtkCheckButton *own = GTK_CHECK_BUTTON (named (wizard, "datastore-source-check"));
-  GtkCheckButton *additional = GTK_CHECK_BUTTON (named (wizard, "datastore-additional-check"));
-  GtkWidget *group = named (wizard, "datastore-group");
+  GtkCheckButton *own = GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "datastore-source-check"));
+  GtkCheckButton *additional = GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "datastore-additional-check"));
+  GtkWidget *group = vdi_test_get_widget (wizard, "datastore-group");
   g_autoptr(JsonNode) inventory = NULL;
   VdiTemplate *template;
   const char * const *datastores;
 
   select_provider (wizard, fixture, "vc-1");
   select_vm (wizard, "gold-vc");
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   set_text (wizard, "name-row", "Gold");
   set_text (wizard, "format-row", "GV-%ID:2%");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (wizard, "hosts-spin")), 2);
-  press (wizard, "wizard.next");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (vdi_test_get_widget (wizard, "hosts-spin")), 2);
+  vdi_test_press (wizard, "wizard.next");
   wait_idle (wizard);
 
   /* The template's own datastore by default; the list is there, but insensitive. */
@@ -705,7 +641,7 @@ test_datastores (Fixture       *fixture,
   g_assert_false (gtk_check_button_get_active (own));
   g_assert_true (gtk_widget_is_sensitive (group));
   assert_reason_has (wizard, "datastore");
-  g_assert_false (can (wizard, "wizard.next"));
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
 
   /* Listed live: name, type, free of capacity; the inaccessible one shown, not selectable. */
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (datastore_check (wizard, "ds-b"))));
@@ -714,22 +650,22 @@ test_datastores (Fixture       *fixture,
   g_assert_true (gtk_check_button_get_active (datastore_check (wizard, "ds-a")));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (datastore_check (wizard, "ds-down"))));
   g_assert_cmpstr (adw_action_row_get_subtitle (
-                     ADW_ACTION_ROW (find_row (named (wizard, "datastore-list"), "datastore-row",
+                     ADW_ACTION_ROW (find_row (vdi_test_get_widget (wizard, "datastore-list"), "datastore-row",
                                                "ds-b"))), ==,
                    "NFS · 429.5\u00a0GB free of 536.9\u00a0GB");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (
-                              ADW_ACTION_ROW (find_row (named (wizard, "datastore-list"),
+                              ADW_ACTION_ROW (find_row (vdi_test_get_widget (wizard, "datastore-list"),
                                                         "datastore-row", "ds-down"))),
                             "not accessible"));
 
   gtk_check_button_set_active (datastore_check (wizard, "ds-b"), TRUE);
   vdi_test_flush_events ();
   g_assert_null (reason (wizard));
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
-  g_assert_nonnull (find_row (named (wizard, "summary-list"), NULL, "Distribution"));
+  g_assert_nonnull (find_row (vdi_test_get_widget (wizard, "summary-list"), NULL, "Distribution"));
 
-  press (wizard, "wizard.create");
+  vdi_test_press (wizard, "wizard.create");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
 
   template = vdi_farm_find_template (fixture->farm, "Gold");
@@ -757,16 +693,16 @@ test_create_failure_stays (Fixture       *fixture,
 
   select_provider (wizard, fixture, "vc-1");
   select_vm (wizard, "gold-vc");
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   set_text (wizard, "name-row", "Gold");
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   wait_idle (wizard);
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
 
   sim_control_post (&fixture->sim, "providers/vc-1/faults",
                     "{\"method\":\"MarkAsTemplate\",\"count\":1,\"fault\":\"InvalidState\","
                     "\"message\":\"The VM has snapshots being consolidated.\"}");
-  press (wizard, "wizard.create");
+  vdi_test_press (wizard, "wizard.create");
   wait_idle (wizard);
   g_assert_nonnull (vdi_test_find_toplevel (VDI_TYPE_TEMPLATE_WIZARD, NULL));
   assert_reason_has (wizard, "The template was not created");
@@ -774,8 +710,8 @@ test_create_failure_stays (Fixture       *fixture,
   g_assert_null (vdi_farm_find_template (fixture->farm, "Gold"));
 
   /* Everything chosen is still there: Create again works. */
-  g_assert_true (can (wizard, "wizard.create"));
-  press (wizard, "wizard.create");
+  g_assert_true (vdi_test_can (wizard, "wizard.create"));
+  vdi_test_press (wizard, "wizard.create");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
   g_assert_nonnull (vdi_farm_find_template (fixture->farm, "Gold"));
 }
@@ -837,7 +773,8 @@ key_next (VdiTemplateWizard *wizard,
 {
   PageWait wait = { wizard, page };
 
-  key_activate (GTK_WINDOW (wizard), action_button (wizard, "wizard.next"));
+  key_activate (GTK_WINDOW (wizard),
+                vdi_test_find_action_button (GTK_WIDGET (wizard), "wizard.next"));
   /* A button pressed from the keyboard clicks after its press animation. */
   sim_wait_until (on_page, &wait, WAIT_MS, page);
 }
@@ -892,25 +829,25 @@ test_keyboard (Fixture       *fixture,
   g_assert_nonnull (wizard);
   wait_idle (wizard);
   window = GTK_WINDOW (wizard);
-  picker = VDI_TARGET_PICKER (named (wizard, "picker"));
+  picker = VDI_TARGET_PICKER (vdi_test_get_widget (wizard, "picker"));
 
   /* Source: the VM's row, Enter chooses it. */
-  key_activate (window, find_row (named (wizard, "vm-list"), "vm-row", GOLD));
+  key_activate (window, find_row (vdi_test_get_widget (wizard, "vm-list"), "vm-row", GOLD));
   vdi_test_flush_events ();
   g_assert_null (reason (wizard));
   key_next (wizard, "properties");
 
   /* Properties: type into the name. */
-  tab_to (window, named (wizard, "name-row"));
+  tab_to (window, vdi_test_get_widget (wizard, "name-row"));
   gtk_editable_set_text (GTK_EDITABLE (gtk_root_get_focus (GTK_ROOT (window))), "Keys");
   vdi_test_flush_events ();
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (wizard, "name-row"))), ==, "Keys");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==, "Keys");
   key_next (wizard, "distribution");
 
   /* Distribution: Space on the box, Enter on a provider moves it to the targets. */
-  key_activate (window, named (wizard, "multi-check"));
+  key_activate (window, vdi_test_get_widget (wizard, "multi-check"));
   vdi_test_flush_events ();
-  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (named (wizard, "multi-check"))));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "multi-check"))));
   available = vdi_target_picker_get_available_view (picker);
   key_activate (window, GTK_WIDGET (available));
   vdi_test_flush_events ();
@@ -918,7 +855,7 @@ test_keyboard (Fixture       *fixture,
   key_next (wizard, "summary");
 
   /* Summary: Create. */
-  key_activate (window, action_button (wizard, "wizard.create"));
+  key_activate (window, vdi_test_find_action_button (GTK_WIDGET (wizard), "wizard.create"));
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
   template = vdi_farm_find_template (fixture->farm, "Keys");
   g_assert_nonnull (template);
@@ -978,15 +915,15 @@ test_accessible_names (Fixture       *fixture,
 
   /* Every page, and both kinds of Distribution page, with their lists filled. */
   to_hyperv_distribution (wizard, "Named");
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   collect_unnamed (GTK_WIDGET (wizard), unnamed);
-  press (wizard, "wizard.back");
-  press (wizard, "wizard.back");
-  press (wizard, "wizard.back");
+  vdi_test_press (wizard, "wizard.back");
+  vdi_test_press (wizard, "wizard.back");
+  vdi_test_press (wizard, "wizard.back");
   select_provider (wizard, fixture, "vc-1");
   select_vm (wizard, "gold-vc");
-  press (wizard, "wizard.next");
-  press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
   wait_idle (wizard);
   collect_unnamed (GTK_WIDGET (wizard), unnamed);
 

@@ -18,6 +18,7 @@
 #include "vdi-distribution-dialog.h"
 #include "sim-test-util.h"
 #include "vdi-target-picker.h"
+#include "vdi-template-properties.h"
 #include "vdi-template-wizard.h"
 #include "vdi-test-ui.h"
 
@@ -470,6 +471,7 @@ main (int   argc,
   g_autofree char *broken_path = NULL;
   VdiProviderDialog *dialog;
   GtkWidget *distribution;
+  GtkWidget *properties;
   GtkWidget *about;
   GtkWidget *shortcuts;
   GtkWidget *message;
@@ -550,6 +552,11 @@ main (int   argc,
   distribution = wait_for_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG);
   shoot_over (GTK_WIDGET (window), distribution, "distribution-dialog.png");
   gtk_window_destroy (GTK_WINDOW (distribution));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.template-properties", "s", "template-00");
+  properties = wait_for_toplevel (VDI_TYPE_TEMPLATE_PROPERTIES);
+  shoot_over (GTK_WIDGET (window), properties, "template-properties.png");
+  gtk_window_destroy (GTK_WINDOW (properties));
 
   shoot_wizard (window, credentials, tmp);
 

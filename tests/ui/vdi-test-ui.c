@@ -172,6 +172,56 @@ vdi_test_find_action_button (GtkWidget  *root,
   g_error ("no button activates %s", action_name);
 }
 
+/* The descendant of @root with widget name @name; the test fails if there is none. */
+GtkWidget *
+vdi_test_get_widget (gpointer    root,
+                     const char *name)
+{
+  GtkWidget *widget = vdi_test_find_widget (GTK_WIDGET (root), name, G_TYPE_INVALID);
+
+  if (widget == NULL)
+    g_error ("no widget is named %s", name);
+  return widget;
+}
+
+/* Whether the button for @action_name can be pressed: what the admin sees. */
+gboolean
+vdi_test_can (gpointer    root,
+              const char *action_name)
+{
+  vdi_test_flush_events ();
+  return gtk_widget_is_sensitive (vdi_test_find_action_button (GTK_WIDGET (root), action_name));
+}
+
+/* What a click on the button for @action_name does; gtk_widget_activate() would only click
+ * after the press animation. */
+void
+vdi_test_press (gpointer    root,
+                const char *action_name)
+{
+  GtkWidget *button = vdi_test_find_action_button (GTK_WIDGET (root), action_name);
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+  vdi_test_flush_events ();
+}
+
+/* The names of @providers, space-separated, in order. */
+char *
+vdi_test_provider_names (GListModel *providers)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (providers); i++)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? " " : "", vdi_provider_get_name (provider));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
 /* Removes a test's temporary directory and the files in it. */
 void
 vdi_test_remove_dir (const char *path)

@@ -41,6 +41,13 @@ GPtrArray          *vdi_test_find_widgets             (GtkWidget          *root,
                                                        GType               type);
 GtkWidget          *vdi_test_find_action_button       (GtkWidget          *root,
                                                        const char         *action_name);
+GtkWidget          *vdi_test_get_widget               (gpointer            root,
+                                                       const char         *name);
+gboolean            vdi_test_can                      (gpointer            root,
+                                                       const char         *action_name);
+void                vdi_test_press                    (gpointer            root,
+                                                       const char         *action_name);
+char               *vdi_test_provider_names           (GListModel         *providers);
 void                vdi_test_destroy_toplevels        (void);
 void                vdi_test_remove_dir               (const char         *path);
 void                vdi_test_populate_farm            (VdiFarm            *farm,
