@@ -246,24 +246,16 @@ marked_cb (GObject      *object,
 }
 
 static void
-password_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+backend_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   GTask *task = user_data;
   Create *create = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autofree char *password = NULL;
   GError *error = NULL;
 
-  password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result, &error);
-  if (error != NULL)
-    {
-      fail (task, error);
-      return;
-    }
-  create->backend = vdi_backend_new_for_provider (vdi_template_get_source_provider (create->template),
-                                                  password, &error);
+  create->backend = vdi_backend_open_finish (result, &error);
   if (create->backend == NULL)
     {
       fail (task, error);
@@ -328,8 +320,7 @@ vdi_template_creator_create_async (VdiTemplateCreator  *self,
                                vdi_vm_info_get_name (source_vm), vdi_provider_get_name (source)));
       return;
     }
-  vdi_credentials_lookup_async (self->credentials, vdi_provider_get_id (source), cancellable,
-                                password_cb, task);
+  vdi_backend_open_async (source, self->credentials, cancellable, backend_cb, task);
 }
 
 /**

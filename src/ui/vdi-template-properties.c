@@ -13,7 +13,10 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-backend-factory.h"
+#include "vdi-datastore-picker.h"
 #include "vdi-target-picker.h"
+#include "vdi-vm-info.h"
 #include "vdi-template-properties.h"
 
 struct _VdiTemplateProperties
@@ -22,7 +25,10 @@ struct _VdiTemplateProperties
 
   /* Owned references */
   VdiFarm             *farm;
+  VdiCredentials      *credentials;
   VdiDistributor      *distributor;
+  VdiBackend          *backend;        /* the vCenter of the template, for its datastores */
+  GCancellable        *cancellable;
   VdiTemplate         *template;
   char                *error;
 
@@ -34,7 +40,8 @@ struct _VdiTemplateProperties
   GtkSpinButton       *max_hosts_spin;
   AdwComboRow         *clone_row;
   AdwActionRow        *multi_row;
-  AdwActionRow        *datastores_row;
+  AdwPreferencesGroup *datastores_group;
+  VdiDatastorePicker  *datastore_picker;
   AdwPreferencesGroup *targets_group;
   VdiTargetPicker     *picker;
   AdwPreferencesGroup *concurrency_group;
@@ -43,7 +50,8 @@ struct _VdiTemplateProperties
   GtkLabel            *error_label;
 
   guint                n_running;
-  guint                filling : 1;   /* widgets being set from the model, not by the admin */
+  guint                filling : 1;
+  guint                finding_datastores : 1;  /* before the picker lists them */   /* widgets being set from the model, not by the admin */
 };
 
 G_DEFINE_FINAL_TYPE (VdiTemplateProperties, vdi_template_properties, ADW_TYPE_WINDOW)
@@ -73,7 +81,8 @@ vdi_template_properties_get_busy (VdiTemplateProperties *self)
 {
   g_return_val_if_fail (VDI_IS_TEMPLATE_PROPERTIES (self), FALSE);
 
-  return self->n_running > 0;
+  return self->n_running > 0 || self->finding_datastores ||
+         vdi_datastore_picker_get_loading (self->datastore_picker);
 }
 
 static void
@@ -272,6 +281,104 @@ vdi_template_properties_apply_targets_action (GtkWidget  *widget,
   vdi_template_properties_update (self);
 }
 
+/* Datastores (vCenter) ------------------------------------------------------------------------- */
+
+/* Whether the picker says something other than the template. */
+static gboolean
+datastores_differ (VdiTemplateProperties *self)
+{
+  gboolean additional = vdi_datastore_picker_get_additional (self->datastore_picker);
+  g_auto(GStrv) checked = vdi_datastore_picker_dup_checked (self->datastore_picker);
+  const char * const *current = vdi_template_get_datastores (self->template);
+
+  if (!additional)
+    return vdi_template_get_datastore_mode (self->template) == VDI_DATASTORE_MODE_ADDITIONAL;
+  return vdi_template_get_datastore_mode (self->template) != VDI_DATASTORE_MODE_ADDITIONAL ||
+         !g_strv_equal ((const char * const *)checked, current);
+}
+
+static void
+vdi_template_properties_apply_datastores_action (GtkWidget  *widget,
+                                                 const char *action_name,
+                                                 GVariant   *param)
+{
+  VdiTemplateProperties *self = VDI_TEMPLATE_PROPERTIES (widget);
+  VdiDatastoreMode old_mode = vdi_template_get_datastore_mode (self->template);
+  g_auto(GStrv) old = g_strdupv ((char **)vdi_template_get_datastores (self->template));
+  g_auto(GStrv) checked = vdi_datastore_picker_dup_checked (self->datastore_picker);
+  gboolean additional = vdi_datastore_picker_get_additional (self->datastore_picker);
+  const char * const none[] = { NULL };
+
+  /* Hosts made from now on are placed over these; the ones that exist stay where they are. */
+  vdi_template_set_datastore_mode (self->template, additional ? VDI_DATASTORE_MODE_ADDITIONAL
+                                                              : VDI_DATASTORE_MODE_SOURCE);
+  vdi_template_set_datastores (self->template,
+                               additional ? (const char * const *)checked : none);
+  if (!accepted (self))
+    {
+      vdi_template_set_datastore_mode (self->template, old_mode);
+      vdi_template_set_datastores (self->template, (const char * const *)old);
+    }
+  vdi_template_properties_update (self);
+}
+
+static void
+source_vms_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VdiTemplateProperties) self = user_data;
+  g_autoptr(GPtrArray) vms = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *own = NULL;
+
+  vms = vdi_backend_list_vms_finish (VDI_BACKEND (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->finding_datastores = FALSE;
+  if (vms == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The datastores could not be listed: %s"),
+                                                  error->message);
+
+      adw_preferences_group_set_description (self->datastores_group, message);
+      return;
+    }
+
+  /* The template's own datastore is always used: it shows checked and fixed. */
+  for (guint i = 0; i < vms->len; i++)
+    if (g_strcmp0 (vdi_vm_info_get_id (g_ptr_array_index (vms, i)),
+                   vdi_template_get_source_vm_id (self->template)) == 0)
+      own = vdi_vm_info_get_datastore_id (g_ptr_array_index (vms, i));
+
+  vdi_datastore_picker_load (self->datastore_picker, self->backend, own,
+                             vdi_template_get_datastores (self->template));
+}
+
+static void
+backend_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VdiTemplateProperties) self = user_data;
+  g_autoptr(VdiBackend) backend = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A cancelled open belongs to a provider no longer shown: it must not replace the backend. */
+  backend = vdi_backend_open_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_set_object (&self->backend, backend);
+  if (self->backend == NULL)
+    {
+      self->finding_datastores = FALSE;
+      adw_preferences_group_set_description (self->datastores_group, error->message);
+      return;
+    }
+  vdi_backend_list_vms_async (self->backend, self->cancellable, source_vms_cb,
+                              g_object_ref (self));
+}
+
 /* Hosts ---------------------------------------------------------------------------------------- */
 
 static gboolean
@@ -331,6 +438,17 @@ vdi_template_properties_update (VdiTemplateProperties *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "props.apply-targets",
                                  self->n_running == 0 && (added->len > 0 || removed->len > 0));
 
+  if (gtk_widget_get_visible (GTK_WIDGET (self->datastores_group)) && self->backend != NULL)
+    {
+      g_autofree char *reason = vdi_datastore_picker_dup_reason (self->datastore_picker);
+
+      adw_preferences_group_set_description (self->datastores_group, reason);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "props.apply-datastores",
+                                     reason == NULL && datastores_differ (self));
+    }
+  else
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "props.apply-datastores", FALSE);
+
   /* Concurrency counts the copies the template has, not the ones being chosen. */
   n_copies = vdi_template_get_n_copy_targets (self->template);
   self->filling = TRUE;
@@ -372,21 +490,15 @@ fill (VdiTemplateProperties *self)
   if (multi)
     fill_picker (self);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->datastores_row), vcenter);
+  gtk_widget_set_visible (GTK_WIDGET (self->datastores_group), vcenter);
   if (vcenter)
     {
-      const char * const *datastores = vdi_template_get_datastores (self->template);
-
-      if (vdi_template_get_datastore_mode (self->template) == VDI_DATASTORE_MODE_ADDITIONAL &&
-          datastores != NULL && datastores[0] != NULL)
-        {
-          g_autofree char *list = g_strjoinv (", ", (char **)datastores);
-          g_autofree char *text = g_strdup_printf (_("The template’s datastore and %s"), list);
-
-          adw_action_row_set_subtitle (self->datastores_row, text);
-        }
-      else
-        adw_action_row_set_subtitle (self->datastores_row, _("The template’s datastore only"));
+      vdi_datastore_picker_set_additional (self->datastore_picker,
+                                           vdi_template_get_datastore_mode (self->template) ==
+                                             VDI_DATASTORE_MODE_ADDITIONAL);
+      self->finding_datastores = TRUE;
+      vdi_backend_open_async (source, self->credentials, self->cancellable, backend_cb,
+                              g_object_ref (self));
     }
 
   gtk_list_box_bind_model (self->hosts_list, vdi_template_get_hosts (self->template),
@@ -397,6 +509,7 @@ fill (VdiTemplateProperties *self)
 VdiTemplateProperties *
 vdi_template_properties_new (GtkWindow      *parent,
                              VdiFarm        *farm,
+                             VdiCredentials *credentials,
                              VdiDistributor *distributor,
                              VdiTemplate    *template)
 {
@@ -404,6 +517,7 @@ vdi_template_properties_new (GtkWindow      *parent,
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (VDI_IS_FARM (farm), NULL);
+  g_return_val_if_fail (VDI_IS_CREDENTIALS (credentials), NULL);
   g_return_val_if_fail (VDI_IS_DISTRIBUTOR (distributor), NULL);
   g_return_val_if_fail (VDI_IS_TEMPLATE (template), NULL);
 
@@ -411,6 +525,7 @@ vdi_template_properties_new (GtkWindow      *parent,
                        "transient-for", parent,
                        NULL);
   self->farm = g_object_ref (farm);
+  self->credentials = g_object_ref (credentials);
   self->distributor = g_object_ref (distributor);
   self->template = g_object_ref (template);
   g_signal_connect_object (template, "changed", G_CALLBACK (vdi_template_properties_update), self,
@@ -423,6 +538,9 @@ vdi_template_properties_new (GtkWindow      *parent,
 static void
 vdi_template_properties_dispose (GObject *object)
 {
+  VdiTemplateProperties *self = (VdiTemplateProperties *)object;
+
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), VDI_TYPE_TEMPLATE_PROPERTIES);
 
   G_OBJECT_CLASS (vdi_template_properties_parent_class)->dispose (object);
@@ -434,7 +552,10 @@ vdi_template_properties_finalize (GObject *object)
   VdiTemplateProperties *self = (VdiTemplateProperties *)object;
 
   g_clear_object (&self->farm);
+  g_clear_object (&self->credentials);
   g_clear_object (&self->distributor);
+  g_clear_object (&self->backend);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->template);
   g_clear_pointer (&self->error, g_free);
 
@@ -459,7 +580,8 @@ vdi_template_properties_class_init (VdiTemplatePropertiesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, max_hosts_spin);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, clone_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, multi_row);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, datastores_row);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, datastores_group);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, datastore_picker);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, targets_group);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, picker);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, concurrency_group);
@@ -475,13 +597,18 @@ vdi_template_properties_class_init (VdiTemplatePropertiesClass *klass)
 
   gtk_widget_class_install_action (widget_class, "props.apply-targets", NULL,
                                    vdi_template_properties_apply_targets_action);
+  gtk_widget_class_install_action (widget_class, "props.apply-datastores", NULL,
+                                   vdi_template_properties_apply_datastores_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   g_type_ensure (VDI_TYPE_TARGET_PICKER);
+  g_type_ensure (VDI_TYPE_DATASTORE_PICKER);
 }
 
 static void
 vdi_template_properties_init (VdiTemplateProperties *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
 }

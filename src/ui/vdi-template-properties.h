@@ -31,6 +31,7 @@ G_DECLARE_FINAL_TYPE (VdiTemplateProperties, vdi_template_properties, VDI, TEMPL
 
 VdiTemplateProperties *vdi_template_properties_new    (GtkWindow          *parent,
                                                        VdiFarm            *farm,
+                                                       VdiCredentials     *credentials,
                                                        VdiDistributor     *distributor,
                                                        VdiTemplate        *template);
 VdiTemplate        *vdi_template_properties_get_template (VdiTemplateProperties *self);

@@ -14,7 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vdi-backend-factory.h"
-#include "vdi-datastore-info.h"
+#include "vdi-datastore-picker.h"
 #include "vdi-name-format.h"
 #include "vdi-target-picker.h"
 #include "vdi-template-creator.h"
@@ -89,18 +89,11 @@ struct _VdiTemplateWizard
   VdiTargetPicker    *picker;
   AdwActionRow       *concurrency_row;
   GtkSpinButton      *concurrency_spin;
-  GtkCheckButton     *datastore_source_check;
-  GtkCheckButton     *datastore_additional_check;
-  AdwPreferencesGroup *datastore_group;
-  GtkStack           *datastore_stack;
-  GtkSpinner         *datastore_spinner;
-  AdwActionRow       *datastore_error_row;
-  GtkListBox         *datastore_list;
+  VdiDatastorePicker *datastore_picker;
   GtkListBox         *summary_list;
 
   Page                page;
   LoadState           vms_state;
-  LoadState           datastores_state;
   guint               distribution_ready : 1;  /* prepared for the current source */
   guint               creating : 1;
   guint               added : 1;
@@ -169,7 +162,7 @@ vdi_template_wizard_get_busy (VdiTemplateWizard *self)
   g_return_val_if_fail (VDI_IS_TEMPLATE_WIZARD (self), FALSE);
 
   return self->creating || self->vms_state == LOAD_RUNNING ||
-         self->datastores_state == LOAD_RUNNING;
+         vdi_datastore_picker_get_loading (self->datastore_picker);
 }
 
 static VdiProvider *
@@ -208,7 +201,7 @@ static gboolean
 vcenter_additional (VdiTemplateWizard *self)
 {
   return source_type (self) == VDI_PROVIDER_TYPE_VCENTER &&
-         gtk_check_button_get_active (self->datastore_additional_check);
+         vdi_datastore_picker_get_additional (self->datastore_picker);
 }
 
 static gboolean
@@ -216,26 +209,6 @@ hyperv_multi (VdiTemplateWizard *self)
 {
   return source_type (self) == VDI_PROVIDER_TYPE_HYPERV &&
          gtk_check_button_get_active (self->multi_check);
-}
-
-/* The datastore ids whose boxes are checked, in the list's order. */
-static GStrv
-checked_datastores (VdiTemplateWizard *self)
-{
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->datastore_list));
-       row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    {
-      GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "check");
-
-      /* The template's own datastore shows checked, and is not an additional one. */
-      if (check != NULL && gtk_check_button_get_active (check) &&
-          gtk_widget_get_sensitive (GTK_WIDGET (check)))
-        g_strv_builder_add (ids, g_object_get_data (G_OBJECT (check), "datastore-id"));
-    }
-  return g_strv_builder_end (ids);
 }
 
 /* The template as the pages up to @last describe it; the model's checks say what is wrong. */
@@ -283,7 +256,7 @@ build_template (VdiTemplateWizard  *self,
     }
   else if (vcenter_additional (self))
     {
-      g_auto(GStrv) datastores = checked_datastores (self);
+      g_auto(GStrv) datastores = vdi_datastore_picker_dup_checked (self->datastore_picker);
 
       vdi_template_set_datastore_mode (template, VDI_DATASTORE_MODE_ADDITIONAL);
       vdi_template_set_datastores (template, (const char * const *)datastores);
@@ -321,17 +294,10 @@ page_reason (VdiTemplateWizard *self,
 
   if (page == PAGE_DISTRIBUTION && vcenter_additional (self))
     {
-      g_auto(GStrv) datastores = NULL;
+      g_autofree char *reason = vdi_datastore_picker_dup_reason (self->datastore_picker);
 
-      if (self->datastores_state == LOAD_RUNNING)
-        return g_strdup (_("Wait until the datastores are listed"));
-      if (self->datastores_state == LOAD_FAILED)
-        return g_strdup (_("The datastores could not be listed: retry, or use the template’s "
-                           "own datastore"));
-      datastores = checked_datastores (self);
-      if (datastores[0] == NULL)
-        return g_strdup (_("Choose at least one additional datastore, or use the template’s "
-                           "own datastore"));
+      if (reason != NULL)
+        return g_steal_pointer (&reason);
     }
 
   template = build_template (self, page, &error);
@@ -382,8 +348,6 @@ vdi_template_wizard_update (VdiTemplateWizard *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->concurrency_row),
                             gtk_check_button_get_active (self->multi_check) && n_targets > 0);
   gtk_spin_button_set_range (self->concurrency_spin, 1, MAX (1, n_targets));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->datastore_group),
-                            gtk_check_button_get_active (self->datastore_additional_check));
 
   g_clear_pointer (&self->reason, g_free);
   self->reason = page_reason (self, self->page);
@@ -529,21 +493,19 @@ vms_cb (GObject      *object,
 }
 
 static void
-password_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+backend_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(VdiTemplateWizard) self = user_data;
+  g_autoptr(VdiBackend) backend = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = NULL;
 
-  password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result, &error);
+  /* A cancelled open belongs to a provider no longer shown: it must not replace the backend. */
+  backend = vdi_backend_open_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_error (&error);
-
-  /* Without a password the provider says what it needs, in its own words. */
-  self->backend = vdi_backend_new_for_provider (self->source, password, &error);
+  g_set_object (&self->backend, backend);
   if (self->backend == NULL)
     {
       show_load_error (self, error);
@@ -564,7 +526,7 @@ load_vms (VdiTemplateWizard *self)
   g_clear_object (&self->vm);
   self->source_cancellable = g_cancellable_new ();
   self->distribution_ready = FALSE;
-  self->datastores_state = LOAD_IDLE;
+  vdi_datastore_picker_clear (self->datastore_picker);
   g_set_object (&self->source, selected_provider (self));
 
   if (self->source == NULL)
@@ -578,8 +540,8 @@ load_vms (VdiTemplateWizard *self)
   gtk_stack_set_visible_child_name (self->vm_stack, "loading");
   gtk_spinner_start (self->vm_spinner);
   vdi_template_wizard_update (self);
-  vdi_credentials_lookup_async (self->credentials, vdi_provider_get_id (self->source),
-                                self->source_cancellable, password_cb, g_object_ref (self));
+  vdi_backend_open_async (self->source, self->credentials, self->source_cancellable, backend_cb,
+                          g_object_ref (self));
 }
 
 static void
@@ -589,110 +551,6 @@ vdi_template_wizard_provider_changed_cb (VdiTemplateWizard *self)
 
   if (self->farm != NULL && selected_provider (self) != self->source)
     load_vms (self);
-}
-
-static void
-datastore_toggled_cb (VdiTemplateWizard *self)
-{
-  vdi_template_wizard_update (self);
-}
-
-static void
-fill_datastores (VdiTemplateWizard *self,
-                 GPtrArray         *datastores)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->datastore_list))) != NULL)
-    gtk_list_box_remove (self->datastore_list, child);
-
-  for (guint i = 0; i < datastores->len; i++)
-    {
-      VdiDatastoreInfo *ds = g_ptr_array_index (datastores, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *check = gtk_check_button_new ();
-      g_autofree char *free_text = g_format_size (vdi_datastore_info_get_free_space (ds));
-      g_autofree char *capacity = g_format_size (vdi_datastore_info_get_capacity (ds));
-      g_autofree char *subtitle = NULL;
-      const char *kind = vdi_datastore_info_get_kind (ds) != NULL
-                           ? vdi_datastore_info_get_kind (ds) : "";
-
-      gboolean own = self->vm != NULL &&
-                     g_strcmp0 (vdi_datastore_info_get_id (ds),
-                                vdi_vm_info_get_datastore_id (self->vm)) == 0;
-
-      if (!vdi_datastore_info_get_accessible (ds))
-        subtitle = g_strdup_printf (_("%s · not accessible"), kind);
-      else if (own)
-        /* Translators: a datastore's type, then its free space of its capacity */
-        subtitle = g_strdup_printf (_("%s · %s free of %s · holds the template, always used"),
-                                    kind, free_text, capacity);
-      else
-        /* Translators: a datastore's type, then its free space of its capacity */
-        subtitle = g_strdup_printf (_("%s · %s free of %s"), kind, free_text, capacity);
-
-      gtk_widget_set_name (row, "datastore-row");
-      gtk_widget_set_name (check, "datastore-check");
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      vdi_datastore_info_get_name (ds), -1);
-      g_object_set_data_full (G_OBJECT (check), "datastore-id",
-                              g_strdup (vdi_datastore_info_get_id (ds)), g_free);
-      g_signal_connect_object (check, "toggled", G_CALLBACK (datastore_toggled_cb), self,
-                               G_CONNECT_SWAPPED);
-      /* An inaccessible datastore is shown, so the admin knows why it is missing. */
-      gtk_widget_set_sensitive (check, vdi_datastore_info_get_accessible (ds) && !own);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), own);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vdi_datastore_info_get_name (ds));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      g_object_set_data (G_OBJECT (row), "check", check);
-      gtk_list_box_append (self->datastore_list, row);
-    }
-}
-
-static void
-datastores_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(VdiTemplateWizard) self = user_data;
-  g_autoptr(GPtrArray) datastores = NULL;
-  g_autoptr(GError) error = NULL;
-
-  datastores = vdi_backend_list_datastores_finish (VDI_BACKEND (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  gtk_spinner_stop (self->datastore_spinner);
-  if (datastores == NULL)
-    {
-      self->datastores_state = LOAD_FAILED;
-      adw_action_row_set_subtitle (self->datastore_error_row, error->message);
-      gtk_stack_set_visible_child_name (self->datastore_stack, "error");
-    }
-  else
-    {
-      self->datastores_state = LOAD_DONE;
-      fill_datastores (self, datastores);
-      gtk_stack_set_visible_child_name (self->datastore_stack, "list");
-    }
-  vdi_template_wizard_update (self);
-}
-
-static void
-load_datastores (VdiTemplateWizard *self)
-{
-  g_assert (VDI_IS_TEMPLATE_WIZARD (self));
-  g_assert (self->backend != NULL);
-
-  self->datastores_state = LOAD_RUNNING;
-  gtk_stack_set_visible_child_name (self->datastore_stack, "loading");
-  gtk_spinner_start (self->datastore_spinner);
-  vdi_backend_list_datastores_async (self->backend, self->source_cancellable, datastores_cb,
-                                     g_object_ref (self));
 }
 
 /* The Distribution page for the current source: Hyper-V providers of the same type and subtype
@@ -710,8 +568,10 @@ prepare_distribution (VdiTemplateWizard *self)
   if (source_type (self) == VDI_PROVIDER_TYPE_VCENTER)
     {
       gtk_stack_set_visible_child_name (self->distribution_stack, "vcenter");
-      gtk_check_button_set_active (self->datastore_source_check, TRUE);
-      load_datastores (self);
+      vdi_datastore_picker_set_additional (self->datastore_picker, FALSE);
+      vdi_datastore_picker_load (self->datastore_picker, self->backend,
+                                 self->vm != NULL ? vdi_vm_info_get_datastore_id (self->vm) : NULL,
+                                 NULL);
       return;
     }
 
@@ -769,18 +629,9 @@ distribution_summary (VdiTemplateWizard *self)
     }
   if (vcenter_additional (self))
     {
-      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->datastore_list));
-           row != NULL;
-           row = gtk_widget_get_next_sibling (row))
-        {
-          GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "check");
+      g_autofree char *names = vdi_datastore_picker_dup_checked_names (self->datastore_picker);
 
-          if (check != NULL && gtk_check_button_get_active (check) &&
-              gtk_widget_get_sensitive (GTK_WIDGET (check)))
-            g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "",
-                                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-        }
-      return g_strdup_printf (_("The template’s datastore and %s"), text->str);
+      return g_strdup_printf (_("The template’s datastore and %s"), names);
     }
   if (source_type (self) == VDI_PROVIDER_TYPE_VCENTER)
     return g_strdup (_("The template’s datastore only"));
@@ -893,10 +744,7 @@ vdi_template_wizard_retry_action (GtkWidget  *widget,
 {
   VdiTemplateWizard *self = VDI_TEMPLATE_WIZARD (widget);
 
-  if (g_str_equal (action_name, "wizard.retry-vms"))
-    load_vms (self);
-  else if (self->backend != NULL)
-    load_datastores (self);
+  load_vms (self);
 }
 
 /* Create --------------------------------------------------------------------------------------- */
@@ -1064,14 +912,7 @@ vdi_template_wizard_class_init (VdiTemplateWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, picker);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, concurrency_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, concurrency_spin);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_source_check);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard,
-                                        datastore_additional_check);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_group);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_stack);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_spinner);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_error_row);
-  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_list);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_picker);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, summary_list);
   gtk_widget_class_bind_template_callback (widget_class, vdi_template_wizard_update);
   gtk_widget_class_bind_template_callback (widget_class, vdi_template_wizard_provider_changed_cb);
@@ -1084,8 +925,6 @@ vdi_template_wizard_class_init (VdiTemplateWizardClass *klass)
                                    vdi_template_wizard_create_action);
   gtk_widget_class_install_action (widget_class, "wizard.retry-vms", NULL,
                                    vdi_template_wizard_retry_action);
-  gtk_widget_class_install_action (widget_class, "wizard.retry-datastores", NULL,
-                                   vdi_template_wizard_retry_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
                                        "wizard.next", NULL);
@@ -1094,6 +933,7 @@ vdi_template_wizard_class_init (VdiTemplateWizardClass *klass)
 
   g_type_ensure (VDI_TYPE_PROVIDER);
   g_type_ensure (VDI_TYPE_TARGET_PICKER);
+  g_type_ensure (VDI_TYPE_DATASTORE_PICKER);
   g_type_class_ref (VDI_TYPE_TEMPLATE);
 }
 

@@ -510,7 +510,7 @@ vdi_window_template_properties_action (GtkWidget  *widget,
       !(template = vdi_window_find_template_by_id (self, g_variant_get_string (param, NULL))))
     return;
 
-  properties = vdi_template_properties_new (GTK_WINDOW (self), self->farm,
+  properties = vdi_template_properties_new (GTK_WINDOW (self), self->farm, self->credentials,
                                             vdi_application_get_distributor (VDI_APPLICATION (app)),
                                             template);
   gtk_window_present (GTK_WINDOW (properties));

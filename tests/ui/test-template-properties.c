@@ -35,10 +35,18 @@ static const char scenario[] =
   "  { \"name\": \"hv-t2\", \"user\": \"admin\", \"password\": \"" PASSWORD "\", \"vms\": [] },"
   "  { \"name\": \"hv-t3\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
   "    \"down_mbps\": 1000, \"up_mbps\": 1000, \"vms\": [] },"
-  "  { \"name\": \"hv-fc\", \"user\": \"admin\", \"password\": \"" PASSWORD "\", \"vms\": [] } ] }";
+  "  { \"name\": \"hv-fc\", \"user\": \"admin\", \"password\": \"" PASSWORD "\", \"vms\": [] } ],"
+  "  \"vcenters\": [ { \"name\": \"vc-1\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
+  "    \"hosts\": [ \"esx-1\" ],"
+  "    \"datastores\": [ { \"name\": \"ds-a\", \"capacity_gb\": 1000, \"free_gb\": 900 },"
+  "                      { \"name\": \"ds-b\", \"capacity_gb\": 500, \"free_gb\": 400 },"
+  "                      { \"name\": \"ds-down\", \"capacity_gb\": 500, \"accessible\": false } ],"
+  "    \"vms\": [ { \"name\": \"gold-vc\", \"disk_gb\": 20, \"datastore\": \"ds-a\","
+  "               \"template\": true } ] } ] }";
 
 static char *
-gold_id (Fixture *fixture)
+vm_id (Fixture    *fixture,
+       const char *name)
 {
   g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
   JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
@@ -53,7 +61,7 @@ gold_id (Fixture *fixture)
         {
           JsonObject *vm = json_array_get_object_element (vms, k);
 
-          if (g_str_equal (json_object_get_string_member (vm, "name"), GOLD))
+          if (g_str_equal (json_object_get_string_member (vm, "name"), name))
             return g_strdup (json_object_get_string_member (vm, "id"));
         }
     }
@@ -78,7 +86,7 @@ setup (Fixture       *fixture,
   source = vdi_test_add_sim_provider (&fixture->sim, fixture->farm, fixture->credentials,
                                       "hv-src", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, PASSWORD);
   fixture->template = vdi_template_new (NULL, "Pool", source, GOLD);
-  id = gold_id (fixture);
+  id = vm_id (fixture, GOLD);
   vdi_template_set_source_vm_id (fixture->template, id);
   g_assert_true (vdi_template_set_multi_provider (fixture->template, TRUE, &error));
   for (guint i = 1; i <= 3; i++)
@@ -320,7 +328,71 @@ test_single_provider (Fixture       *fixture,
                             "Disabled"));
   g_assert_false (gtk_widget_get_mapped (vdi_test_get_widget (dialog, "picker")));
   g_assert_false (gtk_widget_get_mapped (vdi_test_get_widget (dialog, "concurrency-spin")));
-  g_assert_false (gtk_widget_get_mapped (vdi_test_get_widget (dialog, "datastores-row")));
+  g_assert_false (gtk_widget_get_mapped (vdi_test_get_widget (dialog, "datastores-group")));
+}
+
+static GtkCheckButton *
+datastore_check (gpointer    dialog,
+                 const char *name)
+{
+  g_autoptr(GPtrArray) rows = vdi_test_find_widgets (GTK_WIDGET (dialog), "datastore-row",
+                                                     ADW_TYPE_PREFERENCES_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), name))
+      return GTK_CHECK_BUTTON (vdi_test_find_widget (g_ptr_array_index (rows, i),
+                                                     "datastore-check", GTK_TYPE_CHECK_BUTTON));
+  g_error ("no datastore row %s", name);
+}
+
+/* A vCenter template's datastores, listed live; a change applies through the model. */
+static void
+test_datastores (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(VdiProvider) vcenter = NULL;
+  g_autoptr(VdiTemplate) gold = NULL;
+  g_autofree char *id = vm_id (fixture, "gold-vc");
+  VdiTemplateProperties *dialog;
+  const char * const *datastores;
+
+  vcenter = vdi_test_add_sim_provider (&fixture->sim, fixture->farm, fixture->credentials, "vc-1",
+                                       VDI_PROVIDER_SUBTYPE_VCENTER_8, PASSWORD);
+  gold = vdi_template_new (NULL, "Gold", vcenter, "gold-vc");
+  vdi_template_set_source_vm_id (gold, id);
+  g_assert_true (vdi_farm_add_template (fixture->farm, gold, NULL));
+  vdi_test_flush_events ();
+
+  dialog = open_properties (fixture, "Gold");
+  sim_wait_until (not_busy, dialog, WAIT_MS, "the datastores to be listed");
+  g_assert_false (gtk_widget_get_mapped (vdi_test_get_widget (dialog, "picker")));
+  g_assert_false (vdi_test_can (dialog, "props.apply-datastores"));
+
+  /* The template's own datastore is always used; an inaccessible one cannot be chosen. */
+  g_assert_true (gtk_check_button_get_active (datastore_check (dialog, "ds-a")));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (datastore_check (dialog, "ds-a"))));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (datastore_check (dialog, "ds-down"))));
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vdi_test_get_widget (dialog,
+                                                                      "datastore-additional-check")),
+                               TRUE);
+  g_assert_false (vdi_test_can (dialog, "props.apply-datastores"));
+  gtk_check_button_set_active (datastore_check (dialog, "ds-b"), TRUE);
+  g_assert_true (vdi_test_can (dialog, "props.apply-datastores"));
+  vdi_test_press (dialog, "props.apply-datastores");
+
+  g_assert_null (vdi_template_properties_get_error (dialog));
+  g_assert_cmpint (vdi_template_get_datastore_mode (gold), ==, VDI_DATASTORE_MODE_ADDITIONAL);
+  datastores = vdi_template_get_datastores (gold);
+  g_assert_cmpuint (g_strv_length ((char **)datastores), ==, 1);
+  g_assert_false (vdi_test_can (dialog, "props.apply-datastores"));
+
+  /* Back to the template's own datastore only. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vdi_test_get_widget (dialog,
+                                                                      "datastore-source-check")),
+                               TRUE);
+  vdi_test_press (dialog, "props.apply-datastores");
+  g_assert_cmpint (vdi_template_get_datastore_mode (gold), ==, VDI_DATASTORE_MODE_SOURCE);
 }
 
 int
@@ -335,6 +407,8 @@ main (int   argc,
   g_test_add ("/ui/template-properties/settings", Fixture, NULL, setup, test_settings, teardown);
   g_test_add ("/ui/template-properties/single-provider", Fixture, NULL,
               setup, test_single_provider, teardown);
+  g_test_add ("/ui/template-properties/datastores", Fixture, NULL,
+              setup, test_datastores, teardown);
 
   return g_test_run ();
 }
