@@ -395,6 +395,17 @@ test_datastores (Fixture       *fixture,
   g_assert_cmpint (vdi_template_get_datastore_mode (gold), ==, VDI_DATASTORE_MODE_SOURCE);
 }
 
+/* Every control of both kinds of Properties has an accessible name. */
+static void
+test_accessible_names (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  VdiTemplateProperties *dialog = open_properties (fixture, "Pool");
+  g_autofree char *unnamed = vdi_test_dup_unnamed_controls (GTK_WIDGET (dialog));
+
+  g_assert_cmpstr (unnamed, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -409,6 +420,8 @@ main (int   argc,
               setup, test_single_provider, teardown);
   g_test_add ("/ui/template-properties/datastores", Fixture, NULL,
               setup, test_datastores, teardown);
+  g_test_add ("/ui/template-properties/accessible-names", Fixture, NULL,
+              setup, test_accessible_names, teardown);
 
   return g_test_run ();
 }

@@ -48,6 +48,7 @@ gboolean            vdi_test_can                      (gpointer            root,
 void                vdi_test_press                    (gpointer            root,
                                                        const char         *action_name);
 char               *vdi_test_provider_names           (GListModel         *providers);
+char               *vdi_test_dup_unnamed_controls     (GtkWidget          *root);
 void                vdi_test_destroy_toplevels        (void);
 void                vdi_test_remove_dir               (const char         *path);
 void                vdi_test_populate_farm            (VdiFarm            *farm,
