@@ -889,6 +889,44 @@ test_accessible_names (Fixture       *fixture,
   g_assert_cmpstr (vcenter, ==, "");
 }
 
+/* From the Templates tab's empty state, with no provider yet: the wizard says what to do. */
+static void
+test_no_provider (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  VdiTemplatesPage *page = vdi_window_get_templates_page (fixture->window);
+  GListModel *providers = vdi_farm_get_providers (fixture->farm);
+  g_autoptr(GPtrArray) buttons = NULL;
+  GtkWidget *empty_state = NULL;
+  VdiTemplateWizard *wizard;
+
+  while (g_list_model_get_n_items (providers) > 0)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, 0);
+
+      g_assert_true (vdi_farm_remove_provider (fixture->farm, provider, NULL));
+    }
+  vdi_window_show_page (fixture->window, "templates");
+  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+
+  /* The empty state offers it, as does the tab's toolbar. */
+  buttons = vdi_test_find_widgets (GTK_WIDGET (page), NULL, GTK_TYPE_BUTTON);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)),
+                   "win.new-template") == 0 &&
+        gtk_widget_get_ancestor (g_ptr_array_index (buttons, i), ADW_TYPE_STATUS_PAGE) != NULL)
+      empty_state = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (empty_state);
+  g_assert_true (gtk_widget_get_mapped (empty_state));
+  g_signal_emit_by_name (empty_state, "clicked");
+  vdi_test_flush_events ();
+
+  wizard = VDI_TEMPLATE_WIZARD (vdi_test_find_toplevel (VDI_TYPE_TEMPLATE_WIZARD, NULL));
+  g_assert_nonnull (wizard);
+  assert_reason_has (wizard, "Add a provider first");
+  g_assert_false (vdi_test_can (wizard, "wizard.next"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -907,6 +945,8 @@ main (int   argc,
   g_test_add ("/ui/template-wizard/create-failure-stays", Fixture, NULL,
               setup, test_create_failure_stays, teardown);
   g_test_add ("/ui/template-wizard/keyboard", Fixture, NULL, setup, test_keyboard, teardown);
+  g_test_add ("/ui/template-wizard/no-provider", Fixture, NULL,
+              setup, test_no_provider, teardown);
   g_test_add ("/ui/template-wizard/accessible-names", Fixture, NULL,
               setup, test_accessible_names, teardown);
 
