@@ -50,8 +50,8 @@ struct _VdiTemplateProperties
   GtkLabel            *error_label;
 
   guint                n_running;
-  guint                filling : 1;
-  guint                finding_datastores : 1;  /* before the picker lists them */   /* widgets being set from the model, not by the admin */
+  guint                filling : 1;             /* widgets set from the model, not the admin */
+  guint                finding_datastores : 1;  /* before the picker lists them */
 };
 
 G_DEFINE_FINAL_TYPE (VdiTemplateProperties, vdi_template_properties, ADW_TYPE_WINDOW)
@@ -138,7 +138,8 @@ vdi_template_properties_max_hosts_cb (VdiTemplateProperties *self)
 
   if (self->filling)
     return;
-  vdi_template_set_max_hosts (self->template, gtk_spin_button_get_value_as_int (self->max_hosts_spin));
+  vdi_template_set_max_hosts (self->template,
+                              gtk_spin_button_get_value_as_int (self->max_hosts_spin));
   if (!accepted (self))
     vdi_template_set_max_hosts (self->template, old);
 }

@@ -664,7 +664,8 @@ fill_summary (VdiTemplateWizard *self)
   add_summary_row (self, _("Hosts created on completion"), hosts);
   add_summary_row (self, _("Maximum hosts"), max_hosts);
   add_summary_row (self, _("Clone method"),
-                   gtk_string_object_get_string (adw_combo_row_get_selected_item (self->clone_row)));
+                   gtk_string_object_get_string (
+                     GTK_STRING_OBJECT (adw_combo_row_get_selected_item (self->clone_row))));
   if (page_applies (self, PAGE_DISTRIBUTION))
     add_summary_row (self, _("Distribution"), distribution);
 }
@@ -676,6 +677,7 @@ show_page (VdiTemplateWizard *self,
            Page               page)
 {
   g_autofree char *subtitle = NULL;
+  GtkWidget *child;
   guint n = 0, index = 0;
 
   self->page = page;
@@ -692,11 +694,10 @@ show_page (VdiTemplateWizard *self,
         if (p == page)
           index = n;
       }
+  child = gtk_stack_get_child_by_name (self->stack, page_names[page]);
   /* Translators: the page's title, then its place, e.g. "Source — step 1 of 4" */
   subtitle = g_strdup_printf (_("%s — step %u of %u"),
-                              gtk_stack_page_get_title (gtk_stack_get_page (self->stack,
-                                                        gtk_stack_get_child_by_name (self->stack,
-                                                                                     page_names[page]))),
+                              gtk_stack_page_get_title (gtk_stack_get_page (self->stack, child)),
                               index, n);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_stack_set_visible_child_name (self->stack, page_names[page]);

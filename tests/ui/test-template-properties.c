@@ -49,23 +49,10 @@ vm_id (Fixture    *fixture,
        const char *name)
 {
   g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
-  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
-                                                       "providers");
+  JsonObject *vm = sim_inventory_vm (inventory, name);
 
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonArray *vms = json_object_get_array_member (json_array_get_object_element (providers, i),
-                                                     "vms");
-
-      for (guint k = 0; vms != NULL && k < json_array_get_length (vms); k++)
-        {
-          JsonObject *vm = json_array_get_object_element (vms, k);
-
-          if (g_str_equal (json_object_get_string_member (vm, "name"), name))
-            return g_strdup (json_object_get_string_member (vm, "id"));
-        }
-    }
-  g_assert_not_reached ();
+  g_assert_nonnull (vm);
+  return g_strdup (json_object_get_string_member (vm, "id"));
 }
 
 static void

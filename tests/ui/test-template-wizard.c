@@ -578,29 +578,6 @@ datastore_check (VdiTemplateWizard *wizard,
   return GTK_CHECK_BUTTON (vdi_test_find_widget (row, "datastore-check", GTK_TYPE_CHECK_BUTTON));
 }
 
-static JsonObject *
-vcenter_vm (JsonNode   *inventory,
-            const char *name)
-{
-  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
-                                                       "providers");
-
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *provider = json_array_get_object_element (providers, i);
-      JsonArray *vms = json_object_get_array_member (provider, "vms");
-
-      for (guint k = 0; vms != NULL && k < json_array_get_length (vms); k++)
-        {
-          JsonObject *vm = json_array_get_object_element (vms, k);
-
-          if (g_str_equal (json_object_get_string_member (vm, "name"), name))
-            return vm;
-        }
-    }
-  return NULL;
-}
-
 static gboolean
 hosts_ready (gpointer data)
 {
@@ -677,11 +654,12 @@ test_datastores (Fixture       *fixture,
   /* The VM became the template, and the hosts were spread over both datastores. */
   sim_wait_until (hosts_ready, template, WAIT_MS, "the two hosts to be made");
   inventory = sim_control_get (&fixture->sim, "inventory");
-  g_assert_true (json_object_get_boolean_member (vcenter_vm (inventory, "gold-vc"), "template"));
-  g_assert_cmpstr (json_object_get_string_member (vcenter_vm (inventory, "GV-01"), "datastore"),
-                   ==, "ds-a");
-  g_assert_cmpstr (json_object_get_string_member (vcenter_vm (inventory, "GV-02"), "datastore"),
-                   ==, "ds-b");
+  g_assert_true (json_object_get_boolean_member (sim_inventory_vm (inventory, "gold-vc"),
+                                                 "template"));
+  g_assert_cmpstr (json_object_get_string_member (sim_inventory_vm (inventory, "GV-01"),
+                                                  "datastore"), ==, "ds-a");
+  g_assert_cmpstr (json_object_get_string_member (sim_inventory_vm (inventory, "GV-02"),
+                                                  "datastore"), ==, "ds-b");
 }
 
 /* A failure before the template exists stays in the wizard, in words to act on. */
