@@ -16,6 +16,7 @@
 #include "vdi-farm-lock.h"
 #include "vdi-host-manager.h"
 #include "vdi-maintenance.h"
+#include "vdi-template-creator.h"
 #include "vdictl-private.h"
 
 static gboolean
@@ -353,6 +354,72 @@ make_hosts (Cli            *cli,
   return EXIT_OK;
 }
 
+/* What `template create` says once the template is in the farm, before any copy. */
+typedef struct
+{
+  Cli       *cli;
+  VdiVmInfo *vm;
+  Work      *work;
+} Created;
+
+static void
+created_cb (VdiTemplateCreator *creator,
+            VdiTemplate        *template,
+            Created            *created)
+{
+  VdiProvider *source = vdi_template_get_source_provider (template);
+
+  if (created->cli->json)
+    return;
+  if (created->work == NULL)
+    {
+      g_print (_("Template “%s” created from %s on %s.\n"), vdi_template_get_name (template),
+               vdi_vm_info_get_name (created->vm), vdi_provider_get_name (source));
+      return;
+    }
+
+  /* The live display of the copies starts again below this line. */
+  if (created->work->tty && created->work->n_drawn > 0)
+    g_print ("\033[%uA\033[J", created->work->n_drawn);
+  g_print (_("Template “%s” created from %s on %s; distributing it to %u providers.\n"),
+           vdi_template_get_name (template), vdi_vm_info_get_name (created->vm),
+           vdi_provider_get_name (source), vdi_template_get_n_copy_targets (template));
+  created->work->n_drawn = 0;
+  created->work->dirty = TRUE;
+}
+
+/* The end of `template create` once the template exists: the hosts made on completion. */
+static int
+report_hosts (Cli         *cli,
+              VdiTemplate *template,
+              gboolean     ok,
+              GError      *error)
+{
+  g_autoptr(GError) save_error = NULL;
+  guint n = vdi_template_get_initial_hosts (template);
+  int status = EXIT_OK;
+
+  if (!vdi_farm_flush (cli->farm, &save_error))
+    {
+      /* The hosts exist on the provider; the farm must say so, or it will not know them. */
+      vdictl_fail (_("could not save the farm: %s"), save_error->message);
+      status = EXIT_ERROR;
+    }
+  else if (!ok)
+    {
+      vdictl_fail ("%s", error->message);
+      status = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ? EXIT_FAILED : EXIT_ERROR;
+    }
+  else if (!cli->json && n > 0 &&
+           g_list_model_get_n_items (vdi_template_get_hosts (template)) >= n)
+    g_print (ngettext ("%u host of “%s” is ready.\n", "%u hosts of “%s” are ready.\n", n),
+             n, vdi_template_get_name (template));
+
+  if (cli->json)
+    vdictl_print_template_json (template);
+  return status;
+}
+
 int
 vdictl_template_create (Cli   *cli,
                         int    argc,
@@ -394,11 +461,16 @@ vdictl_template_create (Cli   *cli,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) vms = NULL;
   g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiTemplateCreator) creator = NULL;
   g_autofree char *password = NULL;
   g_autofree char *id = NULL;
+  g_auto(GStrv) notices = NULL;
+  VdiTemplateCreatorStage stage;
   VdiProvider *source;
   VdiVmInfo *vm;
+  Created created = { NULL, };
   int clone_method = VDI_CLONE_METHOD_FULL;
+  gboolean ok, distributed;
   Work work;
   int status;
 
@@ -516,76 +588,51 @@ vdictl_template_create (Cli   *cli,
         }
     }
 
-  if (!vdi_farm_check_template (cli->farm, template, &error))
+  created.cli = cli;
+  created.vm = vm;
+  if (multi_provider)
+    {
+      /* The copies show as they run, with Ctrl+C to cancel, as for a retry. */
+      vdictl_work_init (&work, cli, template, credentials);
+      created.work = &work;
+    }
+  creator = vdi_template_creator_new (cli->farm, credentials,
+                                      multi_provider ? work.distributor : NULL);
+  g_signal_connect (creator, "added", G_CALLBACK (created_cb), &created);
+  g_clear_object (&result);
+  vdi_template_creator_create_async (creator, template, vm,
+                                     multi_provider ? work.cancellable : NULL,
+                                     vdictl_store_result_cb, &result);
+  ok = vdi_template_creator_finish (creator, vdictl_wait_for (&result), &notices, &error);
+  stage = vdi_template_creator_get_stage (creator);
+  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
+    g_printerr ("vdictl: %s\n", notices[i]);
+
+  /* Nothing was added: the farm is as it was. */
+  if (!ok && stage < VDI_TEMPLATE_CREATOR_STAGE_DISTRIBUTING)
     {
       vdictl_fail ("%s", error->message);
+      if (multi_provider)
+        vdictl_work_clear (&work);
       return EXIT_ERROR;
     }
 
-  /* On a vCenter, creating converts the VM into a template, as RAS does; it must be shut down
-   * for that, and the admin is told so before anything is saved. */
-  if (vdi_provider_get_provider_type (source) == VDI_PROVIDER_TYPE_VCENTER &&
-      !vdi_vm_info_get_is_template (vm))
+  if (multi_provider)
     {
-      g_autoptr(GAsyncResult) marked = NULL;
-
-      if (vdi_vm_info_get_powered_on (vm))
+      if (!ok && stage == VDI_TEMPLATE_CREATOR_STAGE_DISTRIBUTING)
         {
-          vdictl_fail (_("shut down %s on %s first: a running VM cannot become a template"),
-                       vdi_vm_info_get_name (vm), vdi_provider_get_name (source));
-          return EXIT_ERROR;
+          if (g_error_matches (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_FAILED))
+            work.n_failed++;
+          else
+            work.error = g_steal_pointer (&error);
         }
-      vdi_backend_call_async (backend, VDI_BACKEND_OP_MARK_TEMPLATE,
-                              g_variant_new ("(s)", vdi_vm_info_get_id (vm)), NULL,
-                              vdictl_store_result_cb, &marked);
-      if (!vdi_backend_call_finish (backend, vdictl_wait_for (&marked), &error))
-        {
-          vdictl_fail ("%s", error->message);
-          return EXIT_ERROR;
-        }
+      distributed = stage > VDI_TEMPLATE_CREATOR_STAGE_DISTRIBUTING;
+      status = vdictl_work_finish (&work, _("Every provider has the template."), !distributed);
+      vdictl_work_clear (&work);
+      if (!distributed || status != EXIT_OK)
+        return status;
     }
-
-  if (!vdi_farm_add_template (cli->farm, template, &error) ||
-      !vdi_farm_save (cli->farm, &error))
-    {
-      vdictl_fail ("%s", error->message);
-      return EXIT_ERROR;
-    }
-
-  if (!multi_provider)
-    {
-      if (!cli->json)
-        g_print (_("Template “%s” created from %s on %s.\n"), vdi_template_get_name (template),
-                 vdi_vm_info_get_name (vm), vdi_provider_get_name (source));
-
-      /* The hosts asked for on completion (vCenter: Hyper-V hosts are not made yet). */
-      if (vdi_provider_get_provider_type (source) == VDI_PROVIDER_TYPE_VCENTER && hosts > 0)
-        {
-          status = make_hosts (cli, template, credentials, (guint)hosts);
-          if (cli->json)
-            vdictl_print_template_json (template);
-          return status;
-        }
-      if (cli->json)
-        vdictl_print_template_json (template);
-      return EXIT_OK;
-    }
-
-  if (!cli->json)
-    g_print (_("Template “%s” created from %s on %s; distributing it to %u providers.\n"),
-             vdi_template_get_name (template), vdi_vm_info_get_name (vm),
-             vdi_provider_get_name (source), vdi_template_get_n_copy_targets (template));
-
-  /* The passwords are in hand already: the distributor gets them as they are. */
-  vdictl_work_init (&work, cli, template, credentials);
-
-  work.n_running++;
-  vdi_distributor_distribute_async (work.distributor, template, work.cancellable,
-                                    vdictl_work_operation_done_cb, &work);
-  vdictl_work_wait (&work);
-  status = vdictl_work_finish (&work, _("Every provider has the template."), TRUE);
-  vdictl_work_clear (&work);
-  return status;
+  return report_hosts (cli, template, ok, error);
 }
 
 /* template list -------------------------------------------------------------------------------- */

@@ -186,6 +186,9 @@ vdi_templates_page_update_actions (VdiTemplatesPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.distribution-details",
                                  has_distribution (template));
+  /* Properties change the farm as they are edited: not while another process holds it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.properties",
+                                 template != NULL && !self->read_only);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "templates.enter-maintenance",
                                  idle && (status == VDI_TEMPLATE_STATUS_OK ||
                                           status == VDI_TEMPLATE_STATUS_FAILED));
@@ -309,6 +312,21 @@ vdi_templates_page_distribution_details_action (GtkWidget  *widget,
   g_assert (VDI_IS_TEMPLATES_PAGE (self));
 
   vdi_templates_page_show_distribution (self, vdi_templates_page_get_selected (self));
+}
+
+static void
+vdi_templates_page_properties_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  VdiTemplatesPage *self = (VdiTemplatesPage *)widget;
+  VdiTemplate *template = vdi_templates_page_get_selected (self);
+
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  if (template != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.template-properties", "s",
+                                vdi_template_get_id (template));
 }
 
 /* The Tasks menu at the pointer, for the row under it: selects the row first, so the menu's
@@ -585,6 +603,8 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
                                    vdi_templates_page_task_action);
   /* Delete asks first, so the key is safe; text fields keep their own Delete. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "templates.delete", NULL);
+  gtk_widget_class_install_action (widget_class, "templates.properties", NULL,
+                                   vdi_templates_page_properties_action);
 
   gtk_widget_class_set_css_name (widget_class, "templatespage");
 

@@ -15,6 +15,8 @@
 
 #include "vdi-distribution-dialog.h"
 #include "vdi-providers-page.h"
+#include "vdi-template-properties.h"
+#include "vdi-template-wizard.h"
 #include "vdi-templates-page.h"
 #include "vdi-ui-utils.h"
 #include "vdi-window.h"
@@ -515,6 +517,49 @@ vdi_window_distribution_details_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+vdi_window_new_template_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  VdiWindow *self = (VdiWindow *)widget;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  VdiTemplateWizard *wizard;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (self->farm == NULL || !VDI_IS_APPLICATION (app))
+    return;
+
+  /* The shared distributor, so the new template's copies show live everywhere. */
+  wizard = vdi_template_wizard_new (GTK_WINDOW (self), self->farm, self->credentials,
+                                    vdi_application_get_distributor (VDI_APPLICATION (app)));
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+/* The template's id is the parameter, as for the Distribution details. */
+static void
+vdi_window_template_properties_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *param)
+{
+  VdiWindow *self = (VdiWindow *)widget;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  VdiTemplateProperties *properties;
+  VdiTemplate *template;
+
+  g_assert (VDI_IS_WINDOW (self));
+
+  if (self->farm == NULL || !VDI_IS_APPLICATION (app) ||
+      !(template = vdi_window_find_template_by_id (self, g_variant_get_string (param, NULL))))
+    return;
+
+  properties = vdi_template_properties_new (GTK_WINDOW (self), self->farm, self->credentials,
+                                            vdi_application_get_distributor (VDI_APPLICATION (app)),
+                                            template);
+  gtk_window_present (GTK_WINDOW (properties));
+}
+
 static gboolean
 vdi_window_close_request (GtkWindow *window)
 {
@@ -676,8 +721,15 @@ vdi_window_class_init (VdiWindowClass *klass)
                                    vdi_window_add_provider_action);
   gtk_widget_class_install_action (widget_class, "win.distribution-details", "s",
                                    vdi_window_distribution_details_action);
+  gtk_widget_class_install_action (widget_class, "win.new-template", NULL,
+                                   vdi_window_new_template_action);
+  gtk_widget_class_install_action (widget_class, "win.template-properties", "s",
+                                   vdi_window_template_properties_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.new-template", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.add-provider", NULL);
 

@@ -305,3 +305,27 @@ sim_wait_until (gboolean   (*condition) (gpointer),
       sim_sleep_ms (20);
     }
 }
+
+/* The first VM named @name in an inventory (GET /inventory), on any provider, or NULL. */
+JsonObject *
+sim_inventory_vm (JsonNode   *inventory,
+                  const char *name)
+{
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+      JsonArray *vms = json_object_get_array_member (provider, "vms");
+
+      for (guint k = 0; vms != NULL && k < json_array_get_length (vms); k++)
+        {
+          JsonObject *vm = json_array_get_object_element (vms, k);
+
+          if (g_strcmp0 (json_object_get_string_member (vm, "name"), name) == 0)
+            return vm;
+        }
+    }
+  return NULL;
+}

@@ -65,6 +65,8 @@ JsonNode   *sim_control_get        (SimFixture  *fixture,
 void        sim_control_post       (SimFixture  *fixture,
                                     const char  *path,
                                     const char  *json);
+JsonObject *sim_inventory_vm       (JsonNode    *inventory,
+                                    const char  *name);
 
 xmlDoc     *sim_parse_xml          (SimReply    *reply);
 char       *sim_xpath_string       (xmlDoc      *doc,

@@ -8,7 +8,7 @@
 
 #include <glib/gstdio.h>
 
-#include "sim-test-util.h"
+#include "vdi-test-ui-sim.h"
 #include "vdi-distribution-dialog.h"
 #include "vdi-test-ui.h"
 
@@ -43,18 +43,8 @@ static VdiProvider *
 add_provider (Fixture    *fixture,
               const char *name)
 {
-  g_autofree char *url = sim_provider_url (&fixture->sim, name);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *id = g_strdup_printf ("id-%s", name);
-  VdiProvider *provider = vdi_provider_new (id, name, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
-                                            "127.0.0.1", g_uri_get_port (uri));
-
-  vdi_provider_set_username (provider, "admin");
-  vdi_provider_set_allow_http (provider, TRUE);
-  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
-  g_assert_true (vdi_credentials_store_sync (fixture->credentials, id, name, PASSWORD,
-                                             NULL, NULL));
-  return provider;
+  return vdi_test_add_sim_provider (&fixture->sim, fixture->farm, fixture->credentials, name,
+                                    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, PASSWORD);
 }
 
 /* The simulator's VMs named GOLD on @host, or the id of the one there when @id is not NULL. */
@@ -131,9 +121,6 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   vdi_test_destroy_toplevels ();
   g_clear_object (&fixture->app);
   /* A save the distributor asked for may still be pending; let it land before the cleanup. */
@@ -144,14 +131,7 @@ teardown (Fixture       *fixture,
   g_clear_object (&fixture->credentials);
   sim_fixture_stop (&fixture->sim);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  vdi_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -199,20 +179,6 @@ row_retry (GtkWidget *row)
 
   g_assert_nonnull (button);
   return button;
-}
-
-static GtkWidget *
-find_action_button (GtkWidget  *root,
-                    const char *action_name)
-{
-  g_autoptr(GPtrArray) buttons = vdi_test_find_widgets (root, NULL, GTK_TYPE_BUTTON);
-
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)),
-                   action_name) == 0)
-      return g_ptr_array_index (buttons, i);
-
-  g_assert_not_reached ();
 }
 
 /* What a click does; gtk_widget_activate() would only click after the press animation. */
@@ -315,7 +281,7 @@ test_retry_all (Fixture       *fixture,
       g_assert_true (g_str_has_suffix (accessible, host));
     }
 
-  retry_all = find_action_button (GTK_WIDGET (dialog), "dialog.retry-all");
+  retry_all = vdi_test_find_action_button (GTK_WIDGET (dialog), "dialog.retry-all");
   g_assert_true (gtk_widget_is_sensitive (retry_all));
 
   click (retry_all);

@@ -19,6 +19,9 @@
 #include "vdi-distribution-dialog.h"
 #include "vdi-farm-lock.h"
 #include "vdi-host-manager.h"
+#include "vdi-target-picker.h"
+#include "vdi-template-properties.h"
+#include "vdi-template-wizard.h"
 #include "vdi-test-ui.h"
 
 #define WIDTH  1200
@@ -644,6 +647,168 @@ shoot_read_only (const char     *tmp,
   g_unlink (lock_path);
 }
 
+/* The Create Template wizard --------------------------------------------------------------------- */
+
+/* Providers the wizard lists from live: the sample farm's names, served by vdi-provider-sim. */
+static const char wizard_scenario[] =
+  "{ \"hyperv_hosts\": ["
+  "  { \"name\": \"hv-ams-01\", \"user\": \"admin\", \"password\": \"pw\", \"vms\": ["
+  "      { \"name\": \"gold-win11-23h2\", \"disk_gb\": 60 },"
+  "      { \"name\": \"gold-win11-23h2-office\", \"disk_gb\": 80 },"
+  "      { \"name\": \"build-agent-07\", \"disk_gb\": 120, \"state\": \"running\" } ] },"
+  "  { \"name\": \"hv-ams-02\", \"user\": \"admin\", \"password\": \"pw\", \"vms\": [] },"
+  "  { \"name\": \"hv-fra-01\", \"user\": \"admin\", \"password\": \"pw\", \"vms\": [] },"
+  "  { \"name\": \"hv-fra-02\", \"user\": \"admin\", \"password\": \"pw\", \"vms\": [] },"
+  "  { \"name\": \"hv-lab-07\", \"user\": \"admin\", \"password\": \"pw\", \"vms\": [] } ],"
+  "  \"vcenters\": [ { \"name\": \"vc-prod-8\", \"version\": \"8.0\", \"user\": \"admin\","
+  "    \"password\": \"pw\", \"hosts\": [ \"esx-ams-01\", \"esx-ams-02\" ],"
+  "    \"datastores\": ["
+  "      { \"name\": \"ams-vmfs-01\", \"type\": \"VMFS\", \"capacity_gb\": 4096, \"free_gb\": 2900 },"
+  "      { \"name\": \"ams-vmfs-02\", \"type\": \"VMFS\", \"capacity_gb\": 4096, \"free_gb\": 3100 },"
+  "      { \"name\": \"ams-nfs-01\", \"type\": \"NFS\", \"capacity_gb\": 2048, \"free_gb\": 1200 },"
+  "      { \"name\": \"ams-nfs-old\", \"type\": \"NFS\", \"capacity_gb\": 1024, \"free_gb\": 800,"
+  "        \"accessible\": false } ],"
+  "    \"vms\": [ { \"name\": \"gold-win11-cad-vgpu\", \"disk_gb\": 100, \"datastore\": \"ams-vmfs-01\" } ] } ] }";
+
+static VdiFarm *
+build_wizard_farm (SimFixture     *sim,
+                   VdiCredentials *credentials,
+                   const char     *path)
+{
+  static const struct { const char *name; VdiProviderSubtype subtype; gboolean offline; } list[] = {
+    { "hv-ams-01", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
+    { "hv-ams-02", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
+    { "hv-fra-01", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
+    { "hv-fra-02", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE },
+    { "hv-lab-07", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, TRUE },
+    { "vc-prod-8", VDI_PROVIDER_SUBTYPE_VCENTER_8 },
+  };
+  VdiFarm *farm = vdi_farm_new (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (list); i++)
+    {
+      g_autofree char *url = sim_provider_url (sim, list[i].name);
+      g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+      g_autofree char *id = g_strdup_printf ("wizard-%s", list[i].name);
+      g_autoptr(VdiProvider) provider = vdi_provider_new (id, list[i].name, list[i].subtype,
+                                                          "127.0.0.1", g_uri_get_port (uri));
+
+      vdi_provider_set_username (provider, "admin");
+      vdi_provider_set_allow_http (provider, TRUE);
+      if (list[i].offline)
+        vdi_provider_set_status (provider, VDI_PROVIDER_STATUS_NOT_AVAILABLE,
+                                 "No response from the host within 30 seconds");
+      else
+        vdi_provider_set_status (provider, VDI_PROVIDER_STATUS_READY, NULL);
+      g_assert_true (vdi_farm_add_provider (farm, provider, NULL));
+      g_assert_true (vdi_credentials_store_sync (credentials, id, list[i].name, "pw", NULL, NULL));
+    }
+  return farm;
+}
+
+static gboolean
+wizard_idle (gpointer data)
+{
+  return !vdi_template_wizard_get_busy (data);
+}
+
+static GtkWidget *
+wizard_part (VdiTemplateWizard *wizard,
+             const char        *name)
+{
+  GtkWidget *widget = vdi_test_find_widget (GTK_WIDGET (wizard), name, G_TYPE_INVALID);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static void
+wizard_choose_vm (VdiTemplateWizard *wizard,
+                  const char        *name)
+{
+  g_autoptr(GPtrArray) rows = vdi_test_find_widgets (GTK_WIDGET (wizard), "vm-row",
+                                                     ADW_TYPE_PREFERENCES_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), name))
+      gtk_widget_activate (g_ptr_array_index (rows, i));
+  vdi_test_wait_for (wizard_idle, wizard);
+}
+
+static void
+shoot_wizard (VdiWindow      *window,
+              VdiCredentials *credentials,
+              const char     *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "wizard.json", NULL);
+  SimFixture sim = { NULL, };
+  g_autoptr(VdiFarm) farm = NULL;
+  VdiTemplateWizard *wizard;
+  VdiTargetPicker *picker;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+  g_autoptr(GPtrArray) checks = NULL;
+
+  /* Each shot shows a page, not the slide from the previous one. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  sim_fixture_start (&sim, wizard_scenario);
+  farm = build_wizard_farm (&sim, credentials, path);
+
+  wizard = vdi_template_wizard_new (GTK_WINDOW (window), farm, credentials,
+                                    vdi_application_get_distributor (VDI_APPLICATION (app)));
+  gtk_window_present (GTK_WINDOW (wizard));
+  vdi_test_wait_for (wizard_idle, wizard);
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (wizard), "wizard-source.png");
+
+  wizard_choose_vm (wizard, "gold-win11-23h2-office");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (wizard_part (wizard, "name-row")), "win11-office-2025");
+  gtk_editable_set_text (GTK_EDITABLE (wizard_part (wizard, "format-row")), "W11O-%ID:3%");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (wizard_part (wizard, "hosts-spin")), 4);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (wizard_part (wizard, "max-hosts-spin")), 40);
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (wizard), "wizard-properties.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (wizard_part (wizard, "format-row")), "9-W11O-%ID:3%");
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (wizard), "wizard-properties-invalid.png");
+  gtk_editable_set_text (GTK_EDITABLE (wizard_part (wizard, "format-row")), "W11O-%ID:3%");
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (wizard), "wizard-distribution-off.png");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (wizard_part (wizard, "multi-check")), TRUE);
+  picker = VDI_TARGET_PICKER (wizard_part (wizard, "picker"));
+  gtk_selection_model_select_range (gtk_list_view_get_model (vdi_target_picker_get_available_view (picker)),
+                                    1, 2, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (picker), "picker.add", NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (wizard_part (wizard, "concurrency-spin")), 2);
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (wizard), "wizard-distribution-hyperv.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (wizard), "wizard-summary.png");
+
+  /* A vCenter source: the datastores instead. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (wizard_part (wizard, "provider-row")), 5);
+  vdi_test_wait_for (wizard_idle, wizard);
+  wizard_choose_vm (wizard, "gold-win11-cad-vgpu");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (wizard_part (wizard, "name-row")), "win11-cad-2025");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  vdi_test_wait_for (wizard_idle, wizard);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (wizard_part (wizard, "datastore-additional-check")),
+                               TRUE);
+  checks = vdi_test_find_widgets (GTK_WIDGET (wizard), "datastore-check", GTK_TYPE_CHECK_BUTTON);
+  g_assert_cmpuint (checks->len, >, 1);
+  gtk_check_button_set_active (g_ptr_array_index (checks, 1), TRUE);
+  shoot_over (GTK_WIDGET (window), GTK_WIDGET (wizard), "wizard-distribution-vcenter.png");
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  vdi_test_flush_events ();
+  sim_fixture_stop (&sim);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -658,6 +823,7 @@ main (int   argc,
   g_autofree char *broken_path = NULL;
   VdiProviderDialog *dialog;
   GtkWidget *distribution;
+  GtkWidget *properties;
   GtkWidget *about;
   GtkWidget *shortcuts;
   GtkWidget *message;
@@ -738,6 +904,13 @@ main (int   argc,
   distribution = wait_for_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG);
   shoot_over (GTK_WIDGET (window), distribution, "distribution-dialog.png");
   gtk_window_destroy (GTK_WINDOW (distribution));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.template-properties", "s", "template-00");
+  properties = wait_for_toplevel (VDI_TYPE_TEMPLATE_PROPERTIES);
+  shoot_over (GTK_WIDGET (window), properties, "template-properties.png");
+  gtk_window_destroy (GTK_WINDOW (properties));
+
+  shoot_wizard (window, credentials, tmp);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   about = wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW);

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "vdi-test-ui.h"
 
 /* A registered application, as the program has after startup, but not running its own main
@@ -153,6 +155,140 @@ vdi_test_find_widget (GtkWidget  *root,
   g_autoptr(GPtrArray) found = vdi_test_find_widgets (root, name, type);
 
   return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
+}
+
+/* The button under @root that activates @action_name; the test fails if there is none. */
+GtkWidget *
+vdi_test_find_action_button (GtkWidget  *root,
+                             const char *action_name)
+{
+  g_autoptr(GPtrArray) buttons = vdi_test_find_widgets (root, NULL, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)),
+                   action_name) == 0)
+      return g_ptr_array_index (buttons, i);
+
+  g_error ("no button activates %s", action_name);
+}
+
+/* The descendant of @root with widget name @name; the test fails if there is none. */
+GtkWidget *
+vdi_test_get_widget (gpointer    root,
+                     const char *name)
+{
+  GtkWidget *widget = vdi_test_find_widget (GTK_WIDGET (root), name, G_TYPE_INVALID);
+
+  if (widget == NULL)
+    g_error ("no widget is named %s", name);
+  return widget;
+}
+
+/* Whether the button for @action_name can be pressed: what the admin sees. */
+gboolean
+vdi_test_can (gpointer    root,
+              const char *action_name)
+{
+  vdi_test_flush_events ();
+  return gtk_widget_is_sensitive (vdi_test_find_action_button (GTK_WIDGET (root), action_name));
+}
+
+/* What a click on the button for @action_name does; gtk_widget_activate() would only click
+ * after the press animation. */
+void
+vdi_test_press (gpointer    root,
+                const char *action_name)
+{
+  GtkWidget *button = vdi_test_find_action_button (GTK_WIDGET (root), action_name);
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+  vdi_test_flush_events ();
+}
+
+/* The names of @providers, space-separated, in order. */
+char *
+vdi_test_provider_names (GListModel *providers)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (providers); i++)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? " " : "", vdi_provider_get_name (provider));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  /* A button or check box is named by its own label. */
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    return TRUE;
+  if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) != NULL)
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+         GTK_IS_SPIN_BUTTON (widget) || GTK_IS_LIST_BOX (widget) || GTK_IS_LIST_VIEW (widget) ||
+         ADW_IS_COMBO_ROW (widget) || ADW_IS_ENTRY_ROW (widget) || GTK_IS_SWITCH (widget) ||
+         GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SPINNER (widget);
+}
+
+static void
+collect_unnamed (GtkWidget *widget,
+                 GString   *unnamed)
+{
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+  if (is_control (widget) && !has_accessible_name (widget))
+    g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
+                            gtk_widget_get_name (widget));
+  /* What libadwaita and GTK build inside their own controls is theirs to name. */
+  if (ADW_IS_COMBO_ROW (widget) || ADW_IS_ENTRY_ROW (widget) || GTK_IS_SPIN_BUTTON (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_unnamed (child, unnamed);
+}
+
+/* The controls under @root that have no accessible name, as " Type(name)…", or "". */
+char *
+vdi_test_dup_unnamed_controls (GtkWidget *root)
+{
+  GString *unnamed = g_string_new (NULL);
+
+  collect_unnamed (root, unnamed);
+  return g_string_free (unnamed, FALSE);
+}
+
+/* Removes a test's temporary directory and the files in it. */
+void
+vdi_test_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (path);
 }
 
 void

@@ -39,7 +39,18 @@ GtkWidget          *vdi_test_find_widget              (GtkWidget          *root,
 GPtrArray          *vdi_test_find_widgets             (GtkWidget          *root,
                                                        const char         *name,
                                                        GType               type);
+GtkWidget          *vdi_test_find_action_button       (GtkWidget          *root,
+                                                       const char         *action_name);
+GtkWidget          *vdi_test_get_widget               (gpointer            root,
+                                                       const char         *name);
+gboolean            vdi_test_can                      (gpointer            root,
+                                                       const char         *action_name);
+void                vdi_test_press                    (gpointer            root,
+                                                       const char         *action_name);
+char               *vdi_test_provider_names           (GListModel         *providers);
+char               *vdi_test_dup_unnamed_controls     (GtkWidget          *root);
 void                vdi_test_destroy_toplevels        (void);
+void                vdi_test_remove_dir               (const char         *path);
 void                vdi_test_populate_farm            (VdiFarm            *farm,
                                                        guint               n_providers,
                                                        guint               n_templates);
