@@ -120,6 +120,7 @@ typedef struct
   char        *copy_id;    /* the template's VM there: the source VM, or the ready copy */
   char        *copy_name;  /* its name there, which names the folder of its export */
   char        *reason;     /* why the run does not use it (it did not answer, say), or NULL */
+  char        *no_copy;    /* recreate: it holds no ready copy, said once it has answered */
   guint        n_hosts;    /* the template's hosts there, to spread new ones evenly */
 } Place;
 
@@ -165,6 +166,7 @@ place_free (Place *place)
   g_free (place->copy_id);
   g_free (place->copy_name);
   g_free (place->reason);
+  g_free (place->no_copy);
   g_free (place);
 }
 
@@ -1175,8 +1177,11 @@ probe_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *product = vdi_backend_probe_finish (VDI_BACKEND (object), result, &error);
 
+  /* Not answering says more than holding no ready copy: the copy failed for that reason. */
   if (product == NULL)
     place_silent (call->place, error);
+  else if (call->place->no_copy != NULL)
+    place_unusable (call->place, call->place->no_copy);
   place_call_done (call, list_all);
 }
 
@@ -1266,7 +1271,12 @@ add_hyperv_place (Op          *op,
                                                vdi_provider_get_name (provider),
                                                vdi_template_get_name (op->template));
 
-    place_unusable (place, reason);
+    /* Recreating probes every provider first, this one too, so that one that does not answer
+     * is named as such. */
+    if (op->kind == OP_RECREATE)
+      place->no_copy = g_steal_pointer (&reason);
+    else
+      place_unusable (place, reason);
   }
 }
 

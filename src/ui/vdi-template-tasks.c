@@ -62,11 +62,16 @@ struct _Op
   TaskKind          kind;
   OpStep            step;      /* where a retry after a trust or password prompt starts again */
   GPtrArray        *queue;     /* delete: hosts, then VdiProvider copies */
+  gulong            finished_handler; /* recreate: waiting for the copies */
+  guint             recheck_id;
 };
 
 static void
 op_free (Op *op)
 {
+  if (op->finished_handler != 0)
+    g_clear_signal_handler (&op->finished_handler, vdi_application_get_distributor (op->app));
+  g_clear_handle_id (&op->recheck_id, g_source_remove);
   g_clear_object (&op->manager);
   g_clear_pointer (&op->queue, g_ptr_array_unref);
   g_clear_object (&op->template);
@@ -385,21 +390,72 @@ distributed_cb (GObject      *object,
     g_debug ("Distribution after leaving maintenance: %s", error->message);
 }
 
+static gboolean
+recreate_when_copied_cb (gpointer user_data)
+{
+  Op *op = user_data;
+  VdiDistributor *distributor = vdi_application_get_distributor (op->app);
+
+  op->recheck_id = 0;
+  if (g_cancellable_is_cancelled (op->self->cancellable))
+    {
+      op_done (op);
+      return G_SOURCE_REMOVE;
+    }
+  /* Another run on the template may still go on: its end brings us back. */
+  if (vdi_distributor_is_busy (distributor, op->template))
+    return G_SOURCE_REMOVE;
+
+  g_clear_signal_handler (&op->finished_handler, distributor);
+  recreate_step (op);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+copies_finished_cb (VdiDistributor *distributor,
+                    VdiTemplate    *template,
+                    guint           n_failed,
+                    Op             *op)
+{
+  /* The run that ends still counts as busy while it says so: look once it has gone. */
+  if (template == op->template && op->recheck_id == 0)
+    op->recheck_id = g_idle_add (recreate_when_copied_cb, op);
+}
+
 static void
 recreate_question_cb (AdwMessageDialog *dialog,
                       const char       *response,
                       gpointer          user_data)
 {
   Op *op = user_data;
+  VdiDistributor *distributor;
 
-  if (g_str_equal (response, "yes") && op->self->owner != NULL)
+  if (!g_str_equal (response, "yes") || op->self->owner == NULL)
     {
-      op->kind = TASK_RECREATE;
-      recreate_step (op);
+      op_done (op);
       return;
     }
 
-  op_done (op);
+  op->kind = TASK_RECREATE;
+
+  /* Hyper-V hosts are made from each provider's copy: recreating them before the new template
+   * has reached that provider would make them from the old one. So they wait for the copies,
+   * whatever the outcome; the providers are then probed and the ones not answering named. */
+  distributor = vdi_application_get_distributor (op->app);
+  if (vdi_template_get_multi_provider (op->template) &&
+      vdi_distributor_is_busy (distributor, op->template))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The hosts of “%s” will be recreated once every provider has the "
+                           "new template"), vdi_template_get_name (op->template));
+
+      show_toast (op->self, message);
+      op->finished_handler = g_signal_connect (distributor, "finished",
+                                               G_CALLBACK (copies_finished_cb), op);
+      return;
+    }
+
+  recreate_step (op);
 }
 
 /* RAS's own question, asked once the template is sealed again. */

@@ -684,6 +684,102 @@ test_delete_copies (Fixture       *fixture,
   g_assert_cmpuint (n_named (inventory, "hv-src", HV_GOLD), ==, 1);
 }
 
+/* The host of @template on @provider, or NULL. */
+static VdiHost *
+host_on (VdiTemplate *template,
+         VdiProvider *provider)
+{
+  GListModel *hosts = vdi_template_get_hosts (template);
+
+  for (guint i = 0; i < g_list_model_get_n_items (hosts); i++)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+
+      if (vdi_host_get_provider (host) == provider)
+        return host;
+    }
+  return NULL;
+}
+
+/* A multi-provider Hyper-V template, hosts on both providers, one provider down when the admin
+ * leaves maintenance and says Yes: the hosts wait for the copies, the providers are probed, the
+ * one down is named in a message, and only the hosts on the one that answers are made again. */
+static void
+test_recreate_multi_provider_offline (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(VdiProvider) source = add_hyperv (fixture, "hv-src");
+  g_autoptr(VdiProvider) target = add_hyperv (fixture, "hv-t1");
+  g_autoptr(VdiTemplate) template = vdi_template_new (NULL, "Win10 Pool", source, HV_GOLD);
+  g_autoptr(VdiHostManager) manager = vdi_host_manager_new (fixture->farm, fixture->credentials);
+  VdiDistributor *distributor = vdi_application_get_distributor (fixture->app);
+  VdiTemplatesPage *page = vdi_window_get_templates_page (fixture->window);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) inventory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source_vm = NULL;
+  g_autofree char *target_vm = NULL;
+  GtkSelectionModel *selection;
+  AdwMessageDialog *question, *notices;
+  gpointer args[2] = { distributor, template };
+  StatusWait maintenance = { template, VDI_TEMPLATE_STATUS_MAINTENANCE };
+  const char *body;
+
+  inventory = sim_control_get (&fixture->sim, "inventory");
+  vdi_template_set_source_vm_id (template, json_object_get_string_member (
+                                   json_array_get_object_element (vms_on (inventory, "hv-src"), 0),
+                                   "id"));
+  vdi_template_set_host_name_format (template, "W10-%ID:2%");
+  vdi_template_set_max_hosts (template, 10);
+  g_assert_true (vdi_template_set_multi_provider (template, TRUE, &error));
+  g_assert_nonnull (vdi_template_add_target (template, target, &error));
+  g_assert_true (vdi_farm_add_template (fixture->farm, template, &error));
+  g_assert_no_error (error);
+
+  vdi_distributor_distribute_async (distributor, template, NULL, NULL, NULL);
+  sim_wait_until (distributor_idle, args, WAIT_MS, "the copy");
+  vdi_host_manager_create_hosts_async (manager, template, 2, NULL, store_cb, &result);
+  sim_wait_until (has_result, &result, WAIT_MS, "the hosts");
+  g_assert_true (vdi_host_manager_finish (manager, result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (host_on (template, source));
+  g_assert_nonnull (host_on (template, target));
+  source_vm = g_strdup (vdi_host_get_vm_id (host_on (template, source)));
+  target_vm = g_strdup (vdi_host_get_vm_id (host_on (template, target)));
+
+  /* Sorted by name, "Win10 Pool" comes first. */
+  selection = gtk_column_view_get_model (vdi_templates_page_get_column_view (page));
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_true (vdi_templates_page_get_selected (page) == template);
+
+  activate (page, "templates.enter-maintenance");
+  sim_wait_until (has_status, &maintenance, WAIT_MS, "maintenance");
+  sim_control_post (&fixture->sim, "providers/hv-t1/offline", "{\"mode\": \"refuse\"}");
+  activate (page, "templates.leave-maintenance");
+  question = wait_for_dialog ("recreate-question-dialog");
+  respond (question, "yes");
+
+  notices = wait_for_dialog ("host-notices-dialog");
+  body = adw_message_dialog_get_body (notices);
+  g_test_message ("notices: %s", body);
+  g_assert_nonnull (strstr (body, "hv-t1 does not respond: "));
+  g_assert_null (strstr (body, "hv-src does not respond"));
+  g_assert_nonnull (strstr (body, "Check the status of these providers"));
+  respond (notices, "close");
+  /* The copies were done with before the hosts were touched. */
+  g_assert_false (vdi_distributor_is_busy (distributor, template));
+
+  /* Made again on the provider that answered; kept, and marked, on the one that did not. */
+  g_assert_cmpstr (vdi_host_get_vm_id (host_on (template, source)), !=, source_vm);
+  g_assert_cmpint (vdi_host_get_state (host_on (template, source)), ==, VDI_HOST_STATE_READY);
+  g_assert_cmpstr (vdi_host_get_vm_id (host_on (template, target)), ==, target_vm);
+  g_assert_true (vdi_host_get_needs_recreate (host_on (template, target)));
+  g_clear_pointer (&inventory, json_node_unref);
+  inventory = sim_control_get (&fixture->sim, "inventory");
+  g_assert_cmpuint (n_named (inventory, "hv-src", vdi_host_get_name (host_on (template, source))),
+                    ==, 1);
+}
+
 typedef struct
 {
   VdiCredentials *credentials;
@@ -960,6 +1056,7 @@ main (int   argc,
   ADD ("/template-tasks/leave-without-recreating", test_leave_without_recreating);
   ADD ("/template-tasks/recreate-notices", test_recreate_notices);
   ADD ("/template-tasks/recreate-provider-offline", test_recreate_provider_offline);
+  ADD ("/template-tasks/recreate-multi-provider-offline", test_recreate_multi_provider_offline);
   ADD ("/template-tasks/delete", test_delete);
   ADD ("/template-tasks/delete-copies", test_delete_copies);
   ADD ("/template-tasks/wrong-password", test_wrong_password);

@@ -506,15 +506,14 @@ idle_distributor (gpointer data)
 static GtkWidget *
 failed_row_retry (VdiDistributionDialog *dialog)
 {
-  GtkListBox *list = vdi_distribution_dialog_get_list (dialog);
-  GtkListBoxRow *row;
+  GtkWidget *row;
 
-  for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+  for (guint i = 0; (row = vdi_distribution_dialog_get_row (dialog, i)) != NULL; i++)
     {
-      GtkWidget *state = vdi_test_find_widget (GTK_WIDGET (row), "state-label", GTK_TYPE_LABEL);
+      GtkWidget *state = vdi_test_find_widget (row, "state-label", GTK_TYPE_LABEL);
 
       if (g_str_equal (gtk_label_get_text (GTK_LABEL (state)), "Needs update"))
-        return vdi_test_find_widget (GTK_WIDGET (row), "retry-button", GTK_TYPE_BUTTON);
+        return vdi_test_find_widget (row, "retry-button", GTK_TYPE_BUTTON);
     }
   return NULL;
 }
