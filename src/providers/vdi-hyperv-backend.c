@@ -926,8 +926,10 @@ job_cb (GObject      *object,
           return;
         }
       /* A dropped answer or a busy host is no reason to give up on a copy of many minutes;
-       * a provider that stays silent is. */
-      if (++data->failures >= MAX_POLL_FAILURES)
+       * a provider that stays silent is, and so is one that refuses the password: asking
+       * again with the same one cannot change its mind. */
+      if (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION) ||
+          ++data->failures >= MAX_POLL_FAILURES)
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
