@@ -1047,13 +1047,20 @@ pending_job_done (Job        *job,
       return;
     }
 
-  /* Still no word on how it ended: starting the step again beside it would make a second
-   * export or copy. The handle stays for the next Retry. */
-  if (!job_outcome_known (error))
+  /* The provider does not answer, or refuses the password: starting the step again beside a
+   * job that may still run would make a second export or copy. The handle stays for the next
+   * Retry, which can succeed once the provider answers or the password is fixed. */
+  if (!job_outcome_known (error) &&
+      !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL))
     {
       job_fail (job, _("Checking the copy"), error);
       return;
     }
+
+  /* The provider answers but cannot tell about this job in a way we read: looking again would
+   * only fail again, so the listings decide, and the job is no longer one to follow. */
+  if (error != NULL)
+    vdi_target_set_job (job->target, NULL);
 
   /* An import that made a planned VM: that is the copy to carry on from (or to remove). */
   if (error == NULL && result != NULL && step == VDI_TARGET_STEP_EXPORTED)
