@@ -1006,7 +1006,17 @@ reconcile_list_cb (GObject      *object,
   else
     reconcile->on_target = vms;
   if (vms == NULL && reconcile->error == NULL)
-    reconcile->error = g_steal_pointer (&error);
+    {
+      /* Either provider can be the one that did not answer: say which, or a target whose
+       * source is down reads as if it were down itself. */
+      if (!vdi_backend_error_is_cancelled (error))
+        /* Translators: a provider name, before what went wrong with it. */
+        g_prefix_error (&error, _("%s: "),
+                        vdi_provider_get_name (VDI_BACKEND (object) == reconcile->job->source
+                                               ? source_provider (reconcile->job)
+                                               : target_provider (reconcile->job)));
+      reconcile->error = g_steal_pointer (&error);
+    }
 
   if (--reconcile->n_pending > 0)
     return;

@@ -375,7 +375,8 @@ test_source_offline_before_export (Fixture       *fixture,
 
       g_test_message ("%s: %s", host_of (fixture, i), vdi_target_get_last_error (target));
       g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_NOT_AVAILABLE);
-      g_assert_nonnull (strstr (vdi_target_get_last_error (target), "Could not connect"));
+      /* It names the provider that does not answer: the source, not the target. */
+      g_assert_nonnull (strstr (vdi_target_get_last_error (target), "hv-src: Could not connect"));
       g_assert_cmpuint (copies_on (fixture, host_of (fixture, i)), ==, 0);
     }
 
