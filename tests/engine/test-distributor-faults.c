@@ -10,10 +10,9 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "sim-test-util.h"
 #include "vdi-distributor.h"
+#include "vdi-test-farm.h"
 
 #define PASSWORD "pw"
 #define GOLD "Win11 Gold"
@@ -67,35 +66,9 @@ add_provider (Fixture    *fixture,
               const char *name)
 {
   g_autofree char *url = sim_provider_url (&fixture->sim, name);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *id = g_strdup_printf ("id-%s", name);
-  VdiProvider *provider = vdi_provider_new (id, name, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
-                                            "127.0.0.1", g_uri_get_port (uri));
 
-  vdi_provider_set_username (provider, "admin");
-  vdi_provider_set_allow_http (provider, TRUE);
-  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
-  g_assert_true (vdi_credentials_store_sync (fixture->credentials, id, name, PASSWORD, NULL,
-                                             NULL));
-  return provider;
-}
-
-/* The simulator's record of the Hyper-V host @name. */
-static JsonObject *
-host_json (JsonNode   *inventory,
-           const char *name)
-{
-  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
-                                                       "providers");
-
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *provider = json_array_get_object_element (providers, i);
-
-      if (g_str_equal (json_object_get_string_member (provider, "name"), name))
-        return provider;
-    }
-  g_assert_not_reached ();
+  return vdi_test_add_provider (fixture->farm, fixture->credentials, name,
+                                VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, url, "admin", PASSWORD);
 }
 
 /* How many VMs named GOLD @host holds, planned ones included. */
@@ -103,14 +76,7 @@ static guint
 copies_on (Fixture    *fixture,
            const char *host)
 {
-  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
-  JsonArray *vms = json_object_get_array_member (host_json (inventory, host), "vms");
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (vms); i++)
-    n += g_str_equal (json_object_get_string_member (json_array_get_object_element (vms, i),
-                                                     "name"), GOLD);
-  return n;
+  return sim_count_vms (&fixture->sim, host, GOLD);
 }
 
 static void
@@ -124,7 +90,7 @@ fixture_start (Fixture     *fixture,
   JsonArray *vms;
 
   sim_fixture_start (&fixture->sim, json);
-  fixture->dir = g_dir_make_tmp ("vdi-faults-XXXXXX", NULL);
+  fixture->dir = vdi_test_make_tmpdir ();
   path = g_build_filename (fixture->dir, "farm.json", NULL);
   fixture->farm = vdi_farm_new (path);
   fixture->credentials = vdi_credentials_new (FALSE);
@@ -133,7 +99,7 @@ fixture_start (Fixture     *fixture,
   fixture->source = add_provider (fixture, "hv-src");
   fixture->template = vdi_template_new (NULL, "Win11", fixture->source, GOLD);
   inventory = sim_control_get (&fixture->sim, "inventory");
-  vms = json_object_get_array_member (host_json (inventory, "hv-src"), "vms");
+  vms = json_object_get_array_member (sim_inventory_provider (inventory, "hv-src"), "vms");
   vdi_template_set_source_vm_id (fixture->template,
                                  json_object_get_string_member (
                                    json_array_get_object_element (vms, 0), "id"));
@@ -158,9 +124,6 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&fixture->distributor);
   if (fixture->farm != NULL)
     vdi_farm_flush (fixture->farm, NULL);
@@ -170,30 +133,8 @@ teardown (Fixture       *fixture,
   g_clear_object (&fixture->credentials);
   g_clear_pointer (&fixture->targets, g_ptr_array_unref);
   sim_fixture_stop (&fixture->sim);
-
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  vdi_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
-}
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **)data != NULL;
 }
 
 static gboolean
@@ -201,8 +142,16 @@ finish (Fixture       *fixture,
         GAsyncResult **slot,
         GError       **error)
 {
-  sim_wait_until (has_result, slot, 120000, "the distribution");
+  sim_wait_result (slot, 120000, "the distribution");
   return vdi_distributor_finish (fixture->distributor, *slot, error);
+}
+
+static void
+start_distribution (Fixture       *fixture,
+                    GAsyncResult **slot)
+{
+  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL,
+                                    sim_store_result, slot);
 }
 
 static VdiTarget *
@@ -234,7 +183,7 @@ retry_failed (Fixture *fixture)
         continue;
       retried[i] = TRUE;
       vdi_distributor_retry_async (fixture->distributor, fixture->template,
-                                   target_of (fixture, i), NULL, store_cb, &slots[i]);
+                                   target_of (fixture, i), NULL, sim_store_result, &slots[i]);
     }
   for (guint i = 0; i < n; i++)
     {
@@ -256,7 +205,7 @@ assert_done_and_clean (Fixture *fixture)
   g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
   JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
                                                        "providers");
-  JsonArray *exports = json_object_get_array_member (host_json (inventory, "hv-src"),
+  JsonArray *exports = json_object_get_array_member (sim_inventory_provider (inventory, "hv-src"),
                                                      "exports");
 
   for (guint i = 0; i < fixture->targets->len; i++)
@@ -365,8 +314,7 @@ test_source_offline_before_export (Fixture       *fixture,
 
   fixture_start (fixture, &world);
   sim_control_post (&fixture->sim, "providers/hv-src/offline", "{\"mode\": \"refuse\"}");
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  start_distribution (fixture, &result);
   finish_failed (fixture, &result);
 
   for (guint i = 0; i < 2; i++)
@@ -399,8 +347,7 @@ test_source_offline_during_export (Fixture       *fixture,
   guint n_exports;
 
   fixture_start (fixture, &world);
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  start_distribution (fixture, &result);
   sim_wait_until (exporting, fixture, SIM_TEST_TIMEOUT_MS, "the first export");
   sim_control_post (&fixture->sim, "providers/hv-src/offline", "{\"mode\": \"refuse\"}");
   finish_failed (fixture, &result);
@@ -421,7 +368,7 @@ test_source_offline_during_export (Fixture       *fixture,
     g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
 
     n_exports = json_array_get_length (json_object_get_array_member (
-                                         host_json (inventory, "hv-src"), "exports"));
+                                         sim_inventory_provider (inventory, "hv-src"), "exports"));
   }
   g_assert_cmpuint (n_exports, <=, 1);
   retry_failed (fixture);
@@ -441,8 +388,7 @@ test_target_offline_during_copy (Fixture       *fixture,
 
   fixture_start (fixture, &world);
   down = target_of (fixture, 1);
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  start_distribution (fixture, &result);
   sim_wait_until (copying, down, SIM_TEST_TIMEOUT_MS, "the copy to hv-t2");
   sim_control_post (&fixture->sim, "providers/hv-t2/offline", "{\"mode\": \"refuse\"}");
   finish_failed (fixture, &result);
@@ -481,8 +427,7 @@ test_failing_job (Fixture       *fixture,
 
   fixture_start (fixture, &world);
   sim_control_post (&fixture->sim, "providers/hv-src/faults", fault);
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  start_distribution (fixture, &result);
   finish_failed (fixture, &result);
   assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE, failing->message);
 
@@ -514,8 +459,7 @@ test_corrupt_response (Fixture       *fixture,
   sim_control_post (&fixture->sim, "providers/hv-src/corrupt",
                     "{\"kind\": \"malformed\", \"method\": \"MigrateVirtualSystemToHost\","
                     " \"count\": 1}");
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  start_distribution (fixture, &result);
   finish_failed (fixture, &result);
   failed = assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE, "Copy to hv-t");
   g_assert_nonnull (strstr (vdi_target_get_last_error (target_of (fixture, failed)),
@@ -546,8 +490,7 @@ test_disk_full_during_copy (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   fixture_start (fixture, &world);
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  start_distribution (fixture, &result);
   sim_wait_until (copying, target_of (fixture, 1), SIM_TEST_TIMEOUT_MS, "the copy to hv-t2");
   sim_control_post (&fixture->sim, "providers/hv-t2/settings", "{\"free_gb\": 1}");
   finish_failed (fixture, &result);
@@ -582,8 +525,7 @@ test_wrong_password (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture_start (fixture, &world);
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  start_distribution (fixture, &result);
   sim_wait_until (first_ready_second_copying, fixture, 60000, "the second copy");
   sim_control_post (&fixture->sim, "providers/hv-src/settings", "{\"password\": \"n3w\"}");
   finish_failed (fixture, &result);
