@@ -428,6 +428,19 @@ typedef void (*JobDone) (Job        *job,
                          const char *result,
                          GError     *error);
 
+/* Whether a follow that ended with @error knows how the provider's job ended: it succeeded,
+ * failed in the provider's words, or is gone. A cancelled follow, or one that lost the
+ * provider (no answer, a refused password, an unreadable answer), leaves the job running
+ * there: its handle stays, so that Retry follows it rather than starting the step again
+ * beside it (an export nobody records, a copy of a VM already being moved). */
+static gboolean
+job_outcome_known (const GError *error)
+{
+  return error == NULL ||
+         g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROVIDER_FAULT) ||
+         g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND);
+}
+
 typedef struct
 {
   Job        *job;
@@ -445,9 +458,8 @@ follow_cb (GObject      *object,
   g_autofree char *made = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
   Job *job = pending->job;
 
-  /* A job that ended, either way, is no longer one to follow after a restart. A cancelled
-   * follow leaves the provider's job running: its handle stays for the next run. */
-  if (!vdi_backend_error_is_cancelled (error))
+  /* A job that ended, either way, is no longer one to follow after a restart. */
+  if (job_outcome_known (error))
     vdi_target_set_job (job->target, NULL);
 
   pending->done (job, made, error);
@@ -576,12 +588,54 @@ destination_host (VdiProvider *provider)
   return g_strdup (host);
 }
 
+typedef struct
+{
+  Job    *job;
+  GError *copy_error;
+} CopyFailure;
+
+static void
+destination_probed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CopyFailure *failure = user_data;
+  g_autoptr(GError) probe_error = NULL;
+  g_autofree char *product = vdi_backend_probe_finish (VDI_BACKEND (object), result,
+                                                       &probe_error);
+
+  /* The copy failed because the target stopped answering: the target is Not available, with
+   * the source host's words on why the copy broke off. */
+  if (product == NULL &&
+      (g_error_matches (probe_error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
+       g_error_matches (probe_error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT)))
+    failure->job->fail_unavailable = TRUE;
+
+  job_fail (failure->job, _("Copy"), failure->copy_error);
+  g_error_free (failure->copy_error);
+  g_free (failure);
+}
+
 static void
 migrate_done (Job        *job,
               const char *result,
               GError     *error)
 {
   copy_slot_release (job);
+
+  /* A copy the source host gave up on may have lost its target (DESIGN §2: a provider that
+   * does not answer is Not available, not Needs update): ask the target before saying which. */
+  if (error != NULL && !vdi_backend_error_is_cancelled (error) &&
+      g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROVIDER_FAULT))
+    {
+      CopyFailure *failure = g_new0 (CopyFailure, 1);
+
+      failure->job = job;
+      failure->copy_error = g_error_copy (error);
+      vdi_backend_probe_async (job->destination, job->cancellable, destination_probed_cb,
+                               failure);
+      return;
+    }
 
   if (error != NULL)
     {
@@ -817,7 +871,9 @@ job_fail (Job        *job,
 {
   gboolean cancelled = vdi_backend_error_is_cancelled (error);
 
-  job->fail_unavailable = g_error_matches (error, VDI_BACKEND_ERROR,
+  /* Set already when a step found out another way that its provider does not answer. */
+  job->fail_unavailable = job->fail_unavailable ||
+                          g_error_matches (error, VDI_BACKEND_ERROR,
                                            VDI_BACKEND_ERROR_UNREACHABLE) ||
                           g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
   g_free (job->fail_message);
@@ -951,7 +1007,17 @@ reconcile_list_cb (GObject      *object,
   else
     reconcile->on_target = vms;
   if (vms == NULL && reconcile->error == NULL)
-    reconcile->error = g_steal_pointer (&error);
+    {
+      /* Either provider can be the one that did not answer: say which, or a target whose
+       * source is down reads as if it were down itself. */
+      if (!vdi_backend_error_is_cancelled (error))
+        /* Translators: a provider name, before what went wrong with it. */
+        g_prefix_error (&error, _("%s: "),
+                        vdi_provider_get_name (VDI_BACKEND (object) == reconcile->job->source
+                                               ? source_provider (reconcile->job)
+                                               : target_provider (reconcile->job)));
+      reconcile->error = g_steal_pointer (&error);
+    }
 
   if (--reconcile->n_pending > 0)
     return;
@@ -991,6 +1057,21 @@ pending_job_done (Job        *job,
       job_fail (job, NULL, error);
       return;
     }
+
+  /* The provider does not answer, or refuses the password: starting the step again beside a
+   * job that may still run would make a second export or copy. The handle stays for the next
+   * Retry, which can succeed once the provider answers or the password is fixed. */
+  if (!job_outcome_known (error) &&
+      !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL))
+    {
+      job_fail (job, _("Checking the copy"), error);
+      return;
+    }
+
+  /* The provider answers but cannot tell about this job in a way we read: looking again would
+   * only fail again, so the listings decide, and the job is no longer one to follow. */
+  if (error != NULL)
+    vdi_target_set_job (job->target, NULL);
 
   /* An import that made a planned VM: that is the copy to carry on from (or to remove). */
   if (error == NULL && result != NULL && step == VDI_TARGET_STEP_EXPORTED)

@@ -617,6 +617,95 @@ invoke (VdiHypervBackend *self,
   vdi_wsman_epr_free (selectors);
 }
 
+/* DestroySystem on a VM that is already gone fails with a bare return code (Invalid
+ * parameter), the same as for a real mistake. Callers that remove what an interrupted run left
+ * (a half-made copy, an outdated one) need to know "already gone" from "could not remove":
+ * when the destroy fails, a Get by name asks the host whether the VM, realized or planned, is
+ * still there. */
+typedef struct
+{
+  char    *vm;
+  GError  *destroy_error;
+  gboolean planned_looked_up;
+} DestroyData;
+
+static void
+destroy_data_free (DestroyData *data)
+{
+  g_free (data->vm);
+  g_clear_error (&data->destroy_error);
+  g_free (data);
+}
+
+static void look_up_destroyed (GTask      *task,
+                               const char *class_name);
+
+static void
+destroyed_lookup_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VdiHypervBackend *self = VDI_HYPERV_BACKEND (object);
+  DestroyData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *body;
+
+  doc = wsman_call_finish (self, result, &body, &error);
+  if (doc != NULL || !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
+    {
+      /* Still there, or no telling: the destroy's own words stand. */
+      g_task_return_error (task, g_steal_pointer (&data->destroy_error));
+      return;
+    }
+  if (!data->planned_looked_up)
+    {
+      data->planned_looked_up = TRUE;
+      look_up_destroyed (task, PLANNED);
+      return;
+    }
+  g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND,
+                           _("There is no VM %s on %s to remove"), data->vm, self->address);
+}
+
+static void
+look_up_destroyed (GTask      *task,
+                   const char *class_name)
+{
+  VdiHypervBackend *self = g_task_get_source_object (task);
+  DestroyData *data = g_task_get_task_data (task);
+  g_autofree char *uri = vdi_wsman_class_uri (class_name);
+  g_autoptr(VdiWsmanEpr) selectors = vdi_wsman_epr_new (NULL);
+
+  vdi_wsman_epr_add_selector (selectors, "Name", data->vm);
+  wsman_call_async (self, VDI_WSMAN_ACTION_GET, uri, selectors, NULL,
+                    g_task_get_cancellable (task), destroyed_lookup_cb, g_object_ref (task));
+}
+
+static void
+destroy_invoked_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DestroyData *data = g_task_get_task_data (task);
+  VdiBackendJob *job = g_task_propagate_pointer (G_TASK (result), &data->destroy_error);
+
+  if (job != NULL)
+    {
+      g_task_return_pointer (task, job, (GDestroyNotify)vdi_backend_job_free);
+      return;
+    }
+  if (!g_error_matches (data->destroy_error, VDI_BACKEND_ERROR,
+                        VDI_BACKEND_ERROR_PROVIDER_FAULT))
+    {
+      g_task_return_error (task, g_steal_pointer (&data->destroy_error));
+      return;
+    }
+  look_up_destroyed (task, COMPUTER);
+}
+
 static gboolean
 check_parameters (GTask      *task,
                   const char *operation,
@@ -734,6 +823,8 @@ hyperv_start_async (VdiBackend          *backend,
       const char *vm;
       VdiWsmanParams *params;
       g_autoptr(VdiWsmanEpr) system = NULL;
+      g_autoptr(GTask) destroy = NULL;
+      DestroyData *data;
 
       if (!check_parameters (task, operation, ref, "(s)"))
         return;
@@ -741,7 +832,11 @@ hyperv_start_async (VdiBackend          *backend,
       system = system_epr (COMPUTER, vm);
       params = vdi_wsman_params_new (vsms_uri, "DestroySystem");
       vdi_wsman_params_add_ref (params, "AffectedSystem", system);
-      invoke (self, task, VSMS, "DestroySystem", service_selectors (VSMS), params, NULL);
+      data = g_new0 (DestroyData, 1);
+      data->vm = g_strdup (vm);
+      g_task_set_task_data (task, data, (GDestroyNotify)destroy_data_free);
+      destroy = g_task_new (self, cancellable, destroy_invoked_cb, g_object_ref (task));
+      invoke (self, destroy, VSMS, "DestroySystem", service_selectors (VSMS), params, NULL);
     }
   else if (g_str_equal (operation, VDI_BACKEND_OP_RENAME))
     {
@@ -958,8 +1053,10 @@ job_cb (GObject      *object,
           return;
         }
       /* A dropped answer or a busy host is no reason to give up on a copy of many minutes;
-       * a provider that stays silent is. */
-      if (++data->failures >= MAX_POLL_FAILURES)
+       * a provider that stays silent is, and so is one that refuses the password: asking
+       * again with the same one cannot change its mind. */
+      if (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION) ||
+          ++data->failures >= MAX_POLL_FAILURES)
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;

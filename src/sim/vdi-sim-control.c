@@ -268,7 +268,20 @@ handle_provider (VdiSimControl     *self,
     }
   else if (g_strcmp0 (action, "settings") == 0 && parts[1] == NULL)
     {
+      const char *password = member_string (body, "password");
       double value;
+
+      if (json_object_has_member (body, "free_gb") && provider->kind != VDI_SIM_PROVIDER_HYPERV)
+        {
+          respond_error (self, msg, SOUP_STATUS_BAD_REQUEST,
+                         "\"free_gb\" is for Hyper-V hosts; a vCenter's space is in its datastores");
+          return;
+        }
+      if (json_object_has_member (body, "password") && (password == NULL || *password == '\0'))
+        {
+          respond_error (self, msg, SOUP_STATUS_BAD_REQUEST, "\"password\" must be a non-empty string");
+          return;
+        }
 
       /* Bring the copies in flight up to now at the old rates before changing them. */
       vdi_sim_world_tick (world);
@@ -283,6 +296,15 @@ handle_provider (VdiSimControl     *self,
         provider->up_mbps = value;
       if (member_number (body, "down_mbps", &value) && value > 0)
         provider->down_mbps = value;
+      /* The admin changed the password on the host: what clients send from now on is checked
+       * against the new one (a vCenter session already open stays valid, as on a real one). */
+      if (password != NULL)
+        {
+          g_free (provider->password);
+          provider->password = g_strdup (password);
+        }
+      if (member_number (body, "free_gb", &value) && value >= 0)
+        vdi_sim_world_set_disk_free (world, provider, value * VDI_SIM_GIB);
       vdi_sim_world_refresh_links (world, provider);
       vdi_sim_world_notify_changed (world);
       respond_ok (self, msg);

@@ -37,6 +37,7 @@ vdi_sim_provider_new (VdiSimProviderKind  kind,
   provider->esx_hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) vdi_sim_esx_host_free);
   provider->datastores = g_ptr_array_new_with_free_func ((GDestroyNotify) vdi_sim_datastore_free);
   provider->enumeration_timeout_ms = 240000;
+  provider->disk_free = -1;
   provider->next_moid = 1;
 
   return provider;

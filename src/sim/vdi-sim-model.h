@@ -145,6 +145,8 @@ typedef struct
   VdiSimLink         *up_link;
   VdiSimLink         *down_link;
   GPtrArray          *exports;       /* VdiSimExport */
+  double              disk_free;     /* bytes; below 0: never full */
+  double              disk_reserved; /* bytes promised to migrations in flight into the host */
   guint               enumeration_timeout_ms;
   guint               cur_exports;
   guint               peak_exports;

@@ -330,8 +330,9 @@ load_hyperv (VdiSimWorld  *world,
              GError      **error)
 {
   static const char *allowed[] = { "name", "subtype", "version", "user", "password", "port",
-                                   "export_mbps", "up_mbps", "down_mbps", "vms", NULL };
+                                   "export_mbps", "up_mbps", "down_mbps", "free_gb", "vms", NULL };
   VdiSimProvider *provider = NULL;
+  double free_gb;
   JsonArray *vms;
   gboolean ok;
 
@@ -349,11 +350,14 @@ load_hyperv (VdiSimWorld  *world,
 
   if (!get_number (object, "export_mbps", where, FALSE, 2000, 1, &provider->export_mbps, error)
       || !get_number (object, "up_mbps", where, FALSE, 1000, 1, &provider->up_mbps, error)
-      || !get_number (object, "down_mbps", where, FALSE, 1000, 1, &provider->down_mbps, error))
+      || !get_number (object, "down_mbps", where, FALSE, 1000, 1, &provider->down_mbps, error)
+      || !get_number (object, "free_gb", where, FALSE, -1, 0, &free_gb, error))
     {
       vdi_sim_provider_free (provider);
       return FALSE;
     }
+  if (free_gb >= 0)
+    provider->disk_free = free_gb * VDI_SIM_GIB;
 
   vdi_sim_world_add_provider (world, provider);
 

@@ -379,6 +379,11 @@ job_fail (VdiSimWorld *self,
       job->dest_ds->free = MIN (job->dest_ds->free + job->reserved_bytes, job->dest_ds->capacity);
       job->reserved_bytes = 0;
     }
+  if (job->reserved_bytes > 0 && job->kind == VDI_SIM_JOB_MIGRATE && job->dest != NULL)
+    {
+      job->dest->disk_reserved -= (double) job->reserved_bytes;
+      job->reserved_bytes = 0;
+    }
 
   release_counters (job);
   release_vm (job);
@@ -722,6 +727,8 @@ job_finish (VdiSimWorld *self,
     case VDI_SIM_JOB_DESTROY:
       if (vm != NULL)
         {
+          if (provider->disk_free >= 0 && !vm->planned)
+            provider->disk_free += (double) vm->disk_bytes;
           job->result_id = g_strdup (vm->id);
           job->result_class = g_strdup (vm->planned ? "Msvm_PlannedComputerSystem" : "Msvm_ComputerSystem");
           g_ptr_array_remove (provider->vms, vm);
@@ -773,6 +780,13 @@ job_finish (VdiSimWorld *self,
         }
       job->result_id = g_strdup (vm->id);
       job->result_class = g_strdup ("Msvm_ComputerSystem");
+      /* The disk has landed: what was promised to it is now taken. */
+      if (job->reserved_bytes > 0)
+        {
+          job->dest->disk_reserved -= (double) job->reserved_bytes;
+          job->dest->disk_free -= (double) job->reserved_bytes;
+          job->reserved_bytes = 0;
+        }
       {
         guint index;
 
@@ -1168,6 +1182,14 @@ find_destination (VdiSimWorld *self,
   return NULL;
 }
 
+static char *
+disk_full_message (const char *vm_name,
+                   const char *host_name)
+{
+  return g_strdup_printf ("Virtual machine migration operation for '%s' failed at migration destination '%s': There is not enough space on the disk. (0x80070070).",
+                          vm_name, host_name);
+}
+
 guint
 vdi_sim_world_migrate (VdiSimWorld     *self,
                        VdiSimProvider  *host,
@@ -1235,6 +1257,24 @@ vdi_sim_world_migrate (VdiSimWorld     *self,
     }
 
   job->dest = dest;
+
+  /* The storage goes to the destination's disk: space for it is promised when the migration
+   * starts, as Hyper-V checks before it copies. */
+  if (dest->disk_free >= 0 && (migration_type == 32769 || migration_type == 32771))
+    {
+      if (dest->disk_free - dest->disk_reserved < (double) vm->disk_bytes)
+        {
+          g_autofree char *message = disk_full_message (vm->name, dest->name);
+
+          job->state = VDI_SIM_JOB_RUNNING;
+          job->start_time = job->queue_time;
+          job_fail (self, job, VDI_SIM_RV_FAILED, message, NULL, NULL);
+          return VDI_SIM_RV_JOB_STARTED;
+        }
+      job->reserved_bytes = vm->disk_bytes;
+      dest->disk_reserved += (double) vm->disk_bytes;
+    }
+
   vm->busy++;
   job->holds_vm = TRUE;
   hyperv_job_start (self, job);
@@ -1382,6 +1422,34 @@ vdi_sim_world_set_offline (VdiSimWorld       *self,
     }
 }
 
+void
+vdi_sim_world_set_disk_free (VdiSimWorld    *self,
+                             VdiSimProvider *host,
+                             double          free_bytes)
+{
+  g_return_if_fail (VDI_SIM_IS_WORLD (self));
+  g_return_if_fail (host != NULL && host->kind == VDI_SIM_PROVIDER_HYPERV);
+
+  host->disk_free = free_bytes;
+  if (free_bytes < 0)
+    return;
+
+  /* The disk filled up under the copies in flight: the latest ones fail until the rest fit,
+   * in Hyper-V's words. */
+  for (guint i = self->jobs->len; i > 0 && host->disk_reserved > host->disk_free; i--)
+    {
+      VdiSimJob *job = g_ptr_array_index (self->jobs, i - 1);
+      g_autofree char *message = NULL;
+
+      if (job->kind != VDI_SIM_JOB_MIGRATE || job->dest != host || job->reserved_bytes == 0
+          || job->state != VDI_SIM_JOB_RUNNING)
+        continue;
+
+      message = disk_full_message (job->vm_name, host->name);
+      job_fail (self, job, VDI_SIM_RV_FAILED, message, NULL, NULL);
+    }
+}
+
 /* JSON -------------------------------------------------------------------------------------- */
 
 static void
@@ -1525,6 +1593,8 @@ vdi_sim_world_inventory_json (VdiSimWorld *self)
           add_member_double (builder, "export_mbps", provider->export_mbps);
           add_member_double (builder, "up_mbps", provider->up_mbps);
           add_member_double (builder, "down_mbps", provider->down_mbps);
+          if (provider->disk_free >= 0)
+            add_member_double (builder, "free_gb", provider->disk_free / VDI_SIM_GIB);
         }
       else
         {

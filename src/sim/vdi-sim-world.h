@@ -125,6 +125,9 @@ void             vdi_sim_world_inject_job_failure   (VdiSimWorld     *self,
 void             vdi_sim_world_set_offline          (VdiSimWorld     *self,
                                                      VdiSimProvider  *provider,
                                                      VdiSimOfflineMode mode);
+void             vdi_sim_world_set_disk_free        (VdiSimWorld     *self,
+                                                     VdiSimProvider  *host,
+                                                     double           free_bytes);
 
 JsonNode        *vdi_sim_world_inventory_json       (VdiSimWorld     *self);
 JsonNode        *vdi_sim_world_counters_json        (VdiSimWorld     *self);

@@ -154,3 +154,35 @@ vdi_test_rm_rf (const char *path)
     }
   g_remove (path);
 }
+
+/**
+ * vdi_test_add_provider:
+ * @url: where the provider listens, e.g. a simulated host's "http://127.0.0.1:40001/wsman"
+ *
+ * Adds a provider reached over plain HTTP at @url's port on 127.0.0.1, with the id
+ * "id-@name", and keeps @password in @credentials, as the console does when an admin adds one.
+ *
+ * Returns: (transfer full): the provider, also in @farm
+ */
+VdiProvider *
+vdi_test_add_provider (VdiFarm            *farm,
+                       VdiCredentials     *credentials,
+                       const char         *name,
+                       VdiProviderSubtype  subtype,
+                       const char         *url,
+                       const char         *user,
+                       const char         *password)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *id = g_strdup_printf ("id-%s", name);
+  g_autoptr(GError) error = NULL;
+  VdiProvider *provider;
+
+  g_assert (uri != NULL);
+  provider = vdi_provider_new (id, name, subtype, "127.0.0.1", g_uri_get_port (uri));
+  vdi_provider_set_username (provider, user);
+  vdi_provider_set_allow_http (provider, TRUE);
+  g_assert (vdi_farm_add_provider (farm, provider, &error));
+  g_assert (vdi_credentials_store_sync (credentials, id, name, password, NULL, &error));
+  return provider;
+}

@@ -14,5 +14,12 @@ VdiFarm            *vdi_test_farm_generate            (const char         *path,
                                                        guint               n_templates);
 char               *vdi_test_make_tmpdir              (void);
 void                vdi_test_rm_rf                    (const char         *path);
+VdiProvider        *vdi_test_add_provider             (VdiFarm            *farm,
+                                                       VdiCredentials     *credentials,
+                                                       const char         *name,
+                                                       VdiProviderSubtype  subtype,
+                                                       const char         *url,
+                                                       const char         *user,
+                                                       const char         *password);
 
 G_END_DECLS

@@ -112,23 +112,7 @@ static guint
 copies_on (Fixture    *fixture,
            const char *host)
 {
-  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
-  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
-                                                       "providers");
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *provider = json_array_get_object_element (providers, i);
-      JsonArray *vms = json_object_get_array_member (provider, "vms");
-
-      if (!g_str_equal (json_object_get_string_member (provider, "name"), host))
-        continue;
-      for (guint k = 0; k < json_array_get_length (vms); k++)
-        n += g_str_equal (json_object_get_string_member (json_array_get_object_element (vms, k),
-                                                         "name"), GOLD);
-    }
-  return n;
+  return sim_count_vms (&fixture->sim, host, GOLD);
 }
 
 static void
@@ -197,26 +181,12 @@ teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **)data != NULL;
-}
-
 static gboolean
 finish (Fixture       *fixture,
         GAsyncResult **slot,
         GError       **error)
 {
-  sim_wait_until (has_result, slot, 120000, "the distribution");
+  sim_wait_result (slot, 120000, "the distribution");
   return vdi_distributor_finish (fixture->distributor, *slot, error);
 }
 
@@ -228,7 +198,7 @@ distribute (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   vdi_distributor_distribute_async (fixture->distributor, fixture->template, cancellable,
-                                    store_cb, &result);
+                                    sim_store_result, &result);
   return finish (fixture, &result, error);
 }
 
@@ -336,8 +306,8 @@ test_failure_and_retry (Fixture       *fixture,
 
   /* Retry moves that copy, without exporting again. */
   sim_control_post (&fixture->sim, "counters/reset", "{}");
-  vdi_distributor_retry_async (fixture->distributor, fixture->template, failed, NULL, store_cb,
-                               &retry);
+  vdi_distributor_retry_async (fixture->distributor, fixture->template, failed, NULL,
+                               sim_store_result, &retry);
   g_assert_true (finish (fixture, &retry, &error));
   g_assert_no_error (error);
   assert_all_ready (fixture);
@@ -393,7 +363,7 @@ test_cancel_then_resume (Fixture       *fixture,
   target = target_of (fixture, 0);
 
   vdi_distributor_distribute_async (fixture->distributor, fixture->template, cancellable,
-                                    store_cb, &result);
+                                    sim_store_result, &result);
   sim_wait_until (copying, target, 60000, "the copy to start");
   g_cancellable_cancel (cancellable);
   g_assert_false (finish (fixture, &result, &error));
@@ -433,7 +403,7 @@ test_add_and_remove (Fixture       *fixture,
   g_assert_true (distribute (fixture, NULL, &error));
 
   vdi_distributor_add_provider_async (fixture->distributor, fixture->template, extra, NULL,
-                                      store_cb, &added);
+                                      sim_store_result, &added);
   if (vdi_template_get_distribution (fixture->template) == VDI_DISTRIBUTION_ADDING_PROVIDER)
     n_seen_adding++;
   g_assert_true (finish (fixture, &added, &error));
@@ -445,7 +415,7 @@ test_add_and_remove (Fixture       *fixture,
   /* Removing a provider destroys the copy there and drops the target. */
   leaving = g_object_ref (g_ptr_array_index (fixture->targets, 0));
   vdi_distributor_remove_provider_async (fixture->distributor, fixture->template, leaving, NULL,
-                                         store_cb, &removed);
+                                         sim_store_result, &removed);
   g_assert_cmpint (vdi_template_get_distribution (fixture->template), ==,
                    VDI_DISTRIBUTION_REMOVING_PROVIDER);
   g_assert_true (finish (fixture, &removed, &error));
@@ -458,7 +428,7 @@ test_add_and_remove (Fixture       *fixture,
    * refuses to export into one that holds an export). */
   g_clear_object (&added);
   vdi_distributor_add_provider_async (fixture->distributor, fixture->template, leaving, NULL,
-                                      store_cb, &added);
+                                      sim_store_result, &added);
   g_assert_true (finish (fixture, &added, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (copies_on (fixture, "hv-t1"), ==, 1);
@@ -491,7 +461,7 @@ test_remove_failed_target (Fixture       *fixture,
 
   /* ...and removing that provider removes it there. */
   vdi_distributor_remove_provider_async (fixture->distributor, fixture->template, failed, NULL,
-                                         store_cb, &removed);
+                                         sim_store_result, &removed);
   g_assert_true (finish (fixture, &removed, &error));
   g_assert_no_error (error);
   g_assert_null (vdi_template_find_target (fixture->template, failed));
@@ -508,11 +478,11 @@ maintenance (Fixture  *fixture,
 
   if (enter)
     vdi_maintenance_enter_async (fixture->farm, fixture->credentials, fixture->template, NULL,
-                                 store_cb, &result);
+                                 sim_store_result, &result);
   else
     vdi_maintenance_leave_async (fixture->farm, fixture->credentials, fixture->template, NULL,
-                                 store_cb, &result);
-  sim_wait_until (has_result, &result, 60000, "maintenance");
+                                 sim_store_result, &result);
+  sim_wait_result (&result, 60000, "maintenance");
   return vdi_maintenance_finish (result, error);
 }
 
@@ -591,7 +561,7 @@ test_single_provider_refused (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   setup (fixture, 1, 1, 40);
-  vdi_distributor_distribute_async (fixture->distributor, single, NULL, store_cb, &result);
+  vdi_distributor_distribute_async (fixture->distributor, single, NULL, sim_store_result, &result);
   g_assert_false (finish (fixture, &result, &error));
   g_assert_error (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_NOT_SUPPORTED);
 }

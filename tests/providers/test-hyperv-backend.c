@@ -358,6 +358,15 @@ test_export_import_migrate_destroy (Fixture       *fixture,
   g_clear_pointer (&vms_b, g_ptr_array_unref);
   vms_b = list_vms (b, &error);
   g_assert_cmpuint (vms_b->len, ==, 0);
+
+  /* Destroying it again (a run interrupted mid-destroy does that): the host answers with a
+   * bare return code, and the backend finds out that the VM is simply gone. */
+  g_clear_pointer (&job, vdi_backend_job_free);
+  job = start (b, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", copy), &error);
+  g_assert_null (job);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, copy));
+  g_clear_error (&error);
 }
 
 static void

@@ -329,3 +329,62 @@ sim_inventory_vm (JsonNode   *inventory,
     }
   return NULL;
 }
+
+/* Async results, for the tests of code above the simulator -------------------------------- */
+
+/* A GAsyncReadyCallback that keeps a ref on @result in the GAsyncResult * at @user_data. */
+void
+sim_store_result (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* Lets the simulator answer until sim_store_result() has filled @slot. */
+void
+sim_wait_result (GAsyncResult **slot,
+                 guint          timeout_ms,
+                 const char    *what)
+{
+  sim_wait_until (has_result, slot, timeout_ms, what);
+}
+
+/* The inventory's record of the provider @name; the test fails if there is none. */
+JsonObject *
+sim_inventory_provider (JsonNode   *inventory,
+                        const char *name)
+{
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory), "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+
+      if (g_str_equal (json_object_get_string_member (provider, "name"), name))
+        return provider;
+    }
+  g_error ("the simulator has no provider named %s", name);
+}
+
+/* How many VMs named @vm_name the provider @name holds now, planned ones included. */
+guint
+sim_count_vms (SimFixture *fixture,
+               const char *name,
+               const char *vm_name)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (fixture, "/inventory");
+  JsonArray *vms = json_object_get_array_member (sim_inventory_provider (inventory, name), "vms");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (vms); i++)
+    n += g_str_equal (json_object_get_string_member (json_array_get_object_element (vms, i), "name"),
+                      vm_name);
+  return n;
+}

@@ -80,6 +80,18 @@ void        sim_wait_until         (gboolean   (*condition) (gpointer),
                                     guint        timeout_ms,
                                     const char  *what);
 
+void        sim_store_result       (GObject      *object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data);
+void        sim_wait_result        (GAsyncResult **slot,
+                                    guint          timeout_ms,
+                                    const char    *what);
+JsonObject *sim_inventory_provider (JsonNode    *inventory,
+                                    const char  *name);
+guint       sim_count_vms          (SimFixture  *fixture,
+                                    const char  *name,
+                                    const char  *vm_name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimReply, sim_reply_free)
 
 G_END_DECLS

@@ -43,7 +43,8 @@ build_scenario (void)
 }
 
 static char *
-migrate_envelope (const char *vm)
+migrate_envelope_to (const char *vm,
+                     const char *destination)
 {
   return g_strdup_printf (
     "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\""
@@ -62,9 +63,15 @@ migrate_envelope (const char *vm)
     "<a:ReferenceParameters><w:ResourceURI>" V2 "Msvm_ComputerSystem</w:ResourceURI>"
     "<w:SelectorSet><w:Selector Name=\"CreationClassName\">Msvm_ComputerSystem</w:Selector><w:Selector Name=\"Name\">%s</w:Selector></w:SelectorSet>"
     "</a:ReferenceParameters></p:ComputerSystem>"
-    "<p:DestinationHost>sink</p:DestinationHost>"
+    "<p:DestinationHost>%s</p:DestinationHost>"
     "<p:MigrationSettingData>&lt;INSTANCE CLASSNAME=\"Msvm_VirtualSystemMigrationSettingData\"&gt;&lt;PROPERTY NAME=\"MigrationType\" TYPE=\"uint16\"&gt;&lt;VALUE&gt;32771&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;/INSTANCE&gt;</p:MigrationSettingData>"
-    "</p:MigrateVirtualSystemToHost_INPUT></s:Body></s:Envelope>", vm);
+    "</p:MigrateVirtualSystemToHost_INPUT></s:Body></s:Envelope>", vm, destination);
+}
+
+static char *
+migrate_envelope (const char *vm)
+{
+  return migrate_envelope_to (vm, "sink");
 }
 
 static gboolean
@@ -272,6 +279,89 @@ test_runtime_bandwidth (void)
   sim_fixture_stop (&fixture);
 }
 
+static VdiSimJob *
+start_migration (SimFixture *fixture,
+                 const char *source_name)
+{
+  VdiSimProvider *source = vdi_sim_world_find_provider (fixture->world, source_name);
+  VdiSimVm *vm = g_ptr_array_index (source->vms, 0);
+  g_autofree char *url = sim_provider_url (fixture, source_name);
+  g_autofree char *xml = migrate_envelope_to (vm->id, "disk-host");
+  g_autoptr(SimReply) reply = sim_post (fixture->session, url, "application/soap+xml;charset=UTF-8", xml, "u", "p", NULL);
+  GPtrArray *jobs = vdi_sim_world_get_jobs (fixture->world);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_nonnull (strstr (sim_reply_text (reply), "<p:ReturnValue>4096</p:ReturnValue>"));
+  return g_ptr_array_index (jobs, jobs->len - 1);
+}
+
+static gboolean
+job_ended (gpointer user_data)
+{
+  VdiSimJob *job = user_data;
+
+  return job->state == VDI_SIM_JOB_COMPLETED || job->state == VDI_SIM_JOB_FAILED;
+}
+
+static double
+free_gb_of (SimFixture *fixture,
+            const char *name)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (fixture, "/inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory), "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+
+      if (g_str_equal (json_object_get_string_member (provider, "name"), name))
+        return json_object_get_double_member (provider, "free_gb");
+    }
+  g_assert_not_reached ();
+}
+
+/* A Hyper-V host with little free space: a migration that does not fit fails at once, one in
+ * flight fails when the disk fills under it, and a finished one takes its disk's size. */
+static void
+test_disk_full (void)
+{
+  static const char scenario[] =
+    "{ \"time_scale\": 10, \"hyperv_hosts\": ["
+    "  { \"name\": \"src-a\", \"user\": \"u\", \"password\": \"p\","
+    "    \"vms\": [ { \"name\": \"vm-a\", \"disk_gb\": 20 } ] },"
+    "  { \"name\": \"src-b\", \"user\": \"u\", \"password\": \"p\","
+    "    \"vms\": [ { \"name\": \"vm-b\", \"disk_gb\": 20 } ] },"
+    "  { \"name\": \"disk-host\", \"user\": \"u\", \"password\": \"p\", \"free_gb\": 30 } ] }";
+  SimFixture fixture = { 0 };
+  VdiSimJob *first, *second, *again;
+
+  sim_fixture_start (&fixture, scenario);
+  g_assert_cmpfloat_with_epsilon (free_gb_of (&fixture, "disk-host"), 30, 1e-6);
+
+  /* 20 GB promised to the first copy leaves 10: the second does not fit. */
+  first = start_migration (&fixture, "src-a");
+  second = start_migration (&fixture, "src-b");
+  g_assert_cmpint (second->state, ==, VDI_SIM_JOB_FAILED);
+  g_assert_nonnull (strstr (second->error_description, "There is not enough space on the disk"));
+  g_assert_cmpint (first->state, ==, VDI_SIM_JOB_RUNNING);
+
+  /* The disk fills up under the first copy. */
+  sim_control_post (&fixture, "/providers/disk-host/settings", "{\"free_gb\": 5}");
+  g_assert_cmpint (first->state, ==, VDI_SIM_JOB_FAILED);
+  g_assert_nonnull (strstr (first->error_description, "'vm-a' failed at migration destination 'disk-host'"));
+  g_assert_nonnull (strstr (first->error_description, "There is not enough space on the disk"));
+
+  /* With room again the copy lands and takes its size. */
+  sim_control_post (&fixture, "/providers/disk-host/settings", "{\"free_gb\": 50}");
+  sim_control_post (&fixture, "/time-scale", "{\"time_scale\": 2000}");
+  again = start_migration (&fixture, "src-a");
+  sim_wait_until (job_ended, again, SIM_TEST_TIMEOUT_MS, "the migration");
+  g_assert_cmpint (again->state, ==, VDI_SIM_JOB_COMPLETED);
+  g_assert_cmpfloat_with_epsilon (free_gb_of (&fixture, "disk-host"), 30, 1e-6);
+
+  sim_fixture_stop (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -281,6 +371,7 @@ main (int   argc,
   g_test_add_func ("/sim/bandwidth/fair-share-model", test_fair_share_model);
   g_test_add_func ("/sim/bandwidth/ten-migrations", test_ten_migrations);
   g_test_add_func ("/sim/bandwidth/runtime-change", test_runtime_bandwidth);
+  g_test_add_func ("/sim/bandwidth/disk-full", test_disk_full);
 
   return g_test_run ();
 }

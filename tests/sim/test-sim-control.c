@@ -309,6 +309,45 @@ test_settings (void)
   sim_fixture_stop (&fixture);
 }
 
+/* The admin changes a host's password: the old one is refused from the next request on. */
+static void
+test_password_change (void)
+{
+  SimFixture fixture = { 0 };
+  g_autofree char *url = NULL;
+  g_autofree char *control = NULL;
+  SimReply *reply;
+
+  sim_fixture_start (&fixture, scenario);
+  url = sim_provider_url (&fixture, "hv-a");
+
+  reply = identify (&fixture);
+  g_assert_cmpuint (reply->status, ==, 200);
+  sim_reply_free (reply);
+
+  sim_control_post (&fixture, "/providers/hv-a/settings", "{\"password\": \"n3w\"}");
+  reply = identify (&fixture);
+  g_assert_cmpuint (reply->status, ==, 401);
+  sim_reply_free (reply);
+  reply = sim_post (fixture.session, url, "application/soap+xml;charset=UTF-8", IDENTIFY, "admin", "n3w", NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+  sim_reply_free (reply);
+
+  /* An empty password is refused, and so is free space on a vCenter (its datastores hold it). */
+  control = g_strconcat (fixture.control, "providers/hv-a/settings", NULL);
+  reply = sim_post (fixture.session, control, "application/json", "{\"password\": \"\"}", NULL, NULL, NULL);
+  g_assert_cmpuint (reply->status, ==, 400);
+  sim_reply_free (reply);
+  g_free (control);
+  control = g_strconcat (fixture.control, "providers/vc/settings", NULL);
+  reply = sim_post (fixture.session, control, "application/json", "{\"free_gb\": 1}", NULL, NULL, NULL);
+  g_assert_cmpuint (reply->status, ==, 400);
+  g_assert_nonnull (strstr (reply->text, "datastores"));
+  sim_reply_free (reply);
+
+  sim_fixture_stop (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,6 +358,7 @@ main (int   argc,
   g_test_add_func ("/sim/control/offline", test_offline);
   g_test_add_func ("/sim/control/corruption", test_corruption);
   g_test_add_func ("/sim/control/settings", test_settings);
+  g_test_add_func ("/sim/control/password-change", test_password_change);
 
   return g_test_run ();
 }

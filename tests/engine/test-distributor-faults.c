@@ -1,0 +1,591 @@
+/* test-distributor-faults.c: every fault vdi-provider-sim can inject during a Hyper-V
+ * distribution ends in the State DESIGN §2 gives (Needs update when a provider answers with an
+ * error, Not available when it does not answer), with the provider's words or a clear message;
+ * the other targets go on; Retry then completes, and the simulator's inventory holds exactly one
+ * copy per target and nothing half made: no planned VM, no copy left on the source, no export
+ * that no target records.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "sim-test-util.h"
+#include "vdi-distributor.h"
+#include "vdi-test-farm.h"
+
+#define PASSWORD "pw"
+#define GOLD "Win11 Gold"
+
+typedef struct
+{
+  SimFixture      sim;
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  VdiDistributor *distributor;
+  VdiTemplate    *template;
+  VdiProvider    *source;
+  GPtrArray      *targets;   /* VdiProvider */
+  char           *dir;
+  const char     *landing;   /* a host a copy is expected on */
+} Fixture;
+
+/* What a case changes in the world before the distribution starts. */
+typedef struct
+{
+  guint       n_targets;
+  guint       concurrency;
+  double      time_scale;
+  double      export_mbps;
+} World;
+
+/* hv-src holds the 10 GiB gold VM; each copy crosses a 1 Gbit/s link into its target, about
+ * 86 simulated seconds, so a test can act while one runs. Every target host has a disk of
+ * 100 GiB free. */
+static char *
+scenario (const World *world)
+{
+  GString *json = g_string_new (NULL);
+
+  g_string_append_printf (json, "{ \"time_scale\": %g, \"hyperv_hosts\": [", world->time_scale);
+  g_string_append_printf (json,
+                          "{ \"name\": \"hv-src\", \"user\": \"admin\", \"password\": \""
+                          PASSWORD "\", \"export_mbps\": %g, \"up_mbps\": 1000000,"
+                          "  \"vms\": [ { \"name\": \"" GOLD "\", \"disk_gb\": 10 } ] }",
+                          world->export_mbps > 0 ? world->export_mbps : 100000);
+  for (guint i = 1; i <= world->n_targets; i++)
+    g_string_append_printf (json,
+                            ", { \"name\": \"hv-t%u\", \"user\": \"admin\", \"password\": \""
+                            PASSWORD "\", \"down_mbps\": 1000, \"free_gb\": 100 }", i);
+  g_string_append (json, "] }");
+  return g_string_free (json, FALSE);
+}
+
+static VdiProvider *
+add_provider (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *url = sim_provider_url (&fixture->sim, name);
+
+  return vdi_test_add_provider (fixture->farm, fixture->credentials, name,
+                                VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, url, "admin", PASSWORD);
+}
+
+/* How many VMs named GOLD @host holds, planned ones included. */
+static guint
+copies_on (Fixture    *fixture,
+           const char *host)
+{
+  return sim_count_vms (&fixture->sim, host, GOLD);
+}
+
+static void
+fixture_start (Fixture     *fixture,
+               const World *world)
+{
+  g_autofree char *json = scenario (world);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) inventory = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *vms;
+
+  sim_fixture_start (&fixture->sim, json);
+  fixture->dir = vdi_test_make_tmpdir ();
+  path = g_build_filename (fixture->dir, "farm.json", NULL);
+  fixture->farm = vdi_farm_new (path);
+  fixture->credentials = vdi_credentials_new (FALSE);
+  fixture->targets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  fixture->source = add_provider (fixture, "hv-src");
+  fixture->template = vdi_template_new (NULL, "Win11", fixture->source, GOLD);
+  inventory = sim_control_get (&fixture->sim, "inventory");
+  vms = json_object_get_array_member (sim_inventory_provider (inventory, "hv-src"), "vms");
+  vdi_template_set_source_vm_id (fixture->template,
+                                 json_object_get_string_member (
+                                   json_array_get_object_element (vms, 0), "id"));
+  vdi_template_set_multi_provider (fixture->template, TRUE, NULL);
+  for (guint i = 1; i <= world->n_targets; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hv-t%u", i);
+      VdiProvider *target = add_provider (fixture, name);
+
+      g_ptr_array_add (fixture->targets, target);
+      g_assert_nonnull (vdi_template_add_target (fixture->template, target, NULL));
+    }
+  g_assert_true (vdi_template_set_concurrency (fixture->template, world->concurrency, &error));
+  g_assert_true (vdi_farm_add_template (fixture->farm, fixture->template, &error));
+  g_assert_no_error (error);
+  vdi_farm_set_autosave (fixture->farm, TRUE);
+
+  fixture->distributor = vdi_distributor_new (fixture->farm, fixture->credentials);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_clear_object (&fixture->distributor);
+  if (fixture->farm != NULL)
+    vdi_farm_flush (fixture->farm, NULL);
+  g_clear_object (&fixture->template);
+  g_clear_object (&fixture->source);
+  g_clear_object (&fixture->farm);
+  g_clear_object (&fixture->credentials);
+  g_clear_pointer (&fixture->targets, g_ptr_array_unref);
+  sim_fixture_stop (&fixture->sim);
+  vdi_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gboolean
+finish (Fixture       *fixture,
+        GAsyncResult **slot,
+        GError       **error)
+{
+  sim_wait_result (slot, 120000, "the distribution");
+  return vdi_distributor_finish (fixture->distributor, *slot, error);
+}
+
+static void
+start_distribution (Fixture       *fixture,
+                    GAsyncResult **slot)
+{
+  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL,
+                                    sim_store_result, slot);
+}
+
+static VdiTarget *
+target_of (Fixture *fixture,
+           guint    i)
+{
+  return vdi_template_find_target (fixture->template, g_ptr_array_index (fixture->targets, i));
+}
+
+static const char *
+host_of (Fixture *fixture,
+         guint    i)
+{
+  return vdi_provider_get_name (g_ptr_array_index (fixture->targets, i));
+}
+
+/* Retries every target that is not Ready, one Retry each, as the admin does in the
+ * Distribution details, and waits for them all. */
+static void
+retry_failed (Fixture *fixture)
+{
+  guint n = fixture->targets->len;
+  g_autofree GAsyncResult **slots = g_new0 (GAsyncResult *, n);
+  g_autofree gboolean *retried = g_new0 (gboolean, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (vdi_target_get_state (target_of (fixture, i)) == VDI_TARGET_STATE_READY)
+        continue;
+      retried[i] = TRUE;
+      vdi_distributor_retry_async (fixture->distributor, fixture->template,
+                                   target_of (fixture, i), NULL, sim_store_result, &slots[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!retried[i])
+        continue;
+      g_assert_true (finish (fixture, &slots[i], &error));
+      g_assert_no_error (error);
+      g_object_unref (slots[i]);
+    }
+}
+
+/* Every target Ready with one copy; the source holds the gold VM and nothing else; no planned
+ * VM anywhere; each export on the source is one a target records, one per target. */
+static void
+assert_done_and_clean (Fixture *fixture)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+  JsonArray *exports = json_object_get_array_member (sim_inventory_provider (inventory, "hv-src"),
+                                                     "exports");
+
+  for (guint i = 0; i < fixture->targets->len; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_READY);
+      g_assert_cmpint (vdi_target_get_progress (target), ==, VDI_DISTRIBUTION_OK);
+      g_assert_null (vdi_target_get_last_error (target));
+      g_assert_null (vdi_target_get_job (target));
+      g_assert_cmpuint (copies_on (fixture, host_of (fixture, i)), ==, 1);
+    }
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 1);
+  g_assert_cmpint (vdi_template_get_distribution (fixture->template), ==, VDI_DISTRIBUTION_OK);
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonArray *vms = json_object_get_array_member (json_array_get_object_element (providers, i),
+                                                     "vms");
+
+      for (guint k = 0; k < json_array_get_length (vms); k++)
+        g_assert_false (json_object_get_boolean_member (json_array_get_object_element (vms, k),
+                                                        "planned"));
+    }
+
+  g_assert_cmpuint (json_array_get_length (exports), ==, fixture->targets->len);
+  for (guint e = 0; e < json_array_get_length (exports); e++)
+    {
+      const char *directory = json_object_get_string_member (
+        json_array_get_object_element (exports, e), "directory");
+      guint owners = 0;
+
+      for (guint i = 0; i < fixture->targets->len; i++)
+        owners += g_str_has_prefix (directory, vdi_target_get_export_dir (target_of (fixture, i)));
+      g_test_message ("export %s: recorded by %u target(s)", directory, owners);
+      g_assert_cmpuint (owners, ==, 1);
+    }
+}
+
+/* The one target that is not Ready: its State and its words. */
+static guint
+assert_one_failed (Fixture       *fixture,
+                   VdiTargetState state,
+                   const char    *words)
+{
+  guint failed = G_MAXUINT;
+
+  for (guint i = 0; i < fixture->targets->len; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      if (vdi_target_get_state (target) == VDI_TARGET_STATE_READY)
+        {
+          g_assert_cmpuint (copies_on (fixture, host_of (fixture, i)), ==, 1);
+          continue;
+        }
+      g_test_message ("%s: %s", host_of (fixture, i), vdi_target_get_last_error (target));
+      g_assert_cmpuint (failed, ==, G_MAXUINT);
+      failed = i;
+      g_assert_cmpint (vdi_target_get_state (target), ==, state);
+      g_assert_cmpint (vdi_target_get_progress (target), ==, VDI_DISTRIBUTION_FAILED);
+      g_assert_nonnull (strstr (vdi_target_get_last_error (target), words));
+    }
+  g_assert_cmpuint (failed, !=, G_MAXUINT);
+  g_assert_cmpint (vdi_template_get_distribution (fixture->template), ==, VDI_DISTRIBUTION_FAILED);
+  return failed;
+}
+
+/* Waits for the distribution to end, which it must do in failure. */
+static void
+finish_failed (Fixture       *fixture,
+               GAsyncResult **slot)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (finish (fixture, slot, &error));
+  g_assert_error (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_FAILED);
+}
+
+static gboolean
+copying (gpointer data)
+{
+  return vdi_target_get_step (data) == VDI_TARGET_STEP_IMPORTED &&
+         vdi_target_get_job (data) != NULL;
+}
+
+static gboolean
+exporting (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(JsonNode) counters = sim_control_get (&fixture->sim, "counters");
+  JsonObject *source = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (counters), "providers"), "hv-src");
+
+  return json_object_get_int_member (source, "concurrent_exports") > 0;
+}
+
+/* Offline before the export: the source does not answer, so no target can be copied to; each
+ * is Not available in the system's words. Back online, Retry completes them. */
+static void
+test_source_offline_before_export (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 40 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fixture_start (fixture, &world);
+  sim_control_post (&fixture->sim, "providers/hv-src/offline", "{\"mode\": \"refuse\"}");
+  start_distribution (fixture, &result);
+  finish_failed (fixture, &result);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      g_test_message ("%s: %s", host_of (fixture, i), vdi_target_get_last_error (target));
+      g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_NOT_AVAILABLE);
+      /* It names the provider that does not answer: the source, not the target. */
+      g_assert_nonnull (strstr (vdi_target_get_last_error (target), "hv-src: Could not connect"));
+      g_assert_cmpuint (copies_on (fixture, host_of (fixture, i)), ==, 0);
+    }
+
+  sim_control_post (&fixture->sim, "providers/hv-src/online", "{}");
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+}
+
+/* Offline during the export: the host goes on exporting, but the console cannot see it end;
+ * the targets are Not available. Retry follows the export the host made rather than making
+ * another beside it. */
+static void
+test_source_offline_during_export (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  /* A 10 GiB export at 4 Gbit/s: about 21 seconds at this scale. */
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 1,
+                               .export_mbps = 4000 };
+  g_autoptr(GAsyncResult) result = NULL;
+  guint n_exports;
+
+  fixture_start (fixture, &world);
+  start_distribution (fixture, &result);
+  sim_wait_until (exporting, fixture, SIM_TEST_TIMEOUT_MS, "the first export");
+  sim_control_post (&fixture->sim, "providers/hv-src/offline", "{\"mode\": \"refuse\"}");
+  finish_failed (fixture, &result);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      g_test_message ("%s: %s", host_of (fixture, i), vdi_target_get_last_error (target));
+      g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_NOT_AVAILABLE);
+      g_assert_nonnull (strstr (vdi_target_get_last_error (target), "Could not connect"));
+    }
+
+  /* The host finished the export on its own meanwhile. */
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
+  sim_control_post (&fixture->sim, "providers/hv-src/online", "{}");
+  {
+    g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+
+    n_exports = json_array_get_length (json_object_get_array_member (
+                                         sim_inventory_provider (inventory, "hv-src"), "exports"));
+  }
+  g_assert_cmpuint (n_exports, <=, 1);
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+}
+
+/* A target that stops answering during its copy: the source host breaks the copy off, the
+ * target is Not available, the other target goes on. Back online, Retry moves the copy that
+ * waits on the source. */
+static void
+test_target_offline_during_copy (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 10 };
+  g_autoptr(GAsyncResult) result = NULL;
+  VdiTarget *down;
+
+  fixture_start (fixture, &world);
+  down = target_of (fixture, 1);
+  start_distribution (fixture, &result);
+  sim_wait_until (copying, down, SIM_TEST_TIMEOUT_MS, "the copy to hv-t2");
+  sim_control_post (&fixture->sim, "providers/hv-t2/offline", "{\"mode\": \"refuse\"}");
+  finish_failed (fixture, &result);
+
+  g_assert_cmpuint (assert_one_failed (fixture, VDI_TARGET_STATE_NOT_AVAILABLE,
+                                       "the connection with the destination host 'hv-t2' "
+                                       "was lost"), ==, 1);
+  /* What was made is kept: the imported copy waits on the source. */
+  g_assert_cmpint (vdi_target_get_step (down), ==, VDI_TARGET_STEP_IMPORTED);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 2);
+
+  sim_control_post (&fixture->sim, "providers/hv-t2/online", "{}");
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+}
+
+typedef struct
+{
+  const char *method;
+  const char *message;
+} FailingJob;
+
+/* A provider job that fails, at any step: the target Needs update in the provider's words,
+ * and Retry carries on from what succeeded. */
+static void
+test_failing_job (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 40 };
+  const FailingJob *failing = data;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *fault = g_strdup_printf ("{\"method\": \"%s\", \"count\": 1,"
+                                            " \"fault\": \"job:32768\", \"message\": \"%s\"}",
+                                            failing->method, failing->message);
+
+  fixture_start (fixture, &world);
+  sim_control_post (&fixture->sim, "providers/hv-src/faults", fault);
+  start_distribution (fixture, &result);
+  finish_failed (fixture, &result);
+  assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE, failing->message);
+
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+}
+
+static gboolean
+copy_landed (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return copies_on (fixture, fixture->landing) == 1;
+}
+
+/* The answer to the copy's Invoke comes back malformed, though the host started the copy: the
+ * target Needs update with a clear message. The copy lands anyway; Retry finds it in place and
+ * copies nothing again. */
+static void
+test_corrupt_response (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 40 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  guint failed;
+
+  fixture_start (fixture, &world);
+  sim_control_post (&fixture->sim, "providers/hv-src/corrupt",
+                    "{\"kind\": \"malformed\", \"method\": \"MigrateVirtualSystemToHost\","
+                    " \"count\": 1}");
+  start_distribution (fixture, &result);
+  finish_failed (fixture, &result);
+  failed = assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE, "Copy to hv-t");
+  g_assert_nonnull (strstr (vdi_target_get_last_error (target_of (fixture, failed)),
+                            "XML"));
+
+  /* The host carried the copy out. */
+  fixture->landing = host_of (fixture, failed);
+  sim_wait_until (copy_landed, fixture, SIM_TEST_TIMEOUT_MS, "the copy to land");
+  sim_control_post (&fixture->sim, "counters/reset", "{}");
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+  counters = sim_control_get (&fixture->sim, "counters");
+  g_assert_false (json_object_has_member (
+    json_object_get_object_member (
+      json_object_get_object_member (
+        json_object_get_object_member (json_node_get_object (counters), "providers"), "hv-src"),
+      "requests"),
+    "MigrateVirtualSystemToHost"));
+}
+
+/* The target's disk fills up during its copy: Hyper-V's words, Needs update; with room again,
+ * Retry completes it. */
+static void
+test_disk_full_during_copy (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 10 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fixture_start (fixture, &world);
+  start_distribution (fixture, &result);
+  sim_wait_until (copying, target_of (fixture, 1), SIM_TEST_TIMEOUT_MS, "the copy to hv-t2");
+  sim_control_post (&fixture->sim, "providers/hv-t2/settings", "{\"free_gb\": 1}");
+  finish_failed (fixture, &result);
+  g_assert_cmpuint (assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE,
+                                       "There is not enough space on the disk"), ==, 1);
+
+  sim_control_post (&fixture->sim, "providers/hv-t2/settings", "{\"free_gb\": 100}");
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+}
+
+/* One copy done, the other under way (which goes first depends on which export did). */
+static gboolean
+one_ready_other_copying (gpointer data)
+{
+  Fixture *fixture = data;
+  VdiTarget *first = target_of (fixture, 0);
+  VdiTarget *second = target_of (fixture, 1);
+
+  return (vdi_target_get_state (first) == VDI_TARGET_STATE_READY && copying (second)) ||
+         (vdi_target_get_state (second) == VDI_TARGET_STATE_READY && copying (first));
+}
+
+/* The source's password changes while a copy runs: the copy's target Needs update and says
+ * the password was refused; the copy done before stays Ready. Once the admin stores the new
+ * password, Retry follows the copy the host carried on with, and moves nothing twice. */
+static void
+test_wrong_password (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 1, .time_scale = 20 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  g_autoptr(GError) error = NULL;
+  guint failed;
+
+  fixture_start (fixture, &world);
+  start_distribution (fixture, &result);
+  sim_wait_until (one_ready_other_copying, fixture, 60000, "the second copy");
+  sim_control_post (&fixture->sim, "providers/hv-src/settings", "{\"password\": \"n3w\"}");
+  finish_failed (fixture, &result);
+  failed = assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE,
+                              "refused the user name or password");
+  /* The host carries on with the copy: its job is kept to be followed. */
+  g_assert_nonnull (vdi_target_get_job (target_of (fixture, failed)));
+
+  g_assert_true (vdi_credentials_store_sync (fixture->credentials, "id-hv-src", "hv-src", "n3w",
+                                             NULL, &error));
+  g_assert_no_error (error);
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+  counters = sim_control_get (&fixture->sim, "counters");
+  g_assert_cmpint (json_object_get_int_member (
+    json_object_get_object_member (
+      json_object_get_object_member (
+        json_object_get_object_member (json_node_get_object (counters), "providers"), "hv-src"),
+      "requests"),
+    "MigrateVirtualSystemToHost"), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const FailingJob export_job = {
+    "ExportSystemDefinition", "The export directory is not accessible."
+  };
+  static const FailingJob import_job = {
+    "ImportSystemDefinition", "The configuration file is corrupt."
+  };
+  static const FailingJob realize_job = {
+    "RealizePlannedSystem", "The virtual hard disk is in use by another process."
+  };
+  static const FailingJob migrate_job = {
+    "MigrateVirtualSystemToHost", "The network path was not found."
+  };
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, data, func) \
+  g_test_add (path, Fixture, data, NULL, func, teardown)
+
+  ADD ("/engine/faults/source-offline-before-export", NULL, test_source_offline_before_export);
+  ADD ("/engine/faults/source-offline-during-export", NULL, test_source_offline_during_export);
+  ADD ("/engine/faults/target-offline-during-copy", NULL, test_target_offline_during_copy);
+  ADD ("/engine/faults/failing-job/export", &export_job, test_failing_job);
+  ADD ("/engine/faults/failing-job/import", &import_job, test_failing_job);
+  ADD ("/engine/faults/failing-job/realize", &realize_job, test_failing_job);
+  ADD ("/engine/faults/failing-job/copy", &migrate_job, test_failing_job);
+  ADD ("/engine/faults/corrupt-response", NULL, test_corrupt_response);
+  ADD ("/engine/faults/disk-full-during-copy", NULL, test_disk_full_during_copy);
+  ADD ("/engine/faults/wrong-password", NULL, test_wrong_password);
+
+#undef ADD
+
+  return g_test_run ();
+}
