@@ -136,14 +136,11 @@ show_toast (VdiTemplateTasks *self,
       return;
     }
 
-  /* Toasts queue one after the other; an older result would hold the newest back. */
-  if (self->last_toast != NULL)
-    adw_toast_dismiss (self->last_toast);
   /* Toast titles are markup; template names may hold any character. */
   escaped = g_markup_escape_text (message, -1);
+
   toast = adw_toast_new (escaped);
-  g_set_weak_pointer (&self->last_toast, toast);
-  vdi_window_add_toast (VDI_WINDOW (window), toast);
+  vdi_window_show_latest_toast (VDI_WINDOW (window), &self->last_toast, toast);
 }
 
 /* Starts @kind on @template, or says why it cannot. Returns NULL when there is nothing to do. */

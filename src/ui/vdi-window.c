@@ -135,6 +135,52 @@ vdi_window_add_toast (VdiWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static const char toast_shown_at_key[] = "vdi-toast-shown-at";
+
+/**
+ * vdi_window_show_latest_toast:
+ * @latest: (inout) (nullable): a weak pointer to the toast shown last for the same kind of news
+ * @toast: (transfer full): the news
+ *
+ * Shows @toast instead of the one at @latest: only the latest outcome matters, and an older
+ * toast would hold it back in the queue. A toast shown less than a second ago is not dismissed
+ * but given the new words, because dismissing a toast while it still slides in, then adding
+ * another, crashes libadwaita 1.2.
+ */
+void
+vdi_window_show_latest_toast (VdiWindow  *self,
+                              AdwToast  **latest,
+                              AdwToast   *toast)
+{
+  g_autoptr(AdwToast) owned = toast;
+  gint64 now = g_get_monotonic_time ();
+  gint64 *shown_at;
+
+  g_return_if_fail (VDI_IS_WINDOW (self));
+  g_return_if_fail (latest != NULL);
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  if (*latest != NULL)
+    {
+      shown_at = g_object_get_data (G_OBJECT (*latest), toast_shown_at_key);
+      if (shown_at != NULL && now - *shown_at < G_USEC_PER_SEC)
+        {
+          adw_toast_set_title (*latest, adw_toast_get_title (toast));
+          adw_toast_set_button_label (*latest, adw_toast_get_button_label (toast));
+          adw_toast_set_action_name (*latest, adw_toast_get_action_name (toast));
+          adw_toast_set_action_target_value (*latest, adw_toast_get_action_target_value (toast));
+          return;
+        }
+      adw_toast_dismiss (*latest);
+    }
+
+  shown_at = g_new (gint64, 1);
+  *shown_at = now;
+  g_object_set_data_full (G_OBJECT (toast), toast_shown_at_key, shown_at, g_free);
+  g_set_weak_pointer (latest, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&owned));
+}
+
 static void
 vdi_window_set_loading (VdiWindow *self,
                         gboolean   loading)
@@ -608,6 +654,7 @@ vdi_window_distribution_finished_cb (VdiWindow   *self,
 {
   g_autoptr(AdwToast) toast = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
 
   g_assert (VDI_IS_WINDOW (self));
   g_assert (VDI_IS_TEMPLATE (template));
@@ -621,18 +668,16 @@ vdi_window_distribution_finished_cb (VdiWindow   *self,
                                        n_failed),
                              vdi_template_get_name (template), n_failed);
 
-  toast = adw_toast_new (title);
+  /* Toast titles are markup; template names may hold any character. */
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
   adw_toast_set_button_label (toast, _("_Details"));
   adw_toast_set_action_name (toast, "win.distribution-details");
   adw_toast_set_action_target_value (toast, g_variant_new_string (vdi_template_get_id (template)));
   if (n_failed > 0)
     adw_toast_set_timeout (toast, 0);
 
-  /* Only the latest outcome matters; an older one would hold it back in the queue. */
-  if (self->distribution_toast != NULL)
-    adw_toast_dismiss (self->distribution_toast);
-  g_set_weak_pointer (&self->distribution_toast, toast);
-  vdi_window_add_toast (self, g_steal_pointer (&toast));
+  vdi_window_show_latest_toast (self, &self->distribution_toast, g_steal_pointer (&toast));
 }
 
 /* GtkWindow:application is not a construct property, so this runs after construction. */

@@ -33,6 +33,9 @@ void                vdi_window_show_page              (VdiWindow          *self,
                                                        const char         *name);
 void                vdi_window_load_farm              (VdiWindow          *self);
 gboolean            vdi_window_get_loading            (VdiWindow          *self);
+void                vdi_window_show_latest_toast      (VdiWindow          *self,
+                                                       AdwToast          **latest,
+                                                       AdwToast           *toast);
 void                vdi_window_add_toast              (VdiWindow          *self,
                                                        AdwToast           *toast);
 
