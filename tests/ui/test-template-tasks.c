@@ -863,7 +863,17 @@ typedef struct
   SoupServerMessage *message;
   SoupMessage       *forward;
   SoupServer        *server;
+  gboolean           disconnected;
 } Forward;
+
+/* The console may hang up before the simulator answers (it refused the certificate, say); the
+ * message can then not be unpaused any more. */
+static void
+forward_disconnected_cb (SoupServerMessage *message,
+                         Forward           *forward)
+{
+  forward->disconnected = TRUE;
+}
 
 static void
 forwarded_cb (GObject      *object,
@@ -875,6 +885,16 @@ forwarded_cb (GObject      *object,
   SoupMessageHeaders *headers = soup_message_get_response_headers (forward->forward);
   const char *type = soup_message_headers_get_content_type (headers, NULL);
   const char *cookie = soup_message_headers_get_one (headers, "Set-Cookie");
+
+  g_signal_handlers_disconnect_by_func (forward->message, forward_disconnected_cb, forward);
+  if (forward->disconnected)
+    {
+      g_object_unref (forward->message);
+      g_object_unref (forward->forward);
+      g_object_unref (forward->server);
+      g_free (forward);
+      return;
+    }
 
   /* The simulator gone (teardown) is a bad gateway, as a real proxy would say. */
   soup_server_message_set_status (forward->message,
@@ -925,6 +945,7 @@ proxy_handler (SoupServer        *server,
         soup_message_headers_replace (soup_message_get_request_headers (forward->forward),
                                       names[i], header);
     }
+  g_signal_connect (message, "disconnected", G_CALLBACK (forward_disconnected_cb), forward);
   soup_server_pause_message (server, message);
   soup_session_send_and_read_async (fixture->proxy_session, forward->forward, G_PRIORITY_DEFAULT,
                                     NULL, forwarded_cb, forward);
