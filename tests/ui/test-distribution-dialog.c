@@ -281,6 +281,12 @@ test_retry_all (Fixture       *fixture,
       g_assert_true (g_str_has_suffix (accessible, host));
     }
 
+  {
+    g_autofree char *unnamed = vdi_test_dup_unnamed_controls (GTK_WIDGET (dialog));
+
+    g_assert_cmpstr (unnamed, ==, "");
+  }
+
   retry_all = vdi_test_find_action_button (GTK_WIDGET (dialog), "dialog.retry-all");
   g_assert_true (gtk_widget_is_sensitive (retry_all));
 

@@ -154,6 +154,12 @@ test_add_provider (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (dialog));
   vdi_test_flush_events ();
 
+  {
+    g_autofree char *unnamed = vdi_test_dup_unnamed_controls (GTK_WIDGET (dialog));
+
+    g_assert_cmpstr (unnamed, ==, "");
+  }
+
   /* A fresh form cannot be saved, but does not scold either. */
   g_assert_false (save_enabled (dialog));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (dialog, "error_label"))));

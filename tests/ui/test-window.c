@@ -154,6 +154,13 @@ test_window_large_farm (void)
   vdi_test_wait_for (widget_exists, args);
   vdi_test_wait_frames (GTK_WIDGET (window), 2);
 
+  /* Every control of the window, its Templates tab with a row in it, has a name to be read by. */
+  {
+    g_autofree char *unnamed = vdi_test_dup_unnamed_controls (GTK_WIDGET (window));
+
+    g_assert_cmpstr (unnamed, ==, "");
+  }
+
   label = GTK_LABEL (vdi_test_find_widget (GTK_WIDGET (column_view), "distribution-label",
                                            GTK_TYPE_LABEL));
   progress = GTK_PROGRESS_BAR (vdi_test_find_widget (GTK_WIDGET (column_view),

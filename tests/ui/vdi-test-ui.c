@@ -244,7 +244,17 @@ is_control (GtkWidget *widget)
   return GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
          GTK_IS_SPIN_BUTTON (widget) || GTK_IS_LIST_BOX (widget) || GTK_IS_LIST_VIEW (widget) ||
          ADW_IS_COMBO_ROW (widget) || ADW_IS_ENTRY_ROW (widget) || GTK_IS_SWITCH (widget) ||
-         GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SPINNER (widget);
+         GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SPINNER (widget) ||
+         GTK_IS_COLUMN_VIEW (widget);
+}
+
+/* The list a GtkColumnView builds inside itself: the column view carries the name. */
+static gboolean
+is_column_view_list (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  return GTK_IS_LIST_VIEW (widget) && parent != NULL && GTK_IS_COLUMN_VIEW (parent);
 }
 
 static void
@@ -253,7 +263,7 @@ collect_unnamed (GtkWidget *widget,
 {
   if (GTK_IS_WINDOW_CONTROLS (widget))
     return;
-  if (is_control (widget) && !has_accessible_name (widget))
+  if (is_control (widget) && !is_column_view_list (widget) && !has_accessible_name (widget))
     g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
                             gtk_widget_get_name (widget));
   /* What libadwaita and GTK build inside their own controls is theirs to name. */
