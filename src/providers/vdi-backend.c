@@ -111,9 +111,33 @@ vdi_backend_job_new_from_string (const char *text)
 
 G_DEFINE_INTERFACE (VdiBackend, vdi_backend, G_TYPE_OBJECT)
 
+/* A provider without planned VMs has none to list. */
+static void
+vdi_backend_real_list_planned_vms_async (VdiBackend          *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, vdi_backend_real_list_planned_vms_async);
+  g_task_return_pointer (task, g_ptr_array_new_with_free_func (g_object_unref),
+                         (GDestroyNotify)g_ptr_array_unref);
+}
+
+static GPtrArray *
+vdi_backend_real_list_planned_vms_finish (VdiBackend    *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 vdi_backend_default_init (VdiBackendInterface *iface)
 {
+  iface->list_planned_vms_async = vdi_backend_real_list_planned_vms_async;
+  iface->list_planned_vms_finish = vdi_backend_real_list_planned_vms_finish;
 }
 
 #define FORWARD_ASYNC(name)                                                         \
@@ -142,6 +166,8 @@ FORWARD_ASYNC (probe)
 FORWARD_FINISH (probe, char *, NULL)
 FORWARD_ASYNC (list_vms)
 FORWARD_FINISH (list_vms, GPtrArray *, NULL)
+FORWARD_ASYNC (list_planned_vms)
+FORWARD_FINISH (list_planned_vms, GPtrArray *, NULL)
 FORWARD_ASYNC (list_datastores)
 FORWARD_FINISH (list_datastores, GPtrArray *, NULL)
 FORWARD_ASYNC (list_hosts)

@@ -68,6 +68,18 @@ struct _VdiBackendInterface
   GPtrArray      *(*list_vms_finish)        (VdiBackend          *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+  /* Planned VMs (element-type VdiVmInfo, each with "planned" set): what a Hyper-V import makes
+   * before it is realized. list_vms leaves them out, because nothing but the realize step and
+   * a cleanup can use one: the wizard, the hosts and vdictl only want VMs that exist. The
+   * distributor asks for them to find the orphan of an import whose job it never recorded. A
+   * provider that has no such thing (vCenter) leaves this unset: the default lists none. */
+  void            (*list_planned_vms_async) (VdiBackend          *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+  GPtrArray      *(*list_planned_vms_finish) (VdiBackend         *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
   void            (*list_datastores_async)  (VdiBackend          *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
@@ -150,6 +162,13 @@ void                vdi_backend_list_vms_async        (VdiBackend          *self
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 GPtrArray          *vdi_backend_list_vms_finish       (VdiBackend          *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void                vdi_backend_list_planned_vms_async (VdiBackend         *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray          *vdi_backend_list_planned_vms_finish (VdiBackend        *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
 void                vdi_backend_list_datastores_async (VdiBackend          *self,

@@ -401,13 +401,21 @@ is_guid (const char *text)
   return TRUE;
 }
 
+/* Msvm_ComputerSystem holds the host and its VMs; the planned VMs are a class of their own. */
+typedef enum
+{
+  LIST_HOSTS,
+  LIST_VMS,
+  LIST_PLANNED_VMS,
+} ListKind;
+
 static void
 list_systems_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  gboolean want_vms = GPOINTER_TO_INT (g_task_get_task_data (task));
+  ListKind kind = GPOINTER_TO_INT (g_task_get_task_data (task));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) instances = NULL;
   GPtrArray *out;
@@ -427,16 +435,28 @@ list_systems_cb (GObject      *object,
       const char *element = vdi_wsman_instance_get (instance, "ElementName");
       guint64 state = 0;
 
-      if (name == NULL || is_guid (name) != want_vms)
+      if (name == NULL || is_guid (name) != (kind != LIST_HOSTS))
         continue;
+      if (element == NULL)
+        element = name;
 
       vdi_wsman_instance_get_uint (instance, "EnabledState", &state);
-      if (want_vms)
-        g_ptr_array_add (out, vdi_vm_info_new (name, element != NULL ? element : name, FALSE,
-                                               state == 2, 0, NULL, NULL, NULL));
-      else
-        g_ptr_array_add (out, vdi_host_info_new (name, element != NULL ? element : name,
-                                                 state == 2 || state == 0));
+      switch (kind)
+        {
+        case LIST_VMS:
+          g_ptr_array_add (out, vdi_vm_info_new (name, element, FALSE, state == 2, 0, NULL, NULL,
+                                                 NULL));
+          break;
+
+        case LIST_PLANNED_VMS:
+          g_ptr_array_add (out, vdi_vm_info_new_planned (name, element));
+          break;
+
+        case LIST_HOSTS:
+        default:
+          g_ptr_array_add (out, vdi_host_info_new (name, element, state == 2 || state == 0));
+          break;
+        }
     }
 
   g_task_return_pointer (task, out, (GDestroyNotify)g_ptr_array_unref);
@@ -444,7 +464,7 @@ list_systems_cb (GObject      *object,
 
 static void
 list_systems_async (VdiHypervBackend    *self,
-                    gboolean             want_vms,
+                    ListKind             kind,
                     gpointer             source_tag,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
@@ -453,8 +473,12 @@ list_systems_async (VdiHypervBackend    *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, GINT_TO_POINTER (want_vms), NULL);
-  enumerate_async (self, COMPUTER, "SELECT * FROM " COMPUTER, cancellable, list_systems_cb, task);
+  g_task_set_task_data (task, GINT_TO_POINTER (kind), NULL);
+  if (kind == LIST_PLANNED_VMS)
+    enumerate_async (self, PLANNED, "SELECT * FROM " PLANNED, cancellable, list_systems_cb, task);
+  else
+    enumerate_async (self, COMPUTER, "SELECT * FROM " COMPUTER, cancellable, list_systems_cb,
+                     task);
 }
 
 static void
@@ -463,8 +487,18 @@ hyperv_list_vms_async (VdiBackend          *backend,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  list_systems_async (VDI_HYPERV_BACKEND (backend), TRUE, hyperv_list_vms_async, cancellable,
+  list_systems_async (VDI_HYPERV_BACKEND (backend), LIST_VMS, hyperv_list_vms_async, cancellable,
                       callback, user_data);
+}
+
+static void
+hyperv_list_planned_vms_async (VdiBackend          *backend,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  list_systems_async (VDI_HYPERV_BACKEND (backend), LIST_PLANNED_VMS,
+                      hyperv_list_planned_vms_async, cancellable, callback, user_data);
 }
 
 static void
@@ -473,8 +507,8 @@ hyperv_list_hosts_async (VdiBackend          *backend,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  list_systems_async (VDI_HYPERV_BACKEND (backend), FALSE, hyperv_list_hosts_async, cancellable,
-                      callback, user_data);
+  list_systems_async (VDI_HYPERV_BACKEND (backend), LIST_HOSTS, hyperv_list_hosts_async,
+                      cancellable, callback, user_data);
 }
 
 static GPtrArray *
@@ -1218,6 +1252,8 @@ backend_iface_init (VdiBackendInterface *iface)
   iface->probe_finish = hyperv_probe_finish;
   iface->list_vms_async = hyperv_list_vms_async;
   iface->list_vms_finish = hyperv_list_finish;
+  iface->list_planned_vms_async = hyperv_list_planned_vms_async;
+  iface->list_planned_vms_finish = hyperv_list_finish;
   iface->list_datastores_async = hyperv_list_datastores_async;
   iface->list_datastores_finish = hyperv_list_finish;
   iface->list_hosts_async = hyperv_list_hosts_async;

@@ -25,6 +25,7 @@ struct _VdiVmInfo
   char *host;
   char *datastore;
   char *datastore_id;
+  gboolean planned;
 };
 
 G_DEFINE_FINAL_TYPE (VdiVmInfo, vdi_vm_info, G_TYPE_OBJECT)
@@ -39,6 +40,7 @@ enum {
   PROP_HOST,
   PROP_DATASTORE,
   PROP_DATASTORE_ID,
+  PROP_PLANNED,
   N_PROPS
 };
 
@@ -100,6 +102,10 @@ vdi_vm_info_get_property (GObject    *object,
       g_value_set_string (value, self->datastore_id);
       break;
 
+    case PROP_PLANNED:
+      g_value_set_boolean (value, self->planned);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -147,6 +153,10 @@ vdi_vm_info_set_property (GObject      *object,
       self->datastore_id = g_value_dup_string (value);
       break;
 
+    case PROP_PLANNED:
+      self->planned = g_value_get_boolean (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -170,6 +180,7 @@ vdi_vm_info_class_init (VdiVmInfoClass *klass)
   properties[PROP_HOST] = g_param_spec_string ("host", NULL, NULL, NULL, flags);
   properties[PROP_DATASTORE] = g_param_spec_string ("datastore", NULL, NULL, NULL, flags);
   properties[PROP_DATASTORE_ID] = g_param_spec_string ("datastore-id", NULL, NULL, NULL, flags);
+  properties[PROP_PLANNED] = g_param_spec_boolean ("planned", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -198,6 +209,18 @@ vdi_vm_info_new (const char *id,
                        "host", host,
                        "datastore", datastore,
                        "datastore-id", datastore_id,
+                       NULL);
+}
+
+/* A planned VM is off and owns no disk of its own yet: those values would only mislead. */
+VdiVmInfo *
+vdi_vm_info_new_planned (const char *id,
+                         const char *name)
+{
+  return g_object_new (VDI_TYPE_VM_INFO,
+                       "id", id,
+                       "name", name,
+                       "planned", TRUE,
                        NULL);
 }
 
@@ -263,4 +286,12 @@ vdi_vm_info_get_datastore_id (VdiVmInfo *self)
   g_return_val_if_fail (VDI_IS_VM_INFO (self), NULL);
 
   return self->datastore_id;
+}
+
+gboolean
+vdi_vm_info_get_planned (VdiVmInfo *self)
+{
+  g_return_val_if_fail (VDI_IS_VM_INFO (self), FALSE);
+
+  return self->planned;
 }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "sim-test-util.h"
+#include "vdi-backend-factory.h"
 #include "vdi-distributor.h"
 #include "vdi-test-farm.h"
 
@@ -552,6 +553,146 @@ test_wrong_password (Fixture       *fixture,
     "MigrateVirtualSystemToHost"), ==, 2);
 }
 
+/* Starts @operation on @backend, follows its job to the end, and returns what it made. */
+static char *
+run_backend_job (VdiBackend *backend,
+                 const char *operation,
+                 GVariant   *parameters)
+{
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GAsyncResult) followed = NULL;
+  g_autoptr(VdiBackendJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  char *made;
+
+  vdi_backend_start_async (backend, operation, parameters, NULL, sim_store_result, &started);
+  sim_wait_result (&started, SIM_TEST_TIMEOUT_MS, operation);
+  job = vdi_backend_start_finish (backend, started, &error);
+  g_assert_no_error (error);
+  vdi_backend_follow_async (backend, job, NULL, NULL, NULL, sim_store_result, &followed);
+  sim_wait_result (&followed, SIM_TEST_TIMEOUT_MS, operation);
+  made = vdi_backend_follow_finish (backend, followed, &error);
+  g_assert_no_error (error);
+  return made;
+}
+
+/* Whether @host holds a planned VM with @id. */
+static gboolean
+holds_planned (Fixture    *fixture,
+               const char *host,
+               const char *id)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  JsonArray *vms = json_object_get_array_member (sim_inventory_provider (inventory, host), "vms");
+
+  for (guint i = 0; i < json_array_get_length (vms); i++)
+    {
+      JsonObject *vm = json_array_get_object_element (vms, i);
+
+      if (g_strcmp0 (json_object_get_string_member (vm, "id"), id) == 0)
+        return json_object_get_boolean_member_with_default (vm, "planned", FALSE);
+    }
+  return FALSE;
+}
+
+/* Leaves hv-t1 as a run killed between asking for an import and saving its job does: the
+ * export is recorded, the target is at its import, and the planned VM the host made is named by
+ * nothing in the farm. Returns that VM's id. */
+static char *
+kill_during_import (Fixture *fixture)
+{
+  VdiTarget *interrupted = target_of (fixture, 0);
+  g_autoptr(VdiBackend) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *definition = NULL;
+  g_autofree char *exported = NULL;
+  char *orphan;
+
+  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  /* What the run got done and recorded: the export for hv-t1. */
+  directory = g_strdup_printf ("%s\\%s\\%s\\killed",
+                               vdi_distributor_get_export_root (fixture->distributor),
+                               vdi_template_get_id (fixture->template),
+                               vdi_provider_get_id (vdi_target_get_provider (interrupted)));
+  exported = run_backend_job (source, VDI_BACKEND_OP_EXPORT,
+                              g_variant_new ("(ss)",
+                                             vdi_template_get_source_vm_id (fixture->template),
+                                             directory));
+  vdi_target_set_export_dir (interrupted, directory);
+  vdi_target_set_step (interrupted, VDI_TARGET_STEP_EXPORTED);
+  vdi_target_set_state (interrupted, VDI_TARGET_STATE_NEEDS_UPDATE);
+
+  /* What it asked for and never recorded: the import, which the host carried out. */
+  definition = g_strdup_printf ("%s\\" GOLD "\\Virtual Machines\\%s.vmcx", directory,
+                                vdi_template_get_source_vm_id (fixture->template));
+  orphan = run_backend_job (source, VDI_BACKEND_OP_IMPORT,
+                            g_variant_new ("(sb)", definition, TRUE));
+  g_assert_nonnull (orphan);
+  g_assert_true (holds_planned (fixture, "hv-src", orphan));
+  g_assert_null (vdi_target_get_remote_vm_id (interrupted));
+  g_assert_null (vdi_target_get_job (interrupted));
+  return orphan;
+}
+
+/* The next run removes the orphan, imports again from the recorded export, and leaves one copy
+ * per target and no planned VM. */
+static void
+test_orphan_of_killed_import (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 40 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *orphan = NULL;
+
+  fixture_start (fixture, &world);
+  orphan = kill_during_import (fixture);
+
+  start_distribution (fixture, &result);
+  g_assert_true (finish (fixture, &result, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (holds_planned (fixture, "hv-src", orphan));
+  g_assert_cmpstr (vdi_target_get_remote_vm_id (target_of (fixture, 0)), !=, orphan);
+  assert_done_and_clean (fixture);
+}
+
+/* A planned VM the farm names is no orphan, even when named as the copies: here a host whose
+ * creation stopped after its import, which deleting or recreating the host removes. The
+ * distribution completes and leaves it alone. */
+static void
+test_recorded_planned_vm_kept (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 40 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiHost) host = NULL;
+  g_autofree char *planned = NULL;
+
+  fixture_start (fixture, &world);
+  planned = kill_during_import (fixture);
+  host = vdi_host_new ("DESK-01", fixture->source);
+  vdi_host_set_vm_id (host, planned);
+  vdi_host_set_state (host, VDI_HOST_STATE_FAILED);
+  vdi_template_add_host (fixture->template, host);
+
+  start_distribution (fixture, &result);
+  g_assert_true (finish (fixture, &result, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (holds_planned (fixture, "hv-src", planned));
+  for (guint i = 0; i < fixture->targets->len; i++)
+    {
+      g_assert_cmpint (vdi_target_get_state (target_of (fixture, i)), ==,
+                       VDI_TARGET_STATE_READY);
+      g_assert_cmpuint (copies_on (fixture, host_of (fixture, i)), ==, 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -584,6 +725,8 @@ main (int   argc,
   ADD ("/engine/faults/corrupt-response", NULL, test_corrupt_response);
   ADD ("/engine/faults/disk-full-during-copy", NULL, test_disk_full_during_copy);
   ADD ("/engine/faults/wrong-password", NULL, test_wrong_password);
+  ADD ("/engine/faults/orphan-of-killed-import", NULL, test_orphan_of_killed_import);
+  ADD ("/engine/faults/recorded-planned-vm-kept", NULL, test_recorded_planned_vm_kept);
 
 #undef ADD
 

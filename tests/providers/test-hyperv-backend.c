@@ -142,6 +142,17 @@ list_vms (VdiBackend  *backend,
   return vdi_backend_list_vms_finish (backend, wait_result (&result, "list vms"), error);
 }
 
+static GPtrArray *
+list_planned_vms (VdiBackend  *backend,
+                  GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_list_planned_vms_async (backend, NULL, store_cb, &result);
+  return vdi_backend_list_planned_vms_finish (backend, wait_result (&result, "list planned vms"),
+                                              error);
+}
+
 static VdiBackendJob *
 start (VdiBackend  *backend,
        const char  *operation,
@@ -367,6 +378,109 @@ test_export_import_migrate_destroy (Fixture       *fixture,
   g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, copy));
   g_clear_error (&error);
+}
+
+/* Starts @operation, follows it to its end without error; returns what it made. */
+static char *
+run_job (VdiBackend *backend,
+         const char *operation,
+         GVariant   *parameters)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiBackendJob) job = start (backend, operation, parameters, &error);
+  char *made;
+
+  g_assert_no_error (error);
+  made = follow (backend, job, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return made;
+}
+
+/* What an import makes is a planned VM (Msvm_PlannedComputerSystem): list_vms leaves it out,
+ * list_planned_vms reports it, flagged, until it is realized or destroyed. */
+static void
+test_planned_vms (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(VdiBackend) b = backend_for (fixture->hv_b, "s3cret&<pw>");
+  g_autoptr(GPtrArray) vms = NULL;
+  g_autoptr(GPtrArray) planned_vms = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *gold = NULL;
+  g_autofree char *definition = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *planned = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *realized = NULL;
+  VdiVmInfo *vm;
+
+  /* None before any import, on either host. */
+  planned_vms = list_planned_vms (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (planned_vms->len, ==, 0);
+  g_clear_pointer (&planned_vms, g_ptr_array_unref);
+  planned_vms = list_planned_vms (b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (planned_vms->len, ==, 0);
+  g_clear_pointer (&planned_vms, g_ptr_array_unref);
+
+  vms = list_vms (a, &error);
+  gold = g_strdup (find_vm_id (vms, "Win11 Gold"));
+  none = run_job (a, VDI_BACKEND_OP_EXPORT, g_variant_new ("(ss)", gold, "D:\\Exports"));
+
+  /* Two imports of the same export: two planned VMs, both named as the exported VM. */
+  definition = g_strdup_printf ("D:\\Exports\\Win11 Gold\\Virtual Machines\\%s.vmcx", gold);
+  planned = run_job (a, VDI_BACKEND_OP_IMPORT, g_variant_new ("(sb)", definition, TRUE));
+  second = run_job (a, VDI_BACKEND_OP_IMPORT, g_variant_new ("(sb)", definition, TRUE));
+  g_assert_cmpstr (planned, !=, second);
+
+  g_clear_pointer (&vms, g_ptr_array_unref);
+  vms = list_vms (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vms->len, ==, 2);
+  for (guint i = 0; i < vms->len; i++)
+    g_assert_false (vdi_vm_info_get_planned (g_ptr_array_index (vms, i)));
+
+  planned_vms = list_planned_vms (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (planned_vms->len, ==, 2);
+  for (guint i = 0; i < planned_vms->len; i++)
+    {
+      vm = g_ptr_array_index (planned_vms, i);
+      g_assert_true (vdi_vm_info_get_planned (vm));
+      g_assert_cmpstr (vdi_vm_info_get_name (vm), ==, "Win11 Gold");
+      g_assert_false (vdi_vm_info_get_is_template (vm));
+      g_assert_false (vdi_vm_info_get_powered_on (vm));
+      g_assert_true (g_str_equal (vdi_vm_info_get_id (vm), planned) ||
+                     g_str_equal (vdi_vm_info_get_id (vm), second));
+    }
+  g_assert_cmpstr (vdi_vm_info_get_id (g_ptr_array_index (planned_vms, 0)), !=,
+                   vdi_vm_info_get_id (g_ptr_array_index (planned_vms, 1)));
+  g_clear_pointer (&planned_vms, g_ptr_array_unref);
+
+  /* Realized, the first leaves the planned list for the VM list. */
+  realized = run_job (a, VDI_BACKEND_OP_REALIZE, g_variant_new ("(s)", planned));
+  g_assert_cmpstr (realized, ==, planned);
+
+  /* Destroyed while planned, the second is gone from both lists. */
+  g_clear_pointer (&none, g_free);
+  none = run_job (a, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", second));
+
+  planned_vms = list_planned_vms (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (planned_vms->len, ==, 0);
+  g_clear_pointer (&vms, g_ptr_array_unref);
+  vms = list_vms (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vms->len, ==, 3);
+  g_assert_nonnull (find_vm_id (vms, "running-vm"));
+  for (guint i = 0; i < vms->len; i++)
+    {
+      vm = g_ptr_array_index (vms, i);
+      g_assert_false (vdi_vm_info_get_planned (vm));
+      g_assert_cmpstr (vdi_vm_info_get_id (vm), !=, second);
+    }
 }
 
 static void
@@ -615,6 +729,7 @@ main (int   argc,
   ADD ("/backends/hyperv/paging", fixture_setup_many, test_paging);
   ADD ("/backends/hyperv/export-import-migrate-destroy", fixture_setup,
        test_export_import_migrate_destroy);
+  ADD ("/backends/hyperv/planned-vms", fixture_setup, test_planned_vms);
   ADD ("/backends/hyperv/power", fixture_setup, test_power);
   ADD ("/backends/hyperv/rename", fixture_setup, test_rename);
   ADD ("/backends/hyperv/failures", fixture_setup, test_failures);
