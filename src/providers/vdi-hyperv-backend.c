@@ -655,13 +655,41 @@ invoke (VdiHypervBackend *self,
  * parameter), the same as for a real mistake. Callers that remove what an interrupted run left
  * (a half-made copy, an outdated one) need to know "already gone" from "could not remove":
  * when the destroy fails, a Get by name asks the host whether the VM, realized or planned, is
- * still there. */
+ * still there.
+ *
+ * The destroy names the VM as a Msvm_ComputerSystem, as callers mostly remove realized VMs.
+ * A planned VM (an import not yet realized) may have to be named as the
+ * Msvm_PlannedComputerSystem it is, as Microsoft's sample does: when the look-up finds it
+ * planned, the destroy is sent once more that way. */
 typedef struct
 {
   char    *vm;
   GError  *destroy_error;
   gboolean planned_looked_up;
+  gboolean planned_destroy_sent;
 } DestroyData;
+
+static void destroy_invoked_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+static void
+destroy_planned (GTask *task)
+{
+  VdiHypervBackend *self = g_task_get_source_object (task);
+  DestroyData *data = g_task_get_task_data (task);
+  g_autofree char *vsms_uri = vdi_wsman_class_uri (VSMS);
+  g_autoptr(VdiWsmanEpr) system = system_epr (PLANNED, data->vm);
+  VdiWsmanParams *params = vdi_wsman_params_new (vsms_uri, "DestroySystem");
+  g_autoptr(GTask) destroy = NULL;
+
+  data->planned_destroy_sent = TRUE;
+  g_clear_error (&data->destroy_error);
+  vdi_wsman_params_add_ref (params, "AffectedSystem", system);
+  destroy = g_task_new (self, g_task_get_cancellable (task), destroy_invoked_cb,
+                        g_object_ref (task));
+  invoke (self, destroy, VSMS, "DestroySystem", service_selectors (VSMS), params, NULL);
+}
 
 static void
 destroy_data_free (DestroyData *data)
@@ -687,6 +715,12 @@ destroyed_lookup_cb (GObject      *object,
   xmlNode *body;
 
   doc = wsman_call_finish (self, result, &body, &error);
+  if (doc != NULL && data->planned_looked_up && !data->planned_destroy_sent)
+    {
+      /* It is there, and planned: name it so. */
+      destroy_planned (task);
+      return;
+    }
   if (doc != NULL || !g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_NOT_FOUND))
     {
       /* Still there, or no telling: the destroy's own words stand. */
@@ -731,7 +765,9 @@ destroy_invoked_cb (GObject      *object,
       g_task_return_pointer (task, job, (GDestroyNotify)vdi_backend_job_free);
       return;
     }
-  if (!g_error_matches (data->destroy_error, VDI_BACKEND_ERROR,
+  /* The second try, naming it planned, has the last word. */
+  if (data->planned_destroy_sent ||
+      !g_error_matches (data->destroy_error, VDI_BACKEND_ERROR,
                         VDI_BACKEND_ERROR_PROVIDER_FAULT))
     {
       g_task_return_error (task, g_steal_pointer (&data->destroy_error));

@@ -1253,9 +1253,19 @@ handle_invoke (VdiSimWsman       *self,
     }
   else if (g_str_equal (class_name, "Msvm_VirtualSystemManagementService") && g_str_equal (method, "DestroySystem"))
     {
-      g_autofree char *vm_id = epr_name (vdi_sim_xml_child (input, NULL, "AffectedSystem"), NULL);
+      g_autofree char *system_class = NULL;
+      g_autofree char *vm_id = epr_name (vdi_sim_xml_child (input, NULL, "AffectedSystem"),
+                                         &system_class);
+      VdiSimVm *vm = vm_id != NULL ? vdi_sim_provider_find_vm (self->host, vm_id) : NULL;
 
-      rv = vdi_sim_world_destroy_system (self->world, self->host, vm_id, &job);
+      /* WMI resolves the reference as given: a planned VM named as a Msvm_ComputerSystem (or the
+       * other way round) is no object at all, an invalid parameter. */
+      if (vm != NULL && system_class != NULL &&
+          g_ascii_strcasecmp (system_class, vm->planned ? "Msvm_PlannedComputerSystem"
+                                                        : "Msvm_ComputerSystem") != 0)
+        rv = VDI_SIM_RV_INVALID_PARAM;
+      else
+        rv = vdi_sim_world_destroy_system (self->world, self->host, vm_id, &job);
     }
   else if (g_str_equal (class_name, "Msvm_VirtualSystemManagementService") && g_str_equal (method, "ModifySystemSettings"))
     {
