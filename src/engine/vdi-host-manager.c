@@ -1206,17 +1206,15 @@ backends_opened (GTask *task)
 }
 
 static void
-password_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+backend_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   PlaceCall *call = user_data;
   Place *place = call->place;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result,
-                                                             NULL);
 
-  place->backend = vdi_backend_new_for_provider (place->provider, password, &error);
+  place->backend = vdi_backend_open_finish (result, &error);
   if (place->backend == NULL)
     {
       g_autofree char *reason = g_strdup_printf ("%s: %s", vdi_provider_get_name (place->provider),
@@ -1224,19 +1222,17 @@ password_cb (GObject      *object,
 
       place_unusable (place, reason);
     }
-  if (password != NULL)
-    memset (password, 0, strlen (password));
   place_call_done (call, backends_opened);
 }
 
 static void
-start_lookup (GTask     *task,
-              PlaceCall *call)
+start_open (GTask     *task,
+            PlaceCall *call)
 {
   Op *op = g_task_get_task_data (task);
 
-  vdi_credentials_lookup_async (op->self->credentials, vdi_provider_get_id (call->place->provider),
-                                g_task_get_cancellable (task), password_cb, call);
+  vdi_backend_open_async (call->place->provider, op->self->credentials,
+                          g_task_get_cancellable (task), backend_opened_cb, call);
 }
 
 /* Where the template has a VM to make Hyper-V hosts from on @provider: the source VM on the
@@ -1386,7 +1382,7 @@ start (VdiHostManager      *self,
         add_hyperv_place (op, provider);
     }
 
-  round_start (task, start_lookup);
+  round_start (task, start_open);
 }
 
 /**

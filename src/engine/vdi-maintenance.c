@@ -167,19 +167,15 @@ vms_cb (GObject      *object,
 }
 
 static void
-password_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+backend_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   GTask *task = user_data;
   Change *change = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autofree char *password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result,
-                                                             NULL);
 
-  change->backend = vdi_backend_new_for_provider (vdi_template_get_source_provider (
-                                                    change->template),
-                                                  password, &error);
+  change->backend = vdi_backend_open_finish (result, &error);
   if (change->backend == NULL)
     {
       fail (task, error);
@@ -227,9 +223,8 @@ start (VdiFarm             *farm,
   vdi_template_set_status (template, entering ? VDI_TEMPLATE_STATUS_ENTERING_MAINTENANCE
                                               : VDI_TEMPLATE_STATUS_LEAVING_MAINTENANCE);
   vdi_farm_save_soon (farm);
-  vdi_credentials_lookup_async (credentials,
-                                vdi_provider_get_id (vdi_template_get_source_provider (template)),
-                                cancellable, password_cb, task);
+  vdi_backend_open_async (vdi_template_get_source_provider (template), credentials, cancellable,
+                          backend_opened_cb, task);
 }
 
 void

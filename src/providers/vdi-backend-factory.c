@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "vdi-backend-factory.h"
 #include "vdi-hyperv-backend.h"
 #include "vdi-vcenter-backend.h"
@@ -60,6 +62,9 @@ open_password_cb (GObject      *object,
   g_clear_error (&error);
 
   backend = vdi_backend_new_for_provider (g_task_get_task_data (task), password, &error);
+  /* The backend keeps its own copy; this one need not linger in freed memory. */
+  if (password != NULL)
+    explicit_bzero (password, strlen (password));
   if (backend == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
