@@ -302,34 +302,23 @@ recreate_cb (GObject      *object,
 
   ok = vdi_host_manager_finish (VDI_HOST_MANAGER (object), result, &notices, &error);
 
-  /* The provider that makes the hosts did not answer at all: the same message as for one
-   * provider of several, naming it and asking to check it, not a toast that scrolls away. */
-  if (!ok && op->self->owner != NULL &&
-      (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
-       g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT)))
-    {
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      g_auto(GStrv) all = NULL;
-      /* Translators: a provider name, then why, e.g. "vc-01 does not respond: Connection
-       * refused". */
-      g_autofree char *unresponsive =
-        g_strdup_printf (_("%s does not respond: %s"),
-                         vdi_provider_get_name (vdi_template_get_source_provider (op->template)),
-                         error->message);
-
-      g_strv_builder_add (builder, unresponsive);
-      if (notices != NULL)
-        g_strv_builder_addv (builder, (const char **)notices);
-      all = g_strv_builder_end (builder);
-      show_notices (op->self, op->template, all);
-      op_done (op);
-      return;
-    }
-
   if (!ok)
     {
+      gboolean unreachable = g_error_matches (error, VDI_BACKEND_ERROR,
+                                              VDI_BACKEND_ERROR_UNREACHABLE);
+
+      /* The host manager names each provider that did not answer, and asks to check it: a
+       * message that stays, not a toast that scrolls away. When that is all that went wrong,
+       * the message says it all. */
       if (notices != NULL && notices[0] != NULL && op->self->owner != NULL)
-        show_notices (op->self, op->template, notices);
+        {
+          show_notices (op->self, op->template, notices);
+          if (unreachable)
+            {
+              op_done (op);
+              return;
+            }
+        }
       op_fail (op, g_steal_pointer (&error));
       return;
     }
