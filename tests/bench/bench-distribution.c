@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "sim-test-util.h"
+#include "vdi-test-farm.h"
 #include "vdi-distributor.h"
 
 #define PASSWORD "pw"
@@ -134,16 +135,9 @@ add_provider (Bench      *bench,
               const char *name)
 {
   g_autofree char *url = sim_provider_url (&bench->sim, name);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *id = g_strdup_printf ("id-%s", name);
-  VdiProvider *provider = vdi_provider_new (id, name, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
-                                            "127.0.0.1", g_uri_get_port (uri));
 
-  vdi_provider_set_username (provider, "admin");
-  vdi_provider_set_allow_http (provider, TRUE);
-  g_assert_true (vdi_farm_add_provider (bench->farm, provider, NULL));
-  vdi_credentials_store_sync (bench->credentials, id, name, PASSWORD, NULL, NULL);
-  return provider;
+  return vdi_test_add_provider (bench->farm, bench->credentials, name,
+                                VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, url, "admin", PASSWORD);
 }
 
 static char *

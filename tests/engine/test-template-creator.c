@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "sim-test-util.h"
+#include "vdi-test-farm.h"
 #include "vdi-template-creator.h"
 
 #define PASSWORD "pw"
@@ -48,16 +49,8 @@ add_provider (Fixture            *fixture,
               VdiProviderSubtype  subtype)
 {
   g_autofree char *url = sim_provider_url (&fixture->sim, name);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *id = g_strdup_printf ("id-%s", name);
-  g_autoptr(VdiProvider) provider = vdi_provider_new (id, name, subtype, "127.0.0.1",
-                                                      g_uri_get_port (uri));
-
-  vdi_provider_set_username (provider, "admin");
-  vdi_provider_set_allow_http (provider, TRUE);
-  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
-  g_assert_true (vdi_credentials_store_sync (fixture->credentials, id, name, PASSWORD, NULL,
-                                             NULL));
+  g_autoptr(VdiProvider) provider = vdi_test_add_provider (fixture->farm, fixture->credentials,
+                                                           name, subtype, url, "admin", PASSWORD);
 }
 
 static void

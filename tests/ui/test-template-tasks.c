@@ -14,6 +14,7 @@
 #include "vdi-http-client.h"
 #include "vdi-provider-prompts.h"
 #include "vdi-test-ui.h"
+#include "vdi-test-ui-sim.h"
 
 #define VC "vc-test"
 #define PASSWORD "VMware1!"
@@ -606,18 +607,8 @@ static VdiProvider *
 add_hyperv (Fixture    *fixture,
             const char *name)
 {
-  g_autofree char *url = sim_provider_url (&fixture->sim, name);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *id = g_strdup_printf ("id-%s", name);
-  VdiProvider *provider = vdi_provider_new (id, name, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
-                                            "127.0.0.1", g_uri_get_port (uri));
-
-  vdi_provider_set_username (provider, "admin");
-  vdi_provider_set_allow_http (provider, TRUE);
-  g_assert_true (vdi_farm_add_provider (fixture->farm, provider, NULL));
-  g_assert_true (vdi_credentials_store_sync (fixture->credentials, id, name, PASSWORD, NULL,
-                                             NULL));
-  return provider;
+  return vdi_test_add_sim_provider (&fixture->sim, fixture->farm, fixture->credentials, name,
+                                    VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, PASSWORD);
 }
 
 static gboolean
