@@ -25,22 +25,6 @@ writable (gpointer data)
   return !vdi_application_get_read_only (data);
 }
 
-/* Whether @name is enabled for @widget, as a button bound to it (a menu item alike) sees it. */
-static gboolean
-action_enabled (GtkWidget  *widget,
-                const char *name)
-{
-  GtkWidget *button = gtk_button_new ();
-  gboolean enabled;
-
-  gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (button), name);
-  gtk_widget_set_parent (button, widget);
-  vdi_test_flush_events ();
-  enabled = gtk_widget_get_sensitive (button);
-  gtk_widget_unparent (button);
-  return enabled;
-}
-
 static GtkWidget *
 banner_label (VdiWindow *window)
 {
@@ -116,10 +100,10 @@ test_read_only_until_released (void)
   providers_page = vdi_window_get_providers_page (window);
   selection = gtk_column_view_get_model (vdi_templates_page_get_column_view (templates_page));
   gtk_selection_model_select_item (selection, 0, TRUE);
-  g_assert_false (action_enabled (GTK_WIDGET (templates_page), "templates.delete"));
-  g_assert_false (action_enabled (GTK_WIDGET (templates_page), "templates.enter-maintenance"));
-  g_assert_false (action_enabled (GTK_WIDGET (providers_page), "providers.add"));
-  g_assert_false (action_enabled (GTK_WIDGET (window), "win.add-provider"));
+  g_assert_false (vdi_test_action_enabled (templates_page, "templates.delete"));
+  g_assert_false (vdi_test_action_enabled (templates_page, "templates.enter-maintenance"));
+  g_assert_false (vdi_test_action_enabled (providers_page, "providers.add"));
+  g_assert_false (vdi_test_action_enabled (window, "win.add-provider"));
 
   /* Distribution details can be looked at, but nothing retried. */
   {
@@ -140,8 +124,9 @@ test_read_only_until_released (void)
     details = vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL);
     g_assert_nonnull (details);
     vdi_test_flush_events ();
-    g_assert_false (action_enabled (gtk_window_get_child (details), "dialog.retry::any-target"));
-    g_assert_false (action_enabled (gtk_window_get_child (details), "dialog.retry-all"));
+    g_assert_false (vdi_test_action_enabled (gtk_window_get_child (details),
+                                             "dialog.retry::any-target"));
+    g_assert_false (vdi_test_action_enabled (gtk_window_get_child (details), "dialog.retry-all"));
   }
 
   /* Meanwhile vdictl changes the farm. */
@@ -168,9 +153,9 @@ test_read_only_until_released (void)
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (vdi_window_get_farm (window))),
                     ==, 12);
   gtk_selection_model_select_item (selection, 0, TRUE);
-  g_assert_true (action_enabled (GTK_WIDGET (templates_page), "templates.delete"));
-  g_assert_true (action_enabled (GTK_WIDGET (providers_page), "providers.add"));
-  g_assert_true (action_enabled (GTK_WIDGET (window), "win.add-provider"));
+  g_assert_true (vdi_test_action_enabled (templates_page, "templates.delete"));
+  g_assert_true (vdi_test_action_enabled (providers_page, "providers.add"));
+  g_assert_true (vdi_test_action_enabled (window, "win.add-provider"));
   /* The details showed the farm as it was read before; they close rather than act on it. */
   g_assert_null (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
   /* Nothing was written while it was read-only. */

@@ -193,6 +193,26 @@ vdi_test_can (gpointer    root,
   return gtk_widget_is_sensitive (vdi_test_find_action_button (GTK_WIDGET (root), action_name));
 }
 
+/* Whether @detailed_action is enabled for @widget, as a menu item or button bound to it there
+ * sees it. The probe button stays hidden: a visible child that @widget's layout does not
+ * allocate (a window allocates only its own child) would be drawn without an allocation if a
+ * frame were painted before it is removed, which a loaded machine does. */
+gboolean
+vdi_test_action_enabled (gpointer    widget,
+                         const char *detailed_action)
+{
+  GtkWidget *button = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_widget_set_visible (button, FALSE);
+  gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (button), detailed_action);
+  gtk_widget_set_parent (button, GTK_WIDGET (widget));
+  vdi_test_flush_events ();
+  enabled = gtk_widget_get_sensitive (button);
+  gtk_widget_unparent (button);
+  return enabled;
+}
+
 /* What a click on the button for @action_name does; gtk_widget_activate() would only click
  * after the press animation. */
 void

@@ -47,6 +47,8 @@ gboolean            vdi_test_can                      (gpointer            root,
                                                        const char         *action_name);
 void                vdi_test_press                    (gpointer            root,
                                                        const char         *action_name);
+gboolean            vdi_test_action_enabled           (gpointer            widget,
+                                                       const char         *detailed_action);
 char               *vdi_test_provider_names           (GListModel         *providers);
 char               *vdi_test_dup_unnamed_controls     (GtkWidget          *root);
 void                vdi_test_destroy_toplevels        (void);
