@@ -168,7 +168,7 @@ check_refused_then_start_new (Fixture    *fixture,
   /* The new farm saves normally, next to the kept file. */
   {
     g_autoptr(VdiProvider) provider = vdi_provider_new ("p1", "hv-new", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
-                                                        "hv-new.example.com", 5985);
+                                                        "hv-new.localhost", 5985);
 
     vdi_farm_add_provider (farm, provider, &error);
     g_assert_no_error (error);

@@ -40,11 +40,13 @@ fixture_set_up (Fixture       *fixture,
   fixture->path = g_build_filename (fixture->dir, "farm.json", NULL);
   fixture->credentials = vdi_credentials_new (FALSE);
 
+  /* The console probes every provider: names under .localhost are answered without DNS, and
+   * refused at once. */
   farm = vdi_farm_new (fixture->path);
   fixture->used = vdi_provider_new ("p-used", "hv-ams-01", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
-                                    "hv-ams-01.example.com", 5985);
+                                    "hv-ams-01.localhost", 5985);
   fixture->unused = vdi_provider_new ("p-unused", "vc-prod-8", VDI_PROVIDER_SUBTYPE_VCENTER_8,
-                                      "vc-prod-8.example.com", 443);
+                                      "vc-prod-8.localhost", 443);
   vdi_farm_add_provider (farm, fixture->used, &error);
   g_assert_no_error (error);
   vdi_farm_add_provider (farm, fixture->unused, &error);
@@ -188,15 +190,15 @@ test_add_provider (Fixture       *fixture,
   g_assert_cmpint (gtk_spin_button_get_value_as_int (port), ==, 5986);
 
   /* Invalid: no name, a taken name, a bad host. */
-  fill_in (dialog, "", "hv-ams-02.example.com");
+  fill_in (dialog, "", "hv-ams-02.localhost");
   assert_error_shown (dialog);
-  fill_in (dialog, "HV-AMS-01", "hv-ams-02.example.com");
+  fill_in (dialog, "HV-AMS-01", "hv-ams-02.localhost");
   assert_error_shown (dialog);
   fill_in (dialog, "hv-ams-02", "not a host name!");
   assert_error_shown (dialog);
 
   /* Valid. */
-  fill_in (dialog, "hv-ams-02", "hv-ams-02.example.com");
+  fill_in (dialog, "hv-ams-02", "hv-ams-02.localhost");
   g_assert_null (vdi_provider_dialog_get_error (dialog));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (dialog, "error_label"))));
   g_assert_true (save_enabled (dialog));
@@ -211,7 +213,7 @@ test_add_provider (Fixture       *fixture,
   id = g_strdup (vdi_provider_get_id (provider));
   g_assert_true (g_uuid_string_is_valid (id));
   g_assert_cmpint (vdi_provider_get_subtype (provider), ==, VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER);
-  g_assert_cmpstr (vdi_provider_get_host (provider), ==, "hv-ams-02.example.com");
+  g_assert_cmpstr (vdi_provider_get_host (provider), ==, "hv-ams-02.localhost");
   g_assert_cmpuint (vdi_provider_get_port (provider), ==, 5986);
   g_assert_cmpstr (vdi_provider_get_username (provider), ==, "AMS\\vdi-admin");
 
@@ -227,7 +229,7 @@ test_add_provider (Fixture       *fixture,
   g_assert_no_error (error);
   g_file_get_contents (fixture->path, &contents, NULL, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (contents, "hv-ams-02.example.com"));
+  g_assert_nonnull (strstr (contents, "hv-ams-02.localhost"));
   g_assert_null (strstr (contents, "correct horse battery"));
 
   /* Saving closed the dialog. */
@@ -253,10 +255,10 @@ test_edit_provider (Fixture       *fixture,
   g_assert_true (save_enabled (dialog));
 
   /* Another provider's name is taken. */
-  fill_in (dialog, "hv-ams-01", "vc-prod-8.example.com");
+  fill_in (dialog, "hv-ams-01", "vc-prod-8.localhost");
   assert_error_shown (dialog);
 
-  fill_in (dialog, "vc-prod-9", "vc-prod-9.example.com");
+  fill_in (dialog, "vc-prod-9", "vc-prod-9.localhost");
   g_assert_true (save_enabled (dialog));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   vdi_test_flush_events ();
@@ -265,7 +267,7 @@ test_edit_provider (Fixture       *fixture,
   g_assert_true (vdi_farm_find_provider (fixture->farm, "vc-prod-9") == fixture->unused);
   g_assert_null (vdi_farm_find_provider (fixture->farm, "vc-prod-8"));
   g_assert_cmpstr (vdi_provider_get_id (fixture->unused), ==, "p-unused");
-  g_assert_cmpstr (vdi_provider_get_host (fixture->unused), ==, "vc-prod-9.example.com");
+  g_assert_cmpstr (vdi_provider_get_host (fixture->unused), ==, "vc-prod-9.localhost");
   password = vdi_credentials_lookup_sync (fixture->credentials, "p-unused", NULL, NULL);
   g_assert_null (password);
 
