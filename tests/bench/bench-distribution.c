@@ -21,6 +21,7 @@
 #include "sim-test-util.h"
 #include "vdi-test-farm.h"
 #include "vdi-distributor.h"
+#include "vdi-test-async.h"
 
 #define PASSWORD "pw"
 #define GOLD "Win11 Gold"
@@ -266,14 +267,6 @@ teardown (Bench *bench)
     }
   g_rmdir (bench->dir);
   g_free (bench->dir);
-}
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static gboolean
@@ -828,8 +821,8 @@ main (int   argc,
   t0 = sim_now (&bench);
   if (stagger_ms <= 0)
     {
-      vdi_distributor_distribute_async (bench.distributor, bench.template, NULL, store_cb,
-                                        &result);
+      vdi_distributor_distribute_async (bench.distributor, bench.template, NULL,
+                                        vdi_test_store_result, &result);
       sim_wait_until (has_result, &result, 3600 * 1000, "the distribution");
       t1 = sim_now (&bench);
       wall = now () - wall;
@@ -845,8 +838,8 @@ main (int   argc,
       for (guint i = 0; i < bench.targets->len; i++)
         {
           vdi_distributor_retry_async (bench.distributor, bench.template,
-                                       g_ptr_array_index (bench.targets, i), NULL, store_cb,
-                                       &results->pdata[i]);
+                                       g_ptr_array_index (bench.targets, i), NULL,
+                                       vdi_test_store_result, &results->pdata[i]);
           sim_sleep_ms (stagger_ms);
         }
       for (guint i = 0; i < results->len; i++)

@@ -15,6 +15,7 @@
 #include "vdi-distributor.h"
 #include "vdi-host-manager.h"
 #include "vdi-maintenance.h"
+#include "vdi-test-async.h"
 
 #define VC "vc-test"
 #define PASSWORD "VMware1!"
@@ -237,14 +238,6 @@ teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 static gboolean
 has_result (gpointer data)
 {
@@ -269,8 +262,8 @@ create_hosts (Fixture  *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_host_manager_create_hosts_async (fixture->manager, fixture->template, n, NULL, store_cb,
-                                       &result);
+  vdi_host_manager_create_hosts_async (fixture->manager, fixture->template, n, NULL,
+                                       vdi_test_store_result, &result);
   return finish (fixture, &result, notices, error);
 }
 
@@ -281,8 +274,8 @@ recreate_hosts (Fixture  *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_host_manager_recreate_hosts_async (fixture->manager, fixture->template, NULL, store_cb,
-                                         &result);
+  vdi_host_manager_recreate_hosts_async (fixture->manager, fixture->template, NULL,
+                                         vdi_test_store_result, &result);
   return finish (fixture, &result, notices, error);
 }
 
@@ -293,8 +286,8 @@ delete_host (Fixture  *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_host_manager_delete_host_async (fixture->manager, fixture->template, host, NULL, store_cb,
-                                      &result);
+  vdi_host_manager_delete_host_async (fixture->manager, fixture->template, host, NULL,
+                                      vdi_test_store_result, &result);
   return finish (fixture, &result, NULL, error);
 }
 
@@ -519,10 +512,10 @@ maintenance (Fixture  *fixture,
 
   if (enter)
     vdi_maintenance_enter_async (fixture->farm, fixture->credentials, fixture->template, NULL,
-                                 store_cb, &result);
+                                 vdi_test_store_result, &result);
   else
     vdi_maintenance_leave_async (fixture->farm, fixture->credentials, fixture->template, NULL,
-                                 store_cb, &result);
+                                 vdi_test_store_result, &result);
   sim_wait_until (has_result, &result, 60000, "maintenance");
   return vdi_maintenance_finish (result, error);
 }
@@ -553,11 +546,11 @@ power_vm (VdiProvider *provider,
 
   g_assert_no_error (error);
   vdi_backend_start_async (backend, VDI_BACKEND_OP_POWER, g_variant_new ("(sb)", vm, on),
-                           NULL, store_cb, &started);
+                           NULL, vdi_test_store_result, &started);
   sim_wait_until (has_result, &started, 20000, "the power call");
   job = vdi_backend_start_finish (backend, started, &error);
   g_assert_no_error (error);
-  vdi_backend_follow_async (backend, job, NULL, NULL, NULL, store_cb, &followed);
+  vdi_backend_follow_async (backend, job, NULL, NULL, NULL, vdi_test_store_result, &followed);
   sim_wait_until (has_result, &followed, 20000, "the power task");
   nothing = vdi_backend_follow_finish (backend, followed, &error);
   g_assert_no_error (error);
@@ -664,8 +657,8 @@ distribute (Fixture *fixture)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL, store_cb,
-                                    &result);
+  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL,
+                                    vdi_test_store_result, &result);
   sim_wait_until (has_result, &result, 120000, "the distribution");
   assert_ok (vdi_distributor_finish (fixture->distributor, result, &error));
   g_assert_cmpint (vdi_template_get_distribution (fixture->template), ==, VDI_DISTRIBUTION_OK);
@@ -885,7 +878,7 @@ test_remove_provider (Fixture       *fixture,
   power_on (host_at (fixture, 1));
 
   vdi_distributor_remove_provider_async (fixture->distributor, fixture->template,
-                                         fixture->hv[1], NULL, store_cb, &result);
+                                         fixture->hv[1], NULL, vdi_test_store_result, &result);
   sim_wait_until (has_result, &result, 120000, "the removal");
   assert_ok (vdi_distributor_finish (fixture->distributor, result, &error));
 
@@ -941,7 +934,7 @@ test_cancel (Fixture       *fixture,
   handler = g_signal_connect (hosts, "items-changed", G_CALLBACK (watch_new_hosts_cb),
                               cancellable);
   vdi_host_manager_create_hosts_async (fixture->manager, fixture->template, 3, cancellable,
-                                       store_cb, &result);
+                                       vdi_test_store_result, &result);
   g_assert_false (finish (fixture, &result, NULL, &error));
   g_signal_handler_disconnect (hosts, handler);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

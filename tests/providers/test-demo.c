@@ -7,22 +7,7 @@
 
 #include "vdi-backend-factory.h"
 #include "vdi-core.h"
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
+#include "vdi-test-async.h"
 
 static char *
 probe (VdiProvider    *provider,
@@ -37,8 +22,8 @@ probe (VdiProvider    *provider,
 
   if (backend == NULL)
     return NULL;
-  vdi_backend_probe_async (backend, NULL, store_cb, &result);
-  return vdi_backend_probe_finish (backend, wait_for (&result), error);
+  vdi_backend_probe_async (backend, NULL, vdi_test_store_result, &result);
+  return vdi_backend_probe_finish (backend, vdi_test_wait_result (&result), error);
 }
 
 static void
@@ -56,8 +41,8 @@ test_demo (void)
   guint n_hyperv = 0, n_vcenter = 0;
   GListModel *providers;
 
-  vdi_demo_start_async (NULL, credentials, NULL, store_cb, &result);
-  demo = vdi_demo_start_finish (wait_for (&result), &error);
+  vdi_demo_start_async (NULL, credentials, NULL, vdi_test_store_result, &result);
+  demo = vdi_demo_start_finish (vdi_test_wait_result (&result), &error);
   g_assert_no_error (error);
   farm_path = g_strdup (vdi_demo_get_farm_path (demo));
   g_assert_true (g_file_test (farm_path, G_FILE_TEST_IS_REGULAR));

@@ -7,6 +7,7 @@
 
 #include "vdi-backend-error.h"
 #include "vdi-http-client.h"
+#include "vdi-test-async.h"
 
 /* The fingerprint of tests/providers/data/test-tls.pem, as `openssl x509 -fingerprint -sha256`
  * prints it. */
@@ -91,22 +92,14 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->http_url);
 }
 
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 static VdiHttpResponse *
 post (VdiHttpClient  *client,
       GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_http_client_post_async (client, "application/soap+xml", NULL, soap_body, NULL, store_cb,
-                              &result);
+  vdi_http_client_post_async (client, "application/soap+xml", NULL, soap_body, NULL,
+                              vdi_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return vdi_http_client_post_finish (client, result, error);

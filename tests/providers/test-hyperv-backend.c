@@ -7,6 +7,7 @@
 
 #include "sim-test-util.h"
 #include "vdi-hyperv-backend.h"
+#include "vdi-test-async.h"
 
 #define WAIT_MS 30000
 
@@ -114,21 +115,13 @@ wait_result (GAsyncResult **slot,
   return *slot;
 }
 
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 static char *
 probe (VdiBackend  *backend,
        GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_backend_probe_async (backend, NULL, store_cb, &result);
+  vdi_backend_probe_async (backend, NULL, vdi_test_store_result, &result);
   return vdi_backend_probe_finish (backend, wait_result (&result, "probe"), error);
 }
 
@@ -138,7 +131,7 @@ list_vms (VdiBackend  *backend,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_backend_list_vms_async (backend, NULL, store_cb, &result);
+  vdi_backend_list_vms_async (backend, NULL, vdi_test_store_result, &result);
   return vdi_backend_list_vms_finish (backend, wait_result (&result, "list vms"), error);
 }
 
@@ -148,7 +141,7 @@ list_planned_vms (VdiBackend  *backend,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_backend_list_planned_vms_async (backend, NULL, store_cb, &result);
+  vdi_backend_list_planned_vms_async (backend, NULL, vdi_test_store_result, &result);
   return vdi_backend_list_planned_vms_finish (backend, wait_result (&result, "list planned vms"),
                                               error);
 }
@@ -161,7 +154,7 @@ start (VdiBackend  *backend,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  vdi_backend_start_async (backend, operation, parameters, NULL, store_cb, &result);
+  vdi_backend_start_async (backend, operation, parameters, NULL, vdi_test_store_result, &result);
   return vdi_backend_start_finish (backend, wait_result (&result, operation), error);
 }
 
@@ -195,7 +188,7 @@ follow (VdiBackend     *backend,
   g_autoptr(GAsyncResult) result = NULL;
 
   vdi_backend_follow_async (backend, job, progress != NULL ? progress_cb : NULL, progress,
-                            cancellable, store_cb, &result);
+                            cancellable, vdi_test_store_result, &result);
   return vdi_backend_follow_finish (backend, wait_result (&result, "follow"), error);
 }
 
@@ -259,14 +252,14 @@ test_listings (Fixture       *fixture,
     }
   g_assert_true (saw_running);
 
-  vdi_backend_list_hosts_async (backend, NULL, store_cb, &result);
+  vdi_backend_list_hosts_async (backend, NULL, vdi_test_store_result, &result);
   hosts = vdi_backend_list_hosts_finish (backend, wait_result (&result, "hosts"), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hosts->len, ==, 1);
   /* Windows reports computer names in capitals. */
   g_assert_cmpint (g_ascii_strcasecmp (vdi_host_info_get_name (g_ptr_array_index (hosts, 0)), "hv-a"), ==, 0);
 
-  vdi_backend_list_datastores_async (backend, NULL, store_cb, &ds_result);
+  vdi_backend_list_datastores_async (backend, NULL, vdi_test_store_result, &ds_result);
   g_assert_null (vdi_backend_list_datastores_finish (backend, wait_result (&ds_result, "ds"),
                                                      &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);

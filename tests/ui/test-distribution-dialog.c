@@ -84,15 +84,11 @@ setup (Fixture       *fixture,
        gconstpointer  data)
 {
   g_autoptr(VdiProvider) source = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *gold = NULL;
   g_autoptr(GError) error = NULL;
 
-  sim_fixture_start (&fixture->sim, scenario);
-  fixture->dir = g_dir_make_tmp ("vdi-ui-distribution-XXXXXX", NULL);
-  path = g_build_filename (fixture->dir, "farm.json", NULL);
-  fixture->farm = vdi_farm_new (path);
-  fixture->credentials = vdi_credentials_new (FALSE);
+  vdi_test_ui_sim_set_up (&fixture->sim, scenario, "distribution", &fixture->dir, &fixture->farm,
+                          &fixture->credentials);
 
   source = add_provider (fixture, "hv-src");
   fixture->template = vdi_template_new (NULL, "Win11 Pool", source, GOLD);
@@ -110,29 +106,16 @@ setup (Fixture       *fixture,
   g_assert_true (vdi_farm_add_template (fixture->farm, fixture->template, &error));
   g_assert_no_error (error);
 
-  fixture->app = vdi_test_application_new (NULL, fixture->credentials);
-  vdi_application_set_farm (fixture->app, fixture->farm);
-  fixture->window = vdi_window_new (fixture->app);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+  fixture->window = vdi_test_ui_sim_show (fixture->farm, fixture->credentials, &fixture->app);
 }
 
 static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  vdi_test_destroy_toplevels ();
-  g_clear_object (&fixture->app);
-  /* A save the distributor asked for may still be pending; let it land before the cleanup. */
-  vdi_farm_flush (fixture->farm, NULL);
-  vdi_test_flush_events ();
+  vdi_test_ui_sim_close (&fixture->app, fixture->farm);
   g_clear_object (&fixture->template);
-  g_clear_object (&fixture->farm);
-  g_clear_object (&fixture->credentials);
-  sim_fixture_stop (&fixture->sim);
-
-  vdi_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  vdi_test_ui_sim_tear_down (&fixture->sim, &fixture->dir, &fixture->farm, &fixture->credentials);
 }
 
 static VdiDistributionDialog *

@@ -60,15 +60,11 @@ setup (Fixture       *fixture,
        gconstpointer  data)
 {
   g_autoptr(VdiProvider) source = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *id = NULL;
   g_autoptr(GError) error = NULL;
 
-  sim_fixture_start (&fixture->sim, scenario);
-  fixture->dir = g_dir_make_tmp ("vdi-ui-properties-XXXXXX", NULL);
-  path = g_build_filename (fixture->dir, "farm.json", NULL);
-  fixture->farm = vdi_farm_new (path);
-  fixture->credentials = vdi_credentials_new (FALSE);
+  vdi_test_ui_sim_set_up (&fixture->sim, scenario, "properties", &fixture->dir, &fixture->farm,
+                          &fixture->credentials);
 
   source = vdi_test_add_sim_provider (&fixture->sim, fixture->farm, fixture->credentials,
                                       "hv-src", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, PASSWORD);
@@ -93,28 +89,18 @@ setup (Fixture       *fixture,
   g_assert_true (vdi_farm_add_template (fixture->farm, fixture->template, &error));
   g_assert_no_error (error);
 
-  fixture->app = vdi_test_application_new (NULL, fixture->credentials);
-  vdi_application_set_farm (fixture->app, fixture->farm);
-  fixture->window = vdi_window_new (fixture->app);
+  fixture->window = vdi_test_ui_sim_show (fixture->farm, fixture->credentials, &fixture->app);
   vdi_window_show_page (fixture->window, "templates");
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 1);
 }
 
 static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  vdi_test_destroy_toplevels ();
-  g_clear_object (&fixture->app);
-  vdi_farm_flush (fixture->farm, NULL);
-  vdi_test_flush_events ();
+  vdi_test_ui_sim_close (&fixture->app, fixture->farm);
   g_clear_object (&fixture->template);
-  g_clear_object (&fixture->farm);
-  g_clear_object (&fixture->credentials);
-  sim_fixture_stop (&fixture->sim);
-  vdi_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  vdi_test_ui_sim_tear_down (&fixture->sim, &fixture->dir, &fixture->farm, &fixture->credentials);
 }
 
 /* Tasks > Properties on the template named @name. */

@@ -15,6 +15,7 @@
 #include "vdi-provider-prompts.h"
 #include "vdi-test-ui.h"
 #include "vdi-test-ui-sim.h"
+#include "vdi-test-async.h"
 
 #define VC "vc-test"
 #define PASSWORD "VMware1!"
@@ -128,14 +129,6 @@ datastore_id (Fixture    *fixture,
   g_assert_not_reached ();
 }
 
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 static gboolean
 has_result (gpointer data)
 {
@@ -150,7 +143,8 @@ make_hosts (Fixture *fixture)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  vdi_host_manager_create_hosts_async (manager, fixture->template, 2, NULL, store_cb, &result);
+  vdi_host_manager_create_hosts_async (manager, fixture->template, 2, NULL, vdi_test_store_result,
+                                       &result);
   sim_wait_until (has_result, &result, WAIT_MS, "the hosts");
   g_assert_true (vdi_host_manager_finish (manager, result, NULL, &error));
   g_assert_no_error (error);
@@ -162,20 +156,16 @@ setup (Fixture       *fixture,
        gconstpointer  data)
 {
   g_autofree char *url = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *nfs = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(JsonNode) inventory = NULL;
   g_autoptr(GError) error = NULL;
   const char *datastores[2] = { NULL, NULL };
 
-  sim_fixture_start (&fixture->sim, scenario);
+  vdi_test_ui_sim_set_up (&fixture->sim, scenario, "tasks", &fixture->dir, &fixture->farm,
+                          &fixture->credentials);
   url = sim_provider_url (&fixture->sim, VC);
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  fixture->dir = g_dir_make_tmp ("vdi-ui-tasks-XXXXXX", NULL);
-  path = g_build_filename (fixture->dir, "farm.json", NULL);
-  fixture->farm = vdi_farm_new (path);
-  fixture->credentials = vdi_credentials_new (FALSE);
 
   fixture->provider = vdi_provider_new ("id-vc", VC, VDI_PROVIDER_SUBTYPE_VCENTER_8, "127.0.0.1",
                                         g_uri_get_port (uri));
@@ -198,24 +188,14 @@ setup (Fixture       *fixture,
   g_assert_no_error (error);
   vdi_farm_set_autosave (fixture->farm, TRUE);
 
-  fixture->app = vdi_test_application_new (NULL, fixture->credentials);
-  vdi_application_set_farm (fixture->app, fixture->farm);
-  fixture->window = vdi_window_new (fixture->app);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+  fixture->window = vdi_test_ui_sim_show (fixture->farm, fixture->credentials, &fixture->app);
 }
 
 static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  vdi_test_destroy_toplevels ();
-  g_clear_object (&fixture->app);
-  vdi_farm_flush (fixture->farm, NULL);
-  vdi_test_flush_events ();
+  vdi_test_ui_sim_close (&fixture->app, fixture->farm);
   if (fixture->proxy_session != NULL)
     soup_session_abort (fixture->proxy_session);
   vdi_test_flush_events ();
@@ -225,19 +205,7 @@ teardown (Fixture       *fixture,
   g_clear_object (&fixture->proxy_session);
   g_clear_object (&fixture->template);
   g_clear_object (&fixture->provider);
-  g_clear_object (&fixture->farm);
-  g_clear_object (&fixture->credentials);
-  sim_fixture_stop (&fixture->sim);
-
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
+  vdi_test_ui_sim_tear_down (&fixture->sim, &fixture->dir, &fixture->farm, &fixture->credentials);
 }
 
 /* Page and dialogs ------------------------------------------------------------------------------ */
@@ -720,7 +688,8 @@ test_recreate_multi_provider_offline (Fixture       *fixture,
 
   vdi_distributor_distribute_async (distributor, template, NULL, NULL, NULL);
   sim_wait_until (distributor_idle, args, WAIT_MS, "the copy");
-  vdi_host_manager_create_hosts_async (manager, template, 2, NULL, store_cb, &result);
+  vdi_host_manager_create_hosts_async (manager, template, 2, NULL, vdi_test_store_result,
+                                       &result);
   sim_wait_until (has_result, &result, WAIT_MS, "the hosts");
   g_assert_true (vdi_host_manager_finish (manager, result, NULL, &error));
   g_assert_no_error (error);

@@ -61,40 +61,23 @@ setup (Fixture       *fixture,
     { "hv-fc", VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER },
     { "vc-1", VDI_PROVIDER_SUBTYPE_VCENTER_8 },
   };
-  g_autofree char *path = NULL;
 
-  sim_fixture_start (&fixture->sim, scenario);
-  fixture->dir = g_dir_make_tmp ("vdi-ui-wizard-XXXXXX", NULL);
-  path = g_build_filename (fixture->dir, "farm.json", NULL);
-  fixture->farm = vdi_farm_new (path);
-  fixture->credentials = vdi_credentials_new (FALSE);
-
+  vdi_test_ui_sim_set_up (&fixture->sim, scenario, "wizard", &fixture->dir, &fixture->farm,
+                          &fixture->credentials);
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
     g_object_unref (vdi_test_add_sim_provider (&fixture->sim, fixture->farm,
                                                fixture->credentials, providers[i].name,
                                                providers[i].subtype, PASSWORD));
 
-  fixture->app = vdi_test_application_new (NULL, fixture->credentials);
-  vdi_application_set_farm (fixture->app, fixture->farm);
-  fixture->window = vdi_window_new (fixture->app);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  vdi_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+  fixture->window = vdi_test_ui_sim_show (fixture->farm, fixture->credentials, &fixture->app);
 }
 
 static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
-  vdi_test_destroy_toplevels ();
-  g_clear_object (&fixture->app);
-  vdi_farm_flush (fixture->farm, NULL);
-  vdi_test_flush_events ();
-  g_clear_object (&fixture->farm);
-  g_clear_object (&fixture->credentials);
-  sim_fixture_stop (&fixture->sim);
-
-  vdi_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  vdi_test_ui_sim_close (&fixture->app, fixture->farm);
+  vdi_test_ui_sim_tear_down (&fixture->sim, &fixture->dir, &fixture->farm, &fixture->credentials);
 }
 
 /* Helpers -------------------------------------------------------------------------------------- */

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "sim-test-util.h"
-#include "vdi-core.h"
+#include "vdi-test-ui.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +16,21 @@ VdiProvider        *vdi_test_add_sim_provider         (SimFixture         *sim,
                                                        const char         *name,
                                                        VdiProviderSubtype  subtype,
                                                        const char         *password);
+
+void                vdi_test_ui_sim_set_up            (SimFixture         *sim,
+                                                       const char         *scenario,
+                                                       const char         *name,
+                                                       char              **dir,
+                                                       VdiFarm           **farm,
+                                                       VdiCredentials    **credentials);
+VdiWindow          *vdi_test_ui_sim_show              (VdiFarm            *farm,
+                                                       VdiCredentials     *credentials,
+                                                       VdiApplication    **app);
+void                vdi_test_ui_sim_close             (VdiApplication    **app,
+                                                       VdiFarm            *farm);
+void                vdi_test_ui_sim_tear_down         (SimFixture         *sim,
+                                                       char              **dir,
+                                                       VdiFarm           **farm,
+                                                       VdiCredentials    **credentials);
 
 G_END_DECLS
