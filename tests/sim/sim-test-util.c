@@ -388,3 +388,19 @@ sim_count_vms (SimFixture *fixture,
                       vm_name);
   return n;
 }
+
+/* How many entries the demo world's definition (vdi-provider-sim --scenario demo) has in its
+ * @member list: "hyperv_hosts" or "vcenters". */
+guint
+sim_demo_count (const char *member)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *world;
+
+  json_parser_load_from_data (parser, vdi_sim_scenario_get_demo (), -1, &error);
+  g_assert_no_error (error);
+  world = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (world, member));
+  return json_array_get_length (json_object_get_array_member (world, member));
+}
