@@ -72,7 +72,7 @@ vdi_sim_world_export (VdiSimWorld     *self,
   job->vm_id = g_strdup (vm->id);
   job->vm_name = g_strdup (vm->name);
   job->path = g_steal_pointer (&dir);
-  job->flag = copy_storage;
+  job->copy_storage = copy_storage;
   vm->busy++;
   job->holds_vm = TRUE;
   hyperv_job_start (self, job);
@@ -105,7 +105,7 @@ vdi_sim_world_import (VdiSimWorld     *self,
 
   job = _vdi_sim_world_job_new (self, host, VDI_SIM_JOB_IMPORT);
   job->path = g_strdup (definition_file);
-  job->flag = generate_new_id;
+  job->generate_new_id = generate_new_id;
   job->duration = IMPORT_SECONDS;
   export = _vdi_sim_world_find_export (host, definition_file);
   if (export != NULL)
@@ -323,8 +323,10 @@ vdi_sim_world_migrate (VdiSimWorld     *self,
     return VDI_SIM_RV_INVALID_PARAM;
   if (vm->busy > 0)
     return VDI_SIM_RV_IN_USE;
-  if (migration_type != 32768 && migration_type != 32769 && migration_type != 32770
-      && migration_type != 32771)
+  if (migration_type != VDI_SIM_MIGRATION_VIRTUAL_SYSTEM
+      && migration_type != VDI_SIM_MIGRATION_STORAGE
+      && migration_type != VDI_SIM_MIGRATION_STAGED
+      && migration_type != VDI_SIM_MIGRATION_VIRTUAL_SYSTEM_AND_STORAGE)
     return VDI_SIM_RV_INVALID_PARAM;
 
   job = _vdi_sim_world_job_new (self, host, VDI_SIM_JOB_MIGRATE);
@@ -372,7 +374,7 @@ vdi_sim_world_migrate (VdiSimWorld     *self,
 
   /* The storage goes to the destination's disk: space for it is promised when the migration
    * starts, as Hyper-V checks before it copies. */
-  if (dest->disk_free >= 0 && (migration_type == 32769 || migration_type == 32771))
+  if (dest->disk_free >= 0 && vdi_sim_migration_moves_storage (migration_type))
     {
       if (dest->disk_free - dest->disk_reserved < (double) vm->disk_bytes)
         {

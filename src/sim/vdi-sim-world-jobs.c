@@ -214,7 +214,7 @@ _vdi_sim_world_job_begin (VdiSimWorld *self,
     case VDI_SIM_JOB_EXPORT:
       bump_peak (&provider->cur_exports, &provider->peak_exports);
       job->counted_export = TRUE;
-      job_start_flow (self, job, job->flag ? (double) vm->disk_bytes + CONFIG_BYTES : CONFIG_BYTES,
+      job_start_flow (self, job, job->copy_storage ? (double) vm->disk_bytes + CONFIG_BYTES : CONFIG_BYTES,
                       provider->export_link, NULL);
       break;
 
@@ -222,9 +222,9 @@ _vdi_sim_world_job_begin (VdiSimWorld *self,
       {
         double bytes = CONFIG_BYTES;
 
-        if (job->migration_type != 32770)
+        if (job->migration_type != VDI_SIM_MIGRATION_STAGED)
           bytes += vm->power == VDI_SIM_POWER_ON ? MIGRATION_MEMORY : 0;
-        if (job->migration_type == 32769 || job->migration_type == 32771)
+        if (vdi_sim_migration_moves_storage (job->migration_type))
           bytes += (double) vm->disk_bytes;
 
         bump_peak (&provider->cur_migrations, &provider->peak_migrations);
@@ -283,7 +283,7 @@ _vdi_sim_world_job_begin (VdiSimWorld *self,
             return;
           }
 
-        bytes = job->flag2 ? LINKED_CLONE_BYTES : (double) vm->disk_bytes;
+        bytes = job->linked ? LINKED_CLONE_BYTES : (double) vm->disk_bytes;
         if ((double) ds->free < bytes)
           {
             g_autofree char *name = escape (ds->name);
@@ -429,7 +429,7 @@ job_finish (VdiSimWorld *self,
                                      NULL, NULL);
             return;
           }
-        id = job->flag ? vdi_sim_new_guid () : g_strdup (export->vm_id);
+        id = job->generate_new_id ? vdi_sim_new_guid () : g_strdup (export->vm_id);
         if (vdi_sim_provider_find_vm (provider, id) != NULL)
           {
             _vdi_sim_world_job_fail (self, job, VDI_SIM_RV_FAILED,
@@ -537,8 +537,8 @@ job_finish (VdiSimWorld *self,
                                               vm != NULL ? vm->disk_bytes : (guint64) job->total_bytes,
                                               job->dest_ds,
                                               job->dest_host != NULL ? job->dest_host : (vm != NULL ? vm->host : NULL));
-        clone->is_template = job->flag;
-        clone->power = job->requested_state ? VDI_SIM_POWER_ON : VDI_SIM_POWER_OFF;
+        clone->is_template = job->as_template;
+        clone->power = job->power_on ? VDI_SIM_POWER_ON : VDI_SIM_POWER_OFF;
         job->result_id = g_strdup (clone->id);
         job->result_class = g_strdup ("VirtualMachine");
       }

@@ -65,9 +65,9 @@ vdi_sim_world_clone (VdiSimWorld     *self,
   job->dest_ds = datastore;
   job->dest_host = host;
   job->pool_given = pool_given;
-  job->flag = as_template;
-  job->flag2 = linked;
-  job->requested_state = power_on;
+  job->as_template = as_template;
+  job->linked = linked;
+  job->power_on = power_on;
 
   return job;
 }
