@@ -153,7 +153,7 @@ vdictl_provider_add (Cli   *cli,
   g_autoptr(VdiProvider) provider = NULL;
   g_autofree char *host = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
   g_autofree char *version = NULL;
   g_autoptr(GError) check_error = NULL;
   VdiProviderSubtype subtype;
@@ -376,7 +376,7 @@ open_backend (Cli          *cli,
               gboolean      password_stdin,
               GError      **error)
 {
-  g_autofree char *password = vdictl_get_password (cli, provider, password_stdin);
+  g_autoptr(VdiSecret) password = vdictl_get_password (cli, provider, password_stdin);
 
   return vdi_backend_new_for_provider (provider, password, error);
 }
@@ -387,7 +387,7 @@ vdictl_provider_check (Cli   *cli,
                        char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
   g_autofree char *version = NULL;
   gboolean password_stdin = FALSE;
   VdiProvider *provider;

@@ -12,5 +12,6 @@
 #include "vdi-host.h"
 #include "vdi-name-format.h"
 #include "vdi-provider.h"
+#include "vdi-secret.h"
 #include "vdi-target.h"
 #include "vdi-template.h"

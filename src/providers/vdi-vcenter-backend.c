@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vdi-http-client.h"
+#include "vdi-secret.h"
 #include "vdi-vcenter-backend.h"
 #include "vdi-vim-message.h"
 
@@ -104,9 +105,7 @@ vdi_vcenter_backend_finalize (GObject *object)
   g_assert (g_queue_is_empty (&self->login_waiters));
 
   g_clear_pointer (&self->username, g_free);
-  if (self->password != NULL)
-    explicit_bzero (self->password, strlen (self->password));
-  g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->password, vdi_secret_free);
   g_clear_pointer (&self->service_instance, vdi_vim_moref_free);
   g_clear_pointer (&self->root_folder, vdi_vim_moref_free);
   g_clear_pointer (&self->property_collector, vdi_vim_moref_free);
@@ -231,9 +230,7 @@ static void
 call_data_free (CallData *data)
 {
   g_free (data->method);
-  if (data->body != NULL)
-    explicit_bzero (data->body, strlen (data->body));
-  g_free (data->body);
+  vdi_secret_free (data->body);
   g_free (data->fault_type);
   g_free (data);
 }

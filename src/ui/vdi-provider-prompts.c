@@ -18,6 +18,7 @@
 #include "vdi-backend-factory.h"
 #include "vdi-http-client.h"
 #include "vdi-provider-prompts.h"
+#include "vdi-secret.h"
 
 typedef struct
 {
@@ -39,9 +40,7 @@ prompt_free (Prompt *prompt)
   g_clear_pointer (&prompt->providers, g_ptr_array_unref);
   g_clear_error (&prompt->original);
   g_clear_object (&prompt->provider);
-  if (prompt->password != NULL)
-    explicit_bzero (prompt->password, strlen (prompt->password));
-  g_clear_pointer (&prompt->password, g_free);
+  g_clear_pointer (&prompt->password, vdi_secret_free);
   g_free (prompt);
 }
 
@@ -299,9 +298,7 @@ password_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  if (prompt->password != NULL)
-    explicit_bzero (prompt->password, strlen (prompt->password));
-  g_free (prompt->password);
+  vdi_secret_free (prompt->password);
   prompt->password = g_strdup (gtk_editable_get_text (entry));
 
   backend = vdi_backend_new_for_provider (prompt->provider, prompt->password, &error);
@@ -408,7 +405,7 @@ suspect_password_cb (GObject      *object,
 {
   GTask *task = user_data;
   Prompt *prompt = g_task_get_task_data (task);
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
   g_autoptr(VdiBackend) backend = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -533,9 +530,7 @@ contact_free (Contact *contact)
   g_clear_object (&contact->parent);
   g_clear_object (&contact->credentials);
   g_clear_object (&contact->provider);
-  if (contact->password != NULL)
-    explicit_bzero (contact->password, strlen (contact->password));
-  g_clear_pointer (&contact->password, g_free);
+  g_clear_pointer (&contact->password, vdi_secret_free);
   g_free (contact);
 }
 
@@ -552,7 +547,7 @@ contact_prompted_cb (GObject      *object,
    * may come next (a refused password behind the certificate). */
   if (vdi_provider_prompts_finish (result, NULL))
     {
-      g_clear_pointer (&contact->password, g_free);
+      g_clear_pointer (&contact->password, vdi_secret_free);
       contact->looked_up = FALSE;
       contact_probe (contact);
       return;
