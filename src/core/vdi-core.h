@@ -6,7 +6,6 @@
 #pragma once
 
 #include "vdi-credentials.h"
-#include "vdi-demo.h"
 #include "vdi-enums.h"
 #include "vdi-farm.h"
 #include "vdi-host.h"

@@ -7,6 +7,7 @@
 
 #include "vdi-backend-factory.h"
 #include "vdi-core.h"
+#include "vdi-demo.h"
 
 static void
 store_cb (GObject      *object,
