@@ -15,6 +15,46 @@
 
 #include "vdictl-private.h"
 
+/* Provider status, as `provider add` and `provider check` report it ---------------------- */
+
+/* Asks the provider for its version with PASSWORD: NULL and the provider's words when it is
+ * not Ready. */
+static char *
+probe_provider (VdiProvider  *provider,
+                const char   *password,
+                GError      **error)
+{
+  g_autoptr(VdiBackend) backend = vdi_backend_new_for_provider (provider, password, error);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (backend == NULL)
+    return NULL;
+  vdi_backend_probe_async (backend, NULL, vdictl_store_result_cb, &result);
+  return vdi_backend_probe_finish (backend, vdictl_wait_for (&result), error);
+}
+
+static void
+add_status_json (JsonBuilder  *builder,
+                 const char   *version,
+                 const GError *error)
+{
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, version != NULL ? "ready" : "not-available");
+  json_builder_set_member_name (builder, version != NULL ? "version" : "reason");
+  json_builder_add_string_value (builder, version != NULL ? version : error->message);
+}
+
+static void
+print_status (VdiProvider  *provider,
+              const char   *version,
+              const GError *error)
+{
+  if (version != NULL)
+    g_print (_("%s: Ready (%s)\n"), vdi_provider_get_name (provider), version);
+  else
+    g_print (_("%s: Not available: %s\n"), vdi_provider_get_name (provider), error->message);
+}
+
 /* provider add ----------------------------------------------------------------------------- */
 
 static gboolean
@@ -89,7 +129,7 @@ vdictl_provider_add (Cli   *cli,
   g_autofree char *address = NULL;
   g_autofree char *user = NULL;
   g_autofree char *trust = NULL;
-  gboolean password_stdin = FALSE, allow_http = FALSE;
+  gboolean password_stdin = FALSE, allow_http = FALSE, no_check = FALSE;
   GOptionEntry entries[] = {
     { "type", 0, 0, G_OPTION_ARG_STRING, &type_text, N_("hyperv or vcenter"), "TYPE" },
     { "subtype", 0, 0, G_OPTION_ARG_STRING, &subtype_text,
@@ -104,6 +144,8 @@ vdictl_provider_add (Cli   *cli,
       N_("allow plain HTTP (the password travels unencrypted)"), NULL },
     { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
       N_("trust the certificate with this SHA-256 fingerprint"), "FINGERPRINT" },
+    { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check,
+      N_("add the provider without connecting to it"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME — add a provider"));
@@ -111,7 +153,9 @@ vdictl_provider_add (Cli   *cli,
   g_autoptr(VdiProvider) provider = NULL;
   g_autofree char *host = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(GError) check_error = NULL;
   VdiProviderSubtype subtype;
   int value, port = -1;
   gboolean http;
@@ -125,7 +169,7 @@ vdictl_provider_add (Cli   *cli,
   if (argc != 2 || type_text == NULL || subtype_text == NULL || address == NULL)
     {
       vdictl_fail (_("usage: provider add NAME --type TYPE --subtype SUBTYPE --address ADDRESS "
-              "[--user USER] [--password-stdin] [--allow-http] [--trust FINGERPRINT]"));
+              "[--user USER] [--password-stdin] [--allow-http] [--trust FINGERPRINT] [--no-check]"));
       return EXIT_USAGE;
     }
   if (!vdi_enum_from_nick (VDI_TYPE_PROVIDER_TYPE, type_text, &value))
@@ -178,6 +222,11 @@ vdictl_provider_add (Cli   *cli,
                       "give it with --password-stdin to each command\n"));
     }
 
+  /* A wrong password or address should show now, not at the first template. The provider
+   * stays either way: the admin may be adding it before the host is up. */
+  if (!no_check)
+    version = probe_provider (provider, password, &check_error);
+
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -188,12 +237,21 @@ vdictl_provider_add (Cli   *cli,
       json_builder_add_string_value (builder, id);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, argv[1]);
+      if (!no_check)
+        add_status_json (builder, version, check_error);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       vdictl_print_json (root);
     }
+  else if (!no_check)
+    print_status (provider, version, check_error);
 
-  return EXIT_OK;
+  if (no_check || version != NULL)
+    return EXIT_OK;
+
+  g_printerr (_("vdictl: %s was added but is not ready; check its settings, or remove it with "
+                "“vdictl provider remove %s”\n"), argv[1], argv[1]);
+  return EXIT_NOT_READY;
 }
 
 /* provider list ------------------------------------------------------------------------------ */
@@ -318,7 +376,7 @@ open_backend (Cli          *cli,
               gboolean      password_stdin,
               GError      **error)
 {
-  g_autofree char *password = vdictl_get_password (cli, provider, password_stdin);
+  g_autoptr(VdiSecret) password = vdictl_get_password (cli, provider, password_stdin);
 
   return vdi_backend_new_for_provider (provider, password, error);
 }
@@ -329,8 +387,7 @@ vdictl_provider_check (Cli   *cli,
                        char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VdiBackend) backend = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(VdiSecret) password = NULL;
   g_autofree char *version = NULL;
   gboolean password_stdin = FALSE;
   VdiProvider *provider;
@@ -340,12 +397,8 @@ vdictl_provider_check (Cli   *cli,
   if ((provider = vdictl_lookup_provider (cli, argv[1])) == NULL)
     return EXIT_ERROR;
 
-  backend = open_backend (cli, provider, password_stdin, &error);
-  if (backend != NULL)
-    {
-      vdi_backend_probe_async (backend, NULL, vdictl_store_result_cb, &result);
-      version = vdi_backend_probe_finish (backend, vdictl_wait_for (&result), &error);
-    }
+  password = vdictl_get_password (cli, provider, password_stdin);
+  version = probe_provider (provider, password, &error);
 
   if (cli->json)
     {
@@ -355,18 +408,13 @@ vdictl_provider_check (Cli   *cli,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, vdi_provider_get_name (provider));
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, version != NULL ? "ready" : "not-available");
-      json_builder_set_member_name (builder, version != NULL ? "version" : "reason");
-      json_builder_add_string_value (builder, version != NULL ? version : error->message);
+      add_status_json (builder, version, error);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       vdictl_print_json (root);
     }
-  else if (version != NULL)
-    g_print (_("%s: Ready (%s)\n"), vdi_provider_get_name (provider), version);
   else
-    g_print (_("%s: Not available: %s\n"), vdi_provider_get_name (provider), error->message);
+    print_status (provider, version, error);
 
   return version != NULL ? EXIT_OK : EXIT_NOT_READY;
 }

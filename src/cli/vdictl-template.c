@@ -462,7 +462,7 @@ vdictl_template_create (Cli   *cli,
   g_autoptr(GPtrArray) vms = NULL;
   g_autoptr(VdiTemplate) template = NULL;
   g_autoptr(VdiTemplateCreator) creator = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
   g_autofree char *id = NULL;
   g_auto(GStrv) notices = NULL;
   VdiTemplateCreatorStage stage;

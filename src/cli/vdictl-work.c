@@ -66,12 +66,12 @@ vdictl_collect_passwords (Cli       *cli,
                           gboolean   password_stdin)
 {
   g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
-  g_autofree char *shared = password_stdin ? vdictl_read_password_stdin (NULL) : NULL;
+  g_autoptr(VdiSecret) shared = password_stdin ? vdictl_read_password_stdin (NULL) : NULL;
 
   for (guint i = 0; i < providers->len; i++)
     {
       VdiProvider *provider = g_ptr_array_index (providers, i);
-      g_autofree char *password = NULL;
+      g_autoptr(VdiSecret) password = NULL;
       g_autoptr(GError) error = NULL;
 
       if (shared != NULL)

@@ -173,6 +173,7 @@ print_usage (void)
                 "Providers:\n"
                 "  provider add NAME --type hyperv|vcenter --subtype SUBTYPE --address ADDRESS\n"
                 "               [--user USER] [--password-stdin] [--allow-http] [--trust FINGERPRINT]\n"
+                "               [--no-check]                exit 3 when the provider is not Ready\n"
                 "  provider list\n"
                 "  provider check NAME [--password-stdin]      exit 0 when Ready, 3 when not\n"
                 "  provider vms NAME [--password-stdin]\n"

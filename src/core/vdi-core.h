@@ -6,11 +6,11 @@
 #pragma once
 
 #include "vdi-credentials.h"
-#include "vdi-demo.h"
 #include "vdi-enums.h"
 #include "vdi-farm.h"
 #include "vdi-host.h"
 #include "vdi-name-format.h"
 #include "vdi-provider.h"
+#include "vdi-secret.h"
 #include "vdi-target.h"
 #include "vdi-template.h"

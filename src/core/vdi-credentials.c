@@ -17,6 +17,7 @@
 #include <libsecret/secret.h>
 
 #include "vdi-credentials.h"
+#include "vdi-secret.h"
 
 struct _VdiCredentials
 {
@@ -58,18 +59,6 @@ get_schema (void)
   };
 
   return &schema;
-}
-
-static void
-password_free (gpointer data)
-{
-  char *password = data;
-
-  if (password != NULL)
-    {
-      explicit_bzero (password, strlen (password));
-      g_free (password);
-    }
 }
 
 static void
@@ -147,7 +136,8 @@ vdi_credentials_class_init (VdiCredentialsClass *klass)
 static void
 vdi_credentials_init (VdiCredentials *self)
 {
-  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, password_free);
+  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) vdi_secret_free);
 }
 
 /**
@@ -215,7 +205,7 @@ static void
 store_data_free (StoreData *data)
 {
   g_free (data->provider_id);
-  password_free (data->password);
+  vdi_secret_free (data->password);
   g_free (data);
 }
 
@@ -319,7 +309,7 @@ lookup_cb (GObject      *object,
   if (error == NULL)
     {
       set_available (self, TRUE);
-      g_task_return_pointer (task, password, password_free);
+      g_task_return_pointer (task, password, (GDestroyNotify) vdi_secret_free);
       return;
     }
 
@@ -358,7 +348,7 @@ vdi_credentials_lookup_async (VdiCredentials      *self,
   remembered = g_hash_table_lookup (self->memory, provider_id);
   if (remembered != NULL || !self->use_secret_service)
     {
-      g_task_return_pointer (task, g_strdup (remembered), password_free);
+      g_task_return_pointer (task, g_strdup (remembered), (GDestroyNotify) vdi_secret_free);
       return;
     }
 

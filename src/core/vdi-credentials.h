@@ -13,6 +13,8 @@
 
 #include <gio/gio.h>
 
+#include "vdi-secret.h"
+
 G_BEGIN_DECLS
 
 #define VDI_TYPE_CREDENTIALS (vdi_credentials_get_type ())
@@ -42,6 +44,7 @@ void                vdi_credentials_lookup_async      (VdiCredentials     *self,
                                                        GCancellable       *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer            user_data);
+/* The password, to be freed with vdi_secret_free() (or held in a g_autoptr(VdiSecret)). */
 char               *vdi_credentials_lookup_finish     (VdiCredentials     *self,
                                                        GAsyncResult       *result,
                                                        GError            **error);

@@ -15,81 +15,179 @@
 
 #include "vdi-enums.h"
 
-/* value_name carries the English label (extracted by xgettext through N_()), value_nick the
- * stable identifier that farm files and vdictl use. */
-#define DEFINE_ENUM(TypeName, type_name, ...)                                       \
-  GType                                                                             \
-  type_name##_get_type (void)                                                       \
-  {                                                                                 \
-    static gsize gtype_id = 0;                                                      \
-    static const GEnumValue values[] = { __VA_ARGS__, { 0, NULL, NULL } };          \
-                                                                                    \
-    if (g_once_init_enter (&gtype_id))                                              \
-      g_once_init_leave (&gtype_id,                                                 \
-                         g_enum_register_static (g_intern_static_string (#TypeName), \
-                                                 values));                          \
-    return gtype_id;                                                                \
-  }
+const char *
+vdi_provider_type_to_label (VdiProviderType value)
+{
+  switch (value)
+    {
+    case VDI_PROVIDER_TYPE_HYPERV:
+      return _("Microsoft Hyper-V");
+    case VDI_PROVIDER_TYPE_VCENTER:
+      return _("VMware vCenter");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiProviderType, vdi_provider_type,
-             { VDI_PROVIDER_TYPE_HYPERV, N_("Microsoft Hyper-V"), "hyperv" },
-             { VDI_PROVIDER_TYPE_VCENTER, N_("VMware vCenter"), "vcenter" })
+const char *
+vdi_provider_subtype_to_label (VdiProviderSubtype value)
+{
+  switch (value)
+    {
+    case VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE:
+      return _("Standalone");
+    case VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER:
+      return _("Failover Cluster");
+    case VDI_PROVIDER_SUBTYPE_VCENTER_6_5:
+      return _("vCenter 6.5");
+    case VDI_PROVIDER_SUBTYPE_VCENTER_6_7:
+      return _("vCenter 6.7");
+    case VDI_PROVIDER_SUBTYPE_VCENTER_7:
+      return _("vCenter 7.x");
+    case VDI_PROVIDER_SUBTYPE_VCENTER_8:
+      return _("vCenter 8.0");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiProviderSubtype, vdi_provider_subtype,
-             { VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, N_("Standalone"), "hyperv-standalone" },
-             { VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER, N_("Failover Cluster"),
-               "hyperv-failover-cluster" },
-             { VDI_PROVIDER_SUBTYPE_VCENTER_6_5, N_("vCenter 6.5"), "vcenter-6.5" },
-             { VDI_PROVIDER_SUBTYPE_VCENTER_6_7, N_("vCenter 6.7"), "vcenter-6.7" },
-             { VDI_PROVIDER_SUBTYPE_VCENTER_7, N_("vCenter 7.x"), "vcenter-7" },
-             { VDI_PROVIDER_SUBTYPE_VCENTER_8, N_("vCenter 8.0"), "vcenter-8" })
+const char *
+vdi_provider_status_to_label (VdiProviderStatus value)
+{
+  switch (value)
+    {
+    case VDI_PROVIDER_STATUS_UNKNOWN:
+      return _("Not checked");
+    case VDI_PROVIDER_STATUS_READY:
+      return _("Ready");
+    case VDI_PROVIDER_STATUS_NOT_AVAILABLE:
+      return _("Not available");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiProviderStatus, vdi_provider_status,
-             { VDI_PROVIDER_STATUS_UNKNOWN, N_("Not checked"), "unknown" },
-             { VDI_PROVIDER_STATUS_READY, N_("Ready"), "ready" },
-             { VDI_PROVIDER_STATUS_NOT_AVAILABLE, N_("Not available"), "not-available" })
+const char *
+vdi_template_status_to_label (VdiTemplateStatus value)
+{
+  switch (value)
+    {
+    case VDI_TEMPLATE_STATUS_OK:
+      return _("OK");
+    case VDI_TEMPLATE_STATUS_ENTERING_MAINTENANCE:
+      return _("Entering maintenance");
+    case VDI_TEMPLATE_STATUS_MAINTENANCE:
+      return _("Maintenance");
+    case VDI_TEMPLATE_STATUS_LEAVING_MAINTENANCE:
+      return _("Leaving maintenance");
+    case VDI_TEMPLATE_STATUS_FAILED:
+      return _("Failed");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiTemplateStatus, vdi_template_status,
-             { VDI_TEMPLATE_STATUS_OK, N_("OK"), "ok" },
-             { VDI_TEMPLATE_STATUS_ENTERING_MAINTENANCE, N_("Entering maintenance"),
-               "entering-maintenance" },
-             { VDI_TEMPLATE_STATUS_MAINTENANCE, N_("Maintenance"), "maintenance" },
-             { VDI_TEMPLATE_STATUS_LEAVING_MAINTENANCE, N_("Leaving maintenance"),
-               "leaving-maintenance" },
-             { VDI_TEMPLATE_STATUS_FAILED, N_("Failed"), "failed" })
+const char *
+vdi_distribution_to_label (VdiDistribution value)
+{
+  switch (value)
+    {
+    case VDI_DISTRIBUTION_NONE:
+      return "";
+    case VDI_DISTRIBUTION_DISTRIBUTING:
+      return _("Distributing");
+    case VDI_DISTRIBUTION_OK:
+      return _("OK");
+    case VDI_DISTRIBUTION_ADDING_PROVIDER:
+      return _("Adding provider");
+    case VDI_DISTRIBUTION_REMOVING_PROVIDER:
+      return _("Removing provider");
+    case VDI_DISTRIBUTION_FAILED:
+      return _("Failed to distribute");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiDistribution, vdi_distribution,
-             { VDI_DISTRIBUTION_NONE, "", "none" },
-             { VDI_DISTRIBUTION_DISTRIBUTING, N_("Distributing"), "distributing" },
-             { VDI_DISTRIBUTION_OK, N_("OK"), "ok" },
-             { VDI_DISTRIBUTION_ADDING_PROVIDER, N_("Adding provider"), "adding-provider" },
-             { VDI_DISTRIBUTION_REMOVING_PROVIDER, N_("Removing provider"), "removing-provider" },
-             { VDI_DISTRIBUTION_FAILED, N_("Failed to distribute"), "failed" })
+const char *
+vdi_target_state_to_label (VdiTargetState value)
+{
+  switch (value)
+    {
+    case VDI_TARGET_STATE_READY:
+      return _("Ready");
+    case VDI_TARGET_STATE_NOT_AVAILABLE:
+      return _("Not available");
+    case VDI_TARGET_STATE_NEEDS_UPDATE:
+      return _("Needs update");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiTargetState, vdi_target_state,
-             { VDI_TARGET_STATE_READY, N_("Ready"), "ready" },
-             { VDI_TARGET_STATE_NOT_AVAILABLE, N_("Not available"), "not-available" },
-             { VDI_TARGET_STATE_NEEDS_UPDATE, N_("Needs update"), "needs-update" })
+const char *
+vdi_target_step_to_label (VdiTargetStep value)
+{
+  switch (value)
+    {
+    case VDI_TARGET_STEP_NONE:
+      return _("Not started");
+    case VDI_TARGET_STEP_EXPORTED:
+      return _("Exported");
+    case VDI_TARGET_STEP_IMPORTED:
+      return _("Imported");
+    case VDI_TARGET_STEP_MIGRATED:
+      return _("Copied");
+    case VDI_TARGET_STEP_REGISTERED:
+      return _("Registered");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiTargetStep, vdi_target_step,
-             { VDI_TARGET_STEP_NONE, N_("Not started"), "none" },
-             { VDI_TARGET_STEP_EXPORTED, N_("Exported"), "exported" },
-             { VDI_TARGET_STEP_IMPORTED, N_("Imported"), "imported" },
-             { VDI_TARGET_STEP_MIGRATED, N_("Copied"), "migrated" },
-             { VDI_TARGET_STEP_REGISTERED, N_("Registered"), "registered" })
+const char *
+vdi_host_state_to_label (VdiHostState value)
+{
+  switch (value)
+    {
+    case VDI_HOST_STATE_CREATING:
+      return _("Creating");
+    case VDI_HOST_STATE_READY:
+      return _("Ready");
+    case VDI_HOST_STATE_FAILED:
+      return _("Failed to create");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiHostState, vdi_host_state,
-             { VDI_HOST_STATE_CREATING, N_("Creating"), "creating" },
-             { VDI_HOST_STATE_READY, N_("Ready"), "ready" },
-             { VDI_HOST_STATE_FAILED, N_("Failed to create"), "failed" })
+const char *
+vdi_clone_method_to_label (VdiCloneMethod value)
+{
+  switch (value)
+    {
+    case VDI_CLONE_METHOD_FULL:
+      return _("Full clone");
+    case VDI_CLONE_METHOD_LINKED:
+      return _("Linked clone");
+    default:
+      return "";
+    }
+}
 
-DEFINE_ENUM (VdiCloneMethod, vdi_clone_method,
-             { VDI_CLONE_METHOD_FULL, N_("Full clone"), "full" },
-             { VDI_CLONE_METHOD_LINKED, N_("Linked clone"), "linked" })
-
-DEFINE_ENUM (VdiDatastoreMode, vdi_datastore_mode,
-             { VDI_DATASTORE_MODE_SOURCE, N_("Datastore of the source VM"), "source" },
-             { VDI_DATASTORE_MODE_ADDITIONAL, N_("Additional datastores"), "additional" })
+const char *
+vdi_datastore_mode_to_label (VdiDatastoreMode value)
+{
+  switch (value)
+    {
+    case VDI_DATASTORE_MODE_SOURCE:
+      return _("Datastore of the source VM");
+    case VDI_DATASTORE_MODE_ADDITIONAL:
+      return _("Additional datastores");
+    default:
+      return "";
+    }
+}
 
 static const GEnumValue *
 lookup_value (GType enum_type,
@@ -113,12 +211,30 @@ const char *
 vdi_enum_get_label (GType enum_type,
                     int   value)
 {
-  const GEnumValue *v = lookup_value (enum_type, value);
+  g_return_val_if_fail (G_TYPE_IS_ENUM (enum_type), "");
 
-  if (v == NULL || v->value_name[0] == '\0')
-    return "";
+  if (enum_type == VDI_TYPE_PROVIDER_TYPE)
+    return vdi_provider_type_to_label (value);
+  if (enum_type == VDI_TYPE_PROVIDER_SUBTYPE)
+    return vdi_provider_subtype_to_label (value);
+  if (enum_type == VDI_TYPE_PROVIDER_STATUS)
+    return vdi_provider_status_to_label (value);
+  if (enum_type == VDI_TYPE_TEMPLATE_STATUS)
+    return vdi_template_status_to_label (value);
+  if (enum_type == VDI_TYPE_DISTRIBUTION)
+    return vdi_distribution_to_label (value);
+  if (enum_type == VDI_TYPE_TARGET_STATE)
+    return vdi_target_state_to_label (value);
+  if (enum_type == VDI_TYPE_TARGET_STEP)
+    return vdi_target_step_to_label (value);
+  if (enum_type == VDI_TYPE_HOST_STATE)
+    return vdi_host_state_to_label (value);
+  if (enum_type == VDI_TYPE_CLONE_METHOD)
+    return vdi_clone_method_to_label (value);
+  if (enum_type == VDI_TYPE_DATASTORE_MODE)
+    return vdi_datastore_mode_to_label (value);
 
-  return g_dgettext (GETTEXT_PACKAGE, v->value_name);
+  g_return_val_if_reached ("");
 }
 
 const char *

@@ -15,6 +15,7 @@
 
 #include "vdi-backend-factory.h"
 #include "vdi-hyperv-backend.h"
+#include "vdi-secret.h"
 #include "vdi-vcenter-backend.h"
 
 /**
@@ -50,7 +51,7 @@ open_password_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
   VdiBackend *backend;
 
   password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result, &error);
@@ -62,9 +63,6 @@ open_password_cb (GObject      *object,
   g_clear_error (&error);
 
   backend = vdi_backend_new_for_provider (g_task_get_task_data (task), password, &error);
-  /* The backend keeps its own copy; this one need not linger in freed memory. */
-  if (password != NULL)
-    explicit_bzero (password, strlen (password));
   if (backend == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

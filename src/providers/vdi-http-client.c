@@ -17,6 +17,7 @@
 
 #include "vdi-backend-error.h"
 #include "vdi-http-client.h"
+#include "vdi-secret.h"
 #include "vdi-xml.h"
 
 #define DEFAULT_TIMEOUT 60
@@ -46,9 +47,7 @@ vdi_http_client_finalize (GObject *object)
   g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->uri_string, g_free);
   g_clear_pointer (&self->pinned_fingerprint, g_free);
-  if (self->authorization != NULL)
-    explicit_bzero (self->authorization, strlen (self->authorization));
-  g_clear_pointer (&self->authorization, g_free);
+  g_clear_pointer (&self->authorization, vdi_secret_free);
 
   G_OBJECT_CLASS (vdi_http_client_parent_class)->finalize (object);
 }
@@ -170,22 +169,18 @@ vdi_http_client_set_basic_auth (VdiHttpClient *self,
                                 const char    *username,
                                 const char    *password)
 {
-  g_autofree char *pair = NULL;
-  g_autofree char *encoded = NULL;
+  g_autoptr(VdiSecret) pair = NULL;
+  g_autoptr(VdiSecret) encoded = NULL;
 
   g_return_if_fail (VDI_IS_HTTP_CLIENT (self));
 
-  if (self->authorization != NULL)
-    explicit_bzero (self->authorization, strlen (self->authorization));
-  g_clear_pointer (&self->authorization, g_free);
+  g_clear_pointer (&self->authorization, vdi_secret_free);
   if (username == NULL || password == NULL)
     return;
 
   pair = g_strconcat (username, ":", password, NULL);
   encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
   self->authorization = g_strconcat ("Basic ", encoded, NULL);
-  explicit_bzero (pair, strlen (pair));
-  explicit_bzero (encoded, strlen (encoded));
 }
 
 void

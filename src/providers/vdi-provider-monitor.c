@@ -15,6 +15,7 @@
 
 #include "vdi-backend-factory.h"
 #include "vdi-provider-monitor.h"
+#include "vdi-secret.h"
 
 #define DEFAULT_INTERVAL 60
 /* Probes in flight at once: a farm of a thousand providers must not open a thousand
@@ -155,7 +156,7 @@ password_cb (GObject      *object,
 {
   Probe *probe = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
 
   password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -425,6 +425,13 @@ vdi_sim_job_state_to_string (VdiSimJobState state)
     }
 }
 
+/* Whether the VM's disks travel with it (and need room on the destination). */
+gboolean
+vdi_sim_migration_moves_storage (VdiSimMigrationType type)
+{
+  return type == VDI_SIM_MIGRATION_STORAGE || type == VDI_SIM_MIGRATION_VIRTUAL_SYSTEM_AND_STORAGE;
+}
+
 const char *
 vdi_sim_job_kind_to_string (VdiSimJobKind kind)
 {

@@ -187,6 +187,15 @@ typedef enum
   VDI_SIM_TASK_DESTROY,
 } VdiSimJobKind;
 
+/* Msvm_VirtualSystemMigrationSettingData.MigrationType */
+typedef enum
+{
+  VDI_SIM_MIGRATION_VIRTUAL_SYSTEM             = 32768,
+  VDI_SIM_MIGRATION_STORAGE                    = 32769,
+  VDI_SIM_MIGRATION_STAGED                     = 32770,
+  VDI_SIM_MIGRATION_VIRTUAL_SYSTEM_AND_STORAGE = 32771,
+} VdiSimMigrationType;
+
 typedef enum
 {
   VDI_SIM_JOB_QUEUED,
@@ -232,11 +241,14 @@ typedef struct
   VdiSimEsxHost    *dest_host;
   char             *new_name;
   char             *path;
-  gboolean          flag;
-  gboolean          flag2;
+  gboolean          copy_storage;       /* export: CopyVmStorage */
+  gboolean          generate_new_id;    /* import: GenerateNewSystemIdentifier */
+  gboolean          as_template;        /* clone: spec.template */
+  gboolean          linked;             /* clone: a child disk over the source's */
+  gboolean          power_on;           /* clone: spec.powerOn */
   gboolean          pool_given;
-  int               requested_state;
-  guint             migration_type;
+  int               requested_state;    /* RequestStateChange */
+  VdiSimMigrationType migration_type;
   guint64           reserved_bytes;
 
   /* injected failure: fail once this fraction is reached */
@@ -294,6 +306,7 @@ void             vdi_sim_export_free         (VdiSimExport       *export);
 void             vdi_sim_job_free            (VdiSimJob          *job);
 const char      *vdi_sim_job_state_to_string (VdiSimJobState      state);
 const char      *vdi_sim_job_kind_to_string  (VdiSimJobKind       kind);
+gboolean         vdi_sim_migration_moves_storage (VdiSimMigrationType type);
 
 char            *vdi_sim_new_guid            (void);
 

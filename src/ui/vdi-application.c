@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vdi-application.h"
+#include "vdi-demo.h"
 #include "vdi-farm-lock.h"
 #include "vdi-provider-monitor.h"
 #include "vdi-window.h"

@@ -16,8 +16,10 @@
 #include "vdi-backend.h"
 #include "vdi-backend-error.h"
 #include "vdi-backend-factory.h"
+#include "vdi-http-certificate.h"
 #include "vdi-http-client.h"
 #include "vdi-provider-prompts.h"
+#include "vdi-secret.h"
 
 typedef struct
 {
@@ -39,9 +41,7 @@ prompt_free (Prompt *prompt)
   g_clear_pointer (&prompt->providers, g_ptr_array_unref);
   g_clear_error (&prompt->original);
   g_clear_object (&prompt->provider);
-  if (prompt->password != NULL)
-    explicit_bzero (prompt->password, strlen (prompt->password));
-  g_clear_pointer (&prompt->password, g_free);
+  g_clear_pointer (&prompt->password, vdi_secret_free);
   g_free (prompt);
 }
 
@@ -157,59 +157,27 @@ show_trust_dialog (GTask           *task,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Seen during the handshake: kept, and accepted only so that the handshake ends cleanly; the
- * connection carries nothing and is closed at once. */
-static gboolean
-accept_certificate_cb (GTlsConnection       *connection,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       GTask                *task)
-{
-  g_object_set_data_full (G_OBJECT (task), "vdi-certificate", g_object_ref (certificate),
-                          g_object_unref);
-  return TRUE;
-}
-
-static void
-socket_event_cb (GSocketClient      *client,
-                 GSocketClientEvent  event,
-                 GSocketConnectable *connectable,
-                 GIOStream          *connection,
-                 GTask              *task)
-{
-  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
-    g_signal_connect (connection, "accept-certificate", G_CALLBACK (accept_certificate_cb), task);
-}
-
 static void
 certificate_fetched_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GSocketConnection) connection = NULL;
+  Prompt *prompt = g_task_get_task_data (task);
+  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GError) error = NULL;
-  GTlsCertificate *certificate;
 
-  connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (object), result, &error);
-  if (connection != NULL)
-    g_io_stream_close_async (G_IO_STREAM (connection), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-
-  certificate = g_object_get_data (G_OBJECT (task), "vdi-certificate");
-  if (certificate == NULL)
+  certificate = vdi_http_fetch_peer_certificate_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (certificate == NULL)
+    g_task_return_error (task, g_steal_pointer (&prompt->original));
+  else if (!g_task_return_error_if_cancelled (task))
     {
-      Prompt *prompt = g_task_get_task_data (task);
-
-      g_task_return_error (task, g_steal_pointer (&prompt->original));
-      g_object_unref (task);
+      show_trust_dialog (task, certificate);
       return;
     }
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-  show_trust_dialog (task, certificate);
+  g_object_unref (task);
 }
 
 /* The backend's error only carries the fingerprint as words; the dialog shows the certificate
@@ -218,12 +186,8 @@ static void
 fetch_certificate (GTask *task)
 {
   Prompt *prompt = g_task_get_task_data (task);
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
 
-  g_socket_client_set_tls (client, TRUE);
-  g_socket_client_set_timeout (client, 30);
-  g_signal_connect_object (client, "event", G_CALLBACK (socket_event_cb), task, 0);
-  g_socket_client_connect_to_host_async (client, vdi_provider_get_host (prompt->provider),
+  vdi_http_fetch_peer_certificate_async (vdi_provider_get_host (prompt->provider),
                                          vdi_provider_get_port (prompt->provider),
                                          g_task_get_cancellable (task),
                                          certificate_fetched_cb, task);
@@ -299,9 +263,7 @@ password_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  if (prompt->password != NULL)
-    explicit_bzero (prompt->password, strlen (prompt->password));
-  g_free (prompt->password);
+  vdi_secret_free (prompt->password);
   prompt->password = g_strdup (gtk_editable_get_text (entry));
 
   backend = vdi_backend_new_for_provider (prompt->provider, prompt->password, &error);
@@ -408,7 +370,7 @@ suspect_password_cb (GObject      *object,
 {
   GTask *task = user_data;
   Prompt *prompt = g_task_get_task_data (task);
-  g_autofree char *password = NULL;
+  g_autoptr(VdiSecret) password = NULL;
   g_autoptr(VdiBackend) backend = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -533,9 +495,7 @@ contact_free (Contact *contact)
   g_clear_object (&contact->parent);
   g_clear_object (&contact->credentials);
   g_clear_object (&contact->provider);
-  if (contact->password != NULL)
-    explicit_bzero (contact->password, strlen (contact->password));
-  g_clear_pointer (&contact->password, g_free);
+  g_clear_pointer (&contact->password, vdi_secret_free);
   g_free (contact);
 }
 
@@ -552,7 +512,7 @@ contact_prompted_cb (GObject      *object,
    * may come next (a refused password behind the certificate). */
   if (vdi_provider_prompts_finish (result, NULL))
     {
-      g_clear_pointer (&contact->password, g_free);
+      g_clear_pointer (&contact->password, vdi_secret_free);
       contact->looked_up = FALSE;
       contact_probe (contact);
       return;

@@ -18,6 +18,7 @@
 #include "vdi-target-picker.h"
 #include "vdi-vm-info.h"
 #include "vdi-template-properties.h"
+#include "vdi-ui-utils.h"
 
 struct _VdiTemplateProperties
 {
@@ -610,6 +611,12 @@ static void
 vdi_template_properties_init (VdiTemplateProperties *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Not a change the admin made: nothing to save yet. */
+  self->filling = TRUE;
+  vdi_string_list_set_enum_labels (GTK_STRING_LIST (adw_combo_row_get_model (self->clone_row)),
+                                   VDI_TYPE_CLONE_METHOD);
+  self->filling = FALSE;
 
   self->cancellable = g_cancellable_new ();
 }

@@ -945,6 +945,9 @@ vdi_template_wizard_init (VdiTemplateWizard *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  vdi_string_list_set_enum_labels (GTK_STRING_LIST (adw_combo_row_get_model (self->clone_row)),
+                                   VDI_TYPE_CLONE_METHOD);
+
   self->cancellable = g_cancellable_new ();
   self->source_cancellable = g_cancellable_new ();
   /* The model's default format, so both say the same. */

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "vdi-enums.h"
 #include "vdi-ui-utils.h"
 #include "vdi-window.h"
 
@@ -61,4 +62,25 @@ vdi_show_toast (GtkWidget  *widget,
     }
   else
     g_message ("%s", message);
+}
+
+/* A combo row's choices are an enum's values in order, labelled by the enum's own label
+ * function, so the words live in one place (the .ui declares an empty GtkStringList). */
+void
+vdi_string_list_set_enum_labels (GtkStringList *list,
+                                 GType          enum_type)
+{
+  g_autoptr(GEnumClass) klass = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  g_return_if_fail (GTK_IS_STRING_LIST (list));
+  g_return_if_fail (G_TYPE_IS_ENUM (enum_type));
+
+  klass = g_type_class_ref (enum_type);
+  for (guint i = 0; i < klass->n_values; i++)
+    g_ptr_array_add (labels, (gpointer)vdi_enum_get_label (enum_type, klass->values[i].value));
+  g_ptr_array_add (labels, NULL);
+
+  gtk_string_list_splice (list, 0, g_list_model_get_n_items (G_LIST_MODEL (list)),
+                          (const char * const *)labels->pdata);
 }

@@ -18,5 +18,7 @@ G_BEGIN_DECLS
 GSettings          *vdi_settings_new                  (void);
 void                vdi_show_toast                    (GtkWidget          *widget,
                                                        const char         *message);
+void                vdi_string_list_set_enum_labels   (GtkStringList      *list,
+                                                       GType               enum_type);
 
 G_END_DECLS

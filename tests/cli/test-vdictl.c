@@ -46,19 +46,29 @@ run_free (Run *run)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
+/* The address an admin would type for the simulated provider @name, on loopback. */
+static char *
+loopback_address (Fixture    *fixture,
+                  const char *name,
+                  const char *path)
+{
+  g_autofree char *url = sim_provider_url (&fixture->sim, name);
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  return g_strdup_printf ("http://127.0.0.1:%d%s", g_uri_get_port (uri), path);
+}
+
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *url = NULL;
-  g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
 
   sim_fixture_start (&fixture->sim, scenario);
-  url = sim_provider_url (&fixture->sim, "hv-a");
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  fixture->address = g_strdup_printf ("http://127.0.0.1:%d/wsman", g_uri_get_port (uri));
+  fixture->address = loopback_address (fixture, "hv-a", "/wsman");
   fixture->dir = g_dir_make_tmp ("vdictl-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->farm = g_build_filename (fixture->dir, "farm.json", NULL);
@@ -166,6 +176,8 @@ test_provider_commands (Fixture       *fixture,
   g_assert_cmpint (add->status, ==, 0);
   /* No keyring here, and vdictl says what that means. */
   g_assert_nonnull (strstr (add->err, "Secret Service"));
+  /* Adding connects with the password given, as check does. */
+  g_assert_nonnull (strstr (add->out, "hv-a: Ready"));
 
   g_file_get_contents (fixture->farm, &farm_text, NULL, NULL);
   g_assert_nonnull (strstr (farm_text, "\"hv-a\""));
@@ -210,9 +222,7 @@ static void
 test_vcenter_datastores (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autofree char *url = sim_provider_url (&fixture->sim, "vc-1");
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *address = g_strdup_printf ("http://127.0.0.1:%d/sdk", g_uri_get_port (uri));
+  g_autofree char *address = loopback_address (fixture, "vc-1", "/sdk");
   g_autoptr(Run) add = NULL;
   g_autoptr(Run) list = NULL;
   g_autoptr(Run) human = NULL;
@@ -220,7 +230,8 @@ test_vcenter_datastores (Fixture       *fixture,
   gboolean saw_down = FALSE;
 
   add = vdictl (fixture, NULL, "provider", "add", "vc-1", "--type", "vcenter", "--subtype", "8",
-                "--address", address, "--user", "vdi@vsphere.local", "--allow-http", NULL);
+                "--address", address, "--user", "vdi@vsphere.local", "--allow-http", "--no-check",
+                NULL);
   g_assert_cmpint (add->status, ==, 0);
 
   list = vdictl (fixture, "pw-vc\n", "--json", "provider", "datastores", "vc-1",
@@ -262,7 +273,7 @@ test_offline_and_usage (Fixture       *fixture,
 
   add = vdictl (fixture, NULL, "provider", "add", "hv-a", "--type", "hyperv", "--subtype",
                 "hyperv-standalone", "--address", fixture->address, "--user", "admin",
-                "--allow-http", NULL);
+                "--allow-http", "--no-check", NULL);
   g_assert_cmpint (add->status, ==, 0);
 
   sim_control_post (&fixture->sim, "providers/hv-a/offline", "{\"mode\": \"refuse\"}");
@@ -292,6 +303,59 @@ test_offline_and_usage (Fixture       *fixture,
   g_assert_nonnull (strstr (duplicate->err, "already named"));
 }
 
+/* provider add checks the provider it adds, keeps it whatever the answer, and says. */
+static void
+test_add_checks (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *vc_address = loopback_address (fixture, "vc-1", "/sdk");
+  g_autoptr(Run) wrong = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) unchecked = NULL;
+  g_autoptr(Run) remove = NULL;
+  g_autoptr(Run) right = NULL;
+  g_autoptr(JsonNode) providers = NULL;
+  g_autoptr(JsonNode) added = NULL;
+  JsonObject *object;
+
+  wrong = vdictl (fixture, "nope\n", "provider", "add", "hv-a", "--type", "hyperv", "--subtype",
+                  "standalone", "--address", fixture->address, "--user", "admin", "--allow-http",
+                  "--password-stdin", NULL);
+  g_assert_cmpint (wrong->status, ==, 3);
+  g_assert_nonnull (strstr (wrong->out, "hv-a: Not available"));
+  g_assert_nonnull (strstr (wrong->out, "password"));
+  g_assert_nonnull (strstr (wrong->err, "not ready"));
+
+  list = vdictl (fixture, NULL, "--json", "provider", "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  providers = parse_json (list->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (providers)), ==, 1);
+  object = json_array_get_object_element (json_node_get_array (providers), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "hv-a");
+
+  /* Without the check, even an unreachable provider is added quietly. */
+  sim_control_post (&fixture->sim, "providers/vc-1/offline", "{\"mode\": \"refuse\"}");
+  unchecked = vdictl (fixture, "wrong\n", "provider", "add", "vc-1", "--type", "vcenter",
+                      "--subtype", "8", "--address", vc_address, "--user", "vdi@vsphere.local",
+                      "--allow-http", "--password-stdin", "--no-check", NULL);
+  g_assert_cmpint (unchecked->status, ==, 0);
+  g_assert_cmpstr (unchecked->out, ==, "");
+  g_assert_null (strstr (unchecked->err, "not ready"));
+
+  remove = vdictl (fixture, NULL, "provider", "remove", "vc-1", NULL);
+  g_assert_cmpint (remove->status, ==, 0);
+  sim_control_post (&fixture->sim, "providers/vc-1/online", "{}");
+  right = vdictl (fixture, "pw-vc\n", "--json", "provider", "add", "vc-1", "--type", "vcenter",
+                  "--subtype", "8", "--address", vc_address, "--user", "vdi@vsphere.local",
+                  "--allow-http", "--password-stdin", NULL);
+  g_assert_cmpint (right->status, ==, 0);
+  added = parse_json (right->out);
+  object = json_node_get_object (added);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "vc-1");
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "ready");
+  g_assert_nonnull (json_object_get_string_member (object, "version"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -301,6 +365,8 @@ main (int   argc,
   g_test_add ("/vdictl/provider-commands", Fixture, NULL, fixture_setup, test_provider_commands,
               fixture_teardown);
   g_test_add ("/vdictl/vcenter-datastores", Fixture, NULL, fixture_setup, test_vcenter_datastores,
+              fixture_teardown);
+  g_test_add ("/vdictl/add-checks", Fixture, NULL, fixture_setup, test_add_checks,
               fixture_teardown);
   g_test_add ("/vdictl/offline-and-usage", Fixture, NULL, fixture_setup, test_offline_and_usage,
               fixture_teardown);

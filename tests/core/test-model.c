@@ -25,6 +25,111 @@ count_notify (GObject    *object,
   (*count)++;
 }
 
+/* Farm files and vdictl spell values by these nicks: they must never change. Each label comes
+ * from its enum's own label function. */
+static void
+test_enum_nicks_and_labels (void)
+{
+  static const struct
+  {
+    GType      (*get_type) (void);
+    int          value;
+    const char  *nick;
+    const char  *label;
+  } expected[] = {
+    { vdi_provider_type_get_type, VDI_PROVIDER_TYPE_HYPERV,
+      "hyperv", "Microsoft Hyper-V" },
+    { vdi_provider_type_get_type, VDI_PROVIDER_TYPE_VCENTER,
+      "vcenter", "VMware vCenter" },
+    { vdi_provider_subtype_get_type, VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+      "hyperv-standalone", "Standalone" },
+    { vdi_provider_subtype_get_type, VDI_PROVIDER_SUBTYPE_HYPERV_FAILOVER_CLUSTER,
+      "hyperv-failover-cluster", "Failover Cluster" },
+    { vdi_provider_subtype_get_type, VDI_PROVIDER_SUBTYPE_VCENTER_6_5,
+      "vcenter-6.5", "vCenter 6.5" },
+    { vdi_provider_subtype_get_type, VDI_PROVIDER_SUBTYPE_VCENTER_6_7,
+      "vcenter-6.7", "vCenter 6.7" },
+    { vdi_provider_subtype_get_type, VDI_PROVIDER_SUBTYPE_VCENTER_7,
+      "vcenter-7", "vCenter 7.x" },
+    { vdi_provider_subtype_get_type, VDI_PROVIDER_SUBTYPE_VCENTER_8,
+      "vcenter-8", "vCenter 8.0" },
+    { vdi_provider_status_get_type, VDI_PROVIDER_STATUS_UNKNOWN,
+      "unknown", "Not checked" },
+    { vdi_provider_status_get_type, VDI_PROVIDER_STATUS_READY,
+      "ready", "Ready" },
+    { vdi_provider_status_get_type, VDI_PROVIDER_STATUS_NOT_AVAILABLE,
+      "not-available", "Not available" },
+    { vdi_template_status_get_type, VDI_TEMPLATE_STATUS_OK,
+      "ok", "OK" },
+    { vdi_template_status_get_type, VDI_TEMPLATE_STATUS_ENTERING_MAINTENANCE,
+      "entering-maintenance", "Entering maintenance" },
+    { vdi_template_status_get_type, VDI_TEMPLATE_STATUS_MAINTENANCE,
+      "maintenance", "Maintenance" },
+    { vdi_template_status_get_type, VDI_TEMPLATE_STATUS_LEAVING_MAINTENANCE,
+      "leaving-maintenance", "Leaving maintenance" },
+    { vdi_template_status_get_type, VDI_TEMPLATE_STATUS_FAILED,
+      "failed", "Failed" },
+    { vdi_distribution_get_type, VDI_DISTRIBUTION_NONE,
+      "none", "" },
+    { vdi_distribution_get_type, VDI_DISTRIBUTION_DISTRIBUTING,
+      "distributing", "Distributing" },
+    { vdi_distribution_get_type, VDI_DISTRIBUTION_OK,
+      "ok", "OK" },
+    { vdi_distribution_get_type, VDI_DISTRIBUTION_ADDING_PROVIDER,
+      "adding-provider", "Adding provider" },
+    { vdi_distribution_get_type, VDI_DISTRIBUTION_REMOVING_PROVIDER,
+      "removing-provider", "Removing provider" },
+    { vdi_distribution_get_type, VDI_DISTRIBUTION_FAILED,
+      "failed", "Failed to distribute" },
+    { vdi_target_state_get_type, VDI_TARGET_STATE_READY,
+      "ready", "Ready" },
+    { vdi_target_state_get_type, VDI_TARGET_STATE_NOT_AVAILABLE,
+      "not-available", "Not available" },
+    { vdi_target_state_get_type, VDI_TARGET_STATE_NEEDS_UPDATE,
+      "needs-update", "Needs update" },
+    { vdi_target_step_get_type, VDI_TARGET_STEP_NONE,
+      "none", "Not started" },
+    { vdi_target_step_get_type, VDI_TARGET_STEP_EXPORTED,
+      "exported", "Exported" },
+    { vdi_target_step_get_type, VDI_TARGET_STEP_IMPORTED,
+      "imported", "Imported" },
+    { vdi_target_step_get_type, VDI_TARGET_STEP_MIGRATED,
+      "migrated", "Copied" },
+    { vdi_target_step_get_type, VDI_TARGET_STEP_REGISTERED,
+      "registered", "Registered" },
+    { vdi_host_state_get_type, VDI_HOST_STATE_CREATING,
+      "creating", "Creating" },
+    { vdi_host_state_get_type, VDI_HOST_STATE_READY,
+      "ready", "Ready" },
+    { vdi_host_state_get_type, VDI_HOST_STATE_FAILED,
+      "failed", "Failed to create" },
+    { vdi_clone_method_get_type, VDI_CLONE_METHOD_FULL,
+      "full", "Full clone" },
+    { vdi_clone_method_get_type, VDI_CLONE_METHOD_LINKED,
+      "linked", "Linked clone" },
+    { vdi_datastore_mode_get_type, VDI_DATASTORE_MODE_SOURCE,
+      "source", "Datastore of the source VM" },
+    { vdi_datastore_mode_get_type, VDI_DATASTORE_MODE_ADDITIONAL,
+      "additional", "Additional datastores" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      GType type = expected[i].get_type ();
+      int value = -1;
+
+      g_assert_cmpstr (vdi_enum_get_nick (type, expected[i].value), ==, expected[i].nick);
+      g_assert_true (vdi_enum_from_nick (type, expected[i].nick, &value));
+      g_assert_cmpint (value, ==, expected[i].value);
+      g_assert_cmpstr (vdi_enum_get_label (type, expected[i].value), ==, expected[i].label);
+    }
+
+  g_assert_cmpstr (vdi_clone_method_to_label (VDI_CLONE_METHOD_LINKED), ==, "Linked clone");
+  g_assert_cmpstr (vdi_template_status_to_label (VDI_TEMPLATE_STATUS_MAINTENANCE), ==,
+                   "Maintenance");
+  g_assert_cmpstr (vdi_clone_method_to_label ((VdiCloneMethod) 42), ==, "");
+}
+
 static void
 test_enums (void)
 {
@@ -483,6 +588,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/model/enums", test_enums);
+  g_test_add_func ("/core/model/enum-nicks-and-labels", test_enum_nicks_and_labels);
   g_test_add_func ("/core/model/provider-notify", test_provider_notify);
   g_test_add_func ("/core/model/targets", test_targets);
   g_test_add_func ("/core/model/multi-provider-rules", test_multi_provider_rules);

@@ -8,6 +8,7 @@
 #include "sim-test-util.h"
 #include "vdi-backend-factory.h"
 #include "vdi-core.h"
+#include "vdi-demo.h"
 #include "vdi-test-async.h"
 
 static char *

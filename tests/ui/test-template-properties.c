@@ -273,6 +273,10 @@ test_settings (Fixture       *fixture,
 
   adw_combo_row_set_selected (ADW_COMBO_ROW (vdi_test_get_widget (dialog, "clone-row")), 1);
   g_assert_cmpint (vdi_template_get_clone_method (fixture->template), ==, VDI_CLONE_METHOD_LINKED);
+  /* The choices are the enum's own labels, in its order. */
+  g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (adw_combo_row_get_selected_item (
+                     ADW_COMBO_ROW (vdi_test_get_widget (dialog, "clone-row"))))),
+                   ==, vdi_clone_method_to_label (VDI_CLONE_METHOD_LINKED));
 
   /* The hosts, with their live states. */
   vdi_host_set_state (host, VDI_HOST_STATE_CREATING);

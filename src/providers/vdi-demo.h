@@ -21,7 +21,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (VdiDemo, vdi_demo, VDI, DEMO, GObject)
 
-/* Runs vdi-provider-sim with its built-in demo scenario as a child process, and writes a farm
+/* It lives in providers/, not core/: core stays a model of the farm, with no child processes,
+ * while this layer already knows the provider endpoints the simulator stands in for.
+ *
+ * Runs vdi-provider-sim with its built-in demo scenario as a child process, and writes a farm
  * with its providers into @directory (a new temporary folder when NULL) as farm.json, their
  * passwords into @credentials (kept in memory: the demo never touches the user's farm or
  * keyring). The simulator stops, and the folder goes, with vdi_demo_stop(), when the object
