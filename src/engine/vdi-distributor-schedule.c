@@ -20,7 +20,7 @@ shared_backend_free (SharedBackend *shared)
 {
   g_clear_object (&shared->backend);
   if (shared->password != NULL)
-    memset (shared->password, 0, strlen (shared->password));
+    explicit_bzero (shared->password, strlen (shared->password));
   g_free (shared->password);
   g_free (shared);
 }
