@@ -16,6 +16,8 @@
 
 #include "vdi-backend-factory.h"
 #include "vdi-distributor.h"
+#include "vdi-hyperv-backend.h"
+#include "vdi-provider-job.h"
 
 G_BEGIN_DECLS
 

@@ -254,34 +254,16 @@ orphan_removed (Reconcile *reconcile,
 }
 
 static void
-orphan_followed_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+orphan_destroyed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   Reconcile *reconcile = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *made = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
+  g_autofree char *made = vdi_provider_job_run_finish (VDI_BACKEND (object), result, NULL,
+                                                       &error);
 
   orphan_removed (reconcile, error);
-}
-
-static void
-orphan_started_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Reconcile *reconcile = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VdiBackendJob) handle = vdi_backend_start_finish (VDI_BACKEND (object), result,
-                                                              &error);
-
-  if (handle == NULL)
-    {
-      orphan_removed (reconcile, error);
-      return;
-    }
-  vdi_backend_follow_async (VDI_BACKEND (object), handle, NULL, NULL,
-                            reconcile->job->cancellable, orphan_followed_cb, reconcile);
 }
 
 /* The orphans go one after the other, then the copy's own decision is made. Their destroy
@@ -300,9 +282,9 @@ remove_next_orphan (Reconcile *reconcile)
     }
 
   orphan = g_ptr_array_index (reconcile->orphans, 0);
-  vdi_backend_start_async (orphan->backend, VDI_BACKEND_OP_DESTROY,
-                           g_variant_new ("(s)", orphan->id), reconcile->job->cancellable,
-                           orphan_started_cb, reconcile);
+  vdi_provider_job_run_async (orphan->backend, VDI_BACKEND_OP_DESTROY,
+                              g_variant_new ("(s)", orphan->id), NULL, NULL, NULL,
+                              reconcile->job->cancellable, orphan_destroyed_cb, reconcile);
 }
 
 /* Every listing is in. */

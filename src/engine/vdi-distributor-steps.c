@@ -101,35 +101,39 @@ follow (Job           *job,
                             job->cleaning ? NULL : job->cancellable, follow_cb, pending);
 }
 
+/* The job is the target's from now on: saved at once, so a run that dies while the provider
+ * works follows it rather than starting the step again beside it. */
 static void
-start_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+record_job (const char *handle,
+            gpointer    user_data)
+{
+  Job *job = user_data;
+
+  vdi_target_set_job (job->target, handle);
+  save_now (job->run->self);
+}
+
+static void
+operation_ran_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   Pending *pending = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VdiBackendJob) handle = vdi_backend_start_finish (VDI_BACKEND (object), result,
-                                                              &error);
-  g_autofree char *text = NULL;
+  gboolean started = FALSE;
+  g_autofree char *made = vdi_provider_job_run_finish (VDI_BACKEND (object), result, &started,
+                                                       &error);
 
-  if (handle == NULL)
-    {
-      pending->done (pending->job, NULL, error);
-      g_object_unref (pending->backend);
-      g_free (pending);
-      return;
-    }
+  /* A job that ended, either way, is no longer one to follow after a restart. */
+  if (started && job_outcome_known (error))
+    vdi_target_set_job (pending->job->target, NULL);
 
-  text = vdi_backend_job_to_string (handle);
-  vdi_target_set_job (pending->job->target, text);
-  save_now (pending->job->run->self);
-
-  follow (pending->job, pending->backend, handle, pending->done);
+  pending->done (pending->job, made, error);
   g_object_unref (pending->backend);
   g_free (pending);
 }
 
-/* Starts @operation on @backend and follows the provider's job to its end. */
+/* Starts @operation on @backend, records its job and follows it to its end. */
 void
 run_operation (Job        *job,
                VdiBackend *backend,
@@ -142,8 +146,9 @@ run_operation (Job        *job,
   pending->job = job;
   pending->backend = g_object_ref (backend);
   pending->done = done;
-  vdi_backend_start_async (backend, operation, parameters,
-                           job->cleaning ? NULL : job->cancellable, start_cb, pending);
+  vdi_provider_job_run_async (backend, operation, parameters, record_job,
+                              job->cleaning ? NULL : progress_cb, job,
+                              job->cleaning ? NULL : job->cancellable, operation_ran_cb, pending);
 }
 
 /* The steps --------------------------------------------------------------------------------- */
@@ -188,23 +193,9 @@ definition_file (Job *job)
 {
   g_autofree char *directory = export_directory (job);
 
-  /* What Hyper-V writes with CreateVmExportSubdirectory. */
-  return g_strdup_printf ("%s\\%s\\Virtual Machines\\%s.vmcx", directory,
-                          vdi_template_get_source_vm_name (job->run->template),
-                          vdi_template_get_source_vm_id (job->run->template));
-}
-
-/* Where MigrateVirtualSystemToHost sends a VM: the target host's name; on loopback, where every
- * simulated host shares an address, its address and port. */
-static char *
-destination_host (VdiProvider *provider)
-{
-  const char *host = vdi_provider_get_host (provider);
-
-  if (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
-      g_str_equal (host, "localhost"))
-    return vdi_provider_dup_address (provider);
-  return g_strdup (host);
+  return vdi_hyperv_definition_file (directory,
+                                     vdi_template_get_source_vm_name (job->run->template),
+                                     vdi_template_get_source_vm_id (job->run->template));
 }
 
 typedef struct
@@ -286,7 +277,7 @@ job_step_migrate (Job *job)
     }
 
   set_step (job, EXPORT_SHARE + IMPORT_SHARE, MIGRATE_SHARE);
-  destination = destination_host (target_provider (job));
+  destination = vdi_hyperv_migration_destination (target_provider (job));
   run_operation (job, job->source, VDI_BACKEND_OP_MIGRATE,
                  g_variant_new ("(ss)", vdi_target_get_remote_vm_id (job->target), destination),
                  migrate_done);

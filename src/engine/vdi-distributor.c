@@ -15,8 +15,6 @@
 
 #include "vdi-distributor-private.h"
 
-#define DEFAULT_EXPORT_ROOT "C:\\VDI\\Exports"
-
 enum {
   FINISHED,
   N_SIGNALS
@@ -63,7 +61,7 @@ vdi_distributor_class_init (VdiDistributorClass *klass)
 static void
 vdi_distributor_init (VdiDistributor *self)
 {
-  self->export_root = g_strdup (DEFAULT_EXPORT_ROOT);
+  self->export_root = g_strdup (VDI_HYPERV_DEFAULT_EXPORT_ROOT);
   self->export_slots = g_hash_table_new_full (NULL, NULL, g_object_unref,
                                               (GDestroyNotify)export_slot_free);
   self->runs = g_hash_table_new (NULL, NULL);
