@@ -17,11 +17,11 @@
 
 #include "vdi-backend-factory.h"
 #include "vdi-host-manager.h"
+#include "vdi-hyperv-backend.h"
+#include "vdi-provider-job.h"
 
 /* A linked clone writes only a delta disk; what it needs at first is small. */
 #define LINKED_CLONE_BYTES (1ull << 30)
-
-#define DEFAULT_EXPORT_ROOT "C:\\VDI\\Exports"
 
 struct _VdiHostManager
 {
@@ -55,7 +55,7 @@ vdi_host_manager_class_init (VdiHostManagerClass *klass)
 static void
 vdi_host_manager_init (VdiHostManager *self)
 {
-  self->export_root = g_strdup (DEFAULT_EXPORT_ROOT);
+  self->export_root = g_strdup (VDI_HYPERV_DEFAULT_EXPORT_ROOT);
 }
 
 VdiHostManager *
@@ -344,53 +344,24 @@ typedef void (*StepDone) (GTask      *task,
 
 typedef struct
 {
-  GTask        *task;
-  VdiBackend   *backend;
-  GCancellable *cancellable;  /* the task's, or NULL for cleanup */
-  StepDone      done;
+  GTask    *task;
+  StepDone  done;
 } Pending;
 
 static void
-pending_finish (Pending    *pending,
-                const char *result,
-                GError     *error)
-{
-  GTask *task = pending->task;
-  StepDone done = pending->done;
-
-  g_object_unref (pending->backend);
-  g_free (pending);
-  done (task, result, error);
-}
-
-static void
-job_followed_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *made = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
-
-  pending_finish (user_data, made, error);
-}
-
-static void
-job_started_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+job_ran_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   Pending *pending = user_data;
+  GTask *task = pending->task;
+  StepDone done = pending->done;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VdiBackendJob) job = vdi_backend_start_finish (VDI_BACKEND (object), result, &error);
+  g_autofree char *made = vdi_provider_job_run_finish (VDI_BACKEND (object), result, NULL,
+                                                       &error);
 
-  if (job == NULL)
-    {
-      pending_finish (pending, NULL, error);
-      return;
-    }
-
-  vdi_backend_follow_async (pending->backend, job, NULL, NULL, pending->cancellable,
-                            job_followed_cb, pending);
+  g_free (pending);
+  done (task, made, error);
 }
 
 /* Takes @task and gives it to @done. */
@@ -405,11 +376,10 @@ run_job (GTask      *task,
   Op *op = g_task_get_task_data (task);
 
   pending->task = task;
-  pending->backend = g_object_ref (backend);
-  pending->cancellable = op->cleaning ? NULL : g_task_get_cancellable (task);
   pending->done = done;
-  vdi_backend_start_async (backend, operation, parameters, pending->cancellable, job_started_cb,
-                           pending);
+  vdi_provider_job_run_async (backend, operation, parameters, NULL, NULL, NULL,
+                              op->cleaning ? NULL : g_task_get_cancellable (task), job_ran_cb,
+                              pending);
 }
 
 /* A new host whose making was cancelled, and that has no VM, was never there. */
@@ -605,9 +575,7 @@ exported (GTask      *task,
       return;
     }
 
-  /* What Hyper-V writes with CreateVmExportSubdirectory. */
-  definition = g_strdup_printf ("%s\\%s\\Virtual Machines\\%s.vmcx", op->export_dir,
-                                place->copy_name, place->copy_id);
+  definition = vdi_hyperv_definition_file (op->export_dir, place->copy_name, place->copy_id);
   run_job (task, place->backend, VDI_BACKEND_OP_IMPORT, g_variant_new ("(sb)", definition, TRUE),
            imported);
 }

@@ -116,6 +116,44 @@ vdi_hyperv_backend_set_timeout (VdiHypervBackend *self,
   vdi_http_client_set_timeout (self->client, seconds);
 }
 
+/**
+ * vdi_hyperv_definition_file:
+ * @export_dir: the folder an export was made into
+ *
+ * Returns: the definition file of the VM that ExportSystemDefinition wrote into @export_dir
+ * with CreateVmExportSubdirectory: `<dir>\<VM name>\Virtual Machines\<VM id>.vmcx`, what
+ * ImportSystemDefinition takes.
+ */
+char *
+vdi_hyperv_definition_file (const char *export_dir,
+                            const char *vm_name,
+                            const char *vm_id)
+{
+  g_return_val_if_fail (export_dir != NULL && vm_name != NULL && vm_id != NULL, NULL);
+
+  return g_strdup_printf ("%s\\%s\\Virtual Machines\\%s.vmcx", export_dir, vm_name, vm_id);
+}
+
+/**
+ * vdi_hyperv_migration_destination:
+ *
+ * Returns: where MigrateVirtualSystemToHost sends a VM to reach @provider: the host's name; on
+ * loopback, where every simulated host shares an address, its address and port.
+ */
+char *
+vdi_hyperv_migration_destination (VdiProvider *provider)
+{
+  const char *host;
+
+  g_return_val_if_fail (VDI_IS_PROVIDER (provider), NULL);
+
+  host = vdi_provider_get_host (provider);
+  if (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
+      g_str_equal (host, "localhost"))
+    return vdi_provider_dup_address (provider);
+  return g_strdup (host);
+}
+
 /* One WS-Management request ------------------------------------------------------------------ */
 
 static void

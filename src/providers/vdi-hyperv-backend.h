@@ -25,4 +25,14 @@ VdiHypervBackend   *vdi_hyperv_backend_new            (VdiProvider        *provi
 void                vdi_hyperv_backend_set_timeout    (VdiHypervBackend   *self,
                                                        guint               seconds);
 
+/* Hyper-V's own rules about where things go, for the engine to use without knowing them. */
+
+/* The folder on a host that receives exports unless the admin chose another. */
+#define VDI_HYPERV_DEFAULT_EXPORT_ROOT "C:\\VDI\\Exports"
+
+char               *vdi_hyperv_definition_file        (const char         *export_dir,
+                                                       const char         *vm_name,
+                                                       const char         *vm_id);
+char               *vdi_hyperv_migration_destination  (VdiProvider        *provider);
+
 G_END_DECLS

@@ -710,6 +710,34 @@ test_cancel_and_poll_rate (Fixture       *fixture,
   g_assert_cmpint (gets, >=, 2);
 }
 
+/* Where Hyper-V puts an export's definition file, and where a migration is sent. */
+static void
+test_placement_rules (void)
+{
+  g_autofree char *definition = vdi_hyperv_definition_file ("D:\\Exports\\t1\\hv-b\\1Z",
+                                                            "Win11 Gold", "ABCD-1234");
+  g_autoptr(VdiProvider) named = vdi_provider_new ("hv-n", "hv-ams-03",
+                                                   VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                   "hv-ams-03.corp.example", 5986);
+  g_autoptr(VdiProvider) loopback = vdi_provider_new ("hv-l", "hv-sim",
+                                                      VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                      "127.0.0.1", 40123);
+  g_autoptr(VdiProvider) loopback6 = vdi_provider_new ("hv-6", "hv-sim6",
+                                                       VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                       "::1", 40124);
+  g_autofree char *to_named = vdi_hyperv_migration_destination (named);
+  g_autofree char *to_loopback = vdi_hyperv_migration_destination (loopback);
+  g_autofree char *to_loopback6 = vdi_hyperv_migration_destination (loopback6);
+
+  g_assert_cmpstr (definition, ==,
+                   "D:\\Exports\\t1\\hv-b\\1Z\\Win11 Gold\\Virtual Machines\\ABCD-1234.vmcx");
+  /* A real host is reached by its name; simulated ones share an address and differ by port. */
+  g_assert_cmpstr (to_named, ==, "hv-ams-03.corp.example");
+  g_assert_cmpstr (to_loopback, ==, "127.0.0.1:40123");
+  g_assert_cmpstr (to_loopback6, ==, "[::1]:40124");
+  g_assert_cmpstr (VDI_HYPERV_DEFAULT_EXPORT_ROOT, ==, "C:\\VDI\\Exports");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -733,6 +761,8 @@ main (int   argc,
   ADD ("/backends/hyperv/cancel-and-poll-rate", fixture_setup, test_cancel_and_poll_rate);
 
 #undef ADD
+
+  g_test_add_func ("/backends/hyperv/placement-rules", test_placement_rules);
 
   return g_test_run ();
 }

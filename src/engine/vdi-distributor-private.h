@@ -1,0 +1,177 @@
+/* vdi-distributor-private.h: what the distributor's topic files share: the runs, their jobs and
+ * the slots they wait for (vdi-distributor-schedule.c), the steps of a copy and the following of
+ * provider jobs (vdi-distributor-steps.c), reconciling with what the providers hold
+ * (vdi-distributor-reconcile.c) and removing a provider (vdi-distributor-remove.c).
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vdi-backend-factory.h"
+#include "vdi-distributor.h"
+#include "vdi-hyperv-backend.h"
+#include "vdi-provider-job.h"
+
+G_BEGIN_DECLS
+
+/* How a target's percent splits over its steps: the export and the copy move the bytes. */
+#define EXPORT_SHARE  40.0
+#define IMPORT_SHARE  10.0
+#define MIGRATE_SHARE 50.0
+
+typedef struct _Run Run;
+typedef struct _Job Job;
+
+/* One export at a time per source host, whatever the template. */
+typedef struct
+{
+  gboolean busy;
+  GQueue   waiting;   /* Job */
+} ExportSlot;
+
+/* One public call: finishes when all its jobs have. */
+typedef struct
+{
+  GTask       *task;
+  VdiTemplate *template;
+  guint        n_pending;
+  guint        n_failed;
+  guint        n_unavailable;
+} Operation;
+
+typedef enum
+{
+  JOB_DISTRIBUTE,
+  JOB_ADD,
+  JOB_REMOVE,
+} JobKind;
+
+struct _Job
+{
+  Run          *run;
+  Operation    *operation;
+  VdiTarget    *target;
+  VdiBackend   *source;
+  VdiBackend   *destination;
+  GCancellable *cancellable;
+  JobKind       kind;
+  double        step_base;
+  double        step_share;
+  gint64        started_us;
+  char         *fail_message;
+  guint         holds_export : 1;
+  guint         holds_copy : 1;
+  guint         waiting_copy : 1;
+  guint         cleaning : 1;       /* removing what a failed step left: not cancellable */
+  guint         importing : 1;      /* from asking for an import until its VM is recorded */
+  guint         fail_unavailable : 1;
+};
+
+/* The distribution work of one template: its jobs share the template's copy slots. */
+struct _Run
+{
+  VdiDistributor *self;
+  VdiTemplate    *template;
+  GPtrArray      *jobs;
+  GQueue          waiting_copy;  /* Job */
+  guint           n_copying;
+  GHashTable     *backends;      /* VdiProvider → SharedBackend */
+};
+
+/* The jobs of a run share one backend (one HTTP session, few connections) per provider:
+ * 64 targets must not mean 64 connections to the source host at once. */
+typedef struct
+{
+  VdiBackend *backend;
+  char       *password;
+} SharedBackend;
+
+struct _VdiDistributor
+{
+  GObject         parent_instance;
+
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  char           *export_root;
+  GHashTable     *export_slots;  /* VdiProvider → ExportSlot */
+  GHashTable     *runs;          /* VdiTemplate → Run */
+  GHashTable     *orphans;       /* ids of planned VMs being removed, in lower case */
+};
+
+typedef void (*JobDone) (Job        *job,
+                         const char *result,
+                         GError     *error);
+
+typedef struct
+{
+  Job       *job;
+  GPtrArray *on_source;
+  GPtrArray *on_target;
+  GPtrArray *planned_on_source;
+  GPtrArray *planned_on_target;
+  GError    *error;
+  guint      n_pending;
+  gboolean   removing;
+  GPtrArray *orphans;       /* Orphan, being removed one at a time */
+} Reconcile;
+
+/* vdi-distributor.c */
+void          save_now            (VdiDistributor *self);
+void          operation_job_done  (Operation      *operation,
+                                   gboolean        ok,
+                                   gboolean        unavailable);
+
+/* vdi-distributor-schedule.c */
+void          export_slot_free    (ExportSlot     *slot);
+Run          *run_for             (VdiDistributor *self,
+                                   VdiTemplate    *template);
+void          run_free            (Run            *run);
+Job          *find_job            (Run            *run,
+                                   VdiTarget      *target);
+VdiProvider  *source_provider     (Job            *job);
+VdiProvider  *target_provider     (Job            *job);
+void          export_slot_release (Job            *job);
+void          copy_slot_release   (Job            *job);
+void          job_end             (Job            *job,
+                                   gboolean        ok,
+                                   gboolean        unavailable);
+
+/* vdi-distributor-steps.c */
+void          set_step            (Job            *job,
+                                   double          base,
+                                   double          share);
+gboolean      job_outcome_known   (const GError   *error);
+void          follow              (Job            *job,
+                                   VdiBackend     *backend,
+                                   VdiBackendJob  *handle,
+                                   JobDone         done);
+void          run_operation       (Job            *job,
+                                   VdiBackend     *backend,
+                                   const char     *operation,
+                                   GVariant       *parameters,
+                                   JobDone         done);
+gboolean      vm_is_gone          (GError         *error);
+void          job_step_export     (Job            *job);
+void          job_step_import     (Job            *job);
+void          job_step_migrate    (Job            *job);
+void          job_succeed         (Job            *job);
+void          job_fail            (Job            *job,
+                                   const char     *step,
+                                   GError         *error);
+
+/* vdi-distributor-reconcile.c */
+gboolean      holds_vm            (GPtrArray      *vms,
+                                   const char     *id);
+void          job_step_reconcile  (Job            *job);
+
+/* vdi-distributor-remove.c */
+void          remove_decide       (Reconcile      *reconcile);
+
+G_END_DECLS
