@@ -38,6 +38,7 @@
 #define MIGRATION "Msvm_VirtualSystemMigrationService"
 #define COMPUTER  "Msvm_ComputerSystem"
 #define PLANNED   "Msvm_PlannedComputerSystem"
+#define MIGRATION_SETTINGS "Msvm_VirtualSystemMigrationServiceSettingData"
 
 struct _VdiHypervBackend
 {
@@ -587,6 +588,76 @@ hyperv_list_datastores_async (VdiBackend          *backend,
   g_task_set_source_tag (task, hyperv_list_datastores_async);
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            _("Hyper-V hosts have no datastores"));
+}
+
+/* Live-migration settings -------------------------------------------------------------------- */
+
+static void
+migration_settings_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VdiHypervBackend *self = VDI_HYPERV_BACKEND (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) instances = enumerate_finish (self, result, &error);
+  VdiMigrationSettings settings = { 0 };
+  VdiWsmanInstance *instance;
+  const char *enabled;
+  guint64 value;
+
+  if (instances == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* One instance per host: the settings of its migration service. */
+  instance = instances->len > 0 ? g_ptr_array_index (instances, 0) : NULL;
+  enabled = instance != NULL ? vdi_wsman_instance_get (instance, "EnableVirtualSystemMigration")
+                             : NULL;
+  if (enabled == NULL)
+    {
+      g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL,
+                               _("%s does not say whether it allows live migration"),
+                               self->address);
+      return;
+    }
+
+  settings.enabled = g_ascii_strcasecmp (enabled, "true") == 0;
+  if (vdi_wsman_instance_get_uint (instance, "AuthenticationType", &value))
+    settings.authentication = value == 1 ? VDI_MIGRATION_AUTH_KERBEROS : VDI_MIGRATION_AUTH_CREDSSP;
+  /* Absent counts are not read as zero: only a host that says 0 allows none. */
+  settings.max_migrations =
+    vdi_wsman_instance_get_uint (instance, "MaximumActiveVirtualSystemMigration", &value)
+      ? (guint)MIN (value, G_MAXUINT) : G_MAXUINT;
+  settings.max_storage_migrations =
+    vdi_wsman_instance_get_uint (instance, "MaximumActiveStorageMigration", &value)
+      ? (guint)MIN (value, G_MAXUINT) : G_MAXUINT;
+  g_task_return_pointer (task, vdi_migration_settings_copy (&settings),
+                         (GDestroyNotify)vdi_migration_settings_free);
+}
+
+/* Hyper-V Settings ▸ Live Migrations, as Msvm_VirtualSystemMigrationServiceSettingData. */
+static void
+hyperv_get_migration_settings_async (VdiBackend          *backend,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  VdiHypervBackend *self = VDI_HYPERV_BACKEND (backend);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hyperv_get_migration_settings_async);
+  enumerate_async (self, MIGRATION_SETTINGS, "SELECT * FROM " MIGRATION_SETTINGS, cancellable,
+                   migration_settings_cb, task);
+}
+
+static VdiMigrationSettings *
+hyperv_get_migration_settings_finish (VdiBackend    *backend,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Starting jobs ------------------------------------------------------------------------------ */
@@ -1385,4 +1456,6 @@ backend_iface_init (VdiBackendInterface *iface)
   iface->follow_finish = hyperv_follow_finish;
   iface->call_async = hyperv_call_async;
   iface->call_finish = hyperv_call_finish;
+  iface->get_migration_settings_async = hyperv_get_migration_settings_async;
+  iface->get_migration_settings_finish = hyperv_get_migration_settings_finish;
 }
