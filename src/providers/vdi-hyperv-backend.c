@@ -47,7 +47,7 @@ struct _VdiHypervBackend
   VdiHttpClient *client;
   char          *address;
   guint          operation_timeout;   /* seconds: WS-Management's OperationTimeout */
-  gint64         silent_since_us;     /* when a request last found the host silent, 0 if it
+  gint64         silent_at_us;        /* when a request last went unanswered, 0 if the host
                                        * has answered since */
 };
 
@@ -143,13 +143,12 @@ wsman_call_cb (GObject      *object,
   response = vdi_http_client_post_finish (VDI_HTTP_CLIENT (object), result, &error);
   if (response == NULL)
     {
-      if (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT) &&
-          self->silent_since_us == 0)
-        self->silent_since_us = g_get_monotonic_time ();
+      if (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT))
+        self->silent_at_us = g_get_monotonic_time ();
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  self->silent_since_us = 0;
+  self->silent_at_us = 0;
 
   data = g_bytes_get_data (response->body, &length);
   doc = vdi_wsman_parse_response (data, length, &body, &error);
@@ -177,8 +176,8 @@ wsman_call_cb (GObject      *object,
  *
  * A host that has just left a request unanswered is not asked blindly again: the work of a
  * distribution queued behind it (the next export on the same source, say) would otherwise
- * wait out the full silence once more, target after target. For as long as a probe's
- * deadline after that, other requests fail at once with the same diagnosis; after it they
+ * wait out the full silence once more, target after target. For a probe's deadline after the
+ * last unanswered request, other requests fail at once with the same diagnosis; after it they
  * wait no longer than a probe would, until the host answers again. */
 static void
 wsman_call_with_deadline_async (VdiHypervBackend    *self,
@@ -207,17 +206,17 @@ wsman_call_with_deadline_async (VdiHypervBackend    *self,
   };
 
   g_task_set_source_tag (task, wsman_call_with_deadline_async);
-  if (self->silent_since_us != 0 && !always_ask)
+  if (self->silent_at_us != 0 && !always_ask)
     {
       guint probe_ms = vdi_backend_get_probe_timeout_ms ();
-      gint64 since_ms = (g_get_monotonic_time () - self->silent_since_us) / 1000;
+      gint64 since_ms = (g_get_monotonic_time () - self->silent_at_us) / 1000;
 
       if (since_ms < probe_ms)
         {
           g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT,
                                    /* Translators: an address, then seconds. */
-                                   _("%s stopped answering %.3g seconds ago and has not "
-                                     "answered since"), self->address, since_ms / 1000.0);
+                                   _("%s is not answering: a request to it went unanswered "
+                                     "%.3g seconds ago"), self->address, since_ms / 1000.0);
           return;
         }
       deadline_ms = deadline_ms == 0 ? probe_ms : MIN (deadline_ms, probe_ms);
