@@ -485,6 +485,51 @@ test_slow_target (Fixture       *fixture,
   assert_done_and_clean (fixture);
 }
 
+/* A target whose host has live migration off fails at once, before any export, saying what
+ * to change on that host; the other target goes on. Enabled on the host, Retry completes. */
+static void
+test_live_migration_disabled (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 40 };
+  g_autoptr(GAsyncResult) result = NULL;
+  VdiProvider *off;
+  VdiTarget *target;
+
+  fixture_start (fixture, &world);
+  off = g_ptr_array_index (fixture->targets, 1);
+  target = target_of (fixture, 1);
+  sim_control_post (&fixture->sim, "providers/hv-t2/live-migration", "{\"enabled\": false}");
+  start_distribution (fixture, &result);
+  finish_failed (fixture, &result);
+
+  g_assert_cmpuint (assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE,
+                                       "Live migration is disabled on hv-t2. Enable incoming "
+                                       "and outgoing live migrations in Hyper-V Settings"), ==, 1);
+  g_assert_true (vdi_provider_get_live_migration_disabled (off));
+  /* Nothing was started for it: no export folder recorded, one export on the source (the other
+   * target's), no copy anywhere. */
+  g_assert_null (vdi_target_get_export_dir (target));
+  g_assert_cmpint (vdi_target_get_step (target), ==, VDI_TARGET_STEP_NONE);
+  {
+    g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+    JsonObject *source = sim_inventory_provider (inventory, "hv-src");
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (source, "exports")),
+                      ==, 1);
+    g_assert_false (json_object_get_boolean_member (
+                      json_object_get_object_member (sim_inventory_provider (inventory, "hv-t2"),
+                                                     "live_migration"), "enabled"));
+  }
+  g_assert_cmpuint (copies_on (fixture, "hv-t2"), ==, 0);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 1);
+
+  sim_control_post (&fixture->sim, "providers/hv-t2/live-migration", "{\"enabled\": true}");
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+  g_assert_false (vdi_provider_get_live_migration_disabled (off));
+}
+
 typedef struct
 {
   const char *method;
@@ -802,6 +847,7 @@ main (int   argc,
        test_target_offline_during_copy);
   ADD ("/engine/faults/target-hung-during-copy", &target_hangs, test_target_offline_during_copy);
   ADD ("/engine/faults/slow-target", NULL, test_slow_target);
+  ADD ("/engine/faults/live-migration-disabled", NULL, test_live_migration_disabled);
   ADD ("/engine/faults/failing-job/export", &export_job, test_failing_job);
   ADD ("/engine/faults/failing-job/import", &import_job, test_failing_job);
   ADD ("/engine/faults/failing-job/realize", &realize_job, test_failing_job);
