@@ -30,6 +30,7 @@ struct _VdiProvider
   guint               port;
 
   guint               allow_http : 1;
+  guint               live_migration_disabled : 1;
 };
 
 G_DEFINE_FINAL_TYPE (VdiProvider, vdi_provider, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ enum {
   PROP_TLS_FINGERPRINT,
   PROP_STATUS,
   PROP_STATUS_MESSAGE,
+  PROP_LIVE_MIGRATION_DISABLED,
   N_PROPS
 };
 
@@ -124,6 +126,10 @@ vdi_provider_get_property (GObject    *object,
 
     case PROP_STATUS_MESSAGE:
       g_value_set_string (value, self->status_message);
+      break;
+
+    case PROP_LIVE_MIGRATION_DISABLED:
+      g_value_set_boolean (value, self->live_migration_disabled);
       break;
 
     default:
@@ -210,6 +216,8 @@ vdi_provider_class_init (VdiProviderClass *klass)
     g_param_spec_enum ("status", NULL, NULL,
                        VDI_TYPE_PROVIDER_STATUS, VDI_PROVIDER_STATUS_UNKNOWN, ro);
   properties[PROP_STATUS_MESSAGE] = g_param_spec_string ("status-message", NULL, NULL, NULL, ro);
+  properties[PROP_LIVE_MIGRATION_DISABLED] =
+    g_param_spec_boolean ("live-migration-disabled", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -447,6 +455,34 @@ vdi_provider_set_status (VdiProvider       *self,
     }
   if (vdi_set_str (&self->status_message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_MESSAGE]);
+}
+
+gboolean
+vdi_provider_get_live_migration_disabled (VdiProvider *self)
+{
+  g_return_val_if_fail (VDI_IS_PROVIDER (self), FALSE);
+
+  return self->live_migration_disabled;
+}
+
+/**
+ * vdi_provider_set_live_migration_disabled:
+ *
+ * What the provider last said of its live-migration settings (a Hyper-V host with live
+ * migrations off cannot receive or send a template copy). Like the status, it is what was
+ * seen, not a setting: it is not saved.
+ */
+void
+vdi_provider_set_live_migration_disabled (VdiProvider *self,
+                                          gboolean     disabled)
+{
+  g_return_if_fail (VDI_IS_PROVIDER (self));
+
+  disabled = !!disabled;
+  if (self->live_migration_disabled == (guint)disabled)
+    return;
+  self->live_migration_disabled = disabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE_MIGRATION_DISABLED]);
 }
 
 guint

@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (VdiProvider, vdi_provider, VDI, PROVIDER, GObject)
 /* Properties: "id" (construct-only, stable), "name", "provider-type" (derived from "subtype",
  * read-only), "subtype", "host", "port", "username", "allow-http", "tls-fingerprint" (the
  * SHA-256 fingerprint the admin accepted, or NULL), "status", "status-message", "address"
- * (read-only "host:port"). The password is not a property: it lives in the Secret Service
+ * (read-only "host:port"), "live-migration-disabled" (read-only, what a Hyper-V host last
+ * said). The password is not a property: it lives in the Secret Service
  * (see vdi-credentials.h). */
 
 VdiProvider        *vdi_provider_new                  (const char         *id,
@@ -59,6 +60,9 @@ const char         *vdi_provider_get_status_message   (VdiProvider        *self)
 void                vdi_provider_set_status           (VdiProvider        *self,
                                                        VdiProviderStatus   status,
                                                        const char         *message);
+gboolean            vdi_provider_get_live_migration_disabled (VdiProvider *self);
+void                vdi_provider_set_live_migration_disabled (VdiProvider *self,
+                                                       gboolean            disabled);
 guint               vdi_provider_subtype_default_port (VdiProviderSubtype  subtype);
 
 G_END_DECLS

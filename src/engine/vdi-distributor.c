@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vdi-distributor-private.h"
+#include "vdi-migration-check.h"
 
 enum {
   FINISHED,
@@ -167,8 +168,34 @@ operation_job_done (Operation *operation,
 /* Starting work ----------------------------------------------------------------------------- */
 
 static void
+migration_checked_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vdi_migration_check_finish (result, &error))
+    {
+      job_fail (job, _("Copy"), error);
+      return;
+    }
+  job_step_reconcile (job);
+}
+
+static void
 job_begin (Job *job)
 {
+  /* A copy still to be made is a live migration: hosts set not to migrate fail it now, before
+   * any export (see vdi-migration-check.c). */
+  if (job->kind != JOB_REMOVE && vdi_target_get_step (job->target) < VDI_TARGET_STEP_MIGRATED)
+    {
+      vdi_migration_check_async (job->source, source_provider (job), job->destination,
+                                 target_provider (job), job->cancellable, migration_checked_cb,
+                                 job);
+      return;
+    }
+
   /* Removal too first follows a job an interrupted run left, so that a copy landing late is
    * not left behind. */
   job_step_reconcile (job);

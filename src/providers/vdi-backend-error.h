@@ -29,6 +29,7 @@ typedef enum
   VDI_BACKEND_ERROR_PROVIDER_FAULT,
   VDI_BACKEND_ERROR_PROTOCOL,
   VDI_BACKEND_ERROR_CANCELLED,
+  VDI_BACKEND_ERROR_MIGRATION_DISABLED,   /* a Hyper-V host set not to live-migrate */
 } VdiBackendError;
 
 GQuark              vdi_backend_error_quark           (void);

@@ -133,11 +133,35 @@ vdi_backend_real_list_planned_vms_finish (VdiBackend    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A provider without live-migration settings (vCenter) says so. */
+static void
+vdi_backend_real_get_migration_settings_async (VdiBackend          *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, vdi_backend_real_get_migration_settings_async);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "this provider has no live-migration settings");
+}
+
+static VdiMigrationSettings *
+vdi_backend_real_get_migration_settings_finish (VdiBackend    *self,
+                                                GAsyncResult  *result,
+                                                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 vdi_backend_default_init (VdiBackendInterface *iface)
 {
   iface->list_planned_vms_async = vdi_backend_real_list_planned_vms_async;
   iface->list_planned_vms_finish = vdi_backend_real_list_planned_vms_finish;
+  iface->get_migration_settings_async = vdi_backend_real_get_migration_settings_async;
+  iface->get_migration_settings_finish = vdi_backend_real_get_migration_settings_finish;
 }
 
 #define FORWARD_ASYNC(name)                                                         \
@@ -172,6 +196,8 @@ FORWARD_ASYNC (list_datastores)
 FORWARD_FINISH (list_datastores, GPtrArray *, NULL)
 FORWARD_ASYNC (list_hosts)
 FORWARD_FINISH (list_hosts, GPtrArray *, NULL)
+FORWARD_ASYNC (get_migration_settings)
+FORWARD_FINISH (get_migration_settings, VdiMigrationSettings *, NULL)
 FORWARD_FINISH (start, VdiBackendJob *, NULL)
 FORWARD_FINISH (follow, char *, NULL)
 FORWARD_FINISH (call, gboolean, FALSE)

@@ -15,6 +15,7 @@
 
 #include "vdi-backend-error.h"
 #include "vdi-inventory.h"
+#include "vdi-migration-settings.h"
 #include "vdi-provider.h"
 
 G_BEGIN_DECLS
@@ -135,6 +136,17 @@ struct _VdiBackendInterface
   gboolean        (*call_finish)            (VdiBackend          *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+
+  /* A Hyper-V host's live-migration settings, which a copy to or from it needs enabled. A
+   * provider that has none (vCenter) leaves this unset: the default fails with
+   * G_IO_ERROR_NOT_SUPPORTED. */
+  void            (*get_migration_settings_async)  (VdiBackend          *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+  VdiMigrationSettings *(*get_migration_settings_finish) (VdiBackend    *self,
+                                                          GAsyncResult  *result,
+                                                          GError       **error);
 };
 
 /* Operation names and their parameters (GVariant tuples). */
@@ -211,6 +223,13 @@ void                vdi_backend_call_async            (VdiBackend          *self
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 gboolean            vdi_backend_call_finish           (VdiBackend          *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void                vdi_backend_get_migration_settings_async (VdiBackend    *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+VdiMigrationSettings *vdi_backend_get_migration_settings_finish (VdiBackend *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
 

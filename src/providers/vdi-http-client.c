@@ -274,16 +274,77 @@ vdi_http_fingerprint_equal (const char *a,
 
 typedef struct
 {
-  SoupMessage *message;
-  char        *rejected_fingerprint;
+  SoupMessage  *message;
+  char         *rejected_fingerprint;
+  /* The response deadline (see vdi_http_client_post_with_deadline_async()). */
+  GCancellable *cancellable;
+  GCancellable *caller_cancellable;
+  gulong        caller_cancelled_id;
+  GSource      *deadline;
+  guint         deadline_ms;
+  gboolean      deadline_passed;
 } PostData;
+
+static void
+deadline_disarm (PostData *data)
+{
+  if (data->deadline != NULL)
+    g_source_destroy (data->deadline);
+  g_clear_pointer (&data->deadline, g_source_unref);
+}
 
 static void
 post_data_free (PostData *data)
 {
+  deadline_disarm (data);
+  if (data->caller_cancellable != NULL)
+    g_cancellable_disconnect (data->caller_cancellable, data->caller_cancelled_id);
+  g_clear_object (&data->caller_cancellable);
+  g_clear_object (&data->cancellable);
   g_clear_object (&data->message);
   g_free (data->rejected_fingerprint);
   g_free (data);
+}
+
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  PostData *data = user_data;
+
+  data->deadline_passed = TRUE;
+  g_clear_pointer (&data->deadline, g_source_unref);
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The start of an answer ends the deadline: from then on the session's timeout, which counts
+ * silence between reads, lets a long answer take as long as it keeps coming. */
+static void
+on_got_headers (SoupMessage *message,
+                PostData    *data)
+{
+  deadline_disarm (data);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+deadline_arm (PostData *data,
+              guint     deadline_ms)
+{
+  if (deadline_ms == 0)
+    return;
+
+  data->deadline_ms = deadline_ms;
+  data->deadline = g_timeout_source_new (deadline_ms);
+  g_source_set_callback (data->deadline, deadline_passed_cb, data, NULL);
+  g_source_attach (data->deadline, g_main_context_get_thread_default ());
+  g_signal_connect (data->message, "got-headers", G_CALLBACK (on_got_headers), data);
 }
 
 /* Runs only when the system's validation refused the certificate. The admin's pinned
@@ -333,6 +394,17 @@ post_cb (GObject      *object,
   VdiHttpResponse *response;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  deadline_disarm (data);
+  if (body == NULL && data->deadline_passed &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s is an address such as hv-01:5985; then a number of seconds. */
+      g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT,
+                               _("%s accepted the request but sent no answer within %.3g "
+                                 "seconds"),
+                               address, data->deadline_ms / 1000.0);
+      return;
+    }
   if (body == NULL)
     {
       if (data->rejected_fingerprint != NULL)
@@ -404,6 +476,30 @@ vdi_http_client_post_async (VdiHttpClient       *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  vdi_http_client_post_with_deadline_async (self, content_type, soap_action, body, 0,
+                                            cancellable, callback, user_data);
+}
+
+/**
+ * vdi_http_client_post_with_deadline_async:
+ * @deadline_ms: how long the request may wait for the start of its answer (the status line
+ *   and headers), 0 for no deadline beyond the session's timeout
+ *
+ * As vdi_http_client_post_async(), for a request that must be answered soon: a host that
+ * accepts the request and then says nothing fails it with %VDI_BACKEND_ERROR_TIMED_OUT after
+ * @deadline_ms. Once the answer has begun, only the session's timeout (silence between two
+ * reads) applies, so a long answer that keeps coming is never cut off.
+ */
+void
+vdi_http_client_post_with_deadline_async (VdiHttpClient       *self,
+                                          const char          *content_type,
+                                          const char          *soap_action,
+                                          const char          *body,
+                                          guint                deadline_ms,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GBytes) bytes = NULL;
   PostData *data;
@@ -418,6 +514,17 @@ vdi_http_client_post_async (VdiHttpClient       *self,
   data = g_new0 (PostData, 1);
   data->message = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
   g_task_set_task_data (task, data, (GDestroyNotify)post_data_free);
+  /* The request has a cancellable of its own, which the deadline can cancel. */
+  data->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->caller_cancelled_id = g_cancellable_connect (cancellable,
+                                                         G_CALLBACK (on_caller_cancelled),
+                                                         g_object_ref (data->cancellable),
+                                                         g_object_unref);
+    }
+  deadline_arm (data, deadline_ms);
 
   headers = soup_message_get_request_headers (data->message);
   if (self->authorization != NULL)
@@ -431,7 +538,7 @@ vdi_http_client_post_async (VdiHttpClient       *self,
                     task);
 
   soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                                    cancellable, post_cb, g_object_ref (task));
+                                    data->cancellable, post_cb, g_object_ref (task));
 }
 
 VdiHttpResponse *

@@ -58,6 +58,14 @@ void                vdi_http_client_post_async        (VdiHttpClient      *self,
                                                        GCancellable       *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer            user_data);
+void                vdi_http_client_post_with_deadline_async (VdiHttpClient *self,
+                                                       const char         *content_type,
+                                                       const char         *soap_action,
+                                                       const char         *body,
+                                                       guint               deadline_ms,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
 VdiHttpResponse    *vdi_http_client_post_finish       (VdiHttpClient      *self,
                                                        GAsyncResult       *result,
                                                        GError            **error);

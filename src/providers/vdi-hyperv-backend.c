@@ -16,19 +16,21 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vdi-backend-budget.h"
 #include "vdi-http-client.h"
 #include "vdi-hyperv-backend.h"
 #include "vdi-inventory.h"
 #include "vdi-wsman-message.h"
 
 #define CONTENT_TYPE       "application/soap+xml;charset=UTF-8"
-#define OPERATION_TIMEOUT  60
 #define PULL_BATCH         100
 /* An enumeration longer than this is a server that never says it has ended. */
 #define MAX_PULLS          10000
 /* The design's bar: at most one status request per second per running job. */
 #define POLL_INTERVAL_MS   1000
 #define MAX_POLL_BACKOFF   8000
+/* Polls that fail at once (a refused or dropped connection, an unreadable answer) are tried
+ * again this many times; a poll that gets no answer is not (see job_cb()). */
 #define MAX_POLL_FAILURES  5
 #define POLL_SETTLE_MS     50
 
@@ -36,6 +38,7 @@
 #define MIGRATION "Msvm_VirtualSystemMigrationService"
 #define COMPUTER  "Msvm_ComputerSystem"
 #define PLANNED   "Msvm_PlannedComputerSystem"
+#define MIGRATION_SETTINGS "Msvm_VirtualSystemMigrationServiceSettingData"
 
 struct _VdiHypervBackend
 {
@@ -43,6 +46,9 @@ struct _VdiHypervBackend
 
   VdiHttpClient *client;
   char          *address;
+  guint          operation_timeout;   /* seconds: WS-Management's OperationTimeout */
+  gint64         silent_at_us;        /* when a request last went unanswered, 0 if the host
+                                       * has answered since */
 };
 
 static void backend_iface_init (VdiBackendInterface *iface);
@@ -93,9 +99,7 @@ vdi_hyperv_backend_new (VdiProvider  *provider,
 
   if (password != NULL)
     vdi_http_client_set_basic_auth (self->client, vdi_provider_get_username (provider), password);
-  /* The HTTP timeout must exceed WS-Management's OperationTimeout, or the server's own
-   * TimedOut fault could never arrive. */
-  vdi_http_client_set_timeout (self->client, OPERATION_TIMEOUT + 15);
+  vdi_hyperv_backend_set_timeout (self, (vdi_backend_get_silence_timeout_ms () + 999) / 1000);
   self->address = vdi_http_client_dup_address (self->client);
 
   return g_steal_pointer (&self);
@@ -113,7 +117,11 @@ vdi_hyperv_backend_set_timeout (VdiHypervBackend *self,
 {
   g_return_if_fail (VDI_IS_HYPERV_BACKEND (self));
 
-  vdi_http_client_set_timeout (self->client, seconds);
+  /* The host is asked to give up (w:TimedOut) well before the console stops listening, so that
+   * a slow answer arrives as the host's own fault rather than as silence: two thirds of the
+   * silence allowed (30 s of 45; pywinrm likewise asks 20 s and listens 30). */
+  self->operation_timeout = MAX (1, seconds * 2 / 3);
+  vdi_http_client_set_timeout (self->client, MAX (seconds, 1));
 }
 
 /**
@@ -162,6 +170,7 @@ wsman_call_cb (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  VdiHypervBackend *self = g_task_get_source_object (task);
   g_autoptr(VdiHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(xmlDoc) doc = NULL;
@@ -172,9 +181,12 @@ wsman_call_cb (GObject      *object,
   response = vdi_http_client_post_finish (VDI_HTTP_CLIENT (object), result, &error);
   if (response == NULL)
     {
+      if (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT))
+        self->silent_at_us = g_get_monotonic_time ();
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  self->silent_at_us = 0;
 
   data = g_bytes_get_data (response->body, &length);
   doc = vdi_wsman_parse_response (data, length, &body, &error);
@@ -196,15 +208,26 @@ wsman_call_cb (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&doc), (GDestroyNotify)xmlFreeDoc);
 }
 
+/* @deadline_ms: how long the answer may take to begin, 0 for the session's timeout
+ * @always_ask: send it even to a host just found silent (probes and job polls, which have
+ *   budgets of their own)
+ *
+ * A host that has just left a request unanswered is not asked blindly again: the work of a
+ * distribution queued behind it (the next export on the same source, say) would otherwise
+ * wait out the full silence once more, target after target. For a probe's deadline after the
+ * last unanswered request, other requests fail at once with the same diagnosis; after it they
+ * wait no longer than a probe would, until the host answers again. */
 static void
-wsman_call_async (VdiHypervBackend    *self,
-                  const char          *action,
-                  const char          *resource_uri,
-                  const VdiWsmanEpr   *selectors,
-                  const char          *body,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
+wsman_call_with_deadline_async (VdiHypervBackend    *self,
+                                const char          *action,
+                                const char          *resource_uri,
+                                const VdiWsmanEpr   *selectors,
+                                const char          *body,
+                                guint                deadline_ms,
+                                gboolean             always_ask,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *uuid = g_uuid_string_random ();
@@ -216,14 +239,44 @@ wsman_call_async (VdiHypervBackend    *self,
     .resource_uri = resource_uri,
     .selectors = selectors,
     .message_id = message_id,
-    .timeout_seconds = OPERATION_TIMEOUT,
+    .timeout_seconds = self->operation_timeout,
     .body = body,
   };
 
-  g_task_set_source_tag (task, wsman_call_async);
+  g_task_set_source_tag (task, wsman_call_with_deadline_async);
+  if (self->silent_at_us != 0 && !always_ask)
+    {
+      guint probe_ms = vdi_backend_get_probe_timeout_ms ();
+      gint64 since_ms = (g_get_monotonic_time () - self->silent_at_us) / 1000;
+
+      if (since_ms < probe_ms)
+        {
+          g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT,
+                                   /* Translators: an address, then seconds. */
+                                   _("%s is not answering: a request to it went unanswered "
+                                     "%.3g seconds ago"), self->address, since_ms / 1000.0);
+          return;
+        }
+      deadline_ms = deadline_ms == 0 ? probe_ms : MIN (deadline_ms, probe_ms);
+    }
   envelope = vdi_wsman_request_to_xml (&request);
-  vdi_http_client_post_async (self->client, CONTENT_TYPE, NULL, envelope, cancellable,
-                              wsman_call_cb, g_steal_pointer (&task));
+  vdi_http_client_post_with_deadline_async (self->client, CONTENT_TYPE, NULL, envelope,
+                                            deadline_ms, cancellable, wsman_call_cb,
+                                            g_steal_pointer (&task));
+}
+
+static void
+wsman_call_async (VdiHypervBackend    *self,
+                  const char          *action,
+                  const char          *resource_uri,
+                  const VdiWsmanEpr   *selectors,
+                  const char          *body,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  wsman_call_with_deadline_async (self, action, resource_uri, selectors, body, 0, FALSE,
+                                  cancellable, callback, user_data);
 }
 
 /* Returns: (transfer full): the answer's document; its Body in @body. */
@@ -394,7 +447,9 @@ probe_cb (GObject      *object,
                          g_free);
 }
 
-/* Identify with credentials: it proves the service answers and accepts them. */
+/* Identify with credentials: it proves the service answers and accepts them. WinRM answers
+ * Identify itself, without asking WMI, in milliseconds: a host that has not begun to answer
+ * within the probe's deadline is not there, however slow its WMI may be. */
 static void
 hyperv_probe_async (VdiBackend          *backend,
                     GCancellable        *cancellable,
@@ -406,7 +461,9 @@ hyperv_probe_async (VdiBackend          *backend,
   g_autofree char *body = vdi_wsman_body_identify ();
 
   g_task_set_source_tag (task, hyperv_probe_async);
-  wsman_call_async (self, NULL, NULL, NULL, body, cancellable, probe_cb, task);
+  wsman_call_with_deadline_async (self, NULL, NULL, NULL, body,
+                                  vdi_backend_get_probe_timeout_ms (), TRUE, cancellable,
+                                  probe_cb, task);
 }
 
 static char *
@@ -568,6 +625,76 @@ hyperv_list_datastores_async (VdiBackend          *backend,
   g_task_set_source_tag (task, hyperv_list_datastores_async);
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            _("Hyper-V hosts have no datastores"));
+}
+
+/* Live-migration settings -------------------------------------------------------------------- */
+
+static void
+migration_settings_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VdiHypervBackend *self = VDI_HYPERV_BACKEND (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) instances = enumerate_finish (self, result, &error);
+  VdiMigrationSettings settings = { 0 };
+  VdiWsmanInstance *instance;
+  const char *enabled;
+  guint64 value;
+
+  if (instances == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* One instance per host: the settings of its migration service. */
+  instance = instances->len > 0 ? g_ptr_array_index (instances, 0) : NULL;
+  enabled = instance != NULL ? vdi_wsman_instance_get (instance, "EnableVirtualSystemMigration")
+                             : NULL;
+  if (enabled == NULL)
+    {
+      g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL,
+                               _("%s does not say whether it allows live migration"),
+                               self->address);
+      return;
+    }
+
+  settings.enabled = g_ascii_strcasecmp (enabled, "true") == 0;
+  if (vdi_wsman_instance_get_uint (instance, "AuthenticationType", &value))
+    settings.authentication = value == 1 ? VDI_MIGRATION_AUTH_KERBEROS : VDI_MIGRATION_AUTH_CREDSSP;
+  /* Absent counts are not read as zero: only a host that says 0 allows none. */
+  settings.max_migrations =
+    vdi_wsman_instance_get_uint (instance, "MaximumActiveVirtualSystemMigration", &value)
+      ? (guint)MIN (value, G_MAXUINT) : G_MAXUINT;
+  settings.max_storage_migrations =
+    vdi_wsman_instance_get_uint (instance, "MaximumActiveStorageMigration", &value)
+      ? (guint)MIN (value, G_MAXUINT) : G_MAXUINT;
+  g_task_return_pointer (task, vdi_migration_settings_copy (&settings),
+                         (GDestroyNotify)vdi_migration_settings_free);
+}
+
+/* Hyper-V Settings ▸ Live Migrations, as Msvm_VirtualSystemMigrationServiceSettingData. */
+static void
+hyperv_get_migration_settings_async (VdiBackend          *backend,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  VdiHypervBackend *self = VDI_HYPERV_BACKEND (backend);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hyperv_get_migration_settings_async);
+  enumerate_async (self, MIGRATION_SETTINGS, "SELECT * FROM " MIGRATION_SETTINGS, cancellable,
+                   migration_settings_cb, task);
+}
+
+static VdiMigrationSettings *
+hyperv_get_migration_settings_finish (VdiBackend    *backend,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Starting jobs ------------------------------------------------------------------------------ */
@@ -1022,6 +1149,7 @@ typedef struct
   double                 last_percent;
   guint                  failures;
   guint                  interval;
+  gint64                 answered_us;     /* when the host last answered a poll */
   gint64                 first_seen_us;   /* when a percent above 0 was first seen */
   double                 first_percent;
 } FollowData;
@@ -1160,9 +1288,28 @@ job_cb (GObject      *object,
                                    vdi_backend_job_get_id (data->job), self->address);
           return;
         }
+      /* A poll that got no answer already waited: it is asked again at once, without a
+       * backoff, as long as the host's silence stays within the budget; past it, the host is
+       * not answering. The polls share that one budget, so a hung host is known after it
+       * whatever the poll's own deadline, never after several full timeouts in a row. */
+      if (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT))
+        {
+          gint64 silent_ms = (g_get_monotonic_time () - data->answered_us) / 1000;
+
+          if (silent_ms + 100 >= vdi_backend_get_silence_timeout_ms ())
+            {
+              g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT,
+                                       /* Translators: an address, then seconds. */
+                                       _("%s has not answered for %.3g seconds"),
+                                       self->address, silent_ms / 1000.0);
+              return;
+            }
+          poll_job (g_object_ref (task));
+          return;
+        }
       /* A dropped answer or a busy host is no reason to give up on a copy of many minutes;
-       * a provider that stays silent is, and so is one that refuses the password: asking
-       * again with the same one cannot change its mind. */
+       * one that refuses the password is: asking again with the same one cannot change its
+       * mind. */
       if (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION) ||
           ++data->failures >= MAX_POLL_FAILURES)
         {
@@ -1174,6 +1321,7 @@ job_cb (GObject      *object,
       return;
     }
 
+  data->answered_us = g_get_monotonic_time ();
   data->failures = 0;
   data->interval = POLL_INTERVAL_MS;
   instance = vdi_wsman_instance_parse (vdi_xml_first_element (body));
@@ -1235,6 +1383,9 @@ job_cb (GObject      *object,
     }
 }
 
+/* Each poll may wait half the silence budget for its answer to begin, and no longer than
+ * what is left of the budget: two unanswered polls in a row at most, not five full timeouts.
+ * A slow host (seconds per answer) stays far inside it. */
 static void
 poll_job (GTask *task)
 {
@@ -1242,10 +1393,13 @@ poll_job (GTask *task)
   FollowData *data = g_task_get_task_data (task);
   g_autofree char *uri = vdi_wsman_class_uri (data->job_class);
   g_autoptr(VdiWsmanEpr) selectors = vdi_wsman_epr_new (NULL);
+  gint64 budget_ms = vdi_backend_get_silence_timeout_ms ();
+  gint64 left_ms = budget_ms - (g_get_monotonic_time () - data->answered_us) / 1000;
+  guint deadline_ms = (guint)CLAMP (MIN (left_ms, budget_ms / 2), 100, budget_ms);
 
   vdi_wsman_epr_add_selector (selectors, "InstanceID", vdi_backend_job_get_id (data->job));
-  wsman_call_async (self, VDI_WSMAN_ACTION_GET, uri, selectors, NULL,
-                    g_task_get_cancellable (task), job_cb, task);
+  wsman_call_with_deadline_async (self, VDI_WSMAN_ACTION_GET, uri, selectors, NULL,
+                                  deadline_ms, TRUE, g_task_get_cancellable (task), job_cb, task);
 }
 
 static void
@@ -1270,6 +1424,7 @@ hyperv_follow_async (VdiBackend             *backend,
   data->progress_data = progress_data;
   data->last_percent = -1;
   data->interval = POLL_INTERVAL_MS;
+  data->answered_us = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify)follow_data_free);
 
   if (g_str_equal (data->job_class, "Completed"))
@@ -1338,4 +1493,6 @@ backend_iface_init (VdiBackendInterface *iface)
   iface->follow_finish = hyperv_follow_finish;
   iface->call_async = hyperv_call_async;
   iface->call_finish = hyperv_call_finish;
+  iface->get_migration_settings_async = hyperv_get_migration_settings_async;
+  iface->get_migration_settings_finish = hyperv_get_migration_settings_finish;
 }

@@ -108,15 +108,12 @@ probe_free (Probe *probe)
   g_free (probe);
 }
 
+/* The probe's slot is free for the next one. */
 static void
-probe_done (Probe             *probe,
-            VdiProviderStatus  status,
-            const char        *message)
+probe_end (Probe *probe)
 {
   VdiProviderMonitor *self = probe->self;
   gboolean again;
-
-  vdi_provider_set_status (probe->provider, status, message);
 
   again = g_hash_table_remove (self->again, probe->provider);
   g_hash_table_remove (self->probing, probe->provider);
@@ -125,6 +122,42 @@ probe_done (Probe             *probe,
 
   pump (self);
   probe_free (probe);
+}
+
+static void
+probe_done (Probe             *probe,
+            VdiProviderStatus  status,
+            const char        *message)
+{
+  vdi_provider_set_status (probe->provider, status, message);
+  probe_end (probe);
+}
+
+static void
+migration_settings_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Probe *probe = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiMigrationSettings) settings =
+    vdi_backend_get_migration_settings_finish (VDI_BACKEND (object), result, &error);
+
+  if (vdi_backend_error_is_cancelled (error))
+    {
+      g_hash_table_remove (probe->self->probing, probe->provider);
+      probe_free (probe);
+      return;
+    }
+
+  /* Only a host that says so is shown with live migration off; one that cannot say (or has
+   * no such setting, as a vCenter) is not. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    g_debug ("%s: live-migration settings unknown: %s", vdi_provider_get_name (probe->provider),
+             error->message);
+  vdi_provider_set_live_migration_disabled (probe->provider,
+                                            settings != NULL && !settings->enabled);
+  probe_end (probe);
 }
 
 static void
@@ -144,7 +177,13 @@ probe_cb (GObject      *object,
     }
 
   if (version != NULL)
-    probe_done (probe, VDI_PROVIDER_STATUS_READY, version);
+    {
+      /* Ready at once; then what a copy to it needs (Hyper-V's live-migration settings),
+       * within the same probe slot. */
+      vdi_provider_set_status (probe->provider, VDI_PROVIDER_STATUS_READY, version);
+      vdi_backend_get_migration_settings_async (probe->backend, probe->self->cancellable,
+                                                migration_settings_cb, probe);
+    }
   else
     probe_done (probe, VDI_PROVIDER_STATUS_NOT_AVAILABLE, error->message);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "vdi-sim-control.h"
+#include "vdi-sim-migration.h"
 
 /* JSON over HTTP on loopback: read the world and its counters, and change it at run time
  * (offline hosts, injected faults, corrupted answers, latency, bandwidth, datastores). */
@@ -197,6 +198,24 @@ handle_provider (VdiSimControl     *self,
           respond_error (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "%s", error->message);
           return;
         }
+      respond_ok (self, msg);
+    }
+  else if (g_strcmp0 (action, "live-migration") == 0 && parts[1] == NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+
+      if (provider->kind != VDI_SIM_PROVIDER_HYPERV)
+        {
+          respond_error (self, msg, SOUP_STATUS_BAD_REQUEST,
+                         "live migration is a Hyper-V host's setting");
+          return;
+        }
+      if (!vdi_sim_live_migration_apply (provider, node, &error))
+        {
+          respond_error (self, msg, SOUP_STATUS_BAD_REQUEST, "%s", error->message);
+          return;
+        }
+      vdi_sim_world_notify_changed (world);
       respond_ok (self, msg);
     }
   else if (g_strcmp0 (action, "online") == 0 && parts[1] == NULL)

@@ -38,6 +38,10 @@ vdi_sim_provider_new (VdiSimProviderKind  kind,
   provider->datastores = g_ptr_array_new_with_free_func ((GDestroyNotify) vdi_sim_datastore_free);
   provider->enumeration_timeout_ms = 240000;
   provider->disk_free = -1;
+  provider->migration_enabled = TRUE;
+  provider->migration_auth = 1;
+  provider->max_migrations = 2;
+  provider->max_storage_migrations = 2;
   provider->next_moid = 1;
 
   return provider;

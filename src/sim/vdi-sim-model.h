@@ -147,6 +147,11 @@ typedef struct
   GPtrArray          *exports;       /* VdiSimExport */
   double              disk_free;     /* bytes; below 0: never full */
   double              disk_reserved; /* bytes promised to migrations in flight into the host */
+  /* Hyper-V Settings ▸ Live Migrations (Msvm_VirtualSystemMigrationServiceSettingData) */
+  gboolean            migration_enabled;
+  guint               migration_auth;          /* 0 CredSSP, 1 Kerberos */
+  guint               max_migrations;
+  guint               max_storage_migrations;
   guint               enumeration_timeout_ms;
   guint               cur_exports;
   guint               peak_exports;

@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "vdi-sim-migration.h"
 #include "vdi-sim-scenario.h"
 
 G_DEFINE_QUARK (vdi-sim-scenario-error-quark, vdi_sim_scenario_error)
@@ -330,7 +331,8 @@ load_hyperv (VdiSimWorld  *world,
              GError      **error)
 {
   static const char *allowed[] = { "name", "subtype", "version", "user", "password", "port",
-                                   "export_mbps", "up_mbps", "down_mbps", "free_gb", "vms", NULL };
+                                   "export_mbps", "up_mbps", "down_mbps", "free_gb", "live_migration",
+                                   "vms", NULL };
   VdiSimProvider *provider = NULL;
   double free_gb;
   JsonArray *vms;
@@ -358,6 +360,19 @@ load_hyperv (VdiSimWorld  *world,
     }
   if (free_gb >= 0)
     provider->disk_free = free_gb * VDI_SIM_GIB;
+  if (json_object_has_member (object, "live_migration"))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!vdi_sim_live_migration_apply (provider, json_object_get_member (object, "live_migration"),
+                                         &local_error))
+        {
+          g_autofree char *lm_where = g_strdup_printf ("%s.live_migration", where);
+
+          vdi_sim_provider_free (provider);
+          return invalid (error, lm_where, "%s", local_error->message);
+        }
+    }
 
   vdi_sim_world_add_provider (world, provider);
 

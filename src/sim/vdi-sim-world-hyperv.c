@@ -357,6 +357,20 @@ vdi_sim_world_migrate (VdiSimWorld     *self,
                                NULL, NULL);
       return VDI_SIM_RV_JOB_STARTED;
     }
+  if (!host->migration_enabled || !dest->migration_enabled)
+    {
+      /* A host with migrations disabled has no migration listener: the source cannot reach
+       * the destination's, or refuses to send. */
+      g_autofree char *message =
+        !host->migration_enabled
+          ? g_strdup_printf ("Virtual machine migration operation for '%s' failed at migration source '%s': the virtual machine migration service is not enabled on this host.", vm->name, host->name)
+          : g_strdup_printf ("The Virtual Machine Management Service failed to establish a connection for a Virtual Machine migration with host '%s': No connection could be made because the target machine actively refused it. (0x8007274D).", dest->name);
+
+      job->state = VDI_SIM_JOB_RUNNING;
+      job->start_time = job->queue_time;
+      _vdi_sim_world_job_fail (self, job, VDI_SIM_RV_FAILED, message, NULL, NULL);
+      return VDI_SIM_RV_JOB_STARTED;
+    }
   if (dest->offline != VDI_SIM_OFFLINE_NONE || vdi_sim_provider_find_vm (dest, vm->id) != NULL)
     {
       g_autofree char *message =

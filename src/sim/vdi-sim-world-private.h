@@ -11,6 +11,7 @@
 
 #pragma once
 
+#include "vdi-sim-migration.h"
 #include "vdi-sim-world.h"
 
 G_BEGIN_DECLS

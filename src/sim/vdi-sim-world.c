@@ -272,10 +272,12 @@ vdi_sim_world_set_offline (VdiSimWorld       *self,
 
   provider->offline = mode;
 
-  if (mode != VDI_SIM_OFFLINE_REFUSE)
+  if (mode == VDI_SIM_OFFLINE_NONE)
     return;
 
-  /* A host that is down cannot receive a migration that is under way. */
+  /* A host that is down, or hung, cannot receive a migration that is under way: the source
+   * loses the transfer and says so (a hung host's WinRM and its migration listener go silent
+   * together). */
   for (guint i = 0; i < self->jobs->len; i++)
     {
       VdiSimJob *job = g_ptr_array_index (self->jobs, i);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "vdi-sim-cim.h"
+#include "vdi-sim-migration.h"
 #include "vdi-sim-wql.h"
 #include "vdi-sim-wsman.h"
 #include "vdi-sim-xml.h"
@@ -495,7 +496,8 @@ is_known_class (const char *class_name)
   static const char *classes[] = {
     "Msvm_ComputerSystem", "CIM_ComputerSystem", "Msvm_PlannedComputerSystem", "Msvm_ConcreteJob",
     "CIM_ConcreteJob", "Msvm_MigrationJob", "Msvm_AffectedJobElement",
-    "Msvm_VirtualSystemManagementService", "Msvm_VirtualSystemMigrationService", NULL
+    "Msvm_VirtualSystemManagementService", "Msvm_VirtualSystemMigrationService",
+    "Msvm_VirtualSystemMigrationServiceSettingData", NULL
   };
 
   for (guint i = 0; classes[i] != NULL; i++)
@@ -563,6 +565,8 @@ collect_instances (VdiSimWsman *self,
             g_ptr_array_add (result, instance);
         }
     }
+  else if (g_ascii_strcasecmp (class_name, "Msvm_VirtualSystemMigrationServiceSettingData") == 0)
+    g_ptr_array_add (result, vdi_sim_live_migration_instance (self->host));
   else if (g_ascii_strcasecmp (class_name, "Msvm_VirtualSystemManagementService") == 0
            || g_ascii_strcasecmp (class_name, "Msvm_VirtualSystemMigrationService") == 0)
     {

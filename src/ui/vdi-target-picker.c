@@ -134,11 +134,27 @@ vdi_target_picker_get_target_view (VdiTargetPicker *self)
   return self->target_view;
 }
 
+/* A host that answers but will not live-migrate cannot take a copy: that is what it shows. */
 static char *
 target_picker_status_label (gpointer          this,
-                            VdiProviderStatus status)
+                            VdiProviderStatus status,
+                            gboolean          live_migration_disabled)
 {
+  if (live_migration_disabled && status == VDI_PROVIDER_STATUS_READY)
+    return g_strdup (_("Live migration disabled"));
   return g_strdup (vdi_enum_get_label (VDI_TYPE_PROVIDER_STATUS, status));
+}
+
+static char *
+target_picker_status_tooltip (gpointer    this,
+                              const char *status_message,
+                              gboolean    live_migration_disabled)
+{
+  if (live_migration_disabled)
+    return g_strdup (_("Live migration is disabled on this host, so no copy can be made to it. "
+                       "Enable incoming and outgoing live migrations in Hyper-V Settings ▸ "
+                       "Live Migrations on the host."));
+  return g_strdup (status_message);
 }
 
 static void
@@ -305,6 +321,7 @@ vdi_target_picker_class_init (VdiTargetPickerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, vdi_target_picker_target_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_target_picker_update_actions);
   gtk_widget_class_bind_template_callback (widget_class, target_picker_status_label);
+  gtk_widget_class_bind_template_callback (widget_class, target_picker_status_tooltip);
 
   gtk_widget_class_install_action (widget_class, "picker.add", NULL, vdi_target_picker_move_action);
   gtk_widget_class_install_action (widget_class, "picker.add-all", NULL,

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "sim-test-util.h"
+#include "vdi-backend-budget.h"
 #include "vdi-backend-factory.h"
 #include "vdi-distributor.h"
 #include "vdi-test-farm.h"
@@ -125,6 +126,8 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  data)
 {
+  g_unsetenv ("VDI_PROBE_TIMEOUT");
+  g_unsetenv ("VDI_SILENCE_TIMEOUT");
   g_clear_object (&fixture->distributor);
   if (fixture->farm != NULL)
     vdi_farm_flush (fixture->farm, NULL);
@@ -334,9 +337,54 @@ test_source_offline_before_export (Fixture       *fixture,
   assert_done_and_clean (fixture);
 }
 
+static gboolean
+not_available (gpointer data)
+{
+  return vdi_target_get_state (data) == VDI_TARGET_STATE_NOT_AVAILABLE;
+}
+
+/* How a host goes away: it refuses connections, or it hangs (accepts, never answers). A hung
+ * host is found by the budgets, shortened here so that the test does not wait the defaults;
+ * how long it took is printed, not asserted. */
+typedef struct
+{
+  const char *mode;
+  const char *words;   /* what the targets' errors say */
+} Outage;
+
+static const Outage source_refuses = { "refuse", "Could not connect" };
+static const Outage source_hangs = { "hang", "answer" };
+static const Outage target_refuses = { "refuse", NULL };
+static const Outage target_hangs = { "hang", NULL };
+
+static gint64
+take_offline (Fixture      *fixture,
+              const char   *host,
+              const Outage *outage)
+{
+  g_autofree char *path = g_strdup_printf ("providers/%s/offline", host);
+  g_autofree char *body = g_strdup_printf ("{\"mode\": \"%s\"}", outage->mode);
+
+  sim_control_post (&fixture->sim, path, body);
+  return g_get_monotonic_time ();
+}
+
+static void
+print_outage_time (const Outage *outage,
+                   const char   *what,
+                   gint64        since)
+{
+  g_test_message ("%s: %s %.1f s after the host went away "
+                  "(probe deadline %.1f s, silence budget %.1f s)", outage->mode, what,
+                  (g_get_monotonic_time () - since) / 1e6,
+                  vdi_backend_get_probe_timeout_ms () / 1000.0,
+                  vdi_backend_get_silence_timeout_ms () / 1000.0);
+}
+
 /* Offline during the export: the host goes on exporting, but the console cannot see it end;
- * the targets are Not available. Retry follows the export the host made rather than making
- * another beside it. */
+ * the targets are Not available, a hung source within the silence budget rather than after
+ * several full timeouts. Retry follows the export the host made rather than making another
+ * beside it. */
 static void
 test_source_offline_during_export (Fixture       *fixture,
                                    gconstpointer  data)
@@ -344,14 +392,18 @@ test_source_offline_during_export (Fixture       *fixture,
   /* A 10 GiB export at 4 Gbit/s: about 21 seconds at this scale. */
   static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 1,
                                .export_mbps = 4000 };
+  const Outage *outage = data;
   g_autoptr(GAsyncResult) result = NULL;
   guint n_exports;
+  gint64 since;
 
+  g_setenv ("VDI_SILENCE_TIMEOUT", "4", TRUE);
   fixture_start (fixture, &world);
   start_distribution (fixture, &result);
   sim_wait_until (exporting, fixture, SIM_TEST_TIMEOUT_MS, "the first export");
-  sim_control_post (&fixture->sim, "providers/hv-src/offline", "{\"mode\": \"refuse\"}");
+  since = take_offline (fixture, "hv-src", outage);
   finish_failed (fixture, &result);
+  print_outage_time (outage, "every target Not available", since);
 
   for (guint i = 0; i < 2; i++)
     {
@@ -359,7 +411,7 @@ test_source_offline_during_export (Fixture       *fixture,
 
       g_test_message ("%s: %s", host_of (fixture, i), vdi_target_get_last_error (target));
       g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_NOT_AVAILABLE);
-      g_assert_nonnull (strstr (vdi_target_get_last_error (target), "Could not connect"));
+      g_assert_nonnull (strstr (vdi_target_get_last_error (target), outage->words));
     }
 
   /* The host finished the export on its own meanwhile. */
@@ -377,21 +429,27 @@ test_source_offline_during_export (Fixture       *fixture,
 }
 
 /* A target that stops answering during its copy: the source host breaks the copy off, the
- * target is Not available, the other target goes on. Back online, Retry moves the copy that
- * waits on the source. */
+ * console's probe of the target gets no answer (within its deadline, when the target hangs),
+ * the target is Not available, the other target goes on. Back online, Retry moves the copy
+ * that waits on the source. */
 static void
 test_target_offline_during_copy (Fixture       *fixture,
                                  gconstpointer  data)
 {
   static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 10 };
+  const Outage *outage = data;
   g_autoptr(GAsyncResult) result = NULL;
   VdiTarget *down;
+  gint64 since;
 
+  g_setenv ("VDI_PROBE_TIMEOUT", "2", TRUE);
   fixture_start (fixture, &world);
   down = target_of (fixture, 1);
   start_distribution (fixture, &result);
   sim_wait_until (copying, down, SIM_TEST_TIMEOUT_MS, "the copy to hv-t2");
-  sim_control_post (&fixture->sim, "providers/hv-t2/offline", "{\"mode\": \"refuse\"}");
+  since = take_offline (fixture, "hv-t2", outage);
+  sim_wait_until (not_available, down, SIM_TEST_TIMEOUT_MS, "hv-t2 to be Not available");
+  print_outage_time (outage, "hv-t2 Not available", since);
   finish_failed (fixture, &result);
 
   g_assert_cmpuint (assert_one_failed (fixture, VDI_TARGET_STATE_NOT_AVAILABLE,
@@ -405,6 +463,71 @@ test_target_offline_during_copy (Fixture       *fixture,
   sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
   retry_failed (fixture);
   assert_done_and_clean (fixture);
+}
+
+/* A slow target (5 s for every answer, its listings taking several calls) under the default
+ * budgets is never taken for a hung one: the distribution ends OK. */
+static void
+test_slow_target (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const World world = { .n_targets = 1, .concurrency = 1, .time_scale = 40 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_unsetenv ("VDI_PROBE_TIMEOUT");
+  g_unsetenv ("VDI_SILENCE_TIMEOUT");
+  fixture_start (fixture, &world);
+  sim_control_post (&fixture->sim, "providers/hv-t1/settings", "{\"latency_ms\": 5000}");
+  start_distribution (fixture, &result);
+  g_assert_true (finish (fixture, &result, &error));
+  g_assert_no_error (error);
+  assert_done_and_clean (fixture);
+}
+
+/* A target whose host has live migration off fails at once, before any export, saying what
+ * to change on that host; the other target goes on. Enabled on the host, Retry completes. */
+static void
+test_live_migration_disabled (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  static const World world = { .n_targets = 2, .concurrency = 2, .time_scale = 40 };
+  g_autoptr(GAsyncResult) result = NULL;
+  VdiProvider *off;
+  VdiTarget *target;
+
+  fixture_start (fixture, &world);
+  off = g_ptr_array_index (fixture->targets, 1);
+  target = target_of (fixture, 1);
+  sim_control_post (&fixture->sim, "providers/hv-t2/live-migration", "{\"enabled\": false}");
+  start_distribution (fixture, &result);
+  finish_failed (fixture, &result);
+
+  g_assert_cmpuint (assert_one_failed (fixture, VDI_TARGET_STATE_NEEDS_UPDATE,
+                                       "Live migration is disabled on hv-t2. Enable incoming "
+                                       "and outgoing live migrations in Hyper-V Settings"), ==, 1);
+  g_assert_true (vdi_provider_get_live_migration_disabled (off));
+  /* Nothing was started for it: no export folder recorded, one export on the source (the other
+   * target's), no copy anywhere. */
+  g_assert_null (vdi_target_get_export_dir (target));
+  g_assert_cmpint (vdi_target_get_step (target), ==, VDI_TARGET_STEP_NONE);
+  {
+    g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+    JsonObject *source = sim_inventory_provider (inventory, "hv-src");
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (source, "exports")),
+                      ==, 1);
+    g_assert_false (json_object_get_boolean_member (
+                      json_object_get_object_member (sim_inventory_provider (inventory, "hv-t2"),
+                                                     "live_migration"), "enabled"));
+  }
+  g_assert_cmpuint (copies_on (fixture, "hv-t2"), ==, 0);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 1);
+
+  sim_control_post (&fixture->sim, "providers/hv-t2/live-migration", "{\"enabled\": true}");
+  retry_failed (fixture);
+  assert_done_and_clean (fixture);
+  g_assert_false (vdi_provider_get_live_migration_disabled (off));
 }
 
 typedef struct
@@ -716,8 +839,15 @@ main (int   argc,
   g_test_add (path, Fixture, data, NULL, func, teardown)
 
   ADD ("/engine/faults/source-offline-before-export", NULL, test_source_offline_before_export);
-  ADD ("/engine/faults/source-offline-during-export", NULL, test_source_offline_during_export);
-  ADD ("/engine/faults/target-offline-during-copy", NULL, test_target_offline_during_copy);
+  ADD ("/engine/faults/source-offline-during-export", &source_refuses,
+       test_source_offline_during_export);
+  ADD ("/engine/faults/source-hung-during-export", &source_hangs,
+       test_source_offline_during_export);
+  ADD ("/engine/faults/target-offline-during-copy", &target_refuses,
+       test_target_offline_during_copy);
+  ADD ("/engine/faults/target-hung-during-copy", &target_hangs, test_target_offline_during_copy);
+  ADD ("/engine/faults/slow-target", NULL, test_slow_target);
+  ADD ("/engine/faults/live-migration-disabled", NULL, test_live_migration_disabled);
   ADD ("/engine/faults/failing-job/export", &export_job, test_failing_job);
   ADD ("/engine/faults/failing-job/import", &import_job, test_failing_job);
   ADD ("/engine/faults/failing-job/realize", &realize_job, test_failing_job);

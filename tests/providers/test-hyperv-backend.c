@@ -661,6 +661,92 @@ test_offline (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static VdiMigrationSettings *
+get_migration_settings (VdiBackend  *backend,
+                        GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_get_migration_settings_async (backend, NULL, vdi_test_store_result, &result);
+  return vdi_backend_get_migration_settings_finish (backend,
+                                                    vdi_test_wait_result (&result),
+                                                    error);
+}
+
+/* Hyper-V Settings ▸ Live Migrations, read from Msvm_VirtualSystemMigrationServiceSettingData
+ * as the host changes them; a host with migrations off fails the check in words that say what
+ * to change there. */
+static void
+test_migration_settings (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiMigrationSettings) settings = get_migration_settings (a, &error);
+  g_autoptr(VdiMigrationSettings) changed = NULL;
+  SimReply *reply;
+  g_autofree char *url = NULL;
+
+  /* The simulator's default: enabled, Kerberos, two of each at once. */
+  g_assert_no_error (error);
+  g_assert_true (settings->enabled);
+  g_assert_cmpint (settings->authentication, ==, VDI_MIGRATION_AUTH_KERBEROS);
+  g_assert_cmpuint (settings->max_migrations, ==, 2);
+  g_assert_cmpuint (settings->max_storage_migrations, ==, 2);
+  g_assert_true (vdi_migration_settings_check (settings, "hv-a", &error));
+  g_assert_no_error (error);
+
+  sim_control_post (&fixture->sim, "providers/hv-a/live-migration",
+                    "{\"enabled\": false, \"authentication\": \"credssp\", "
+                    "\"max_migrations\": 4}");
+  changed = get_migration_settings (a, &error);
+  g_assert_no_error (error);
+  g_assert_false (changed->enabled);
+  g_assert_cmpint (changed->authentication, ==, VDI_MIGRATION_AUTH_CREDSSP);
+  g_assert_cmpuint (changed->max_migrations, ==, 4);
+  g_assert_cmpuint (changed->max_storage_migrations, ==, 2);
+  g_assert_false (vdi_migration_settings_check (changed, "hv-a", &error));
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_MIGRATION_DISABLED);
+  g_assert_nonnull (strstr (error->message, "Live migration is disabled on hv-a"));
+  g_assert_nonnull (strstr (error->message, "Hyper-V Settings"));
+  g_clear_error (&error);
+
+  /* And the host means it: a migration from it fails, as late as a real one would. */
+  {
+    g_autoptr(GPtrArray) vms = list_vms (a, &error);
+    g_autoptr(VdiBackendJob) job = NULL;
+    g_autofree char *none = NULL;
+    Progress progress = { 0, -1 };
+
+    g_assert_no_error (error);
+    job = start (a, VDI_BACKEND_OP_MIGRATE,
+                 g_variant_new ("(ss)", find_vm_id (vms, "Win11 Gold"), "hv-b"), &error);
+    g_assert_no_error (error);
+    none = follow (a, job, &progress, NULL, &error);
+    g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROVIDER_FAULT);
+    g_assert_nonnull (strstr (error->message, "not enabled"));
+    g_clear_error (&error);
+  }
+
+  /* None at a time is as good as off. */
+  changed->enabled = TRUE;
+  changed->max_storage_migrations = 0;
+  g_assert_false (vdi_migration_settings_check (changed, "hv-a", &error));
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_MIGRATION_DISABLED);
+  g_clear_error (&error);
+
+  /* The control endpoint refuses what it cannot apply, and changes nothing then. */
+  url = g_strconcat (fixture->sim.control, "providers/hv-a/live-migration", NULL);
+  reply = sim_post (fixture->sim.session, url, "application/json", "{\"enabled\": \"yes\"}",
+                    NULL, NULL, NULL);
+  g_assert_cmpuint (reply->status, ==, 400);
+  sim_reply_free (reply);
+  g_clear_pointer (&changed, vdi_migration_settings_free);
+  changed = get_migration_settings (a, &error);
+  g_assert_no_error (error);
+  g_assert_false (changed->enabled);
+}
+
 static gboolean
 cancel_cb (gpointer data)
 {
@@ -758,6 +844,7 @@ main (int   argc,
   ADD ("/backends/hyperv/failures", fixture_setup, test_failures);
   ADD ("/backends/hyperv/corrupt-answers", fixture_setup, test_corrupt_answers);
   ADD ("/backends/hyperv/offline", fixture_setup, test_offline);
+  ADD ("/backends/hyperv/migration-settings", fixture_setup, test_migration_settings);
   ADD ("/backends/hyperv/cancel-and-poll-rate", fixture_setup, test_cancel_and_poll_rate);
 
 #undef ADD

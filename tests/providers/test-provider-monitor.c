@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sim-test-util.h"
+#include "vdi-backend-budget.h"
 #include "vdi-provider-monitor.h"
 
 static const char scenario[] =
@@ -48,6 +49,12 @@ has_status (gpointer data)
   StatusWait *wait = data;
 
   return vdi_provider_get_status (wait->provider) == wait->status;
+}
+
+static gboolean
+is_probed (gpointer data)
+{
+  return vdi_provider_get_status (data) != VDI_PROVIDER_STATUS_UNKNOWN;
 }
 
 static void
@@ -114,6 +121,86 @@ test_monitor (void)
   sim_fixture_stop (&sim);
 }
 
+static const char hyperv_scenario[] =
+  "{ \"hyperv_hosts\": ["
+  "  { \"name\": \"hv-a\", \"user\": \"admin\", \"password\": \"pw-a\", \"vms\": [] } ] }";
+
+/* A monitor watching hv-a alone; @settings (nullable) set on the host before the first probe. */
+static VdiProviderMonitor *
+watch_hv_a (SimFixture      *sim,
+            VdiFarm         *farm,
+            VdiCredentials  *credentials,
+            const char      *settings,
+            VdiProvider    **out_provider)
+{
+  sim_fixture_start (sim, hyperv_scenario);
+  if (settings != NULL)
+    sim_control_post (sim, "providers/hv-a/settings", settings);
+  *out_provider = add_provider (farm, sim, "hv-a", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, "admin");
+  vdi_credentials_store_sync (credentials, "id-hv-a", "hv-a", "pw-a", NULL, NULL);
+  return vdi_provider_monitor_new (farm, credentials);
+}
+
+/* A host that accepts and never answers is Not available after the probe's deadline, not
+ * after a transfer timeout. The deadline is shortened here (VDI_PROBE_TIMEOUT) so the test
+ * does not wait the default; the time taken is printed, not asserted. */
+static void
+test_hung_host (void)
+{
+  SimFixture sim = { NULL };
+  g_autoptr(VdiFarm) farm = vdi_farm_new ("/nonexistent/farm.json");
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiProviderMonitor) monitor = NULL;
+  StatusWait wait;
+  VdiProvider *a;
+  gint64 started;
+
+  g_setenv ("VDI_PROBE_TIMEOUT", "1.5", TRUE);
+  monitor = watch_hv_a (&sim, farm, credentials, NULL, &a);
+  wait_status (a, VDI_PROVIDER_STATUS_READY);
+
+  sim_control_post (&sim, "providers/hv-a/offline", "{\"mode\": \"hang\"}");
+  started = g_get_monotonic_time ();
+  vdi_provider_monitor_refresh (monitor, a);
+  wait = (StatusWait) { a, VDI_PROVIDER_STATUS_NOT_AVAILABLE };
+  /* Generous: the code's own deadline, several times over, on a loaded machine. */
+  sim_wait_until (has_status, &wait, 5 * vdi_backend_get_probe_timeout_ms () + 10000,
+                  "the hung host to be Not available");
+  g_test_message ("hung host Not available after %.1f s (probe deadline %.1f s)",
+                  (g_get_monotonic_time () - started) / 1e6,
+                  vdi_backend_get_probe_timeout_ms () / 1000.0);
+  g_assert_nonnull (strstr (vdi_provider_get_status_message (a), "no answer"));
+
+  sim_control_post (&sim, "providers/hv-a/online", "{}");
+  vdi_provider_monitor_refresh (monitor, a);
+  wait_status (a, VDI_PROVIDER_STATUS_READY);
+
+  g_unsetenv ("VDI_PROBE_TIMEOUT");
+  g_clear_object (&monitor);
+  sim_fixture_stop (&sim);
+}
+
+/* A slow host that does answer (5 s a call) is Ready under the default deadline. */
+static void
+test_slow_host (void)
+{
+  SimFixture sim = { NULL };
+  g_autoptr(VdiFarm) farm = vdi_farm_new ("/nonexistent/farm.json");
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiProviderMonitor) monitor = NULL;
+  VdiProvider *a;
+
+  g_unsetenv ("VDI_PROBE_TIMEOUT");
+  g_assert_cmpuint (vdi_backend_get_probe_timeout_ms (), ==, VDI_BACKEND_DEFAULT_PROBE_TIMEOUT_MS);
+  monitor = watch_hv_a (&sim, farm, credentials, "{\"latency_ms\": 5000}", &a);
+  sim_wait_until (is_probed, a, 30000, "the slow host's probe");
+  g_test_message ("slow host: %s", vdi_provider_get_status_message (a));
+  g_assert_cmpint (vdi_provider_get_status (a), ==, VDI_PROVIDER_STATUS_READY);
+
+  g_clear_object (&monitor);
+  sim_fixture_stop (&sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -121,6 +208,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/providers/monitor/status", test_monitor);
+  g_test_add_func ("/providers/monitor/hung-host", test_hung_host);
+  g_test_add_func ("/providers/monitor/slow-host", test_slow_host);
 
   return g_test_run ();
 }

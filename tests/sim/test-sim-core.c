@@ -106,6 +106,41 @@ test_scenario_errors (void)
                          VDI_SIM_SCENARIO_ERROR_INVALID, "unknown datastore \"nope\"");
   expect_scenario_error ("{\"vcenters\": [{\"name\": \"vc\", \"version\": \"5.5\", \"hosts\": [\"h\"]}]}",
                          VDI_SIM_SCENARIO_ERROR_INVALID, "unknown subtype");
+  expect_scenario_error ("{\"hyperv_hosts\": [{\"name\": \"a\", \"live_migration\": {\"enabled\": 1}}]}",
+                         VDI_SIM_SCENARIO_ERROR_INVALID,
+                         "hyperv_hosts[0].live_migration: \"enabled\" must be true or false");
+  expect_scenario_error ("{\"hyperv_hosts\": [{\"name\": \"a\", \"live_migration\": {\"authentication\": \"ntlm\"}}]}",
+                         VDI_SIM_SCENARIO_ERROR_INVALID, "\"credssp\" or \"kerberos\"");
+  expect_scenario_error ("{\"hyperv_hosts\": [{\"name\": \"a\", \"live_migration\": {\"max_migrations\": -1}}]}",
+                         VDI_SIM_SCENARIO_ERROR_INVALID, "\"max_migrations\" must be a whole number");
+  expect_scenario_error ("{\"hyperv_hosts\": [{\"name\": \"a\", \"live_migration\": {\"on\": true}}]}",
+                         VDI_SIM_SCENARIO_ERROR_INVALID, "unknown member \"on\"");
+
+  /* A valid one is the host's, and the inventory shows it. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VdiSimWorld) world = vdi_sim_scenario_load_data (
+      "{\"hyperv_hosts\": [{\"name\": \"a\", \"live_migration\": {\"enabled\": false, "
+      "\"authentication\": \"credssp\", \"max_migrations\": 3, \"max_storage_migrations\": 1}}, "
+      "{\"name\": \"b\"}]}", -1, 0, &error);
+    g_autoptr(JsonNode) inventory = NULL;
+    JsonArray *providers;
+    JsonObject *a, *b;
+
+    g_assert_no_error (error);
+    inventory = vdi_sim_world_inventory_json (world);
+    providers = json_object_get_array_member (json_node_get_object (inventory), "providers");
+    a = json_object_get_object_member (json_array_get_object_element (providers, 0), "live_migration");
+    b = json_object_get_object_member (json_array_get_object_element (providers, 1), "live_migration");
+    g_assert_false (json_object_get_boolean_member (a, "enabled"));
+    g_assert_cmpstr (json_object_get_string_member (a, "authentication"), ==, "credssp");
+    g_assert_cmpint (json_object_get_int_member (a, "max_migrations"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (a, "max_storage_migrations"), ==, 1);
+    /* The default: enabled, Kerberos, two of each. */
+    g_assert_true (json_object_get_boolean_member (b, "enabled"));
+    g_assert_cmpstr (json_object_get_string_member (b, "authentication"), ==, "kerberos");
+    g_assert_cmpint (json_object_get_int_member (b, "max_migrations"), ==, 2);
+  }
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "vdi-test-ui-sim.h"
 #include "vdi-distribution-dialog.h"
+#include "vdi-provider-monitor.h"
 #include "vdi-target-picker.h"
 #include "vdi-template-wizard.h"
 #include "vdi-test-ui.h"
@@ -379,6 +380,75 @@ test_vm_list_error (Fixture       *fixture,
 }
 
 /* Distribution: Hyper-V ------------------------------------------------------------------------ */
+
+static gboolean
+live_migration_disabled (gpointer data)
+{
+  return vdi_provider_get_live_migration_disabled (data);
+}
+
+static gboolean
+live_migration_enabled (gpointer data)
+{
+  return !vdi_provider_get_live_migration_disabled (data);
+}
+
+/* The status cell of @name's row in the Available list. */
+static GtkInscription *
+available_status (VdiTargetPicker *picker,
+                  const char      *name)
+{
+  GtkListView *view = vdi_target_picker_get_available_view (picker);
+  g_autoptr(GPtrArray) cells = vdi_test_find_widgets (GTK_WIDGET (view), "status-cell",
+                                                      GTK_TYPE_INSCRIPTION);
+
+  /* Each row: the provider's name, then its status. */
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = g_ptr_array_index (cells, i);
+      GtkWidget *label = gtk_widget_get_prev_sibling (cell);
+
+      if (GTK_IS_INSCRIPTION (label) &&
+          g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (label)), name) == 0)
+        return GTK_INSCRIPTION (cell);
+    }
+  g_assert_not_reached ();
+}
+
+/* A host with live migration off, as its probe reads it from the host, says so in the
+ * Available list, with what to change in the tooltip. */
+static void
+test_live_migration_disabled (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  VdiProvider *t2 = vdi_farm_find_provider (fixture->farm, "hv-t2");
+  g_autoptr(VdiProviderMonitor) monitor = NULL;
+  VdiTemplateWizard *wizard;
+  VdiTargetPicker *picker;
+  GtkInscription *status;
+
+  /* The admin turns it off on the host; the probes, as the console runs them once its farm is
+   * loaded, read it. */
+  sim_control_post (&fixture->sim, "providers/hv-t2/live-migration", "{\"enabled\": false}");
+  monitor = vdi_provider_monitor_new (fixture->farm, fixture->credentials);
+  sim_wait_until (live_migration_disabled, t2, WAIT_MS, "hv-t2's live migration to read off");
+
+  wizard = open_wizard (fixture);
+  picker = to_hyperv_distribution (wizard, "Pool");
+  vdi_test_wait_frames (GTK_WIDGET (wizard), 2);
+  status = available_status (picker, "hv-t2");
+  g_assert_cmpstr (gtk_inscription_get_text (status), ==, "Live migration disabled");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (status)),
+                            "Hyper-V Settings"));
+  g_assert_cmpstr (gtk_inscription_get_text (available_status (picker, "hv-t1")), ==, "Ready");
+
+  /* Turned on again, it is Ready at the next probe. */
+  sim_control_post (&fixture->sim, "providers/hv-t2/live-migration", "{\"enabled\": true}");
+  vdi_provider_monitor_refresh (monitor, t2);
+  sim_wait_until (live_migration_enabled, t2, WAIT_MS, "hv-t2's live migration to read on");
+  vdi_test_flush_events ();
+  g_assert_cmpstr (gtk_inscription_get_text (available_status (picker, "hv-t2")), ==, "Ready");
+}
 
 static void
 test_targets (Fixture       *fixture,
@@ -898,6 +968,8 @@ main (int   argc,
   g_test_add ("/ui/template-wizard/vm-list-error", Fixture, NULL,
               setup, test_vm_list_error, teardown);
   g_test_add ("/ui/template-wizard/targets", Fixture, NULL, setup, test_targets, teardown);
+  g_test_add ("/ui/template-wizard/live-migration-disabled", Fixture, NULL, setup,
+              test_live_migration_disabled, teardown);
   g_test_add ("/ui/template-wizard/create-distributes", Fixture, NULL,
               setup, test_create_distributes, teardown);
   g_test_add ("/ui/template-wizard/datastores", Fixture, NULL,
