@@ -39,6 +39,10 @@ vdi_sim_provider_new (VdiSimProviderKind  kind,
   provider->enumeration_timeout_ms = 240000;
   provider->disk_free = -1;
   provider->next_moid = 1;
+  /* Scenarios that say nothing keep what the simulator always did: Basic over plain HTTP. */
+  provider->auth_basic = TRUE;
+  provider->auth_negotiate = TRUE;
+  provider->allow_unencrypted = TRUE;
 
   return provider;
 }

@@ -330,10 +330,12 @@ load_hyperv (VdiSimWorld  *world,
              GError      **error)
 {
   static const char *allowed[] = { "name", "subtype", "version", "user", "password", "port",
-                                   "export_mbps", "up_mbps", "down_mbps", "free_gb", "vms", NULL };
+                                   "export_mbps", "up_mbps", "down_mbps", "free_gb", "vms",
+                                   "auth", "allow_unencrypted", NULL };
   VdiSimProvider *provider = NULL;
   double free_gb;
   JsonArray *vms;
+  JsonArray *auth;
   gboolean ok;
 
   if (!check_members (object, where, allowed, error))
@@ -358,6 +360,41 @@ load_hyperv (VdiSimWorld  *world,
     }
   if (free_gb >= 0)
     provider->disk_free = free_gb * VDI_SIM_GIB;
+
+  /* WinRM's service settings: "auth" lists the schemes offered (a stock host: ["negotiate"]),
+   * "allow_unencrypted" whether bodies may travel unsealed (false on a stock host). */
+  auth = get_array (object, "auth", where, &ok, error);
+  if (!ok || !get_bool (object, "allow_unencrypted", where, TRUE, &provider->allow_unencrypted, error))
+    {
+      vdi_sim_provider_free (provider);
+      return FALSE;
+    }
+  if (auth != NULL)
+    {
+      provider->auth_basic = provider->auth_negotiate = FALSE;
+      for (guint i = 0; i < json_array_get_length (auth); i++)
+        {
+          JsonNode *node = json_array_get_element (auth, i);
+          const char *scheme = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                               ? json_node_get_string (node) : "";
+
+          if (g_strcmp0 (scheme, "basic") == 0)
+            provider->auth_basic = TRUE;
+          else if (g_strcmp0 (scheme, "negotiate") == 0)
+            provider->auth_negotiate = TRUE;
+          else
+            {
+              vdi_sim_provider_free (provider);
+              return invalid (error, where, "\"auth\" lists \"basic\" and \"negotiate\", not \"%s\"",
+                              scheme);
+            }
+        }
+      if (!provider->auth_basic && !provider->auth_negotiate)
+        {
+          vdi_sim_provider_free (provider);
+          return invalid (error, where, "\"auth\" must list at least one scheme");
+        }
+    }
 
   vdi_sim_world_add_provider (world, provider);
 

@@ -159,7 +159,7 @@ _vdi_sim_wsman_handle_identify (VdiSimWsman       *self,
                    "<wsmid:SecurityProfileName>http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/spnego-kerberos</wsmid:SecurityProfileName>"
                    "</wsmid:SecurityProfiles></wsmid:IdentifyResponse></s:Body></s:Envelope>");
 
-  vdi_sim_server_respond (self->server, msg, req->method, SOUP_STATUS_OK, SOAP_CONTENT_TYPE, out->str, out->len);
+  _vdi_sim_wsman_respond (self, msg, req, SOUP_STATUS_OK, out->str, out->len);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include <libsoup/soup.h>
 
+#include "vdi-gss-context.h"
 #include "vdi-sim-cim.h"
 #include "vdi-sim-wql.h"
 #include "vdi-sim-wsman.h"
@@ -61,6 +62,7 @@ typedef struct
   GHashTable *selectors;
   const char *method;   /* for counters and injection, static or owned by method_owned */
   char       *method_owned;
+  VdiGssContext *seal;  /* the connection's context when the request came sealed */
 } Request;
 
 char *_vdi_sim_wsman_new_message_id (void);
@@ -116,5 +118,20 @@ void _vdi_sim_wsman_handle_invoke (VdiSimWsman *self,
                                    const char *class_name,
                                    const char *method,
                                    VdiSimFaultRule *injected);
+
+gboolean _vdi_sim_wsman_authenticate (VdiSimWsman *self,
+                                      SoupServerMessage *msg,
+                                      GBytes *body,
+                                      Request *req,
+                                      GBytes **plain,
+                                      gboolean *authenticated);
+void _vdi_sim_wsman_respond (VdiSimWsman *self,
+                             SoupServerMessage *msg,
+                             Request *req,
+                             guint status,
+                             const char *text,
+                             gsize length);
+void _vdi_sim_wsman_refuse (VdiSimWsman *self,
+                            SoupServerMessage *msg);
 
 G_END_DECLS

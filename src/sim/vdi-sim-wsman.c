@@ -31,6 +31,7 @@ request_clear (Request *req)
   g_clear_pointer (&req->operation_timeout, g_free);
   g_clear_pointer (&req->selectors, g_hash_table_unref);
   g_clear_pointer (&req->method_owned, g_free);
+  g_clear_object (&req->seal);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
@@ -114,7 +115,7 @@ _vdi_sim_wsman_respond_envelope (VdiSimWsman       *self,
                                  GString           *out)
 {
   g_string_append (out, "</s:Body></s:Envelope>");
-  vdi_sim_server_respond (self->server, msg, req->method, status, SOAP_CONTENT_TYPE, out->str, out->len);
+  _vdi_sim_wsman_respond (self, msg, req, status, out->str, out->len);
 }
 
 void
@@ -292,31 +293,6 @@ _vdi_sim_wsman_is_v2_uri (const char *uri)
 }
 
 
-static gboolean
-check_basic_auth (VdiSimWsman       *self,
-                  SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree guchar *decoded = NULL;
-  g_autofree char *text = NULL;
-  gsize length;
-  char *colon;
-
-  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Basic ", 6) != 0)
-    return FALSE;
-
-  decoded = g_base64_decode (authorization + 6, &length);
-  text = g_strndup ((const char *) decoded, length);
-  colon = strchr (text, ':');
-  if (colon == NULL)
-    return FALSE;
-  *colon = '\0';
-
-  /* Windows user names are case-insensitive, passwords are not. */
-  return g_ascii_strcasecmp (text, self->host->user) == 0 && g_strcmp0 (colon + 1, self->host->password) == 0;
-}
-
 static void
 wsman_handler (VdiSimServer      *server,
                SoupServerMessage *msg,
@@ -327,6 +303,7 @@ wsman_handler (VdiSimServer      *server,
   VdiSimWsman *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(GBytes) plain = NULL;
   const char *identify_header = soup_message_headers_get_one (headers, "WSMANIDENTIFY");
   g_auto(Request) req = { 0 };
   g_autoptr(GError) error = NULL;
@@ -347,25 +324,25 @@ wsman_handler (VdiSimServer      *server,
       return;
     }
 
-  authenticated = check_basic_auth (self, msg);
+  if (!_vdi_sim_wsman_authenticate (self, msg, body, &req, &plain, &authenticated))
+    return;
 
   if (!authenticated && g_ascii_strcasecmp (identify_header != NULL ? identify_header : "", "unauthenticated") != 0)
     {
       vdi_sim_provider_count_request (self->host, "(unauthorized)");
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "WWW-Authenticate", "Basic realm=\"WSMAN\"");
-      vdi_sim_server_respond_status (server, msg, SOUP_STATUS_UNAUTHORIZED);
+      _vdi_sim_wsman_refuse (self, msg);
       return;
     }
 
-  if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/soap+xml") != 0)
+  /* A sealed message said what it holds in its OriginalContent. */
+  if (req.seal == NULL && (content_type == NULL || g_ascii_strcasecmp (content_type, "application/soap+xml") != 0))
     {
       vdi_sim_provider_count_request (self->host, "(bad content type)");
       vdi_sim_server_respond_status (server, msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE);
       return;
     }
 
-  if (!parse_request (&req, body, &error))
+  if (!parse_request (&req, plain, &error))
     {
       req.method = "(invalid)";
       vdi_sim_provider_count_request (self->host, req.method);
@@ -396,9 +373,7 @@ wsman_handler (VdiSimServer      *server,
 
   if (!authenticated && g_strcmp0 (req.method, "Identify") != 0)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "WWW-Authenticate", "Basic realm=\"WSMAN\"");
-      vdi_sim_server_respond_status (server, msg, SOUP_STATUS_UNAUTHORIZED);
+      _vdi_sim_wsman_refuse (self, msg);
       return;
     }
 
