@@ -216,6 +216,14 @@ read_boundary (Cursor    *c,
   c->pos += strlen (DASH_BOUNDARY);
   if (at (c, "--"))
     {
+      /* The closing boundary: only a line break may follow. */
+      for (gsize i = c->pos + 2; i < c->length; i++)
+        if (!g_ascii_isspace (c->data[i]))
+          {
+            g_set_error (error, VDI_WSMV_ERROR, VDI_WSMV_ERROR_FRAMING,
+                         _("The encrypted message goes on after its closing boundary"));
+            return FALSE;
+          }
       *end = TRUE;
       return TRUE;
     }

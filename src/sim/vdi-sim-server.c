@@ -354,7 +354,8 @@ vdi_sim_server_respond (VdiSimServer      *self,
 
   len = body == NULL ? 0 : length < 0 ? strlen (body) : (gsize) length;
 
-  if (self->provider != NULL && vdi_sim_provider_take_corruption (self->provider, method, &rule))
+  /* Corruptions are for answers; bare statuses (authentication legs, refusals) keep theirs. */
+  if (self->provider != NULL && method != NULL && vdi_sim_provider_take_corruption (self->provider, method, &rule))
     {
       switch (rule.kind)
         {
