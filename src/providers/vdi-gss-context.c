@@ -52,6 +52,12 @@ struct _VdiGssContext
 
 G_DEFINE_FINAL_TYPE (VdiGssContext, vdi_gss_context, G_TYPE_OBJECT)
 
+/* gss-ntlmssp sets up its OpenSSL library context (the legacy provider, for MD4) lazily and
+ * without a lock: two threads acquiring NTLM credentials at once crashed in
+ * OSSL_PROVIDER_try_load. Credentials and handshake steps therefore take turns process-wide;
+ * sealing, per context, does not need to. */
+static GRecMutex gss_lock;
+
 G_DEFINE_QUARK (vdi-gss-error-quark, vdi_gss_error)
 
 static void
@@ -166,6 +172,7 @@ acquire (VdiGssContext  *self,
       !import_name (self->username, GSS_C_NT_USER_NAME, &name, error))
     return FALSE;
 
+  g_rec_mutex_lock (&gss_lock);
   if (with_password)
     {
       gss_buffer_desc password = { strlen (self->password), self->password };
@@ -176,6 +183,7 @@ acquire (VdiGssContext  *self,
   else
     major = gss_acquire_cred (&minor, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE,
                               &self->cred, NULL, NULL);
+  g_rec_mutex_unlock (&gss_lock);
   if (name != GSS_C_NO_NAME)
     gss_release_name (&minor, &name);
 
@@ -357,11 +365,33 @@ set_step_error (VdiGssContext  *self,
  *
  * Returns: FALSE with @error when the handshake failed
  */
+static gboolean step_locked (VdiGssContext  *self,
+                             GBytes         *input,
+                             GBytes        **output,
+                             GError        **error);
+
 gboolean
 vdi_gss_context_step (VdiGssContext  *self,
                       GBytes         *input,
                       GBytes        **output,
                       GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VDI_IS_GSS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (output != NULL, FALSE);
+
+  g_rec_mutex_lock (&gss_lock);
+  ok = step_locked (self, input, output, error);
+  g_rec_mutex_unlock (&gss_lock);
+  return ok;
+}
+
+static gboolean
+step_locked (VdiGssContext  *self,
+             GBytes         *input,
+             GBytes        **output,
+             GError        **error)
 {
   OM_uint32 major, minor, flags = 0;
   gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
@@ -408,7 +438,7 @@ vdi_gss_context_step (VdiGssContext  *self,
           gss_release_cred (&minor, &self->cred);
           if (!acquire_ntlm (self, error))
             return FALSE;
-          return vdi_gss_context_step (self, input, output, error);
+          return step_locked (self, input, output, error);
         }
     }
   else

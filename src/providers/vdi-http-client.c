@@ -714,7 +714,16 @@ handshake_step (GTask  *task,
   data->binding = self->channel_binding != NULL ? g_bytes_ref (self->channel_binding) : NULL;
   data->input = input != NULL ? g_bytes_ref (input) : NULL;
   g_task_set_task_data (step, data, (GDestroyNotify) step_data_free);
-  g_task_run_in_thread (step, (GTaskThreadFunc) step_thread);
+
+  /* Only Kerberos talks to a KDC and needs a worker thread. NTLM is local and quick, and
+   * gss-ntlmssp's OpenSSL state in pool threads crashed at process exit: it stays here. */
+  if (self->gss_mech == VDI_GSS_MECH_KERBEROS ||
+      (self->gss_mech == VDI_GSS_MECH_NEGOTIATE && self->gss_username != NULL &&
+       strchr (self->gss_username, '@') != NULL) ||
+      (self->gss != NULL && g_strcmp0 (vdi_gss_context_get_mech_label (self->gss), "Kerberos") == 0))
+    g_task_run_in_thread (step, (GTaskThreadFunc) step_thread);
+  else
+    step_thread (step, self, data, g_task_get_cancellable (step));
 }
 
 static void handshake_leg_cb (GObject      *object,
