@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-hyperv-backend.h"
 #include "vdictl-private.h"
 
 /* provider add ----------------------------------------------------------------------------- */
@@ -89,6 +90,7 @@ vdictl_provider_add (Cli   *cli,
   g_autofree char *address = NULL;
   g_autofree char *user = NULL;
   g_autofree char *trust = NULL;
+  g_autofree char *auth = NULL;
   gboolean password_stdin = FALSE, allow_http = FALSE;
   GOptionEntry entries[] = {
     { "type", 0, 0, G_OPTION_ARG_STRING, &type_text, N_("hyperv or vcenter"), "TYPE" },
@@ -101,7 +103,9 @@ vdictl_provider_add (Cli   *cli,
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
       N_("read the password from standard input"), NULL },
     { "allow-http", 0, 0, G_OPTION_ARG_NONE, &allow_http,
-      N_("allow plain HTTP (the password travels unencrypted)"), NULL },
+      N_("allow plain HTTP for Basic (the password travels unencrypted)"), NULL },
+    { "auth", 0, 0, G_OPTION_ARG_STRING, &auth,
+      N_("Hyper-V authentication: negotiate (default), kerberos, ntlm or basic"), "AUTH" },
     { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
       N_("trust the certificate with this SHA-256 fingerprint"), "FINGERPRINT" },
     { NULL }
@@ -114,7 +118,7 @@ vdictl_provider_add (Cli   *cli,
   g_autofree char *password = NULL;
   VdiProviderSubtype subtype;
   int value, port = -1;
-  gboolean http;
+  gboolean http, sealed;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -125,7 +129,12 @@ vdictl_provider_add (Cli   *cli,
   if (argc != 2 || type_text == NULL || subtype_text == NULL || address == NULL)
     {
       vdictl_fail (_("usage: provider add NAME --type TYPE --subtype SUBTYPE --address ADDRESS "
-              "[--user USER] [--password-stdin] [--allow-http] [--trust FINGERPRINT]"));
+              "[--user USER] [--password-stdin] [--auth AUTH] [--allow-http] [--trust FINGERPRINT]"));
+      return EXIT_USAGE;
+    }
+  if (auth != NULL && !vdi_provider_auth_is_valid (auth))
+    {
+      vdictl_fail (_("unknown authentication “%s”: use negotiate, kerberos, ntlm or basic"), auth);
       return EXIT_USAGE;
     }
   if (!vdi_enum_from_nick (VDI_TYPE_PROVIDER_TYPE, type_text, &value))
@@ -144,17 +153,25 @@ vdictl_provider_add (Cli   *cli,
       vdictl_fail (_("“%s” is not an address: use host, host:port or https://host:port"), address);
       return EXIT_USAGE;
     }
-  if (http && !allow_http)
+  /* Hyper-V with Negotiate, Kerberos or NTLM seals every message: plain HTTP (WinRM's stock
+   * listener on 5985) sends nothing in clear and needs no --allow-http. Basic still does. */
+  sealed = value == VDI_PROVIDER_TYPE_HYPERV && g_strcmp0 (auth != NULL ? auth : "negotiate", "basic") != 0;
+  if (http && !allow_http && !sealed)
     {
       vdictl_fail (_("plain HTTP sends the password unencrypted; add --allow-http to allow it"));
       return EXIT_USAGE;
     }
+  if (port <= 0)
+    port = sealed && (http || !g_str_has_prefix (address, "https://")) ? 5985
+                                                                      : (int) vdi_provider_subtype_default_port (subtype);
 
   id = g_uuid_string_random ();
-  provider = vdi_provider_new (id, argv[1], subtype, host,
-                               port > 0 ? (guint)port : vdi_provider_subtype_default_port (subtype));
+  provider = vdi_provider_new (id, argv[1], subtype, host, (guint) port);
   vdi_provider_set_username (provider, user);
-  vdi_provider_set_allow_http (provider, allow_http);
+  /* A sealed provider named with http:// keeps to HTTP on any port. */
+  vdi_provider_set_allow_http (provider, allow_http || (http && sealed));
+  if (value == VDI_PROVIDER_TYPE_HYPERV)
+    vdi_provider_set_auth (provider, auth != NULL ? auth : "negotiate");
   vdi_provider_set_tls_fingerprint (provider, trust);
 
   if (!vdi_farm_add_provider (cli->farm, provider, &error) ||
@@ -225,6 +242,11 @@ add_provider_json (JsonBuilder *builder,
   json_builder_add_string_value (builder, vdi_provider_get_username (provider));
   json_builder_set_member_name (builder, "allow-http");
   json_builder_add_boolean_value (builder, vdi_provider_get_allow_http (provider));
+  if (vdi_provider_get_provider_type (provider) == VDI_PROVIDER_TYPE_HYPERV)
+    {
+      json_builder_set_member_name (builder, "auth");
+      json_builder_add_string_value (builder, vdi_provider_get_auth (provider));
+    }
   json_builder_set_member_name (builder, "trusted-fingerprint");
   json_builder_add_string_value (builder, vdi_provider_get_tls_fingerprint (provider));
   json_builder_end_object (builder);
@@ -333,6 +355,7 @@ vdictl_provider_check (Cli   *cli,
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *version = NULL;
   gboolean password_stdin = FALSE;
+  const char *mechanism = NULL;
   VdiProvider *provider;
 
   if (!parse_one_provider (&argc, &argv, "check", &password_stdin))
@@ -345,6 +368,9 @@ vdictl_provider_check (Cli   *cli,
     {
       vdi_backend_probe_async (backend, NULL, vdictl_store_result_cb, &result);
       version = vdi_backend_probe_finish (backend, vdictl_wait_for (&result), &error);
+      /* What the live session authenticates with: Kerberos, NTLM or Basic. */
+      if (version != NULL && VDI_IS_HYPERV_BACKEND (backend))
+        mechanism = vdi_hyperv_backend_get_auth_label (VDI_HYPERV_BACKEND (backend));
     }
 
   if (cli->json)
@@ -359,10 +385,18 @@ vdictl_provider_check (Cli   *cli,
       json_builder_add_string_value (builder, version != NULL ? "ready" : "not-available");
       json_builder_set_member_name (builder, version != NULL ? "version" : "reason");
       json_builder_add_string_value (builder, version != NULL ? version : error->message);
+      if (mechanism != NULL)
+        {
+          json_builder_set_member_name (builder, "auth");
+          json_builder_add_string_value (builder, mechanism);
+        }
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       vdictl_print_json (root);
     }
+  else if (version != NULL && mechanism != NULL)
+    /* Translators: the last %s is an authentication: Kerberos, NTLM or Basic. */
+    g_print (_("%s: Ready (%s, %s)\n"), vdi_provider_get_name (provider), version, mechanism);
   else if (version != NULL)
     g_print (_("%s: Ready (%s)\n"), vdi_provider_get_name (provider), version);
   else
