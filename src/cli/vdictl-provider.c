@@ -13,43 +13,61 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-hyperv-backend.h"
 #include "vdictl-private.h"
 
 /* Provider status, as `provider add` and `provider check` report it ---------------------- */
 
 /* Asks the provider for its version with PASSWORD: NULL and the provider's words when it is
- * not Ready. */
+ * not Ready. MECHANISM is set to what the live session authenticated with (Kerberos, NTLM or
+ * Basic) for Hyper-V, NULL otherwise. */
 static char *
 probe_provider (VdiProvider  *provider,
                 const char   *password,
+                char        **mechanism,
                 GError      **error)
 {
   g_autoptr(VdiBackend) backend = vdi_backend_new_for_provider (provider, password, error);
   g_autoptr(GAsyncResult) result = NULL;
+  char *version;
 
+  *mechanism = NULL;
   if (backend == NULL)
     return NULL;
   vdi_backend_probe_async (backend, NULL, vdictl_store_result_cb, &result);
-  return vdi_backend_probe_finish (backend, vdictl_wait_for (&result), error);
+  version = vdi_backend_probe_finish (backend, vdictl_wait_for (&result), error);
+  if (version != NULL && VDI_IS_HYPERV_BACKEND (backend))
+    *mechanism = g_strdup (vdi_hyperv_backend_get_auth_label (VDI_HYPERV_BACKEND (backend)));
+  return version;
 }
 
 static void
 add_status_json (JsonBuilder  *builder,
                  const char   *version,
+                 const char   *mechanism,
                  const GError *error)
 {
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, version != NULL ? "ready" : "not-available");
   json_builder_set_member_name (builder, version != NULL ? "version" : "reason");
   json_builder_add_string_value (builder, version != NULL ? version : error->message);
+  if (mechanism != NULL)
+    {
+      json_builder_set_member_name (builder, "auth");
+      json_builder_add_string_value (builder, mechanism);
+    }
 }
 
 static void
 print_status (VdiProvider  *provider,
               const char   *version,
+              const char   *mechanism,
               const GError *error)
 {
-  if (version != NULL)
+  if (version != NULL && mechanism != NULL)
+    /* Translators: the last %s is an authentication: Kerberos, NTLM or Basic. */
+    g_print (_("%s: Ready (%s, %s)\n"), vdi_provider_get_name (provider), version, mechanism);
+  else if (version != NULL)
     g_print (_("%s: Ready (%s)\n"), vdi_provider_get_name (provider), version);
   else
     g_print (_("%s: Not available: %s\n"), vdi_provider_get_name (provider), error->message);
@@ -129,6 +147,7 @@ vdictl_provider_add (Cli   *cli,
   g_autofree char *address = NULL;
   g_autofree char *user = NULL;
   g_autofree char *trust = NULL;
+  g_autofree char *auth = NULL;
   gboolean password_stdin = FALSE, allow_http = FALSE, no_check = FALSE;
   GOptionEntry entries[] = {
     { "type", 0, 0, G_OPTION_ARG_STRING, &type_text, N_("hyperv or vcenter"), "TYPE" },
@@ -141,7 +160,9 @@ vdictl_provider_add (Cli   *cli,
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
       N_("read the password from standard input"), NULL },
     { "allow-http", 0, 0, G_OPTION_ARG_NONE, &allow_http,
-      N_("allow plain HTTP (the password travels unencrypted)"), NULL },
+      N_("allow plain HTTP for Basic (the password travels unencrypted)"), NULL },
+    { "auth", 0, 0, G_OPTION_ARG_STRING, &auth,
+      N_("Hyper-V authentication: negotiate (default), kerberos, ntlm or basic"), "AUTH" },
     { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
       N_("trust the certificate with this SHA-256 fingerprint"), "FINGERPRINT" },
     { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check,
@@ -155,10 +176,11 @@ vdictl_provider_add (Cli   *cli,
   g_autofree char *id = NULL;
   g_autoptr(VdiSecret) password = NULL;
   g_autofree char *version = NULL;
+  g_autofree char *mechanism = NULL;
   g_autoptr(GError) check_error = NULL;
   VdiProviderSubtype subtype;
   int value, port = -1;
-  gboolean http;
+  gboolean http, sealed;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -169,7 +191,12 @@ vdictl_provider_add (Cli   *cli,
   if (argc != 2 || type_text == NULL || subtype_text == NULL || address == NULL)
     {
       vdictl_fail (_("usage: provider add NAME --type TYPE --subtype SUBTYPE --address ADDRESS "
-              "[--user USER] [--password-stdin] [--allow-http] [--trust FINGERPRINT] [--no-check]"));
+              "[--user USER] [--password-stdin] [--auth AUTH] [--allow-http] [--trust FINGERPRINT] [--no-check]"));
+      return EXIT_USAGE;
+    }
+  if (auth != NULL && !vdi_provider_auth_is_valid (auth))
+    {
+      vdictl_fail (_("unknown authentication “%s”: use negotiate, kerberos, ntlm or basic"), auth);
       return EXIT_USAGE;
     }
   if (!vdi_enum_from_nick (VDI_TYPE_PROVIDER_TYPE, type_text, &value))
@@ -188,17 +215,25 @@ vdictl_provider_add (Cli   *cli,
       vdictl_fail (_("“%s” is not an address: use host, host:port or https://host:port"), address);
       return EXIT_USAGE;
     }
-  if (http && !allow_http)
+  /* Hyper-V with Negotiate, Kerberos or NTLM seals every message: plain HTTP (WinRM's stock
+   * listener on 5985) sends nothing in clear and needs no --allow-http. Basic still does. */
+  sealed = value == VDI_PROVIDER_TYPE_HYPERV && g_strcmp0 (auth != NULL ? auth : "negotiate", "basic") != 0;
+  if (http && !allow_http && !sealed)
     {
       vdictl_fail (_("plain HTTP sends the password unencrypted; add --allow-http to allow it"));
       return EXIT_USAGE;
     }
+  if (port <= 0)
+    port = sealed && (http || !g_str_has_prefix (address, "https://")) ? 5985
+                                                                      : (int) vdi_provider_subtype_default_port (subtype);
 
   id = g_uuid_string_random ();
-  provider = vdi_provider_new (id, argv[1], subtype, host,
-                               port > 0 ? (guint)port : vdi_provider_subtype_default_port (subtype));
+  provider = vdi_provider_new (id, argv[1], subtype, host, (guint) port);
   vdi_provider_set_username (provider, user);
-  vdi_provider_set_allow_http (provider, allow_http);
+  /* A sealed provider named with http:// keeps to HTTP on any port. */
+  vdi_provider_set_allow_http (provider, allow_http || (http && sealed));
+  if (value == VDI_PROVIDER_TYPE_HYPERV)
+    vdi_provider_set_auth (provider, auth != NULL ? auth : "negotiate");
   vdi_provider_set_tls_fingerprint (provider, trust);
 
   if (!vdi_farm_add_provider (cli->farm, provider, &error) ||
@@ -225,7 +260,7 @@ vdictl_provider_add (Cli   *cli,
   /* A wrong password or address should show now, not at the first template. The provider
    * stays either way: the admin may be adding it before the host is up. */
   if (!no_check)
-    version = probe_provider (provider, password, &check_error);
+    version = probe_provider (provider, password, &mechanism, &check_error);
 
   if (cli->json)
     {
@@ -238,13 +273,13 @@ vdictl_provider_add (Cli   *cli,
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, argv[1]);
       if (!no_check)
-        add_status_json (builder, version, check_error);
+        add_status_json (builder, version, mechanism, check_error);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       vdictl_print_json (root);
     }
   else if (!no_check)
-    print_status (provider, version, check_error);
+    print_status (provider, version, mechanism, check_error);
 
   if (no_check || version != NULL)
     return EXIT_OK;
@@ -283,6 +318,11 @@ add_provider_json (JsonBuilder *builder,
   json_builder_add_string_value (builder, vdi_provider_get_username (provider));
   json_builder_set_member_name (builder, "allow-http");
   json_builder_add_boolean_value (builder, vdi_provider_get_allow_http (provider));
+  if (vdi_provider_get_provider_type (provider) == VDI_PROVIDER_TYPE_HYPERV)
+    {
+      json_builder_set_member_name (builder, "auth");
+      json_builder_add_string_value (builder, vdi_provider_get_auth (provider));
+    }
   json_builder_set_member_name (builder, "trusted-fingerprint");
   json_builder_add_string_value (builder, vdi_provider_get_tls_fingerprint (provider));
   json_builder_end_object (builder);
@@ -390,6 +430,7 @@ vdictl_provider_check (Cli   *cli,
   g_autoptr(VdiSecret) password = NULL;
   g_autofree char *version = NULL;
   gboolean password_stdin = FALSE;
+  g_autofree char *mechanism = NULL;
   VdiProvider *provider;
 
   if (!parse_one_provider (&argc, &argv, "check", &password_stdin))
@@ -398,7 +439,7 @@ vdictl_provider_check (Cli   *cli,
     return EXIT_ERROR;
 
   password = vdictl_get_password (cli, provider, password_stdin);
-  version = probe_provider (provider, password, &error);
+  version = probe_provider (provider, password, &mechanism, &error);
 
   if (cli->json)
     {
@@ -408,13 +449,13 @@ vdictl_provider_check (Cli   *cli,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, vdi_provider_get_name (provider));
-      add_status_json (builder, version, error);
+      add_status_json (builder, version, mechanism, error);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       vdictl_print_json (root);
     }
   else
-    print_status (provider, version, error);
+    print_status (provider, version, mechanism, error);
 
   return version != NULL ? EXIT_OK : EXIT_NOT_READY;
 }

@@ -97,6 +97,7 @@ serialize_provider (JsonBuilder *builder,
   add_int (builder, "port", vdi_provider_get_port (provider));
   add_string (builder, "username", vdi_provider_get_username (provider));
   add_bool (builder, "allow-http", vdi_provider_get_allow_http (provider));
+  add_string (builder, "auth", vdi_provider_get_auth (provider));
   add_string (builder, "tls-fingerprint", vdi_provider_get_tls_fingerprint (provider));
   json_builder_end_object (builder);
 }
@@ -547,7 +548,7 @@ parse_provider (Reader      *reader,
                 GError     **error)
 {
   g_autoptr(VdiProvider) provider = NULL;
-  const char *id, *name, *host, *username, *fingerprint;
+  const char *id, *name, *host, *username, *fingerprint, *auth;
   gint64 port;
   int subtype;
   gboolean allow_http;
@@ -559,8 +560,14 @@ parse_provider (Reader      *reader,
       !read_int (reader, object, "port", 1, 65535, 0, &port, error) ||
       !read_string (reader, object, "username", FALSE, &username, error) ||
       !read_bool (reader, object, "allow-http", &allow_http, error) ||
-      !read_string (reader, object, "tls-fingerprint", FALSE, &fingerprint, error))
+      !read_string (reader, object, "tls-fingerprint", FALSE, &fingerprint, error) ||
+      !read_string (reader, object, "auth", FALSE, &auth, error))
     return NULL;
+  if (auth != NULL && !vdi_provider_auth_is_valid (auth))
+    {
+      fail (reader, error, "auth", _("“%s” is not negotiate, kerberos, ntlm or basic"), auth);
+      return NULL;
+    }
 
   if (subtype < 0)
     {
@@ -578,6 +585,9 @@ parse_provider (Reader      *reader,
   provider = vdi_provider_new (id, name, subtype, host, (guint)port);
   vdi_provider_set_username (provider, username);
   vdi_provider_set_allow_http (provider, allow_http);
+  /* Farms written before the setting used Basic (over HTTPS, or HTTP where allowed): they go on
+   * doing so until the admin chooses otherwise. */
+  vdi_provider_set_auth (provider, auth != NULL ? auth : "basic");
   vdi_provider_set_tls_fingerprint (provider, fingerprint);
 
   return g_steal_pointer (&provider);

@@ -24,6 +24,7 @@ struct _VdiProvider
   char               *username;
   char               *tls_fingerprint;
   char               *status_message;
+  char               *auth;
 
   VdiProviderSubtype  subtype;
   VdiProviderStatus   status;
@@ -46,6 +47,7 @@ enum {
   PROP_ADDRESS,
   PROP_USERNAME,
   PROP_ALLOW_HTTP,
+  PROP_AUTH,
   PROP_TLS_FINGERPRINT,
   PROP_STATUS,
   PROP_STATUS_MESSAGE,
@@ -66,6 +68,7 @@ vdi_provider_finalize (GObject *object)
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->tls_fingerprint, g_free);
   g_clear_pointer (&self->status_message, g_free);
+  g_clear_pointer (&self->auth, g_free);
 
   G_OBJECT_CLASS (vdi_provider_parent_class)->finalize (object);
 }
@@ -114,6 +117,10 @@ vdi_provider_get_property (GObject    *object,
 
     case PROP_ALLOW_HTTP:
       g_value_set_boolean (value, self->allow_http);
+      break;
+
+    case PROP_AUTH:
+      g_value_set_string (value, vdi_provider_get_auth (self));
       break;
 
     case PROP_TLS_FINGERPRINT:
@@ -175,6 +182,10 @@ vdi_provider_set_property (GObject      *object,
       vdi_provider_set_allow_http (self, g_value_get_boolean (value));
       break;
 
+    case PROP_AUTH:
+      vdi_provider_set_auth (self, g_value_get_string (value));
+      break;
+
     case PROP_TLS_FINGERPRINT:
       vdi_provider_set_tls_fingerprint (self, g_value_get_string (value));
       break;
@@ -210,6 +221,7 @@ vdi_provider_class_init (VdiProviderClass *klass)
   properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, ro);
   properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, rw);
   properties[PROP_ALLOW_HTTP] = g_param_spec_boolean ("allow-http", NULL, NULL, FALSE, rw);
+  properties[PROP_AUTH] = g_param_spec_string ("auth", NULL, NULL, "negotiate", rw);
   properties[PROP_TLS_FINGERPRINT] =
     g_param_spec_string ("tls-fingerprint", NULL, NULL, NULL, rw);
   properties[PROP_STATUS] =
@@ -383,6 +395,49 @@ vdi_provider_set_username (VdiProvider *self,
 
   if (vdi_set_str (&self->username, username))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+}
+
+/**
+ * vdi_provider_auth_is_valid:
+ *
+ * Whether @auth names an authentication a provider can use: negotiate (Kerberos when a ticket
+ * exists or can be had, else NTLM; sealed messages), kerberos, ntlm, or basic.
+ */
+gboolean
+vdi_provider_auth_is_valid (const char *auth)
+{
+  static const char * const valid[] = { "negotiate", "kerberos", "ntlm", "basic", NULL };
+
+  return auth != NULL && g_strv_contains (valid, auth);
+}
+
+/**
+ * vdi_provider_get_auth:
+ *
+ * Returns: how a Hyper-V provider authenticates: "negotiate" (the default), "kerberos",
+ *   "ntlm" or "basic"
+ */
+const char *
+vdi_provider_get_auth (VdiProvider *self)
+{
+  g_return_val_if_fail (VDI_IS_PROVIDER (self), NULL);
+
+  return self->auth != NULL ? self->auth : "negotiate";
+}
+
+void
+vdi_provider_set_auth (VdiProvider *self,
+                       const char  *auth)
+{
+  g_return_if_fail (VDI_IS_PROVIDER (self));
+  g_return_if_fail (auth == NULL || vdi_provider_auth_is_valid (auth));
+
+  if (g_strcmp0 (vdi_provider_get_auth (self), auth != NULL ? auth : "negotiate") != 0)
+    {
+      g_free (self->auth);
+      self->auth = g_strdup (auth);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
+    }
 }
 
 gboolean

@@ -49,6 +49,10 @@ char               *vdi_provider_dup_address          (VdiProvider        *self)
 const char         *vdi_provider_get_username         (VdiProvider        *self);
 void                vdi_provider_set_username         (VdiProvider        *self,
                                                        const char         *username);
+gboolean            vdi_provider_auth_is_valid        (const char         *auth);
+const char         *vdi_provider_get_auth             (VdiProvider        *self);
+void                vdi_provider_set_auth             (VdiProvider        *self,
+                                                       const char         *auth);
 gboolean            vdi_provider_get_allow_http       (VdiProvider        *self);
 void                vdi_provider_set_allow_http       (VdiProvider        *self,
                                                        gboolean            allow_http);

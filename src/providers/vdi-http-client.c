@@ -16,8 +16,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "vdi-backend-error.h"
+#include "vdi-gss-context.h"
 #include "vdi-http-client.h"
 #include "vdi-secret.h"
+#include "vdi-wsmv-framing.h"
 #include "vdi-xml.h"
 
 #define DEFAULT_TIMEOUT 60
@@ -32,6 +34,18 @@ struct _VdiHttpClient
   char        *uri_string;
   char        *pinned_fingerprint;
   char        *authorization;
+
+  /* Negotiate with sealed messages (see "Negotiate" below) */
+  gboolean       negotiate;
+  VdiGssMech     gss_mech;
+  char          *gss_username;
+  char          *gss_password;
+  VdiGssContext *gss;
+  guint64        gss_connection;
+  GBytes        *channel_binding;
+  GQueue         sealed_queue;
+  gboolean       sealed_busy;
+  char          *auth_label;
 };
 
 G_DEFINE_FINAL_TYPE (VdiHttpClient, vdi_http_client, G_TYPE_OBJECT)
@@ -48,6 +62,12 @@ vdi_http_client_finalize (GObject *object)
   g_clear_pointer (&self->uri_string, g_free);
   g_clear_pointer (&self->pinned_fingerprint, g_free);
   g_clear_pointer (&self->authorization, vdi_secret_free);
+  g_clear_pointer (&self->gss_username, g_free);
+  g_clear_pointer (&self->gss_password, vdi_secret_free);
+  g_clear_object (&self->gss);
+  g_clear_pointer (&self->channel_binding, g_bytes_unref);
+  g_clear_pointer (&self->auth_label, g_free);
+  g_assert (g_queue_is_empty (&self->sealed_queue));  /* each queued task holds a reference */
 
   G_OBJECT_CLASS (vdi_http_client_parent_class)->finalize (object);
 }
@@ -105,10 +125,29 @@ vdi_http_client_new (const char *uri,
 }
 
 /**
+ * vdi_http_client_provider_uses_http:
+ *
+ * Whether the provider is reached over plain HTTP: when explicitly allowed, or for a Hyper-V
+ * provider that seals its messages (Negotiate, Kerberos, NTLM) on WinRM's HTTP port 5985, where
+ * nothing travels in clear. Basic over HTTP keeps needing the explicit permission.
+ */
+gboolean
+vdi_http_client_provider_uses_http (VdiProvider *provider)
+{
+  g_return_val_if_fail (VDI_IS_PROVIDER (provider), FALSE);
+
+  if (vdi_provider_get_allow_http (provider))
+    return TRUE;
+  return vdi_provider_get_provider_type (provider) == VDI_PROVIDER_TYPE_HYPERV &&
+         g_strcmp0 (vdi_provider_get_auth (provider), "basic") != 0 &&
+         vdi_provider_get_port (provider) == 5985;
+}
+
+/**
  * vdi_http_client_new_for_provider:
  * @path: "/wsman" or "/sdk"
  *
- * HTTPS unless the provider was explicitly set to allow plain HTTP.
+ * HTTPS unless vdi_http_client_provider_uses_http() says otherwise.
  */
 VdiHttpClient *
 vdi_http_client_new_for_provider (VdiProvider  *provider,
@@ -130,7 +169,7 @@ vdi_http_client_new_for_provider (VdiProvider  *provider,
       return NULL;
     }
 
-  uri = g_uri_build (G_URI_FLAGS_NONE, vdi_provider_get_allow_http (provider) ? "http" : "https",
+  uri = g_uri_build (G_URI_FLAGS_NONE, vdi_http_client_provider_uses_http (provider) ? "http" : "https",
                      NULL, host, vdi_provider_get_port (provider), path, NULL, NULL);
   text = g_uri_to_string (uri);
   return vdi_http_client_new (text, vdi_provider_get_tls_fingerprint (provider), 0, cookies);
@@ -294,7 +333,7 @@ deadline_disarm (PostData *data)
 }
 
 static void
-post_data_free (PostData *data)
+post_data_clear (PostData *data)
 {
   deadline_disarm (data);
   if (data->caller_cancellable != NULL)
@@ -302,7 +341,13 @@ post_data_free (PostData *data)
   g_clear_object (&data->caller_cancellable);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->message);
-  g_free (data->rejected_fingerprint);
+  g_clear_pointer (&data->rejected_fingerprint, g_free);
+}
+
+static void
+post_data_free (PostData *data)
+{
+  post_data_clear (data);
   g_free (data);
 }
 
@@ -333,15 +378,34 @@ on_caller_cancelled (GCancellable *caller,
   g_cancellable_cancel (cancellable);
 }
 
+/* Gives the request a cancellable of its own, which the deadline can cancel, and that follows
+ * the caller's. */
 static void
-deadline_arm (PostData *data,
-              guint     deadline_ms)
+post_data_init (PostData     *data,
+                GCancellable *cancellable,
+                guint         deadline_ms)
 {
-  if (deadline_ms == 0)
+  data->cancellable = g_cancellable_new ();
+  data->deadline_ms = deadline_ms;
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->caller_cancelled_id = g_cancellable_connect (cancellable,
+                                                         G_CALLBACK (on_caller_cancelled),
+                                                         g_object_ref (data->cancellable),
+                                                         g_object_unref);
+    }
+}
+
+/* Arms the deadline for data->message, which is about to be sent. */
+static void
+deadline_arm (PostData *data)
+{
+  deadline_disarm (data);
+  if (data->deadline_ms == 0)
     return;
 
-  data->deadline_ms = deadline_ms;
-  data->deadline = g_timeout_source_new (deadline_ms);
+  data->deadline = g_timeout_source_new (data->deadline_ms);
   g_source_set_callback (data->deadline, deadline_passed_cb, data, NULL);
   g_source_attach (data->deadline, g_main_context_get_thread_default ());
   g_signal_connect (data->message, "got-headers", G_CALLBACK (on_got_headers), data);
@@ -380,60 +444,54 @@ is_soap_content_type (SoupMessage *message)
           g_ascii_strcasecmp (type, "application/xml") == 0);
 }
 
-static void
-post_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* A failure below HTTP, or a certificate the system and the admin do not trust. */
+static GError *
+transport_error (VdiHttpClient *self,
+                 PostData      *data,
+                 GError        *error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autofree char *address = vdi_http_client_dup_address (self);
+  GError *mapped = NULL;
+
+  deadline_disarm (data);
+  if (data->deadline_passed && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* Translators: %s is an address such as hv-01:5985; then a number of seconds. */
+    return g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT,
+                        _("%s accepted the request but sent no answer within %.3g seconds"),
+                        address, data->deadline_ms / 1000.0);
+  if (data->rejected_fingerprint != NULL)
+    return g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_CERTIFICATE_UNTRUSTED,
+                        /* Translators: %s is an address, then a SHA-256 fingerprint. */
+                        _("The certificate of %s is not trusted. Its SHA-256 "
+                          "fingerprint is %s; trust it only if it matches the one "
+                          "the provider shows."),
+                        address, data->rejected_fingerprint);
+  vdi_backend_error_from_transport (&mapped, error, address);
+  return mapped;
+}
+
+/* The answer to @task: @body when the status says to read it (see
+ * vdi_backend_error_from_status()), else the mapped error. */
+static void
+return_response (GTask       *task,
+                 SoupMessage *message,
+                 GBytes      *body,
+                 gboolean     is_soap)
+{
   VdiHttpClient *self = g_task_get_source_object (task);
-  PostData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autofree char *address = vdi_http_client_dup_address (self);
   VdiHttpResponse *response;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  deadline_disarm (data);
-  if (body == NULL && data->deadline_passed &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* Translators: %s is an address such as hv-01:5985; then a number of seconds. */
-      g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT,
-                               _("%s accepted the request but sent no answer within %.3g "
-                                 "seconds"),
-                               address, data->deadline_ms / 1000.0);
-      return;
-    }
-  if (body == NULL)
-    {
-      if (data->rejected_fingerprint != NULL)
-        g_task_return_new_error (task, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_CERTIFICATE_UNTRUSTED,
-                                 /* Translators: %s is an address, then a SHA-256 fingerprint. */
-                                 _("The certificate of %s is not trusted. Its SHA-256 "
-                                   "fingerprint is %s; trust it only if it matches the one "
-                                   "the provider shows."),
-                                 address, data->rejected_fingerprint);
-      else
-        {
-          GError *mapped = NULL;
-
-          vdi_backend_error_from_transport (&mapped, error, address);
-          g_task_return_error (task, mapped);
-        }
-      return;
-    }
-
   response = g_new0 (VdiHttpResponse, 1);
-  response->status = soup_message_get_status (data->message);
-  response->is_soap = is_soap_content_type (data->message);
-  response->body = g_steal_pointer (&body);
+  response->status = soup_message_get_status (message);
+  response->is_soap = is_soap;
+  response->body = body;
 
   /* A management endpoint that answers with HTML or text is not the provider: usually a proxy,
    * a captive portal or a web server on the wrong port. */
   {
     const char *type = soup_message_headers_get_content_type (
-      soup_message_get_response_headers (data->message), NULL);
+      soup_message_get_response_headers (message), NULL);
 
     if (SOUP_STATUS_IS_SUCCESSFUL (response->status) && type != NULL && !response->is_soap)
       {
@@ -449,7 +507,7 @@ post_cb (GObject      *object,
   {
     GError *status_error = NULL;
 
-    if (!vdi_backend_error_from_status (data->message, response->is_soap, &status_error))
+    if (!vdi_backend_error_from_status (message, response->is_soap, &status_error))
       {
         vdi_http_response_free (response);
         g_task_return_error (task, status_error);
@@ -458,6 +516,598 @@ post_cb (GObject      *object,
   }
 
   g_task_return_pointer (task, response, (GDestroyNotify)vdi_http_response_free);
+}
+
+static void
+post_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VdiHttpClient *self = g_task_get_source_object (task);
+  PostData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  deadline_disarm (data);
+  if (body == NULL)
+    {
+      g_task_return_error (task, transport_error (self, data, error));
+      return;
+    }
+
+  return_response (task, data->message, g_steal_pointer (&body), is_soap_content_type (data->message));
+}
+
+/* Negotiate ---------------------------------------------------------------------------------- */
+
+/* WinRM's Negotiate with MS-WSMV sealing, as a stock host wants it. libsoup's own
+ * SoupAuthNegotiate cannot serve (no credentials from a password, no access to the context for
+ * sealing), so the headers are ours: an empty POST carries each handshake token in
+ * "Authorization: Negotiate …" and the server's come back in WWW-Authenticate (the final 200's
+ * too: Kerberos' AP-REP). The context is bound to the TCP connection and its sealing counts
+ * sequence numbers, so calls go one at a time through a queue; messages are marked idempotent
+ * (libsoup would open a new connection for each POST otherwise) and keep the auth manager out.
+ * A 401 to a sealed message (the connection was replaced, the server forgot us) means one new
+ * handshake and one resend. GSSAPI steps run in a worker thread: Kerberos may ask the KDC. */
+
+typedef struct
+{
+  PostData     post;          /* first: on_accept_certificate() reads it */
+  char        *body;
+  gsize        length;
+  gboolean     resent;
+  gboolean     sent_final;    /* the client side is complete; the server's answer decides */
+} SealedCall;
+
+static void
+sealed_call_free (SealedCall *call)
+{
+  post_data_clear (&call->post);
+  g_free (call->body);
+  g_free (call);
+}
+
+/**
+ * vdi_http_client_set_negotiate:
+ * @auth: "negotiate", "kerberos" or "ntlm"
+ * @username: (nullable): "user", "DOMAIN\user" or "user@REALM"
+ * @password: (nullable): the password; without one, a cached Kerberos ticket only
+ *
+ * Authenticates with GSSAPI and seals every message (MS-WSMV), instead of Basic.
+ */
+void
+vdi_http_client_set_negotiate (VdiHttpClient *self,
+                               const char    *auth,
+                               const char    *username,
+                               const char    *password)
+{
+  g_return_if_fail (VDI_IS_HTTP_CLIENT (self));
+
+  self->negotiate = TRUE;
+  self->gss_mech = g_strcmp0 (auth, "kerberos") == 0 ? VDI_GSS_MECH_KERBEROS
+                   : g_strcmp0 (auth, "ntlm") == 0 ? VDI_GSS_MECH_NTLM
+                   : VDI_GSS_MECH_NEGOTIATE;
+  g_free (self->gss_username);
+  self->gss_username = g_strdup (username);
+  vdi_secret_free (self->gss_password);
+  self->gss_password = g_strdup (password);
+  g_clear_object (&self->gss);
+  vdi_http_client_set_basic_auth (self, NULL, NULL);
+}
+
+/**
+ * vdi_http_client_get_auth_label:
+ *
+ * Returns: (nullable): what the live session authenticates with: "Kerberos", "NTLM" or
+ *   "Basic"; %NULL before the first handshake
+ */
+const char *
+vdi_http_client_get_auth_label (VdiHttpClient *self)
+{
+  g_return_val_if_fail (VDI_IS_HTTP_CLIENT (self), NULL);
+
+  if (!self->negotiate)
+    return self->authorization != NULL ? "Basic" : NULL;
+  return self->auth_label;
+}
+
+static void sealed_next      (VdiHttpClient *self);
+static void handshake_start  (GTask         *task);
+static void sealed_send      (GTask         *task);
+
+/* Ends @task (already returned) and lets the next call go. */
+static void
+sealed_done (VdiHttpClient *self)
+{
+  self->sealed_busy = FALSE;
+  sealed_next (self);
+}
+
+static void
+sealed_fail (GTask  *task,
+             GError *error)
+{
+  VdiHttpClient *self = g_object_ref (g_task_get_source_object (task));
+
+  /* A context that failed, or whose message went unanswered, is out of step: start over. */
+  g_clear_object (&self->gss);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+  sealed_done (self);
+  g_object_unref (self);
+}
+
+static GError *
+refused_error (VdiHttpClient *self,
+               const char    *detail)
+{
+  g_autofree char *address = vdi_http_client_dup_address (self);
+
+  if (detail != NULL)
+    return g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION,
+                        /* Translators: %s is an address, then GSSAPI's words. */
+                        _("%s refused the user name or password (%s)"), address, detail);
+  return g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION,
+                      _("%s refused the user name or password"), address);
+}
+
+static SoupMessage *
+new_message (GTask      *task,
+             GBytes     *body,
+             const char *content_type)
+{
+  VdiHttpClient *self = g_task_get_source_object (task);
+  SoupMessage *message = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
+
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+  soup_message_disable_feature (message, SOUP_TYPE_AUTH_MANAGER);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, content_type, body);
+  g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
+  return message;
+}
+
+/* The server's token in WWW-Authenticate: Negotiate …, if any. */
+static GBytes *
+server_token (SoupMessage *message)
+{
+  const char *header = soup_message_headers_get_list (soup_message_get_response_headers (message),
+                                                      "WWW-Authenticate");
+  g_auto(GStrv) values = NULL;
+
+  if (header == NULL)
+    return NULL;
+  values = g_strsplit (header, ",", -1);
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      const char *value = g_strstrip (values[i]);
+
+      if (g_ascii_strncasecmp (value, "Negotiate ", 10) == 0 || g_ascii_strncasecmp (value, "Kerberos ", 9) == 0)
+        {
+          gsize length;
+          guchar *decoded = g_base64_decode (strchr (value, ' ') + 1, &length);
+
+          if (length > 0)
+            return g_bytes_new_take (decoded, length);
+          g_free (decoded);
+        }
+    }
+  return NULL;
+}
+
+/* RFC 5929 tls-server-end-point: the certificate's hash, SHA-256 (right for certificates signed
+ * with SHA-256, MD5 or SHA-1, the common case; SHA-384/512 signatures would want their own). */
+static void
+remember_channel_binding (VdiHttpClient *self,
+                          SoupMessage   *message)
+{
+  GTlsCertificate *certificate = soup_message_get_tls_peer_certificate (message);
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  GByteArray *data;
+
+  if (certificate == NULL || self->channel_binding != NULL)
+    return;
+  g_object_get (certificate, "certificate", &der, NULL);
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, der->data, der->len);
+  g_checksum_get_digest (checksum, digest, &length);
+  data = g_byte_array_new ();
+  g_byte_array_append (data, (const guint8 *) "tls-server-end-point:", 21);
+  g_byte_array_append (data, digest, length);
+  self->channel_binding = g_byte_array_free_to_bytes (data);
+}
+
+/* GSSAPI in a worker thread ------------------------------------------------------------------ */
+
+typedef struct
+{
+  VdiGssContext *gss;       /* NULL: create one first */
+  VdiGssMech     mech;
+  char          *host;
+  char          *username;
+  char          *password;
+  GBytes        *binding;
+  GBytes        *input;
+  GBytes        *output;
+} StepData;
+
+static void
+step_data_free (StepData *data)
+{
+  g_clear_object (&data->gss);
+  g_free (data->host);
+  g_free (data->username);
+  if (data->password != NULL)
+    explicit_bzero (data->password, strlen (data->password));
+  g_free (data->password);
+  g_clear_pointer (&data->binding, g_bytes_unref);
+  g_clear_pointer (&data->input, g_bytes_unref);
+  g_clear_pointer (&data->output, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+step_thread (GTask        *task,
+             gpointer      source,
+             StepData     *data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (data->gss == NULL)
+    {
+      data->gss = vdi_gss_context_new_initiator (data->mech, data->host, data->username,
+                                                 data->password, &error);
+      if (data->gss == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  if (data->binding != NULL)
+    vdi_gss_context_set_channel_binding (data->gss, data->binding);
+  if (!vdi_gss_context_step (data->gss, data->input, &data->output, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void handshake_step_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data);
+
+static void
+handshake_step (GTask  *task,
+                GBytes *input)
+{
+  VdiHttpClient *self = g_task_get_source_object (task);
+  g_autoptr(GTask) step = g_task_new (self, g_task_get_cancellable (task), handshake_step_cb, task);
+  StepData *data = g_new0 (StepData, 1);
+
+  data->gss = self->gss != NULL ? g_object_ref (self->gss) : NULL;
+  data->mech = self->gss_mech;
+  data->host = g_strdup (g_uri_get_host (self->uri));
+  data->username = g_strdup (self->gss_username);
+  data->password = g_strdup (self->gss_password);
+  data->binding = self->channel_binding != NULL ? g_bytes_ref (self->channel_binding) : NULL;
+  data->input = input != NULL ? g_bytes_ref (input) : NULL;
+  g_task_set_task_data (step, data, (GDestroyNotify) step_data_free);
+
+  /* Only Kerberos talks to a KDC and needs a worker thread. NTLM is local and quick, and
+   * gss-ntlmssp's OpenSSL state in pool threads crashed at process exit: it stays here. */
+  if (self->gss_mech == VDI_GSS_MECH_KERBEROS ||
+      (self->gss_mech == VDI_GSS_MECH_NEGOTIATE && self->gss_username != NULL &&
+       strchr (self->gss_username, '@') != NULL) ||
+      (self->gss != NULL && g_strcmp0 (vdi_gss_context_get_mech_label (self->gss), "Kerberos") == 0))
+    g_task_run_in_thread (step, (GTaskThreadFunc) step_thread);
+  else
+    step_thread (step, self, data, g_task_get_cancellable (step));
+}
+
+static void handshake_leg_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+
+static void
+handshake_leg (GTask  *task,
+               GBytes *token)
+{
+  VdiHttpClient *self = g_task_get_source_object (task);
+  SealedCall *call = g_task_get_task_data (task);
+  SoupMessage *message;
+
+  g_clear_object (&call->post.message);
+  message = call->post.message = new_message (task, NULL, NULL);
+  if (token != NULL)
+    {
+      g_autofree char *encoded = g_base64_encode (g_bytes_get_data (token, NULL), g_bytes_get_size (token));
+      g_autofree char *value = g_strconcat ("Negotiate ", encoded, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+    }
+  deadline_arm (&call->post);
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    call->post.cancellable, handshake_leg_cb, task);
+}
+
+static void
+handshake_step_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  VdiHttpClient *self = g_task_get_source_object (task);
+  SealedCall *call = g_task_get_task_data (task);
+  StepData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, VDI_GSS_ERROR, VDI_GSS_ERROR_CREDENTIALS) ||
+          g_error_matches (error, VDI_GSS_ERROR, VDI_GSS_ERROR_REFUSED))
+        {
+          GError *refused = refused_error (self, error->message);
+
+          g_error_free (error);
+          error = refused;
+        }
+      else
+        g_prefix_error (&error, "%s: ", vdi_http_client_get_uri (self));
+      sealed_fail (task, error);
+      return;
+    }
+
+  if (self->gss != data->gss)
+    g_set_object (&self->gss, data->gss);
+  g_free (self->auth_label);
+  self->auth_label = g_strdup (vdi_gss_context_get_mech_label (self->gss));
+
+  if (data->output != NULL)
+    {
+      call->sent_final = vdi_gss_context_is_established (self->gss);
+      handshake_leg (task, data->output);
+    }
+  else if (vdi_gss_context_is_established (self->gss))
+    {
+      self->gss_connection = soup_message_get_connection_id (call->post.message);
+      sealed_send (task);
+    }
+  else
+    sealed_fail (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL,
+                                    _("%s ended the authentication early"),
+                                    vdi_http_client_get_uri (self)));
+}
+
+static void
+handshake_leg_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  VdiHttpClient *self = g_task_get_source_object (task);
+  SealedCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) token = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      sealed_fail (task, transport_error (self, &call->post, error));
+      return;
+    }
+
+  remember_channel_binding (self, call->post.message);
+  status = soup_message_get_status (call->post.message);
+  token = server_token (call->post.message);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED && self->gss == NULL)
+    {
+      /* The answer to the HTTPS probe: now the certificate is known for the binding. */
+      handshake_step (task, NULL);
+      return;
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED && token != NULL && !call->sent_final)
+    {
+      handshake_step (task, token);
+      return;
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      sealed_fail (task, refused_error (self, NULL));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      GError *status_error = NULL;
+
+      if (vdi_backend_error_from_status (call->post.message, FALSE, &status_error))
+        status_error = g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL,
+                                    _("%s answered the authentication with HTTP %u"),
+                                    vdi_http_client_get_uri (self), status);
+      sealed_fail (task, status_error);
+      return;
+    }
+
+  /* 200: the last leg. Its token, if any, completes the context (mutual authentication). */
+  if (!vdi_gss_context_is_established (self->gss))
+    {
+      if (token == NULL)
+        {
+          sealed_fail (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_AUTHENTICATION,
+                                          _("%s accepted the user without proving who it is"),
+                                          vdi_http_client_get_uri (self)));
+          return;
+        }
+      call->sent_final = TRUE;
+      handshake_step (task, token);
+      return;
+    }
+
+  self->gss_connection = soup_message_get_connection_id (call->post.message);
+  sealed_send (task);
+}
+
+static void
+handshake_start (GTask *task)
+{
+  VdiHttpClient *self = g_task_get_source_object (task);
+  SealedCall *call = g_task_get_task_data (task);
+
+  g_clear_object (&self->gss);
+  call->sent_final = FALSE;
+  /* Over HTTPS, the channel binding needs the server's certificate before the first token
+   * (Kerberos puts it in the AP-REQ): an unauthenticated probe shows it. */
+  if (g_strcmp0 (g_uri_get_scheme (self->uri), "https") == 0 && self->channel_binding == NULL)
+    handshake_leg (task, NULL);
+  else
+    handshake_step (task, NULL);
+}
+
+/* Sealed messages ------------------------------------------------------------------------------ */
+
+static void
+sealed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  VdiHttpClient *self = g_task_get_source_object (task);
+  SealedCall *call = g_task_get_task_data (task);
+  SoupMessage *message = call->post.message;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  const char *content_type;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      sealed_fail (task, transport_error (self, &call->post, error));
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  if (soup_message_get_connection_id (message) != self->gss_connection)
+    g_debug ("%s: the connection changed under the security context", vdi_http_client_get_uri (self));
+
+  /* The server no longer knows the context (a new connection, a restart): once more. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && !call->resent)
+    {
+      call->resent = TRUE;
+      handshake_start (task);
+      return;
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      sealed_fail (task, refused_error (self, NULL));
+      return;
+    }
+
+  content_type = soup_message_headers_get_one (soup_message_get_response_headers (message), "Content-Type");
+  if (g_bytes_get_size (body) > VDI_XML_MAX_SIZE)
+    {
+      g_autofree char *size = g_format_size (g_bytes_get_size (body));
+
+      sealed_fail (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL,
+                                      _("The provider sent an answer too large to be genuine (%s)"),
+                                      size));
+      return;
+    }
+  if (vdi_wsmv_is_encrypted_type (content_type, NULL))
+    {
+      plain = vdi_gss_context_unseal (self->gss, content_type, body, &error);
+      if (plain == NULL)
+        {
+          sealed_fail (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL,
+                                          _("%s sent an answer that does not unseal: %s"),
+                                          vdi_http_client_get_uri (self), error->message));
+          return;
+        }
+      return_response (task, message, g_steal_pointer (&plain), TRUE);
+    }
+  else if (g_bytes_get_size (body) == 0 || SOUP_STATUS_IS_SERVER_ERROR (status) ||
+           SOUP_STATUS_IS_CLIENT_ERROR (status))
+    return_response (task, message, g_steal_pointer (&body), FALSE);
+  else
+    {
+      sealed_fail (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL,
+                                      _("%s answered a sealed message in clear"),
+                                      vdi_http_client_get_uri (self)));
+      return;
+    }
+
+  g_object_unref (task);
+  sealed_done (self);
+}
+
+static void
+sealed_send (GTask *task)
+{
+  VdiHttpClient *self = g_task_get_source_object (task);
+  SealedCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autofree char *content_type = NULL;
+
+  sealed = vdi_gss_context_seal (self->gss, call->body, call->length, &content_type, &error);
+  if (sealed == NULL)
+    {
+      sealed_fail (task, g_error_new (VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROTOCOL, "%s",
+                                      error->message));
+      return;
+    }
+  g_clear_object (&call->post.message);
+  call->post.message = new_message (task, sealed, content_type);
+  deadline_arm (&call->post);
+  soup_session_send_and_read_async (self->session, call->post.message, G_PRIORITY_DEFAULT,
+                                    call->post.cancellable, sealed_cb, task);
+}
+
+static void
+sealed_next (VdiHttpClient *self)
+{
+  GTask *task;
+
+  if (self->sealed_busy || g_queue_is_empty (&self->sealed_queue))
+    return;
+
+  task = g_queue_pop_head (&self->sealed_queue);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      sealed_next (self);
+      return;
+    }
+  self->sealed_busy = TRUE;
+  if (self->gss != NULL && vdi_gss_context_is_established (self->gss))
+    sealed_send (task);
+  else
+    handshake_start (task);
+}
+
+static void
+sealed_post (VdiHttpClient *self,
+             GTask         *task,
+             const char    *body,
+             guint          deadline_ms)
+{
+  SealedCall *call = g_new0 (SealedCall, 1);
+
+  post_data_init (&call->post, g_task_get_cancellable (task), deadline_ms);
+
+  call->length = strlen (body);
+  call->body = g_strdup (body);
+  g_task_set_task_data (task, call, (GDestroyNotify) sealed_call_free);
+  g_queue_push_tail (&self->sealed_queue, g_object_ref (task));
+  sealed_next (self);
 }
 
 /**
@@ -488,7 +1138,8 @@ vdi_http_client_post_async (VdiHttpClient       *self,
  * As vdi_http_client_post_async(), for a request that must be answered soon: a host that
  * accepts the request and then says nothing fails it with %VDI_BACKEND_ERROR_TIMED_OUT after
  * @deadline_ms. Once the answer has begun, only the session's timeout (silence between two
- * reads) applies, so a long answer that keeps coming is never cut off.
+ * reads) applies, so a long answer that keeps coming is never cut off. With Negotiate, each
+ * message of the handshake has the same deadline.
  */
 void
 vdi_http_client_post_with_deadline_async (VdiHttpClient       *self,
@@ -511,20 +1162,17 @@ vdi_http_client_post_with_deadline_async (VdiHttpClient       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vdi_http_client_post_async);
 
+  if (self->negotiate)
+    {
+      sealed_post (self, task, body, deadline_ms);
+      return;
+    }
+
   data = g_new0 (PostData, 1);
   data->message = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
   g_task_set_task_data (task, data, (GDestroyNotify)post_data_free);
-  /* The request has a cancellable of its own, which the deadline can cancel. */
-  data->cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      data->caller_cancellable = g_object_ref (cancellable);
-      data->caller_cancelled_id = g_cancellable_connect (cancellable,
-                                                         G_CALLBACK (on_caller_cancelled),
-                                                         g_object_ref (data->cancellable),
-                                                         g_object_unref);
-    }
-  deadline_arm (data, deadline_ms);
+  post_data_init (data, cancellable, deadline_ms);
+  deadline_arm (data);
 
   headers = soup_message_get_request_headers (data->message);
   if (self->authorization != NULL)

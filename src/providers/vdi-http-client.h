@@ -41,11 +41,17 @@ VdiHttpClient      *vdi_http_client_new_for_provider  (VdiProvider        *provi
                                                        const char         *path,
                                                        gboolean            cookies,
                                                        GError            **error);
+gboolean            vdi_http_client_provider_uses_http (VdiProvider       *provider);
 const char         *vdi_http_client_get_uri           (VdiHttpClient      *self);
 char               *vdi_http_client_dup_address       (VdiHttpClient      *self);
 void                vdi_http_client_set_basic_auth    (VdiHttpClient      *self,
                                                        const char         *username,
                                                        const char         *password);
+void                vdi_http_client_set_negotiate     (VdiHttpClient      *self,
+                                                       const char         *auth,
+                                                       const char         *username,
+                                                       const char         *password);
+const char         *vdi_http_client_get_auth_label    (VdiHttpClient      *self);
 void                vdi_http_client_set_timeout       (VdiHttpClient      *self,
                                                        guint               timeout_seconds);
 void                vdi_http_client_clear_cookies     (VdiHttpClient      *self);

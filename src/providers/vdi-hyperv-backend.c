@@ -80,8 +80,10 @@ vdi_hyperv_backend_init (VdiHypervBackend *self)
 
 /**
  * vdi_hyperv_backend_new:
- * @password: (nullable): the password for Basic authentication; without one, Negotiate
- *   (Kerberos) is tried with the session's ticket
+ * @password: (nullable): the password; without one, Kerberos with the session's ticket
+ *
+ * Authenticates as the provider's "auth" says: Negotiate (Kerberos when a ticket exists or can
+ * be had, else NTLM) with sealed messages, Kerberos or NTLM alone, or Basic.
  */
 VdiHypervBackend *
 vdi_hyperv_backend_new (VdiProvider  *provider,
@@ -97,12 +99,30 @@ vdi_hyperv_backend_new (VdiProvider  *provider,
   if (self->client == NULL)
     return NULL;
 
-  if (password != NULL)
+  /* Negotiate (the default; Kerberos or NTLM) seals every message; Basic only when chosen. */
+  if (g_strcmp0 (vdi_provider_get_auth (provider), "basic") != 0)
+    vdi_http_client_set_negotiate (self->client, vdi_provider_get_auth (provider),
+                                   vdi_provider_get_username (provider), password);
+  else if (password != NULL)
     vdi_http_client_set_basic_auth (self->client, vdi_provider_get_username (provider), password);
   vdi_hyperv_backend_set_timeout (self, (vdi_backend_get_silence_timeout_ms () + 999) / 1000);
   self->address = vdi_http_client_dup_address (self->client);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * vdi_hyperv_backend_get_auth_label:
+ *
+ * Returns: (nullable): what the live session authenticates with ("Kerberos", "NTLM",
+ *   "Basic"), %NULL before the first call
+ */
+const char *
+vdi_hyperv_backend_get_auth_label (VdiHypervBackend *self)
+{
+  g_return_val_if_fail (VDI_IS_HYPERV_BACKEND (self), NULL);
+
+  return vdi_http_client_get_auth_label (self->client);
 }
 
 /**

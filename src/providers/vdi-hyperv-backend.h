@@ -22,6 +22,7 @@ G_DECLARE_FINAL_TYPE (VdiHypervBackend, vdi_hyperv_backend, VDI, HYPERV_BACKEND,
 VdiHypervBackend   *vdi_hyperv_backend_new            (VdiProvider        *provider,
                                                        const char         *password,
                                                        GError            **error);
+const char         *vdi_hyperv_backend_get_auth_label (VdiHypervBackend   *self);
 void                vdi_hyperv_backend_set_timeout    (VdiHypervBackend   *self,
                                                        guint               seconds);
 

@@ -43,6 +43,10 @@ vdi_sim_provider_new (VdiSimProviderKind  kind,
   provider->max_migrations = 2;
   provider->max_storage_migrations = 2;
   provider->next_moid = 1;
+  /* Scenarios that say nothing keep what the simulator always did: Basic over plain HTTP. */
+  provider->auth_basic = TRUE;
+  provider->auth_negotiate = TRUE;
+  provider->allow_unencrypted = TRUE;
 
   return provider;
 }

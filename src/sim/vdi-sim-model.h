@@ -138,6 +138,9 @@ typedef struct
   GPtrArray          *vms;           /* VdiSimVm */
 
   /* Hyper-V */
+  gboolean            auth_basic;        /* WinRM's Auth/Basic */
+  gboolean            auth_negotiate;    /* WinRM's Auth/Negotiate (NTLM, Kerberos) */
+  gboolean            allow_unencrypted; /* WinRM's AllowUnencrypted */
   double              export_mbps;
   double              up_mbps;
   double              down_mbps;

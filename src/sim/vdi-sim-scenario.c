@@ -18,7 +18,8 @@
 
 G_DEFINE_QUARK (vdi-sim-scenario-error-quark, vdi_sim_scenario_error)
 
-/* The built-in demo world is an ordinary scenario: at 1 Gbit/s a 40 GB copy takes
+/* The built-in demo world is an ordinary scenario (hv-ams-04 is a stock host: Negotiate with
+ * sealed messages only, as Windows Server ships). At 1 Gbit/s a 40 GB copy takes
  * 5.7 simulated minutes, which the time scale of 10 turns into about 34 real seconds. */
 static const char demo_scenario[] =
   "{\n"
@@ -37,6 +38,7 @@ static const char demo_scenario[] =
   "      \"export_mbps\": 4000, \"up_mbps\": 1000, \"down_mbps\": 1000,\n"
   "      \"vms\": [ { \"name\": \"ams-desk-201\", \"disk_gb\": 50, \"state\": \"running\" } ] },\n"
   "    { \"name\": \"hv-ams-04\", \"subtype\": \"hyperv-standalone\", \"user\": \"Administrator\", \"password\": \"Passw0rd!\",\n"
+  "      \"auth\": [ \"negotiate\" ], \"allow_unencrypted\": false,\n"
   "      \"export_mbps\": 4000, \"up_mbps\": 1000, \"down_mbps\": 1000,\n"
   "      \"vms\": [ { \"name\": \"ws2022-rds-01\", \"disk_gb\": 60, \"state\": \"off\" } ] },\n"
   "    { \"name\": \"hv-clu-01\", \"subtype\": \"hyperv-failover-cluster\", \"user\": \"Administrator\", \"password\": \"Passw0rd!\",\n"
@@ -332,10 +334,11 @@ load_hyperv (VdiSimWorld  *world,
 {
   static const char *allowed[] = { "name", "subtype", "version", "user", "password", "port",
                                    "export_mbps", "up_mbps", "down_mbps", "free_gb", "live_migration",
-                                   "vms", NULL };
+                                   "vms", "auth", "allow_unencrypted", NULL };
   VdiSimProvider *provider = NULL;
   double free_gb;
   JsonArray *vms;
+  JsonArray *auth;
   gboolean ok;
 
   if (!check_members (object, where, allowed, error))
@@ -371,6 +374,41 @@ load_hyperv (VdiSimWorld  *world,
 
           vdi_sim_provider_free (provider);
           return invalid (error, lm_where, "%s", local_error->message);
+        }
+    }
+
+  /* WinRM's service settings: "auth" lists the schemes offered (a stock host: ["negotiate"]),
+   * "allow_unencrypted" whether bodies may travel unsealed (false on a stock host). */
+  auth = get_array (object, "auth", where, &ok, error);
+  if (!ok || !get_bool (object, "allow_unencrypted", where, TRUE, &provider->allow_unencrypted, error))
+    {
+      vdi_sim_provider_free (provider);
+      return FALSE;
+    }
+  if (auth != NULL)
+    {
+      provider->auth_basic = provider->auth_negotiate = FALSE;
+      for (guint i = 0; i < json_array_get_length (auth); i++)
+        {
+          JsonNode *node = json_array_get_element (auth, i);
+          const char *scheme = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                               ? json_node_get_string (node) : "";
+
+          if (g_strcmp0 (scheme, "basic") == 0)
+            provider->auth_basic = TRUE;
+          else if (g_strcmp0 (scheme, "negotiate") == 0)
+            provider->auth_negotiate = TRUE;
+          else
+            {
+              vdi_sim_provider_free (provider);
+              return invalid (error, where, "\"auth\" lists \"basic\" and \"negotiate\", not \"%s\"",
+                              scheme);
+            }
+        }
+      if (!provider->auth_basic && !provider->auth_negotiate)
+        {
+          vdi_sim_provider_free (provider);
+          return invalid (error, where, "\"auth\" must list at least one scheme");
         }
     }
 

@@ -332,6 +332,100 @@ static const char xml_bomb[] =
   "]>\n"
   "<Envelope><Body>&lol9;</Body></Envelope>\n";
 
+/**
+ * vdi_sim_server_corrupt:
+ * @method: the request's method, whose next corruption rule applies
+ * @status: (inout): the answer's status
+ * @content_type: (inout) (nullable): its type; NULL after for a bare status
+ * @body: (inout): the plain answer, replaced by the corrupted one
+ *
+ * Applies the provider's next corruption for @method to a plain answer, so that a front end
+ * that seals its answers corrupts what it seals (a host's own garbage, sealed properly).
+ *
+ * Returns: TRUE when a corruption applied
+ */
+gboolean
+vdi_sim_server_corrupt (VdiSimServer  *self,
+                        const char    *method,
+                        guint         *status,
+                        const char   **content_type,
+                        GBytes       **body)
+{
+  VdiSimCorruptRule rule;
+  gsize len;
+  const char *data;
+
+  g_return_val_if_fail (VDI_SIM_IS_SERVER (self), FALSE);
+
+  if (self->provider == NULL || method == NULL || !vdi_sim_provider_take_corruption (self->provider, method, &rule))
+    return FALSE;
+
+  data = *body != NULL ? g_bytes_get_data (*body, &len) : NULL;
+  if (data == NULL)
+    len = 0;
+
+  switch (rule.kind)
+    {
+    case VDI_SIM_CORRUPT_TRUNCATED:
+      {
+        GBytes *half = g_bytes_new (data, len / 2);
+
+        g_clear_pointer (body, g_bytes_unref);
+        *body = half;
+      }
+      break;
+
+    case VDI_SIM_CORRUPT_MALFORMED:
+      {
+        GString *broken = g_string_new_len (data, len);
+        char *last = g_strrstr (broken->str, "</");
+
+        if (last != NULL)
+          g_string_truncate (broken, last - broken->str);
+        g_string_append (broken, "<broken attr=></mismatched>");
+        g_clear_pointer (body, g_bytes_unref);
+        *body = g_string_free_to_bytes (broken);
+      }
+      break;
+
+    case VDI_SIM_CORRUPT_CONTENT_TYPE:
+      *content_type = "text/html; charset=utf-8";
+      break;
+
+    case VDI_SIM_CORRUPT_EMPTY_500:
+      *status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+      *content_type = NULL;
+      g_clear_pointer (body, g_bytes_unref);
+      *body = g_bytes_new_static ("", 0);
+      break;
+
+    case VDI_SIM_CORRUPT_HUGE:
+      {
+        static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Envelope><Body><Padding>";
+        static const char tail[] = "</Padding></Body></Envelope>";
+        gsize pad = (gsize) (rule.size_mb > 0 ? rule.size_mb : 64) * 1024 * 1024;
+        gsize total = sizeof head - 1 + pad + sizeof tail - 1;
+        char *huge = g_malloc (total);
+
+        memcpy (huge, head, sizeof head - 1);
+        memset (huge + sizeof head - 1, 'A', pad);
+        memcpy (huge + sizeof head - 1 + pad, tail, sizeof tail - 1);
+        g_clear_pointer (body, g_bytes_unref);
+        *body = g_bytes_new_take (huge, total);
+      }
+      break;
+
+    case VDI_SIM_CORRUPT_XML_BOMB:
+      g_clear_pointer (body, g_bytes_unref);
+      *body = g_bytes_new_static (xml_bomb, sizeof xml_bomb - 1);
+      break;
+
+    default:
+      break;
+    }
+  return TRUE;
+}
+
 void
 vdi_sim_server_respond (VdiSimServer      *self,
                         SoupServerMessage *msg,
@@ -342,8 +436,7 @@ vdi_sim_server_respond (VdiSimServer      *self,
                         gssize             length)
 {
   Pending *pending;
-  VdiSimCorruptRule rule;
-  gsize len;
+  g_autoptr(GBytes) answer = NULL;
 
   g_return_if_fail (VDI_SIM_IS_SERVER (self));
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
@@ -352,73 +445,22 @@ vdi_sim_server_respond (VdiSimServer      *self,
   if (pending == NULL)
     return;  /* the client went away while we were working */
 
-  len = body == NULL ? 0 : length < 0 ? strlen (body) : (gsize) length;
+  answer = g_bytes_new (body, body == NULL ? 0 : length < 0 ? strlen (body) : (gsize) length);
 
-  if (self->provider != NULL && vdi_sim_provider_take_corruption (self->provider, method, &rule))
-    {
-      switch (rule.kind)
-        {
-        case VDI_SIM_CORRUPT_TRUNCATED:
-          len = len / 2;
-          break;
-
-        case VDI_SIM_CORRUPT_MALFORMED:
-          {
-            g_autoptr(GString) broken = g_string_new_len (body, len);
-            char *last = g_strrstr (broken->str, "</");
-
-            if (last != NULL)
-              g_string_truncate (broken, last - broken->str);
-            g_string_append (broken, "<broken attr=></mismatched>");
-            soup_server_message_set_status (msg, status, NULL);
-            soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
-                                              broken->str, broken->len);
-            goto release;
-          }
-
-        case VDI_SIM_CORRUPT_CONTENT_TYPE:
-          content_type = "text/html; charset=utf-8";
-          break;
-
-        case VDI_SIM_CORRUPT_EMPTY_500:
-          status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-          content_type = NULL;
-          len = 0;
-          break;
-
-        case VDI_SIM_CORRUPT_HUGE:
-          {
-            static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Envelope><Body><Padding>";
-            static const char tail[] = "</Padding></Body></Envelope>";
-            gsize pad = (gsize) (rule.size_mb > 0 ? rule.size_mb : 64) * 1024 * 1024;
-            gsize total = sizeof head - 1 + pad + sizeof tail - 1;
-            char *huge = g_malloc (total);
-
-            memcpy (huge, head, sizeof head - 1);
-            memset (huge + sizeof head - 1, 'A', pad);
-            memcpy (huge + sizeof head - 1 + pad, tail, sizeof tail - 1);
-            soup_server_message_set_status (msg, status, NULL);
-            soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, huge, total);
-            goto release;
-          }
-
-        case VDI_SIM_CORRUPT_XML_BOMB:
-          body = xml_bomb;
-          len = sizeof xml_bomb - 1;
-          break;
-
-        default:
-          break;
-        }
-    }
+  /* Corruptions are for answers; bare statuses (authentication legs, refusals) keep theirs. */
+  vdi_sim_server_corrupt (self, method, &status, &content_type, &answer);
 
   soup_server_message_set_status (msg, status, NULL);
   if (content_type != NULL)
-    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, len);
+    {
+      gsize len;
+      gconstpointer data = g_bytes_get_data (answer, &len);
+
+      soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, len);
+    }
   else
     soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
 
-release:
   if (self->provider != NULL && self->provider->latency_ms > 0)
     {
       if (pending->timeout_id == 0)

@@ -60,6 +60,11 @@ void          vdi_sim_server_respond            (VdiSimServer        *self,
                                                  const char          *content_type,
                                                  const char          *body,
                                                  gssize               length);
+gboolean      vdi_sim_server_corrupt            (VdiSimServer        *self,
+                                                 const char          *method,
+                                                 guint               *status,
+                                                 const char         **content_type,
+                                                 GBytes             **body);
 void          vdi_sim_server_respond_status     (VdiSimServer        *self,
                                                  SoupServerMessage   *msg,
                                                  guint                status);

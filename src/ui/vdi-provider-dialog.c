@@ -40,6 +40,7 @@ struct _VdiProviderDialog
   GtkCustomFilter     *subtype_filter;
   GtkFilterListModel  *subtype_model;
   AdwComboRow         *subtype_row;
+  AdwComboRow         *auth_row;
   AdwEnumListModel    *type_model;
   AdwComboRow         *type_row;
   AdwEntryRow         *username_row;
@@ -190,6 +191,20 @@ vdi_provider_dialog_port_changed_cb (VdiProviderDialog *self,
   vdi_provider_dialog_validate (self);
 }
 
+/* The rows of auth_row, in order. */
+static const char * const auth_ids[] = { "negotiate", "kerberos", "ntlm", "basic" };
+
+static void
+vdi_provider_dialog_apply_auth (VdiProviderDialog *self,
+                                VdiProvider       *provider)
+{
+  guint selected = adw_combo_row_get_selected (self->auth_row);
+
+  if (vdi_provider_get_provider_type (provider) == VDI_PROVIDER_TYPE_HYPERV &&
+      selected < G_N_ELEMENTS (auth_ids))
+    vdi_provider_set_auth (provider, auth_ids[selected]);
+}
+
 static void
 vdi_provider_dialog_subtype_changed_cb (VdiProviderDialog *self,
                                         GParamSpec        *pspec,
@@ -229,6 +244,9 @@ vdi_provider_dialog_select_subtype (VdiProviderDialog  *self,
           break;
         }
     }
+
+  /* How to authenticate is a Hyper-V question: vCenter has its own sessions. */
+  gtk_widget_set_visible (GTK_WIDGET (self->auth_row), type == VDI_PROVIDER_TYPE_HYPERV);
 
   self->updating = FALSE;
 
@@ -322,6 +340,7 @@ vdi_provider_dialog_save_action (GtkWidget  *widget,
       provider = vdi_provider_new (id, name, subtype, host, port);
       vdi_provider_set_username (provider, gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
       vdi_provider_set_allow_http (provider, gtk_switch_get_active (self->allow_http_switch));
+      vdi_provider_dialog_apply_auth (self, provider);
 
       if (!vdi_farm_add_provider (self->farm, provider, &error))
         {
@@ -341,6 +360,7 @@ vdi_provider_dialog_save_action (GtkWidget  *widget,
       vdi_provider_set_port (provider, port);
       vdi_provider_set_username (provider, gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
       vdi_provider_set_allow_http (provider, gtk_switch_get_active (self->allow_http_switch));
+      vdi_provider_dialog_apply_auth (self, provider);
     }
 
   if (self->settings != NULL)
@@ -404,6 +424,9 @@ vdi_provider_dialog_constructed (GObject *object)
       gtk_editable_set_text (GTK_EDITABLE (self->username_row),
                              vdi_provider_get_username (provider) ?: "");
       gtk_switch_set_active (self->allow_http_switch, vdi_provider_get_allow_http (provider));
+      for (guint i = 0; i < G_N_ELEMENTS (auth_ids); i++)
+        if (g_strcmp0 (vdi_provider_get_auth (provider), auth_ids[i]) == 0)
+          adw_combo_row_set_selected (self->auth_row, i);
       gtk_spin_button_set_value (self->port_spin, vdi_provider_get_port (provider));
 
       subtype = vdi_provider_get_subtype (provider);
@@ -588,6 +611,7 @@ vdi_provider_dialog_class_init (VdiProviderDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/vdi-provider-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, allow_http_switch);
+  gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, auth_row);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, credentials_group);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, host_row);

@@ -14,7 +14,10 @@ static const char scenario[] =
   "{ \"time_scale\": 400, \"hyperv_hosts\": ["
   "  { \"name\": \"hv-a\", \"subtype\": \"hyperv-standalone\", \"user\": \"admin\","
   "    \"password\": \"pw-a\", \"vms\": [ { \"name\": \"Win11 Gold\", \"disk_gb\": 40 },"
-  "                                     { \"name\": \"Server 2022\", \"disk_gb\": 60 } ] } ],"
+  "                                     { \"name\": \"Server 2022\", \"disk_gb\": 60 } ] },"
+  "  { \"name\": \"hv-stock\", \"user\": \"Administrator\", \"password\": \"pw-stock\","
+  "    \"auth\": [\"negotiate\"], \"allow_unencrypted\": false,"
+  "    \"vms\": [ { \"name\": \"Gold\", \"disk_gb\": 40 } ] } ],"
   "  \"vcenters\": [ { \"name\": \"vc-1\", \"version\": \"8.0\", \"user\": \"vdi@vsphere.local\","
   "    \"password\": \"pw-vc\", \"hosts\": [ \"esx-1\" ],"
   "    \"datastores\": [ { \"name\": \"ds-fast\", \"capacity_gb\": 1000, \"free_gb\": 800 },"
@@ -218,6 +221,52 @@ test_provider_commands (Fixture       *fixture,
   g_assert_nonnull (strstr (empty->out, "No providers"));
 }
 
+/* A stock Hyper-V host (HTTP, Negotiate, AllowUnencrypted=false, no Basic) with nothing but a
+ * name, an address, a user and a password: Negotiate by default, sealed, no --allow-http. */
+static void
+test_stock_host (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *address = sim_provider_url (&fixture->sim, "hv-stock");
+  g_autoptr(Run) add = NULL;
+  g_autoptr(Run) check = NULL;
+  g_autoptr(Run) human = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(JsonNode) providers = NULL;
+  JsonObject *object;
+
+  *strstr (address, "/wsman") = '\0';
+  add = vdictl (fixture, "pw-stock\n", "provider", "add", "stock", "--type", "hyperv", "--subtype",
+                "standalone", "--address", address, "--user", "Administrator", "--password-stdin", NULL);
+  g_assert_cmpint (add->status, ==, 0);
+
+  list = vdictl (fixture, NULL, "--json", "provider", "list", NULL);
+  providers = parse_json (list->out);
+  object = json_array_get_object_element (json_node_get_array (providers), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "auth"), ==, "negotiate");
+
+  check = vdictl (fixture, "pw-stock\n", "--json", "provider", "check", "stock", "--password-stdin", NULL);
+  g_assert_cmpint (check->status, ==, 0);
+  status = parse_json (check->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status), "status"), ==, "ready");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status), "auth"), ==, "NTLM");
+
+  human = vdictl (fixture, "pw-stock\n", "provider", "check", "stock", "--password-stdin", NULL);
+  g_assert_cmpint (human->status, ==, 0);
+  g_assert_nonnull (strstr (human->out, "stock: Ready ("));
+  g_assert_nonnull (strstr (human->out, ", NTLM)"));
+
+  /* Basic over HTTP still needs the explicit permission. */
+  {
+    g_autoptr(Run) basic = vdictl (fixture, NULL, "provider", "add", "stock-basic", "--type", "hyperv",
+                                   "--subtype", "standalone", "--address", address, "--auth", "basic", NULL);
+
+    g_assert_cmpint (basic->status, !=, 0);
+    g_assert_nonnull (strstr (basic->err, "--allow-http"));
+  }
+}
+
 static void
 test_vcenter_datastores (Fixture       *fixture,
                          gconstpointer  data)
@@ -281,8 +330,9 @@ test_offline_and_usage (Fixture       *fixture,
   g_assert_cmpint (offline->status, ==, 3);
   g_assert_nonnull (strstr (offline->out, "Could not connect"));
 
+  /* Basic over plain HTTP needs the permission (Negotiate, sealed, does not). */
   http = vdictl (fixture, NULL, "provider", "add", "hv-b", "--type", "hyperv", "--subtype",
-                 "standalone", "--address", "http://hv-b:5985/wsman", NULL);
+                 "standalone", "--address", "http://hv-b:5985/wsman", "--auth", "basic", NULL);
   g_assert_cmpint (http->status, ==, 2);
   g_assert_nonnull (strstr (http->err, "--allow-http"));
 
@@ -363,6 +413,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/vdictl/provider-commands", Fixture, NULL, fixture_setup, test_provider_commands,
+              fixture_teardown);
+  g_test_add ("/vdictl/stock-host", Fixture, NULL, fixture_setup, test_stock_host,
               fixture_teardown);
   g_test_add ("/vdictl/vcenter-datastores", Fixture, NULL, fixture_setup, test_vcenter_datastores,
               fixture_teardown);

@@ -22,6 +22,7 @@ common=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 declare -A sources=(
   [fuzz-soap]="tests/fuzz/fuzz-soap.c src/providers/vdi-xml.c src/providers/vdi-soap.c src/providers/vdi-backend-error.c"
   [fuzz-vim]="tests/fuzz/fuzz-vim.c src/providers/vdi-vim-message.c src/providers/vdi-xml.c src/providers/vdi-soap.c src/providers/vdi-backend-error.c"
+  [fuzz-wsmv]="tests/fuzz/fuzz-wsmv.c src/providers/vdi-wsmv-framing.c"
   [fuzz-wsman]="tests/fuzz/fuzz-wsman.c src/providers/vdi-wsman-message.c src/providers/vdi-xml.c src/providers/vdi-soap.c src/providers/vdi-backend-error.c"
 )
 

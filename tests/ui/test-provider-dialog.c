@@ -180,7 +180,11 @@ test_add_provider (Fixture       *fixture,
   }
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (child (dialog, "subtype_row"))),
                     ==, 4);
+  /* The authentication is a Hyper-V choice, Negotiate unless changed. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (dialog, "auth_row"))));
   adw_combo_row_set_selected (type_row, VDI_PROVIDER_TYPE_HYPERV);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (dialog, "auth_row"))));
+  g_assert_cmpuint (adw_combo_row_get_selected (child (dialog, "auth_row")), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (child (dialog, "subtype_row"))),
                     ==, 2);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (port), ==,
@@ -205,10 +209,12 @@ test_add_provider (Fixture       *fixture,
 
   gtk_editable_set_text (GTK_EDITABLE (child (dialog, "username_row")), "AMS\\vdi-admin");
   gtk_editable_set_text (GTK_EDITABLE (child (dialog, "password_row")), "correct horse battery");
+  adw_combo_row_set_selected (child (dialog, "auth_row"), 2);  /* NTLM */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   vdi_test_flush_events ();
 
   provider = vdi_farm_find_provider (fixture->farm, "hv-ams-02");
+  g_assert_cmpstr (vdi_provider_get_auth (provider), ==, "ntlm");
   g_assert_nonnull (provider);
   id = g_strdup (vdi_provider_get_id (provider));
   g_assert_true (g_uuid_string_is_valid (id));
