@@ -15,6 +15,7 @@
 
 #include "vdi-application.h"
 #include "vdi-distribution-dialog.h"
+#include "vdi-provider-prompts.h"
 
 struct _VdiDistributionDialog
 {
@@ -507,31 +508,169 @@ vdi_distribution_dialog_update_title (VdiDistributionDialog *self)
                                    : vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, distribution));
 }
 
-static void
-vdi_distribution_dialog_finished_cb (GObject      *object,
-                                     GAsyncResult *result,
-                                     gpointer      user_data)
+/* One Retry (of a provider's copy) or Retry All (@provider_id %NULL), kept to run again once
+ * the admin has settled a certificate or a password. */
+typedef struct
 {
-  VdiDistributor *distributor = (VdiDistributor *)object;
-  g_autoptr(VdiDistributionDialog) self = user_data;
+  VdiDistributionDialog *self;
+  char                  *provider_id;
+  GError                *error;
+} Retry;
+
+static void
+retry_free (Retry *retry)
+{
+  g_clear_object (&retry->self);
+  g_clear_pointer (&retry->provider_id, g_free);
+  g_clear_error (&retry->error);
+  g_free (retry);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Retry, retry_free)
+
+static void retry_run (VdiDistributionDialog *self,
+                       const char            *provider_id);
+
+static void
+show_error (VdiDistributionDialog *self,
+            const GError          *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  /* The engine's words can be long; they stay until dismissed. */
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static VdiCredentials *
+credentials (VdiDistributionDialog *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GtkApplication *app = gtk_window_get_application (parent != NULL ? parent : GTK_WINDOW (self));
+
+  return VDI_IS_APPLICATION (app) ? vdi_application_get_credentials (VDI_APPLICATION (app))
+                                  : NULL;
+}
+
+/* The providers the retried copies used, the source first: the ones to ask whether they
+ * refused a certificate or a password. */
+static GPtrArray *
+retry_suspects (Retry *retry)
+{
+  VdiTemplate *template = retry->self->template;
+  GListModel *targets = vdi_template_get_targets (template);
+  GPtrArray *suspects = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (suspects, g_object_ref (vdi_template_get_source_provider (template)));
+  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+      VdiProvider *provider = vdi_target_get_provider (target);
+
+      if (!target_needs_retry (target) ||
+          (retry->provider_id != NULL &&
+           g_strcmp0 (vdi_provider_get_id (provider), retry->provider_id) != 0))
+        continue;
+      g_ptr_array_add (suspects, g_object_ref (provider));
+    }
+  return suspects;
+}
+
+static void
+retry_prompted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Retry) retry = user_data;
+  VdiDistributionDialog *self = retry->self;
   g_autoptr(GError) error = NULL;
 
-  g_assert (VDI_IS_DISTRIBUTOR (distributor));
+  if (vdi_provider_prompts_finish (result, &error))
+    {
+      /* Trusted, or signed in: the same retry again. */
+      retry_run (self, retry->provider_id);
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  /* Nobody refused anything: the copy failed for its own reasons, which its row says. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    show_error (self, retry->error);
+  vdi_distribution_dialog_update_actions (self);
+}
+
+static void
+retry_finished_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Retry) retry = user_data;
+  VdiDistributionDialog *self = retry->self;
+  g_autoptr(GPtrArray) suspects = NULL;
+  VdiCredentials *creds;
+
   g_assert (VDI_IS_DISTRIBUTION_DIALOG (self));
 
-  if (!vdi_distributor_finish (distributor, result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !g_cancellable_is_cancelled (self->cancellable))
+  if (vdi_distributor_finish (VDI_DISTRIBUTOR (object), result, &retry->error) ||
+      g_error_matches (retry->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->cancellable))
     {
-      AdwToast *toast = adw_toast_new (error->message);
-
-      /* The engine's words can be long; they stay until dismissed. */
-      adw_toast_set_timeout (toast, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      if (!g_cancellable_is_cancelled (self->cancellable))
+        vdi_distribution_dialog_update_actions (self);
+      return;
     }
 
-  if (!g_cancellable_is_cancelled (self->cancellable))
-    vdi_distribution_dialog_update_actions (self);
+  /* A copy records only the provider's words: an untrusted certificate or a refused password
+   * is found by asking the providers it used, as the Tasks menu does, and settled there. */
+  creds = credentials (self);
+  if (creds == NULL)
+    {
+      show_error (self, retry->error);
+      vdi_distribution_dialog_update_actions (self);
+      return;
+    }
+  suspects = retry_suspects (retry);
+  vdi_provider_prompts_suspects_async (GTK_WINDOW (self), creds, suspects, self->cancellable,
+                                       retry_prompted_cb, g_steal_pointer (&retry));
+}
+
+static void
+retry_run (VdiDistributionDialog *self,
+           const char            *provider_id)
+{
+  Retry *retry = g_new0 (Retry, 1);
+
+  retry->self = g_object_ref (self);
+  retry->provider_id = g_strdup (provider_id);
+
+  /* No cancellable: the copies are the application's work, not the dialog's. */
+  if (provider_id == NULL)
+    {
+      /* Runs every target that is not Ready. */
+      vdi_distributor_distribute_async (self->distributor, self->template, NULL,
+                                        retry_finished_cb, retry);
+      vdi_distribution_dialog_update_actions (self);
+      return;
+    }
+
+  {
+    GListModel *targets = vdi_template_get_targets (self->template);
+
+    for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
+      {
+        g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+        if (g_strcmp0 (vdi_provider_get_id (vdi_target_get_provider (target)), provider_id) != 0)
+          continue;
+        if (!target_needs_retry (target))
+          break;
+        vdi_distributor_retry_async (self->distributor, self->template, target, NULL,
+                                     retry_finished_cb, g_steal_pointer (&retry));
+        break;
+      }
+  }
+  g_clear_pointer (&retry, retry_free);
+  vdi_distribution_dialog_update_actions (self);
 }
 
 static void
@@ -540,29 +679,10 @@ vdi_distribution_dialog_retry_action (GtkWidget  *widget,
                                       GVariant   *param)
 {
   VdiDistributionDialog *self = (VdiDistributionDialog *)widget;
-  const char *provider_id = g_variant_get_string (param, NULL);
-  GListModel *targets;
 
   g_assert (VDI_IS_DISTRIBUTION_DIALOG (self));
 
-  targets = vdi_template_get_targets (self->template);
-  for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
-    {
-      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
-
-      if (g_strcmp0 (vdi_provider_get_id (vdi_target_get_provider (target)), provider_id) != 0)
-        continue;
-
-      if (!target_needs_retry (target))
-        return;
-
-      /* No cancellable: the copy is the application's work, not the dialog's. */
-      vdi_distributor_retry_async (self->distributor, self->template, target, NULL,
-                                   vdi_distribution_dialog_finished_cb, g_object_ref (self));
-      break;
-    }
-
-  vdi_distribution_dialog_update_actions (self);
+  retry_run (self, g_variant_get_string (param, NULL));
 }
 
 static void
@@ -574,10 +694,7 @@ vdi_distribution_dialog_retry_all_action (GtkWidget  *widget,
 
   g_assert (VDI_IS_DISTRIBUTION_DIALOG (self));
 
-  /* Runs every target that is not Ready. */
-  vdi_distributor_distribute_async (self->distributor, self->template, NULL,
-                                    vdi_distribution_dialog_finished_cb, g_object_ref (self));
-  vdi_distribution_dialog_update_actions (self);
+  retry_run (self, NULL);
 }
 
 static void

@@ -396,7 +396,11 @@ find_culprit (GTask *task)
 
   if (prompt->index >= prompt->providers->len)
     {
-      g_task_return_error (task, g_steal_pointer (&prompt->original));
+      if (prompt->original != NULL)
+        g_task_return_error (task, g_steal_pointer (&prompt->original));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                 _("Every provider took its stored password and certificate"));
       g_object_unref (task);
       return;
     }
@@ -405,6 +409,58 @@ find_culprit (GTask *task)
                                 vdi_provider_get_id (g_ptr_array_index (prompt->providers,
                                                                         prompt->index)),
                                 g_task_get_cancellable (task), suspect_password_cb, task);
+}
+
+static GTask *
+prompt_task_new (GtkWindow           *parent,
+                 VdiCredentials      *credentials,
+                 const GError        *error,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Prompt *prompt = g_new0 (Prompt, 1);
+
+  g_task_set_source_tag (task, vdi_provider_prompts_async);
+  prompt->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  prompt->credentials = g_object_ref (credentials);
+  prompt->original = error != NULL ? g_error_copy (error) : NULL;
+  prompt->providers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, prompt, (GDestroyNotify)prompt_free);
+  return task;
+}
+
+/**
+ * vdi_provider_prompts_suspects_async:
+ * @suspects: (element-type VdiProvider): the providers an operation used, in the order to ask
+ *
+ * For an operation whose error does not say why it failed (a copy's, recorded on its target as
+ * words only): asks each suspect with what is stored for it, and the first that refuses its
+ * certificate or password is settled with the admin exactly as vdi_provider_prompts_async()
+ * does. Finishes TRUE when the caller should try again; with G_IO_ERROR_CANCELLED when the
+ * admin declined; with G_IO_ERROR_NOT_FOUND when every suspect took what is stored.
+ */
+void
+vdi_provider_prompts_suspects_async (GtkWindow           *parent,
+                                     VdiCredentials      *credentials,
+                                     GPtrArray           *suspects,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+  Prompt *prompt;
+
+  g_return_if_fail (!parent || GTK_IS_WINDOW (parent));
+  g_return_if_fail (VDI_IS_CREDENTIALS (credentials));
+  g_return_if_fail (suspects != NULL);
+
+  task = prompt_task_new (parent, credentials, NULL, cancellable, callback, user_data);
+  prompt = g_task_get_task_data (task);
+  for (guint i = 0; i < suspects->len; i++)
+    g_ptr_array_add (prompt->providers, g_object_ref (g_ptr_array_index (suspects, i)));
+  find_culprit (task);
 }
 
 /**
@@ -432,14 +488,8 @@ vdi_provider_prompts_async (GtkWindow           *parent,
   g_return_if_fail (template != NULL || provider != NULL);
   g_return_if_fail (vdi_provider_prompts_can_handle (error));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vdi_provider_prompts_async);
-  prompt = g_new0 (Prompt, 1);
-  prompt->parent = parent != NULL ? g_object_ref (parent) : NULL;
-  prompt->credentials = g_object_ref (credentials);
-  prompt->original = g_error_copy (error);
-  prompt->providers = g_ptr_array_new_with_free_func (g_object_unref);
-  g_task_set_task_data (task, prompt, (GDestroyNotify)prompt_free);
+  task = prompt_task_new (parent, credentials, error, cancellable, callback, user_data);
+  prompt = g_task_get_task_data (task);
 
   if (provider != NULL)
     {

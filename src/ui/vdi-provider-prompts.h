@@ -34,6 +34,12 @@ void                vdi_provider_prompts_async        (GtkWindow          *paren
                                                        GCancellable       *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer            user_data);
+void                vdi_provider_prompts_suspects_async (GtkWindow       *parent,
+                                                       VdiCredentials     *credentials,
+                                                       GPtrArray          *suspects,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
 gboolean            vdi_provider_prompts_finish       (GAsyncResult       *result,
                                                        GError            **error);
 char               *vdi_provider_prompts_group_fingerprint (const char    *fingerprint);

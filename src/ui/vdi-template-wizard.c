@@ -414,11 +414,118 @@ vm_toggled_cb (VdiTemplateWizard *self,
   vdi_template_wizard_update (self);
 }
 
-/* One radio row per VM: moving the keyboard focus over the list never chooses one by itself. */
+/* What the farm makes of a VM on the source provider. */
+typedef enum
+{
+  VM_ROLE_FREE,      /* the admin's own VM: a source to choose */
+  VM_ROLE_TEMPLATE,  /* already the source VM of one of this farm's templates */
+  VM_ROLE_ENGINE,    /* a copy, a host, or a VM being made: the engine's, never a source */
+} VmRole;
+
+static void
+add_role (GHashTable *roles,
+          const char *key,
+          VmRole      role)
+{
+  char *folded;
+
+  if (key == NULL)
+    return;
+  folded = g_utf8_casefold (key, -1);
+  /* A template's source VM stays what it is, whatever else names it. */
+  if (GPOINTER_TO_INT (g_hash_table_lookup (roles, folded)) == VM_ROLE_TEMPLATE)
+    {
+      g_free (folded);
+      return;
+    }
+  g_hash_table_insert (roles, folded, GINT_TO_POINTER (role));
+}
+
+/* What the farm records on @provider, by VM id folded to one case (Hyper-V ids are GUIDs in
+ * any case): the templates' source VMs; the copies the distributor records on each target, current
+ * and outdated (a copy lives on the source's provider between its import and its migration);
+ * the hosts' VMs. A host still being made has no id yet: its name is the one its VM gets. */
+static GHashTable *
+farm_vm_roles (VdiFarm     *farm,
+               VdiProvider *provider)
+{
+  GListModel *templates = vdi_farm_get_templates (farm);
+  GHashTable *roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      GListModel *targets = vdi_template_get_targets (template);
+      GListModel *hosts = vdi_template_get_hosts (template);
+      gboolean on_source = vdi_template_get_source_provider (template) == provider;
+
+      if (on_source)
+        {
+          const char *id = vdi_template_get_source_vm_id (template);
+          g_autofree char *key = NULL;
+
+          /* Farms from before the id was recorded name the VM only. */
+          key = g_strdup_printf ("name:%s", vdi_template_get_source_vm_name (template));
+          add_role (roles, id != NULL ? id : key, VM_ROLE_TEMPLATE);
+        }
+
+      for (guint t = 0, n_targets = g_list_model_get_n_items (targets); t < n_targets; t++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, t);
+
+          if (vdi_target_get_is_source (target) ||
+              (!on_source && vdi_target_get_provider (target) != provider))
+            continue;
+          add_role (roles, vdi_target_get_remote_vm_id (target), VM_ROLE_ENGINE);
+          add_role (roles, vdi_target_get_outdated_vm_id (target), VM_ROLE_ENGINE);
+        }
+
+      for (guint h = 0, n_hosts = g_list_model_get_n_items (hosts); h < n_hosts; h++)
+        {
+          g_autoptr(VdiHost) host = g_list_model_get_item (hosts, h);
+          g_autofree char *key = NULL;
+
+          if (vdi_host_get_provider (host) != provider)
+            continue;
+          if (vdi_host_get_vm_id (host) != NULL)
+            add_role (roles, vdi_host_get_vm_id (host), VM_ROLE_ENGINE);
+          else if (vdi_host_get_state (host) == VDI_HOST_STATE_CREATING)
+            {
+              key = g_strdup_printf ("name:%s", vdi_host_get_name (host));
+              add_role (roles, key, VM_ROLE_ENGINE);
+            }
+        }
+    }
+  return roles;
+}
+
+static VmRole
+vm_role (GHashTable *roles,
+         VdiVmInfo  *vm)
+{
+  g_autofree char *name = g_strdup_printf ("name:%s", vdi_vm_info_get_name (vm));
+  g_autofree char *key = g_utf8_casefold (vdi_vm_info_get_id (vm), -1);
+  g_autofree char *name_key = g_utf8_casefold (name, -1);
+  gpointer role;
+
+  /* A planned VM is an import under way: the engine's, recorded or not yet. */
+  if (vdi_vm_info_get_planned (vm))
+    return VM_ROLE_ENGINE;
+  if (g_hash_table_lookup_extended (roles, key, NULL, &role) ||
+      g_hash_table_lookup_extended (roles, name_key, NULL, &role))
+    return GPOINTER_TO_INT (role);
+  return VM_ROLE_FREE;
+}
+
+/* One radio row per VM: moving the keyboard focus over the list never chooses one by itself.
+ * The engine's own VMs are left out: a copy on its way to a target has the source's name, and
+ * an admin could pick it by mistake. A VM that is already a template here is shown, not
+ * offered. */
 static void
 fill_vms (VdiTemplateWizard *self,
           GPtrArray         *vms)
 {
+  g_autoptr(GHashTable) roles = farm_vm_roles (self->farm, self->source);
   GtkCheckButton *group = NULL;
   GtkWidget *child;
 
@@ -429,14 +536,23 @@ fill_vms (VdiTemplateWizard *self,
   for (guint i = 0; i < vms->len; i++)
     {
       VdiVmInfo *vm = g_ptr_array_index (vms, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *radio = gtk_check_button_new ();
+      VmRole role = vm_role (roles, vm);
+      GtkWidget *row;
+      GtkWidget *radio;
       g_autofree char *subtitle = NULL;
 
-      if (vdi_vm_info_get_host (vm) != NULL)
+      if (role == VM_ROLE_ENGINE)
+        continue;
+
+      row = adw_action_row_new ();
+      radio = gtk_check_button_new ();
+      if (role == VM_ROLE_TEMPLATE)
+        subtitle = g_strdup (_("Already a template in this farm"));
+      else if (vdi_vm_info_get_host (vm) != NULL)
         subtitle = g_strdup_printf ("%s · %s", vm_state_label (vm), vdi_vm_info_get_host (vm));
       else
         subtitle = g_strdup (vm_state_label (vm));
+      gtk_widget_set_sensitive (radio, role == VM_ROLE_FREE);
       gtk_widget_set_name (row, "vm-row");
       gtk_widget_set_name (radio, "vm-radio");
       gtk_widget_set_valign (radio, GTK_ALIGN_CENTER);
@@ -451,7 +567,10 @@ fill_vms (VdiTemplateWizard *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vdi_vm_info_get_name (vm));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), radio);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
+      if (role == VM_ROLE_FREE)
+        adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
+      else
+        gtk_widget_add_css_class (row, "dim-label");
       gtk_list_box_append (self->vm_list, row);
     }
 }

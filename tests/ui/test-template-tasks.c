@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "sim-test-util.h"
+#include "vdi-distribution-dialog.h"
 #include "vdi-host-manager.h"
 #include "vdi-http-client.h"
 #include "vdi-provider-prompts.h"
@@ -807,6 +808,89 @@ test_wrong_password (Fixture       *fixture,
   g_assert_cmpstr (stored, ==, PASSWORD);
 }
 
+/* Distribution details ---------------------------------------------------------------------- */
+
+static gboolean
+target_ready (gpointer data)
+{
+  vdi_test_flush_events ();
+  return vdi_target_get_state (data) == VDI_TARGET_STATE_READY;
+}
+
+/* A copy whose target refuses the stored password fails on its row; Retry (and Retry All)
+ * then ask for the password the way the Tasks menu does, store it once taken, and retry. */
+static void
+test_details_retry_asks (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  gboolean all = GPOINTER_TO_INT (data);
+  g_autoptr(VdiProvider) source = add_hyperv (fixture, "hv-src");
+  g_autoptr(VdiProvider) provider = add_hyperv (fixture, "hv-t1");
+  g_autoptr(VdiTemplate) template = vdi_template_new (NULL, "Win10 Pool", source, HV_GOLD);
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  VdiTarget *target;
+  GtkWindow *details;
+  GtkWidget *button;
+  AdwMessageDialog *dialog;
+  Lookup lookup = { fixture->credentials, NULL, FALSE };
+
+  vdi_template_set_source_vm_id (template, json_object_get_string_member (
+                                   json_array_get_object_element (vms_on (inventory, "hv-src"), 0),
+                                   "id"));
+  g_assert_true (vdi_template_set_multi_provider (template, TRUE, &error));
+  target = vdi_template_add_target (template, provider, &error);
+  g_assert_nonnull (target);
+  g_assert_true (vdi_farm_add_template (fixture->farm, template, &error));
+  g_assert_no_error (error);
+
+  /* The admin changed the password on hv-t1; the console still has the old one. */
+  sim_control_post (&fixture->sim, "providers/hv-t1/settings", "{\"password\": \"n3w\"}");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.distribution-details", "s",
+                                             vdi_template_get_id (template)));
+  details = vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL);
+  g_assert_nonnull (details);
+  vdi_test_wait_frames (GTK_WIDGET (details), 2);
+  if (all)
+    button = vdi_test_find_action_button (GTK_WIDGET (details), "dialog.retry-all");
+  else
+    {
+      /* The source's row has none to show; the copy's row has. */
+      g_autoptr(GPtrArray) buttons = vdi_test_find_widgets (GTK_WIDGET (details), "retry-button",
+                                                            GTK_TYPE_BUTTON);
+
+      button = NULL;
+      for (guint i = 0; i < buttons->len; i++)
+        if (gtk_widget_get_visible (g_ptr_array_index (buttons, i)))
+          {
+            g_assert_null (button);
+            button = g_ptr_array_index (buttons, i);
+          }
+    }
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+
+  dialog = wait_for_dialog ("password-dialog");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == details);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "hv-t1"));
+  g_assert_cmpint (vdi_target_get_state (target), !=, VDI_TARGET_STATE_READY);
+  g_assert_nonnull (vdi_target_get_last_error (target));
+  type_password (dialog, "n3w");
+  respond (dialog, "sign-in");
+
+  sim_wait_until (target_ready, target, WAIT_MS, "the retried copy");
+  g_assert_null (vdi_target_get_last_error (target));
+  vdi_credentials_lookup_async (fixture->credentials, vdi_provider_get_id (provider), NULL,
+                                lookup_cb, &lookup);
+  sim_wait_until (lookup_done, &lookup, WAIT_MS, "the stored password");
+  stored = lookup.password;
+  g_assert_cmpstr (stored, ==, "n3w");
+}
+
 /* TLS ------------------------------------------------------------------------------------------ */
 
 typedef struct
@@ -1033,6 +1117,10 @@ main (int   argc,
   ADD ("/template-tasks/delete-copies", test_delete_copies);
   ADD ("/template-tasks/wrong-password", test_wrong_password);
   ADD ("/template-tasks/trust", test_trust);
+  g_test_add ("/template-tasks/details-retry-asks", Fixture, GINT_TO_POINTER (FALSE), setup,
+              test_details_retry_asks, teardown);
+  g_test_add ("/template-tasks/details-retry-all-asks", Fixture, GINT_TO_POINTER (TRUE), setup,
+              test_details_retry_asks, teardown);
   ADD ("/template-tasks/add-provider-trust", test_add_provider_trust);
 
   return g_test_run ();

@@ -618,6 +618,91 @@ test_create_distributes (Fixture       *fixture,
   g_assert_null (failed_row_retry (VDI_DISTRIBUTION_DIALOG (dialog)));
 }
 
+/* The source list while a distribution runs ------------------------------------------------ */
+
+typedef struct
+{
+  Fixture     *fixture;
+  VdiTemplate *template;
+} CopyWait;
+
+/* The copy for hv-t1 is imported on hv-src and recorded, and waits there to be migrated. */
+static gboolean
+copy_on_source (gpointer data)
+{
+  CopyWait *wait = data;
+  GListModel *targets = vdi_template_get_targets (wait->template);
+
+  for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+      if (!vdi_target_get_is_source (target) && vdi_target_get_remote_vm_id (target) != NULL &&
+          vdi_target_get_step (target) == VDI_TARGET_STEP_IMPORTED)
+        return sim_count_vms (&wait->fixture->sim, "hv-src", GOLD) >= 2;
+    }
+  return FALSE;
+}
+
+static GPtrArray *
+vm_rows (VdiTemplateWizard *wizard,
+         const char        *title)
+{
+  g_autoptr(GPtrArray) rows = vdi_test_find_widgets (vdi_test_get_widget (wizard, "vm-list"),
+                                                     "vm-row", ADW_TYPE_PREFERENCES_ROW);
+  GPtrArray *named = g_ptr_array_new ();
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      g_ptr_array_add (named, g_ptr_array_index (rows, i));
+  return named;
+}
+
+/* While GOLD is copied, hv-src holds it twice: the source and the engine's copy on its way to
+ * hv-t1, both shut down. The list shows the source once, as the template it already is, and
+ * never the copy. */
+static void
+test_source_list_during_distribution (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  VdiTemplateWizard *wizard = open_wizard (fixture);
+  VdiTargetPicker *picker = to_hyperv_distribution (wizard, "Spread");
+  g_autoptr(GPtrArray) gold = NULL;
+  g_autoptr(GPtrArray) scratch = NULL;
+  GtkWidget *radio;
+  CopyWait wait = { fixture, NULL };
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "multi-check")), TRUE);
+  vdi_test_press (picker, "picker.add-all");
+  vdi_test_press (wizard, "wizard.next");
+  /* The copies crawl out of hv-src, so the first stays there for the rest of the test. */
+  sim_control_post (&fixture->sim, "providers/hv-src/settings", "{\"up_mbps\": 0.001}");
+  vdi_test_press (wizard, "wizard.create");
+  sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
+  wait.template = vdi_farm_find_template (fixture->farm, "Spread");
+  g_assert_nonnull (wait.template);
+  sim_wait_until (copy_on_source, &wait, WAIT_MS, "the copy to wait on hv-src");
+
+  wizard = open_wizard (fixture);
+  gold = vm_rows (wizard, GOLD);
+  g_assert_cmpuint (gold->len, ==, 1);
+  g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (gold, 0)), ==,
+                   "Already a template in this farm");
+  radio = vdi_test_find_widget (g_ptr_array_index (gold, 0), "vm-radio", GTK_TYPE_CHECK_BUTTON);
+  g_assert_false (gtk_widget_is_sensitive (radio));
+  gtk_widget_activate (g_ptr_array_index (gold, 0));
+  vdi_test_flush_events ();
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (radio)));
+  assert_reason_has (wizard, "Choose the source VM");
+
+  /* The admin's other VMs are offered as before. */
+  scratch = vm_rows (wizard, "Scratch");
+  g_assert_cmpuint (scratch->len, ==, 1);
+  g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (scratch, 0)), ==, "Running");
+  select_vm (wizard, "Scratch");
+  g_assert_null (reason (wizard));
+}
+
 /* Distribution: vCenter ------------------------------------------------------------------------ */
 
 static GtkCheckButton *
@@ -972,6 +1057,8 @@ main (int   argc,
               test_live_migration_disabled, teardown);
   g_test_add ("/ui/template-wizard/create-distributes", Fixture, NULL,
               setup, test_create_distributes, teardown);
+  g_test_add ("/ui/template-wizard/source-list-during-distribution", Fixture, NULL,
+              setup, test_source_list_during_distribution, teardown);
   g_test_add ("/ui/template-wizard/datastores", Fixture, NULL,
               setup, test_datastores, teardown);
   g_test_add ("/ui/template-wizard/create-failure-stays", Fixture, NULL,

@@ -653,7 +653,11 @@ shoot_read_only (const char     *tmp,
 static const char wizard_scenario[] =
   "{ \"hyperv_hosts\": ["
   "  { \"name\": \"hv-ams-01\", \"user\": \"admin\", \"password\": \"pw\", \"vms\": ["
-  "      { \"name\": \"gold-win11-23h2\", \"disk_gb\": 60 },"
+  "      { \"name\": \"gold-win11-23h2\", \"disk_gb\": 60,"
+  "        \"id\": \"7D1C2E0A-5B3F-4C6D-8E9F-0A1B2C3D4E5F\" },"
+  "      { \"name\": \"gold-win11-23h2\", \"disk_gb\": 60,"
+  "        \"id\": \"3A9B8C7D-6E5F-4A3B-9C2D-1E0F9A8B7C6D\" },"
+  "      { \"name\": \"gold-win11-22h2\", \"disk_gb\": 60 },"
   "      { \"name\": \"gold-win11-23h2-office\", \"disk_gb\": 80 },"
   "      { \"name\": \"build-agent-07\", \"disk_gb\": 120, \"state\": \"running\" } ] },"
   "  { \"name\": \"hv-ams-02\", \"user\": \"admin\", \"password\": \"pw\", \"vms\": [] },"
@@ -703,6 +707,22 @@ build_wizard_farm (SimFixture     *sim,
       g_assert_true (vdi_farm_add_provider (farm, provider, NULL));
       g_assert_true (vdi_credentials_store_sync (credentials, id, list[i].name, "pw", NULL, NULL));
     }
+
+  /* gold-win11-23h2 is a template already, and the engine's copy of it on its way to hv-ams-02
+   * sits beside it: the Source page shows the one, marked, and not the other. */
+  {
+    VdiProvider *source = vdi_farm_find_provider (farm, "hv-ams-01");
+    g_autoptr(VdiTemplate) template = vdi_template_new (NULL, "win11-23h2", source,
+                                                        "gold-win11-23h2");
+    VdiTarget *target;
+
+    vdi_template_set_source_vm_id (template, "7D1C2E0A-5B3F-4C6D-8E9F-0A1B2C3D4E5F");
+    g_assert_true (vdi_template_set_multi_provider (template, TRUE, NULL));
+    target = vdi_template_add_target (template, vdi_farm_find_provider (farm, "hv-ams-02"), NULL);
+    vdi_target_set_remote_vm_id (target, "3a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d");
+    vdi_target_set_step (target, VDI_TARGET_STEP_IMPORTED);
+    g_assert_true (vdi_farm_add_template (farm, template, NULL));
+  }
   return farm;
 }
 
