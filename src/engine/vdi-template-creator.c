@@ -230,16 +230,43 @@ add_to_farm (GTask *task)
 }
 
 static void
+unmarked_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Create *create = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!vdi_backend_call_finish (VDI_BACKEND (object), result, &error))
+    g_warning ("%s stays marked as a template after a cancelled Create: %s",
+               vdi_vm_info_get_name (create->vm), error->message);
+  fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                   _("Operation was cancelled")));
+}
+
+static void
 marked_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   GTask *task = user_data;
+  Create *create = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!vdi_backend_call_finish (VDI_BACKEND (object), result, &error))
     {
       fail (task, error);
+      return;
+    }
+
+  /* Cancelled while the vCenter marked the VM: the farm never got the template, so the VM
+   * goes back to what it was rather than stay a template nobody manages. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      vdi_backend_call_async (create->backend, VDI_BACKEND_OP_MARK_VM,
+                              g_variant_new ("(s)", vdi_vm_info_get_id (create->vm)), NULL,
+                              unmarked_cb, task);
       return;
     }
   add_to_farm (task);
@@ -252,7 +279,6 @@ backend_cb (GObject      *object,
 {
   GTask *task = user_data;
   Create *create = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   create->backend = vdi_backend_open_finish (result, &error);
@@ -261,8 +287,15 @@ backend_cb (GObject      *object,
       fail (task, error);
       return;
     }
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  /* Not cancellable: a cancel in flight could leave the VM marked without our knowing. It is
+   * looked at once the vCenter has answered. */
   vdi_backend_call_async (create->backend, VDI_BACKEND_OP_MARK_TEMPLATE,
-                          g_variant_new ("(s)", vdi_vm_info_get_id (create->vm)), cancellable,
+                          g_variant_new ("(s)", vdi_vm_info_get_id (create->vm)), NULL,
                           marked_cb, task);
 }
 

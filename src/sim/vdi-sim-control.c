@@ -227,6 +227,23 @@ handle_provider (VdiSimControl     *self,
         }
       respond_ok (self, msg);
     }
+  else if (g_strcmp0 (action, "hold") == 0 && parts[1] == NULL)
+    {
+      const char *method = member_string (body, "method");
+
+      if (method == NULL || *method == '\0')
+        {
+          respond_error (self, msg, SOUP_STATUS_BAD_REQUEST, "\"method\" is required");
+          return;
+        }
+      vdi_sim_server_hold (vdi_sim_simulator_get_server (self->simulator, provider), method);
+      respond_ok (self, msg);
+    }
+  else if (g_strcmp0 (action, "release") == 0 && parts[1] == NULL)
+    {
+      vdi_sim_server_release_held (vdi_sim_simulator_get_server (self->simulator, provider));
+      respond_ok (self, msg);
+    }
   else if (g_strcmp0 (action, "faults") == 0 && parts[1] == NULL)
     {
       VdiSimFaultRule *rule;

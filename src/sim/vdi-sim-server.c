@@ -29,6 +29,7 @@ typedef struct
   gulong             finished_id;
   gulong             disconnected_id;
   gboolean           hung;
+  gboolean           held;     /* answered, and held back until released */
 } Pending;
 
 struct _VdiSimServer
@@ -44,6 +45,7 @@ struct _VdiSimServer
   gpointer             handler_data;
   GHashTable          *pending;   /* SoupServerMessage -> Pending */
   VdiSimOfflineMode    applied_offline;
+  char                *hold_method;  /* answers to it are held until released */
 };
 
 G_DEFINE_FINAL_TYPE (VdiSimServer, vdi_sim_server, G_TYPE_OBJECT)
@@ -79,6 +81,7 @@ vdi_sim_server_finalize (GObject *object)
 
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_free (self->bind_address);
+  g_free (self->hold_method);
 
   G_OBJECT_CLASS (vdi_sim_server_parent_class)->finalize (object);
 }
@@ -426,14 +429,15 @@ vdi_sim_server_corrupt (VdiSimServer  *self,
   return TRUE;
 }
 
-void
-vdi_sim_server_respond (VdiSimServer      *self,
-                        SoupServerMessage *msg,
-                        const char        *method,
-                        guint              status,
-                        const char        *content_type,
-                        const char        *body,
-                        gssize             length)
+static void
+respond (VdiSimServer      *self,
+         SoupServerMessage *msg,
+         const char        *method,
+         gboolean           corrupt,
+         guint              status,
+         const char        *content_type,
+         const char        *body,
+         gssize             length)
 {
   Pending *pending;
   g_autoptr(GBytes) answer = NULL;
@@ -448,7 +452,8 @@ vdi_sim_server_respond (VdiSimServer      *self,
   answer = g_bytes_new (body, body == NULL ? 0 : length < 0 ? strlen (body) : (gsize) length);
 
   /* Corruptions are for answers; bare statuses (authentication legs, refusals) keep theirs. */
-  vdi_sim_server_corrupt (self, method, &status, &content_type, &answer);
+  if (corrupt)
+    vdi_sim_server_corrupt (self, method, &status, &content_type, &answer);
 
   soup_server_message_set_status (msg, status, NULL);
   if (content_type != NULL)
@@ -461,6 +466,11 @@ vdi_sim_server_respond (VdiSimServer      *self,
   else
     soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
 
+  if (self->hold_method != NULL && g_strcmp0 (method, self->hold_method) == 0)
+    {
+      pending->held = TRUE;
+      return;
+    }
   if (self->provider != NULL && self->provider->latency_ms > 0)
     {
       if (pending->timeout_id == 0)
@@ -472,12 +482,79 @@ vdi_sim_server_respond (VdiSimServer      *self,
   g_hash_table_remove (self->pending, msg);
 }
 
+/**
+ * vdi_sim_server_respond:
+ * @method: (nullable): the request's method: its corruption rules and hold apply
+ *
+ * Sends an answer, after the provider's latency.
+ */
+void
+vdi_sim_server_respond (VdiSimServer      *self,
+                        SoupServerMessage *msg,
+                        const char        *method,
+                        guint              status,
+                        const char        *content_type,
+                        const char        *body,
+                        gssize             length)
+{
+  respond (self, msg, method, TRUE, status, content_type, body, length);
+}
+
+/* As vdi_sim_server_respond(), for an answer vdi_sim_server_corrupt() has already seen. */
+void
+vdi_sim_server_respond_as_is (VdiSimServer      *self,
+                              SoupServerMessage *msg,
+                              const char        *method,
+                              guint              status,
+                              const char        *content_type,
+                              const char        *body,
+                              gssize             length)
+{
+  respond (self, msg, method, FALSE, status, content_type, body, length);
+}
+
 void
 vdi_sim_server_respond_status (VdiSimServer      *self,
                                SoupServerMessage *msg,
                                guint              status)
 {
   vdi_sim_server_respond (self, msg, NULL, status, NULL, NULL, 0);
+}
+
+/* Holds back the answers to @method (the work is done; the client hears of it only once
+ * released), so a test can act at that moment. */
+void
+vdi_sim_server_hold (VdiSimServer *self,
+                     const char   *method)
+{
+  g_return_if_fail (VDI_SIM_IS_SERVER (self));
+
+  g_free (self->hold_method);
+  self->hold_method = g_strdup (method);
+}
+
+/* Stops holding, and sends every answer held back until now. */
+void
+vdi_sim_server_release_held (VdiSimServer *self)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (VDI_SIM_IS_SERVER (self));
+
+  g_clear_pointer (&self->hold_method, g_free);
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Pending *) value)->held)
+      g_ptr_array_add (held, value);
+  for (guint i = 0; i < held->len; i++)
+    {
+      Pending *pending = g_ptr_array_index (held, i);
+
+      pending->held = FALSE;
+      release_cb (pending);
+    }
 }
 
 gboolean

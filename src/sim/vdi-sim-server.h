@@ -60,6 +60,13 @@ void          vdi_sim_server_respond            (VdiSimServer        *self,
                                                  const char          *content_type,
                                                  const char          *body,
                                                  gssize               length);
+void          vdi_sim_server_respond_as_is      (VdiSimServer        *self,
+                                                 SoupServerMessage   *msg,
+                                                 const char          *method,
+                                                 guint                status,
+                                                 const char          *content_type,
+                                                 const char          *body,
+                                                 gssize               length);
 gboolean      vdi_sim_server_corrupt            (VdiSimServer        *self,
                                                  const char          *method,
                                                  guint               *status,
@@ -70,6 +77,9 @@ void          vdi_sim_server_respond_status     (VdiSimServer        *self,
                                                  guint                status);
 gboolean      vdi_sim_server_is_pending         (VdiSimServer        *self,
                                                  SoupServerMessage   *msg);
+void          vdi_sim_server_hold               (VdiSimServer        *self,
+                                                 const char          *method);
+void          vdi_sim_server_release_held       (VdiSimServer        *self);
 gboolean      vdi_sim_server_apply_offline      (VdiSimServer        *self,
                                                  GError             **error);
 

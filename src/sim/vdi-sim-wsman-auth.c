@@ -352,7 +352,7 @@ _vdi_sim_wsman_respond (VdiSimWsman       *self,
       if (plain_type == NULL)
         vdi_sim_server_respond_status (self->server, msg, status);
       else
-        vdi_sim_server_respond (self->server, msg, NULL, status, plain_type,
+        vdi_sim_server_respond_as_is (self->server, msg, req->method, status, plain_type,
                                 g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
       return;
     }
@@ -365,8 +365,8 @@ _vdi_sim_wsman_respond (VdiSimWsman       *self,
       vdi_sim_server_respond_status (self->server, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
       return;
     }
-  vdi_sim_server_respond (self->server, msg, NULL, status, content_type,
-                          g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+  vdi_sim_server_respond_as_is (self->server, msg, req->method, status, content_type,
+                                g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
 }
 
 /* Called when the host offers nothing a request had: the WWW-Authenticate headers to send. */

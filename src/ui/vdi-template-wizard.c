@@ -961,6 +961,19 @@ vdi_template_wizard_create_action (GtkWidget  *widget,
 
 /* GObject -------------------------------------------------------------------------------------- */
 
+/* Cancel, Escape or the close button: what Create started stops here, until the template is in
+ * the farm (a pending Create holds the wizard, so dispose would come too late). */
+static gboolean
+vdi_template_wizard_close_request (GtkWindow *window)
+{
+  VdiTemplateWizard *self = VDI_TEMPLATE_WIZARD (window);
+
+  if (!self->added)
+    g_cancellable_cancel (self->create_cancellable);
+
+  return GTK_WINDOW_CLASS (vdi_template_wizard_parent_class)->close_request (window);
+}
+
 static void
 vdi_template_wizard_dispose (GObject *object)
 {
@@ -1007,6 +1020,7 @@ vdi_template_wizard_class_init (VdiTemplateWizardClass *klass)
 
   object_class->dispose = vdi_template_wizard_dispose;
   object_class->finalize = vdi_template_wizard_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = vdi_template_wizard_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/vdi-template-wizard.ui");

@@ -831,6 +831,56 @@ test_create_failure_stays (Fixture       *fixture,
   g_assert_nonnull (vdi_farm_find_template (fixture->farm, "Gold"));
 }
 
+typedef struct
+{
+  Fixture    *fixture;
+  gboolean    template;
+} MarkWait;
+
+static gboolean
+gold_vc_marked (gpointer data)
+{
+  MarkWait *wait = data;
+  g_autoptr(JsonNode) inventory = sim_control_get (&wait->fixture->sim, "inventory");
+
+  vdi_test_flush_events ();
+  return json_object_get_boolean_member (sim_inventory_vm (inventory, "gold-vc"), "template") ==
+         wait->template;
+}
+
+/* Cancel after the vCenter marked the VM as a template, before the template joined the farm:
+ * the VM is a VM again. The simulator holds back its answer to MarkAsTemplate, so the cancel
+ * lands after the VM was marked, whatever the machine's load. */
+static void
+test_cancel_unmarks (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  VdiTemplateWizard *wizard = open_wizard (fixture);
+  MarkWait marked = { fixture, TRUE };
+  MarkWait unmarked = { fixture, FALSE };
+
+  select_provider (wizard, fixture, "vc-1");
+  select_vm (wizard, "gold-vc");
+  vdi_test_press (wizard, "wizard.next");
+  set_text (wizard, "name-row", "Gold");
+  vdi_test_press (wizard, "wizard.next");
+  wait_idle (wizard);
+  vdi_test_press (wizard, "wizard.next");
+  g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
+
+  sim_control_post (&fixture->sim, "providers/vc-1/hold", "{\"method\": \"MarkAsTemplate\"}");
+  vdi_test_press (wizard, "wizard.create");
+  sim_wait_until (gold_vc_marked, &marked, WAIT_MS, "the vCenter to mark gold-vc");
+  g_assert_nonnull (vdi_test_find_toplevel (VDI_TYPE_TEMPLATE_WIZARD, NULL));
+  gtk_window_close (GTK_WINDOW (wizard));
+  sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Cancel");
+
+  /* The held answer comes now. */
+  sim_control_post (&fixture->sim, "providers/vc-1/release", "{}");
+  sim_wait_until (gold_vc_marked, &unmarked, WAIT_MS, "gold-vc to be a VM again");
+  g_assert_null (vdi_farm_find_template (fixture->farm, "Gold"));
+}
+
 /* Keyboard and accessibility ----------------------------------------------------------------- */
 
 static gboolean
@@ -1061,6 +1111,8 @@ main (int   argc,
               setup, test_source_list_during_distribution, teardown);
   g_test_add ("/ui/template-wizard/datastores", Fixture, NULL,
               setup, test_datastores, teardown);
+  g_test_add ("/ui/template-wizard/cancel-unmarks", Fixture, NULL,
+              setup, test_cancel_unmarks, teardown);
   g_test_add ("/ui/template-wizard/create-failure-stays", Fixture, NULL,
               setup, test_create_failure_stays, teardown);
   g_test_add ("/ui/template-wizard/keyboard", Fixture, NULL, setup, test_keyboard, teardown);
