@@ -1,4 +1,5 @@
-/* vdi-farm-private.h: the farm's JSON format, shared by vdi-farm.c and vdi-farm-json.c.
+/* vdi-farm-private.h: shared by the farm's model (vdi-farm.c), rules (vdi-farm-rules.c),
+ * store (vdi-farm-store.c) and JSON format (vdi-farm-json.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +11,37 @@
 #include "vdi-farm.h"
 
 G_BEGIN_DECLS
+
+/* A burst of changes (progress reports from many jobs) costs one write per this interval. */
+#define SAVE_DELAY_MS 500
+
+struct _VdiFarm
+{
+  GObject       parent_instance;
+
+  GListStore   *providers;
+  GListStore   *templates;
+  char         *path;
+
+  guint         save_source;
+  guint         n_saves;
+
+  guint         autosave : 1;
+  guint         urgent : 1;
+  guint         dirty : 1;
+  guint         saving : 1;
+  guint         load_failed : 1;
+};
+
+void                _vdi_farm_set_dirty               (VdiFarm            *self,
+                                                       gboolean            dirty);
+gboolean            _vdi_farm_save_timeout_cb         (gpointer            user_data);
+void                _vdi_farm_emit_save_failed        (VdiFarm            *self,
+                                                       const GError       *error);
+GBytes             *_vdi_farm_template_bytes          (VdiTemplate        *template);
+gboolean            _vdi_farm_same_name               (const char         *a,
+                                                       const char         *b);
+void                _vdi_farm_start_save              (VdiFarm            *self);
 
 /* What a load produces, built off the main thread and then spliced into the farm. */
 typedef struct
