@@ -31,6 +31,10 @@ struct _VdiFarm
   guint         dirty : 1;
   guint         saving : 1;
   guint         load_failed : 1;
+
+  /* SQLite store: template id → the serialized form last written (or a placeholder after a
+   * load), to find what a save must write and what it must delete. */
+  GHashTable   *written;
 };
 
 void                _vdi_farm_set_dirty               (VdiFarm            *self,
@@ -60,6 +64,28 @@ char               *_vdi_farm_join                    (GBytes             *provi
 VdiFarmContents    *_vdi_farm_parse                   (const char         *path,
                                                        const char         *data,
                                                        gsize               length,
+                                                       GError            **error);
+
+/* One row of the SQLite store, taken on the model's thread. */
+typedef struct
+{
+  char   *id;
+  char   *name;
+  char   *parent;   /* a template's source provider id */
+  char  **uses;     /* a template's target provider ids */
+  GBytes *doc;
+} VdiFarmRow;
+
+void                _vdi_farm_row_free                (VdiFarmRow         *row);
+GBytes             *_vdi_farm_provider_to_bytes       (VdiProvider        *provider);
+gboolean            _vdi_farm_is_sqlite_path          (const char         *path);
+VdiFarmContents    *_vdi_farm_sqlite_read             (const char         *path,
+                                                       GCancellable       *cancellable,
+                                                       GError            **error);
+gboolean            _vdi_farm_sqlite_write            (const char         *path,
+                                                       GPtrArray          *providers,
+                                                       GPtrArray          *templates,
+                                                       GPtrArray          *removed,
                                                        GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmContents, _vdi_farm_contents_free)

@@ -36,6 +36,9 @@ read_farm_file (const char    *path,
   g_autofree char *data = NULL;
   gsize length;
 
+  if (_vdi_farm_is_sqlite_path (path))
+    return _vdi_farm_sqlite_read (path, cancellable, error);
+
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
                             G_FILE_ATTRIBUTE_STANDARD_TYPE,
                             G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
@@ -90,6 +93,14 @@ apply_contents (VdiFarm         *self,
   g_list_store_splice (self->templates, 0, n_templates, NULL, 0);
   g_list_store_splice (self->providers, 0, n_providers, NULL, 0);
   vdi_farm_splice (self, contents->providers, contents->templates);
+
+  /* Every loaded template is a row; the first save compares each with its stored form. */
+  g_hash_table_remove_all (self->written);
+  if (_vdi_farm_is_sqlite_path (self->path))
+    for (guint i = 0; i < contents->templates->len; i++)
+      g_hash_table_insert (self->written,
+                           g_strdup (vdi_template_get_id (g_ptr_array_index (contents->templates, i))),
+                           g_bytes_new_static ("", 0));
 
   self->load_failed = FALSE;
   /* Interrupted work was rewritten as Needs update; that is a change worth saving. */
@@ -344,11 +355,18 @@ check_can_save (VdiFarm  *self,
   return TRUE;
 }
 
+/* JSON: the providers and every template. SQLite: every provider's row, the rows of the
+ * templates that changed since the last save, the ids of those removed, and what will have
+ * been written once this save succeeds. */
 typedef struct
 {
-  char      *path;
-  GBytes    *providers;
-  GPtrArray *templates;
+  char       *path;
+  GBytes     *providers;
+  GPtrArray  *templates;
+  GPtrArray  *provider_rows;
+  GPtrArray  *template_rows;
+  GPtrArray  *removed;
+  GHashTable *written;
 } Snapshot;
 
 static void
@@ -357,7 +375,87 @@ snapshot_free (Snapshot *snapshot)
   g_free (snapshot->path);
   g_clear_pointer (&snapshot->providers, g_bytes_unref);
   g_clear_pointer (&snapshot->templates, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->provider_rows, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->template_rows, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->removed, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->written, g_hash_table_unref);
   g_free (snapshot);
+}
+
+static Snapshot *
+take_rows (VdiFarm *self)
+{
+  Snapshot *snapshot = g_new0 (Snapshot, 1);
+  GListModel *providers = G_LIST_MODEL (self->providers);
+  GListModel *templates = G_LIST_MODEL (self->templates);
+  guint n = g_list_model_get_n_items (templates);
+  GHashTableIter iter;
+  gpointer key;
+
+  snapshot->path = g_strdup (self->path);
+  snapshot->provider_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
+  snapshot->template_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
+  snapshot->removed = g_ptr_array_new_with_free_func (g_free);
+  snapshot->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify)g_bytes_unref);
+
+  for (guint i = 0, np = g_list_model_get_n_items (providers); i < np; i++)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
+      VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
+
+      row->id = g_strdup (vdi_provider_get_id (provider));
+      row->name = g_strdup (vdi_provider_get_name (provider));
+      row->doc = _vdi_farm_provider_to_bytes (provider);
+      g_ptr_array_add (snapshot->provider_rows, row);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      const char *id = vdi_template_get_id (template);
+      GBytes *bytes = _vdi_farm_template_bytes (template);
+
+      if (g_hash_table_lookup (self->written, id) != bytes)
+        {
+          GListModel *targets = vdi_template_get_targets (template);
+          guint nt = g_list_model_get_n_items (targets);
+          VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
+
+          row->id = g_strdup (id);
+          row->name = g_strdup (vdi_template_get_name (template));
+          row->parent = g_strdup (vdi_provider_get_id (vdi_template_get_source_provider (template)));
+          row->uses = g_new0 (char *, nt + 1);
+          for (guint j = 0; j < nt; j++)
+            {
+              g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
+
+              row->uses[j] = g_strdup (vdi_provider_get_id (vdi_target_get_provider (target)));
+            }
+          row->doc = g_bytes_ref (bytes);
+          g_ptr_array_add (snapshot->template_rows, row);
+        }
+      g_hash_table_insert (snapshot->written, g_strdup (id), bytes);
+    }
+
+  g_hash_table_iter_init (&iter, self->written);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (snapshot->written, key))
+      g_ptr_array_add (snapshot->removed, g_strdup (key));
+
+  return snapshot;
+}
+
+/* After a save succeeded, on the model's thread. */
+static void
+snapshot_written (VdiFarm  *self,
+                  Snapshot *snapshot)
+{
+  if (snapshot->written != NULL)
+    {
+      g_hash_table_unref (self->written);
+      self->written = g_steal_pointer (&snapshot->written);
+    }
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
@@ -367,10 +465,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 static Snapshot *
 take_snapshot (VdiFarm *self)
 {
-  Snapshot *snapshot = g_new0 (Snapshot, 1);
+  Snapshot *snapshot;
   GListModel *templates = G_LIST_MODEL (self->templates);
   guint n = g_list_model_get_n_items (templates);
 
+  if (_vdi_farm_is_sqlite_path (self->path))
+    return take_rows (self);
+
+  snapshot = g_new0 (Snapshot, 1);
   snapshot->path = g_strdup (self->path);
   snapshot->providers = _vdi_farm_providers_to_bytes (G_LIST_MODEL (self->providers));
   snapshot->templates = g_ptr_array_new_full (n, (GDestroyNotify)g_bytes_unref);
@@ -390,6 +492,10 @@ write_snapshot (Snapshot  *snapshot,
 {
   g_autofree char *data = NULL;
   gsize length;
+
+  if (snapshot->provider_rows != NULL)
+    return _vdi_farm_sqlite_write (snapshot->path, snapshot->provider_rows,
+                                   snapshot->template_rows, snapshot->removed, error);
 
   data = _vdi_farm_join (snapshot->providers, snapshot->templates, &length);
   return write_atomically (snapshot->path, data, length, error);
@@ -419,6 +525,7 @@ vdi_farm_save (VdiFarm  *self,
       _vdi_farm_set_dirty (self, TRUE);
       return FALSE;
     }
+  snapshot_written (self, snapshot);
   self->n_saves++;
   return TRUE;
 }
@@ -454,6 +561,7 @@ save_cb (GObject      *object,
       return;
     }
 
+  snapshot_written (self, g_task_get_task_data (G_TASK (result)));
   self->n_saves++;
 
   /* Changes made while writing go out in the next save: at once if one was urgent, else after
@@ -552,6 +660,46 @@ vdi_farm_flush (VdiFarm  *self,
   return vdi_farm_save (self, error);
 }
 
+/**
+ * vdi_farm_export:
+ * @path: a file that does not exist yet, ending in .db for SQLite, else a JSON farm file
+ *
+ * Writes what the farm holds into a new farm at @path, blocking: `vdictl farm export` and
+ * `import`, and moving a farm between stores. An existing file is never written over.
+ */
+gboolean
+vdi_farm_export (VdiFarm     *self,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(VdiFarm) copy = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The file “%s” already exists; a farm is only exported to a new file"),
+                   path);
+      return FALSE;
+    }
+
+  /* The copy holds the same objects for as long as it writes them. */
+  providers = g_ptr_array_new_with_free_func (g_object_unref);
+  templates = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->providers)); i < n; i++)
+    g_ptr_array_add (providers, g_list_model_get_item (G_LIST_MODEL (self->providers), i));
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i < n; i++)
+    g_ptr_array_add (templates, g_list_model_get_item (G_LIST_MODEL (self->templates), i));
+
+  copy = vdi_farm_new (path);
+  vdi_farm_splice (copy, providers, templates);
+  return vdi_farm_save (copy, error);
+}
+
 /* Recovery ----------------------------------------------------------------------------------- */
 
 char *
@@ -595,6 +743,17 @@ vdi_farm_set_aside (VdiFarm  *self,
                    _("Could not rename the farm file “%s”: %s"), self->path, g_strerror (saved));
       return NULL;
     }
+
+  /* A database's write-ahead log belongs to it: it goes along, never deleted. */
+  if (_vdi_farm_is_sqlite_path (self->path))
+    for (guint i = 0; i < 2; i++)
+      {
+        const char *suffix = i == 0 ? "-wal" : "-shm";
+        g_autofree char *from = g_strconcat (self->path, suffix, NULL);
+        g_autofree char *to = g_strconcat (aside, suffix, NULL);
+
+        g_rename (from, to);
+      }
 
   self->load_failed = FALSE;
   return g_steal_pointer (&aside);

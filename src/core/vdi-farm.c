@@ -190,6 +190,7 @@ vdi_farm_finalize (GObject *object)
   g_clear_object (&self->providers);
   g_clear_object (&self->templates);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->written, g_hash_table_unref);
 
   G_OBJECT_CLASS (vdi_farm_parent_class)->finalize (object);
 }
@@ -291,6 +292,8 @@ vdi_farm_init (VdiFarm *self)
 {
   self->providers = g_list_store_new (VDI_TYPE_PROVIDER);
   self->templates = g_list_store_new (VDI_TYPE_TEMPLATE);
+  self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)g_bytes_unref);
 }
 
 /**
