@@ -456,6 +456,7 @@ _vdi_farm_sqlite_write (const char  *path,
   Statements s = { NULL, };
   sqlite3 *db;
   gboolean ok;
+  int version;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -470,7 +471,8 @@ _vdi_farm_sqlite_write (const char  *path,
   if (db == NULL)
     return FALSE;
 
-  if (!migrate (db, path, error))
+  if (!get_version (db, path, &version, error) ||
+      (version < SCHEMA_VERSION && !migrate (db, path, error)))
     {
       sqlite3_close (db);
       return FALSE;
