@@ -35,6 +35,7 @@ struct _VdiFarm
   /* SQLite store: template id → the serialized form last written (or a placeholder after a
    * load), to find what a save must write and what it must delete. */
   GHashTable   *written;
+  GHashTable   *written_providers;
 };
 
 void                _vdi_farm_set_dirty               (VdiFarm            *self,
@@ -43,6 +44,7 @@ gboolean            _vdi_farm_save_timeout_cb         (gpointer            user_
 void                _vdi_farm_emit_save_failed        (VdiFarm            *self,
                                                        const GError       *error);
 GBytes             *_vdi_farm_template_bytes          (VdiTemplate        *template);
+GBytes             *_vdi_farm_provider_bytes          (VdiProvider        *provider);
 gboolean            _vdi_farm_same_name               (const char         *a,
                                                        const char         *b);
 void                _vdi_farm_start_save              (VdiFarm            *self);
@@ -86,6 +88,7 @@ gboolean            _vdi_farm_sqlite_write            (const char         *path,
                                                        GPtrArray          *providers,
                                                        GPtrArray          *templates,
                                                        GPtrArray          *removed,
+                                                       GPtrArray          *removed_providers,
                                                        GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmContents, _vdi_farm_contents_free)

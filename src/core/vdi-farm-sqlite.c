@@ -317,7 +317,6 @@ typedef struct
   sqlite3_stmt *clear_targets;
   sqlite3_stmt *add_target;
   sqlite3_stmt *delete_template;
-  sqlite3_stmt *list_providers;
   sqlite3_stmt *delete_provider;
 } Statements;
 
@@ -329,7 +328,6 @@ statements_clear (Statements *s)
   sqlite3_finalize (s->clear_targets);
   sqlite3_finalize (s->add_target);
   sqlite3_finalize (s->delete_template);
-  sqlite3_finalize (s->list_providers);
   sqlite3_finalize (s->delete_provider);
 }
 
@@ -357,8 +355,6 @@ prepare (sqlite3       *db,
       -1, &s->add_target, NULL) == SQLITE_OK &&
     sqlite3_prepare_v2 (db, "DELETE FROM templates WHERE id = ?1;",
                         -1, &s->delete_template, NULL) == SQLITE_OK &&
-    sqlite3_prepare_v2 (db, "SELECT id FROM providers;",
-                        -1, &s->list_providers, NULL) == SQLITE_OK &&
     sqlite3_prepare_v2 (db, "DELETE FROM providers WHERE id = ?1;",
                         -1, &s->delete_provider, NULL) == SQLITE_OK;
 }
@@ -368,17 +364,13 @@ write_rows (sqlite3    *db,
             Statements *s,
             GPtrArray  *providers,
             GPtrArray  *templates,
-            GPtrArray  *removed)
+            GPtrArray  *removed,
+            GPtrArray  *removed_providers)
 {
-  g_autoptr(GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-
   for (guint i = 0; i < providers->len; i++)
     {
       VdiFarmRow *row = g_ptr_array_index (providers, i);
 
-      g_hash_table_add (keep, row->id);
       bind_text (s->upsert_provider, 1, row->id);
       bind_text (s->upsert_provider, 2, row->name);
       bind_doc (s->upsert_provider, 3, row->doc);
@@ -418,19 +410,9 @@ write_rows (sqlite3    *db,
         return FALSE;
     }
 
-  while ((rc = sqlite3_step (s->list_providers)) == SQLITE_ROW)
+  for (guint i = 0; i < removed_providers->len; i++)
     {
-      const char *id = (const char *)sqlite3_column_text (s->list_providers, 0);
-
-      if (!g_hash_table_contains (keep, id))
-        g_ptr_array_add (gone, g_strdup (id));
-    }
-  sqlite3_reset (s->list_providers);
-  if (rc != SQLITE_DONE)
-    return FALSE;
-  for (guint i = 0; i < gone->len; i++)
-    {
-      bind_text (s->delete_provider, 1, g_ptr_array_index (gone, i));
+      bind_text (s->delete_provider, 1, g_ptr_array_index (removed_providers, i));
       if (!step_done (s->delete_provider))
         return FALSE;
     }
@@ -439,9 +421,10 @@ write_rows (sqlite3    *db,
 
 /**
  * _vdi_farm_sqlite_write:
- * @providers: (element-type VdiFarmRow): every provider of the farm
+ * @providers: (element-type VdiFarmRow): the providers changed since the last save
  * @templates: (element-type VdiFarmRow): the templates changed since the last save
  * @removed: (element-type utf8): ids of the templates removed since the last save
+ * @removed_providers: (element-type utf8): ids of the providers removed since then
  *
  * Stores one save in one transaction, creating or migrating the database first.
  */
@@ -450,6 +433,7 @@ _vdi_farm_sqlite_write (const char  *path,
                         GPtrArray   *providers,
                         GPtrArray   *templates,
                         GPtrArray   *removed,
+                        GPtrArray   *removed_providers,
                         GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
@@ -482,7 +466,7 @@ _vdi_farm_sqlite_write (const char  *path,
        sqlite3_exec (db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) == SQLITE_OK;
   if (ok)
     {
-      ok = write_rows (db, &s, providers, templates, removed);
+      ok = write_rows (db, &s, providers, templates, removed, removed_providers);
       if (ok)
         ok = sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK;
       if (!ok)

@@ -96,11 +96,18 @@ apply_contents (VdiFarm         *self,
 
   /* Every loaded template is a row; the first save compares each with its stored form. */
   g_hash_table_remove_all (self->written);
+  g_hash_table_remove_all (self->written_providers);
   if (_vdi_farm_is_sqlite_path (self->path))
-    for (guint i = 0; i < contents->templates->len; i++)
-      g_hash_table_insert (self->written,
-                           g_strdup (vdi_template_get_id (g_ptr_array_index (contents->templates, i))),
-                           g_bytes_new_static ("", 0));
+    {
+      for (guint i = 0; i < contents->templates->len; i++)
+        g_hash_table_insert (self->written,
+                             g_strdup (vdi_template_get_id (g_ptr_array_index (contents->templates, i))),
+                             g_bytes_new_static ("", 0));
+      for (guint i = 0; i < contents->providers->len; i++)
+        g_hash_table_insert (self->written_providers,
+                             g_strdup (vdi_provider_get_id (g_ptr_array_index (contents->providers, i))),
+                             g_bytes_new_static ("", 0));
+    }
 
   self->load_failed = FALSE;
   /* Interrupted work was rewritten as Needs update; that is a change worth saving. */
@@ -355,9 +362,8 @@ check_can_save (VdiFarm  *self,
   return TRUE;
 }
 
-/* JSON: the providers and every template. SQLite: every provider's row, the rows of the
- * templates that changed since the last save, the ids of those removed, and what will have
- * been written once this save succeeds. */
+/* JSON: the providers and every template. SQLite: the rows of the providers and templates
+ * that changed since the last save and the ids of those removed. */
 typedef struct
 {
   char       *path;
@@ -366,7 +372,7 @@ typedef struct
   GPtrArray  *provider_rows;
   GPtrArray  *template_rows;
   GPtrArray  *removed;
-  GHashTable *written;
+  GPtrArray  *removed_providers;
 } Snapshot;
 
 static void
@@ -378,10 +384,30 @@ snapshot_free (Snapshot *snapshot)
   g_clear_pointer (&snapshot->provider_rows, g_ptr_array_unref);
   g_clear_pointer (&snapshot->template_rows, g_ptr_array_unref);
   g_clear_pointer (&snapshot->removed, g_ptr_array_unref);
-  g_clear_pointer (&snapshot->written, g_hash_table_unref);
+  g_clear_pointer (&snapshot->removed_providers, g_ptr_array_unref);
   g_free (snapshot);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+/* The ids in @written that are no longer in the farm. */
+static GPtrArray *
+find_removed (GHashTable *written,
+              GHashTable *present)
+{
+  GPtrArray *removed = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, written);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      g_ptr_array_add (removed, g_strdup (key));
+  return removed;
+}
+
+/* Compares each object's serialized form (cached until it changes) with the one last written:
+ * a pointer comparison, so a save of one change among 10,000 templates stays cheap. */
 static Snapshot *
 take_rows (VdiFarm *self)
 {
@@ -389,33 +415,40 @@ take_rows (VdiFarm *self)
   GListModel *providers = G_LIST_MODEL (self->providers);
   GListModel *templates = G_LIST_MODEL (self->templates);
   guint n = g_list_model_get_n_items (templates);
-  GHashTableIter iter;
-  gpointer key;
+  guint np = g_list_model_get_n_items (providers);
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) present_providers = g_hash_table_new (g_str_hash, g_str_equal);
 
   snapshot->path = g_strdup (self->path);
   snapshot->provider_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
   snapshot->template_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
-  snapshot->removed = g_ptr_array_new_with_free_func (g_free);
-  snapshot->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify)g_bytes_unref);
 
-  for (guint i = 0, np = g_list_model_get_n_items (providers); i < np; i++)
+  for (guint i = 0; i < np; i++)
     {
       g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
-      VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
+      g_autoptr(GBytes) bytes = _vdi_farm_provider_bytes (provider);
+      const char *id = vdi_provider_get_id (provider);
 
-      row->id = g_strdup (vdi_provider_get_id (provider));
-      row->name = g_strdup (vdi_provider_get_name (provider));
-      row->doc = _vdi_farm_provider_to_bytes (provider);
-      g_ptr_array_add (snapshot->provider_rows, row);
+      /* The farm holds the provider, so the id outlives this function. */
+      g_hash_table_add (present_providers, (gpointer)id);
+      if (g_hash_table_lookup (self->written_providers, id) != bytes)
+        {
+          VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
+
+          row->id = g_strdup (id);
+          row->name = g_strdup (vdi_provider_get_name (provider));
+          row->doc = g_bytes_ref (bytes);
+          g_ptr_array_add (snapshot->provider_rows, row);
+        }
     }
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      g_autoptr(GBytes) bytes = _vdi_farm_template_bytes (template);
       const char *id = vdi_template_get_id (template);
-      GBytes *bytes = _vdi_farm_template_bytes (template);
 
+      g_hash_table_add (present, (gpointer)id);
       if (g_hash_table_lookup (self->written, id) != bytes)
         {
           GListModel *targets = vdi_template_get_targets (template);
@@ -435,33 +468,39 @@ take_rows (VdiFarm *self)
           row->doc = g_bytes_ref (bytes);
           g_ptr_array_add (snapshot->template_rows, row);
         }
-      g_hash_table_insert (snapshot->written, g_strdup (id), bytes);
     }
 
-  g_hash_table_iter_init (&iter, self->written);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (snapshot->written, key))
-      g_ptr_array_add (snapshot->removed, g_strdup (key));
-
+  snapshot->removed = find_removed (self->written, present);
+  snapshot->removed_providers = find_removed (self->written_providers, present_providers);
   return snapshot;
 }
 
-/* After a save succeeded, on the model's thread. */
+static void
+remember_rows (GHashTable *written,
+               GPtrArray  *rows,
+               GPtrArray  *removed)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_replace (written, g_strdup (row->id), g_bytes_ref (row->doc));
+    }
+  for (guint i = 0; i < removed->len; i++)
+    g_hash_table_remove (written, g_ptr_array_index (removed, i));
+}
+
+/* After a save succeeded, on the model's thread: what it wrote is what the database holds. */
 static void
 snapshot_written (VdiFarm  *self,
                   Snapshot *snapshot)
 {
-  if (snapshot->written != NULL)
-    {
-      g_hash_table_unref (self->written);
-      self->written = g_steal_pointer (&snapshot->written);
-    }
+  if (snapshot->provider_rows == NULL)
+    return;
+  remember_rows (self->written_providers, snapshot->provider_rows, snapshot->removed_providers);
+  remember_rows (self->written, snapshot->template_rows, snapshot->removed);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
-
-/* The part of a save that reads the model, so it runs on the model's thread: the providers,
- * and the templates that changed since they were last serialized. */
 static Snapshot *
 take_snapshot (VdiFarm *self)
 {
@@ -495,7 +534,8 @@ write_snapshot (Snapshot  *snapshot,
 
   if (snapshot->provider_rows != NULL)
     return _vdi_farm_sqlite_write (snapshot->path, snapshot->provider_rows,
-                                   snapshot->template_rows, snapshot->removed, error);
+                                   snapshot->template_rows, snapshot->removed,
+                                   snapshot->removed_providers, error);
 
   data = _vdi_farm_join (snapshot->providers, snapshot->templates, &length);
   return write_atomically (snapshot->path, data, length, error);

@@ -87,18 +87,32 @@ cached_json_quark (void)
   return g_quark_from_static_string ("vdi-farm-cached-json");
 }
 
-GBytes *
-_vdi_farm_template_bytes (VdiTemplate *template)
+static GBytes *
+cached_bytes (GObject *object)
 {
-  GBytes *bytes = g_object_get_qdata (G_OBJECT (template), cached_json_quark ());
+  GBytes *bytes = g_object_get_qdata (object, cached_json_quark ());
 
   if (bytes == NULL)
     {
-      bytes = _vdi_farm_template_to_bytes (template);
-      g_object_set_qdata_full (G_OBJECT (template), cached_json_quark (), bytes,
+      bytes = VDI_IS_TEMPLATE (object) ? _vdi_farm_template_to_bytes (VDI_TEMPLATE (object))
+                                       : _vdi_farm_provider_to_bytes (VDI_PROVIDER (object));
+      g_object_set_qdata_full (object, cached_json_quark (), bytes,
                                (GDestroyNotify)g_bytes_unref);
     }
   return g_bytes_ref (bytes);
+}
+
+GBytes *
+_vdi_farm_template_bytes (VdiTemplate *template)
+{
+  return cached_bytes (G_OBJECT (template));
+}
+
+/* The same for a provider's row in the SQLite store. */
+GBytes *
+_vdi_farm_provider_bytes (VdiProvider *provider)
+{
+  return cached_bytes (G_OBJECT (provider));
 }
 
 static void
@@ -119,7 +133,10 @@ on_provider_notify (VdiFarm     *self,
                                        NULL };
 
   if (!g_strv_contains (live, g_param_spec_get_name (pspec)))
-    changed (self);
+    {
+      g_object_set_qdata (G_OBJECT (provider), cached_json_quark (), NULL);
+      changed (self);
+    }
 }
 
 static void
@@ -191,6 +208,7 @@ vdi_farm_finalize (GObject *object)
   g_clear_object (&self->templates);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->written, g_hash_table_unref);
+  g_clear_pointer (&self->written_providers, g_hash_table_unref);
 
   G_OBJECT_CLASS (vdi_farm_parent_class)->finalize (object);
 }
@@ -294,6 +312,8 @@ vdi_farm_init (VdiFarm *self)
   self->templates = g_list_store_new (VDI_TYPE_TEMPLATE);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)g_bytes_unref);
+  self->written_providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify)g_bytes_unref);
 }
 
 /**

@@ -828,6 +828,29 @@ test_sqlite_one_row_per_change (Fixture       *fixture,
                               vdi_template_get_id (removed)), ==, 0);
   g_assert_cmpint (query_int (fixture->path,
                               "SELECT count(*) FROM pragma_foreign_key_check;", NULL), ==, 0);
+
+  /* Providers: a rename bumps that row alone; an added and removed one comes and goes. */
+  {
+    g_autoptr(VdiProvider) renamed = g_list_model_get_item (vdi_farm_get_providers (loaded), 2);
+    g_autoptr(VdiProvider) extra = vdi_provider_new ("extra-id", "extra",
+                                                     VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                     "extra.example.com", 5985);
+    const char *provider_sum = "SELECT sum(row_version) FROM providers;";
+
+    g_assert_cmpint (query_int (fixture->path, provider_sum, NULL), ==, 15);
+    vdi_provider_set_name (renamed, "renamed");
+    g_assert_true (vdi_farm_add_provider (loaded, extra, &error));
+    g_assert_true (vdi_farm_save (loaded, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture->path, provider_sum, NULL), ==, 17);
+    g_assert_cmpint (query_int (fixture->path,
+                                "SELECT row_version FROM providers WHERE name = ?1;", "renamed"),
+                     ==, 2);
+    g_assert_true (vdi_farm_remove_provider (loaded, extra, &error));
+    g_assert_true (vdi_farm_save (loaded, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM providers;", NULL), ==, 15);
+  }
 }
 
 /* A database of a newer schema is refused, named, and never written. */
