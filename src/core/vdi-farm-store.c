@@ -25,6 +25,70 @@
 
 /* Loading ------------------------------------------------------------------------------------ */
 
+/* The farm file of versions that kept the default farm in JSON, beside the default database;
+ * %NULL for any farm but the default one. */
+static char *
+dup_old_default (const char *path)
+{
+  g_autofree char *default_path = vdi_farm_dup_default_path ();
+  g_autofree char *dir = NULL;
+
+  if (!g_str_equal (path, default_path))
+    return NULL;
+  dir = g_path_get_dirname (path);
+  return g_build_filename (dir, "farm.json", NULL);
+}
+
+/* The first load of the default farm imports the old farm.json into farm.db, then keeps the
+ * JSON file renamed farm.json.imported-DATE. The database is written under a temporary name
+ * and renamed into place before the JSON file is renamed, so a kill at any moment leaves either
+ * the JSON file to import again or the complete database. A JSON file that cannot be read stays
+ * untouched, and the load fails naming it. */
+static gboolean
+import_old_default (const char    *path,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *json = dup_old_default (path);
+  g_autofree char *tmp_path = g_strconcat (path, ".import.db", NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(VdiFarm) old = NULL;
+
+  if (json == NULL || g_file_test (path, G_FILE_TEST_EXISTS) ||
+      !g_file_test (json, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  old = vdi_farm_new (json);
+  if (!vdi_farm_load (old, cancellable, error))
+    return FALSE;
+
+  /* A leftover of an import that was killed. */
+  g_unlink (tmp_path);
+  if (!vdi_farm_export (old, tmp_path, error))
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not put the imported farm in place at “%s”: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+
+  now = g_date_time_new_now_local ();
+  stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  kept = g_strdup_printf ("%s.imported-%s", json, stamp);
+  if (g_rename (json, kept) != 0)
+    g_warning ("Could not rename the imported farm file “%s”: %s", json, g_strerror (errno));
+  return TRUE;
+}
+
 static VdiFarmContents *
 read_farm_file (const char    *path,
                 GCancellable  *cancellable,
@@ -37,7 +101,11 @@ read_farm_file (const char    *path,
   gsize length;
 
   if (_vdi_farm_is_sqlite_path (path))
-    return _vdi_farm_sqlite_read (path, cancellable, error);
+    {
+      if (!import_old_default (path, cancellable, error))
+        return NULL;
+      return _vdi_farm_sqlite_read (path, cancellable, error);
+    }
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
                             G_FILE_ATTRIBUTE_STANDARD_TYPE,
@@ -765,8 +833,29 @@ vdi_farm_set_aside (VdiFarm  *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *aside = NULL;
+  g_autofree char *old_json = NULL;
 
   g_return_val_if_fail (VDI_IS_FARM (self), NULL);
+
+  /* The default farm failed to load because its old farm.json could not be imported: that is
+   * the file to set aside. */
+  old_json = dup_old_default (self->path);
+  if (old_json != NULL && !g_file_test (self->path, G_FILE_TEST_EXISTS) &&
+      g_file_test (old_json, G_FILE_TEST_EXISTS))
+    {
+      aside = g_strdup_printf ("%s.damaged-%s", old_json, stamp);
+      if (g_rename (old_json, aside) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                       _("Could not rename the farm file “%s”: %s"), old_json,
+                       g_strerror (saved));
+          return NULL;
+        }
+      self->load_failed = FALSE;
+      return g_steal_pointer (&aside);
+    }
 
   aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
   for (guint i = 2; g_file_test (aside, G_FILE_TEST_EXISTS); i++)

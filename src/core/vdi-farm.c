@@ -319,12 +319,13 @@ vdi_farm_init (VdiFarm *self)
 /**
  * vdi_farm_dup_default_path:
  *
- * Returns: (transfer full): `$XDG_DATA_HOME/vdi-console/farm.json`
+ * Returns: (transfer full): `$XDG_DATA_HOME/vdi-console/farm.db`, an SQLite farm. A
+ *   `farm.json` beside it, the default of older versions, is imported by the first load.
  */
 char *
 vdi_farm_dup_default_path (void)
 {
-  return g_build_filename (g_get_user_data_dir (), "vdi-console", "farm.json", NULL);
+  return g_build_filename (g_get_user_data_dir (), "vdi-console", "farm.db", NULL);
 }
 
 /**

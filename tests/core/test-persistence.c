@@ -1022,10 +1022,121 @@ test_sqlite_json_round_trip (Fixture       *fixture,
   }
 }
 
+/* The default farm is farm.db; the farm.json of older versions is imported by the first load,
+ * off the calling thread, and kept beside it renamed. */
+static char *
+find_with_prefix (const char *dir_path,
+                  const char *prefix)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return g_build_filename (dir_path, name, NULL);
+  return NULL;
+}
+
+static void
+test_default_import (void)
+{
+  g_autofree char *db_path = vdi_farm_dup_default_path ();
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *json_path = g_build_filename (dir, "farm.json", NULL);
+  g_autoptr(VdiFarm) old = NULL;
+  g_autoptr(VdiFarm) farm = vdi_farm_new (NULL);
+  g_autoptr(VdiFarm) again = vdi_farm_new (NULL);
+  g_autoptr(VdiFarm) from_old = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *kept_path = NULL;
+  g_autofree char *kept = NULL;
+
+  g_assert_true (g_str_has_suffix (db_path, "/vdi-console/farm.db"));
+  vdi_test_rm_rf (dir);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  old = vdi_test_farm_generate (json_path, 15, 12);
+  finish_busy_targets (old);
+  g_assert_true (vdi_farm_save (old, &error));
+  g_assert_no_error (error);
+  before = read_file (json_path);
+  from_old = vdi_farm_new (json_path);
+  g_assert_true (vdi_farm_load (from_old, NULL, &error));
+
+  vdi_farm_load_async (farm, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (vdi_farm_load_finish (farm, result, &error));
+  g_assert_no_error (error);
+  assert_same_farm (from_old, farm);
+
+  g_assert_false (g_file_test (json_path, G_FILE_TEST_EXISTS));
+  kept_path = find_with_prefix (dir, "farm.json.imported-");
+  g_assert_nonnull (kept_path);
+  kept = read_file (kept_path);
+  g_assert_cmpstr (kept, ==, before);
+  g_assert_cmpint (query_int (db_path, "SELECT count(*) FROM templates;", NULL), ==, 12);
+  g_assert_null (find_with_prefix (dir, "farm.db.import"));
+
+  /* Once only: the next load reads the database. */
+  g_assert_true (vdi_farm_load (again, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_farm (from_old, again);
+
+  vdi_test_rm_rf (dir);
+}
+
+/* An old farm.json that cannot be read is not imported, named, kept untouched, and setting
+ * the farm aside sets that file aside. */
+static void
+test_default_import_damaged (void)
+{
+  g_autofree char *db_path = vdi_farm_dup_default_path ();
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *json_path = g_build_filename (dir, "farm.json", NULL);
+  g_autoptr(VdiFarm) farm = vdi_farm_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *kept = NULL;
+
+  vdi_test_rm_rf (dir);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_file (json_path, "{ \"version\" : 1, \"providers\" : [", -1);
+
+  g_assert_false (vdi_farm_load (farm, NULL, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, json_path));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_clear_error (&error);
+  kept = read_file (json_path);
+  g_assert_cmpstr (kept, ==, "{ \"version\" : 1, \"providers\" : [");
+
+  aside = vdi_farm_set_aside (farm, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (aside, json_path));
+  g_assert_nonnull (strstr (aside, ".damaged-"));
+  g_assert_true (g_file_test (aside, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (vdi_farm_load (farm, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (farm)), ==, 0);
+
+  vdi_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = NULL;
+  int status;
+
+  /* The default farm's tests use a data folder of their own, never the user's. */
+  data_home = vdi_test_make_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
@@ -1058,8 +1169,14 @@ main (int   argc,
   ADD_DB ("/core/persistence/sqlite/json-round-trip", test_sqlite_json_round_trip);
   ADD_DB ("/core/persistence/sqlite/kill-during-save", test_kill_during_save);
 
+  g_test_add_func ("/core/persistence/sqlite/default-import", test_default_import);
+  g_test_add_func ("/core/persistence/sqlite/default-import-damaged",
+                   test_default_import_damaged);
+
 #undef ADD_DB
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  vdi_test_rm_rf (data_home);
+  return status;
 }
