@@ -36,6 +36,11 @@ struct _VdiFarm
    * load), to find what a save must write and what it must delete. */
   GHashTable   *written;
   GHashTable   *written_providers;
+  /* Templates changed since the last SQLite snapshot, and whether one may have been removed
+   * (or the farm was loaded), which needs a pass over all of them. */
+  GHashTable   *changed_templates;
+  gboolean      full_pass;
+  gboolean      track_rows;
 };
 
 void                _vdi_farm_set_dirty               (VdiFarm            *self,

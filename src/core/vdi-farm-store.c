@@ -165,6 +165,8 @@ apply_contents (VdiFarm         *self,
   /* Every loaded template is a row; the first save compares each with its stored form. */
   g_hash_table_remove_all (self->written);
   g_hash_table_remove_all (self->written_providers);
+  g_hash_table_remove_all (self->changed_templates);
+  self->full_pass = TRUE;
   if (_vdi_farm_is_sqlite_path (self->path))
     {
       for (guint i = 0; i < contents->templates->len; i++)
@@ -441,6 +443,8 @@ typedef struct
   GPtrArray  *template_rows;
   GPtrArray  *removed;
   GPtrArray  *removed_providers;
+  GHashTable *changed;      /* the templates this save looked at, put back if it fails */
+  gboolean    full_pass;
 } Snapshot;
 
 static void
@@ -453,6 +457,7 @@ snapshot_free (Snapshot *snapshot)
   g_clear_pointer (&snapshot->template_rows, g_ptr_array_unref);
   g_clear_pointer (&snapshot->removed, g_ptr_array_unref);
   g_clear_pointer (&snapshot->removed_providers, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->changed, g_hash_table_unref);
   g_free (snapshot);
 }
 
@@ -472,6 +477,37 @@ find_removed (GHashTable *written,
     if (!g_hash_table_contains (present, key))
       g_ptr_array_add (removed, g_strdup (key));
   return removed;
+}
+
+static void
+add_template_row (VdiFarm     *self,
+                  Snapshot    *snapshot,
+                  VdiTemplate *template)
+{
+  g_autoptr(GBytes) bytes = _vdi_farm_template_bytes (template);
+  const char *id = vdi_template_get_id (template);
+  GListModel *targets;
+  VdiFarmRow *row;
+  guint nt;
+
+  if (g_hash_table_lookup (self->written, id) == bytes)
+    return;
+
+  targets = vdi_template_get_targets (template);
+  nt = g_list_model_get_n_items (targets);
+  row = g_new0 (VdiFarmRow, 1);
+  row->id = g_strdup (id);
+  row->name = g_strdup (vdi_template_get_name (template));
+  row->parent = g_strdup (vdi_provider_get_id (vdi_template_get_source_provider (template)));
+  row->uses = g_new0 (char *, nt + 1);
+  for (guint j = 0; j < nt; j++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
+
+      row->uses[j] = g_strdup (vdi_provider_get_id (vdi_target_get_provider (target)));
+    }
+  row->doc = g_bytes_ref (bytes);
+  g_ptr_array_add (snapshot->template_rows, row);
 }
 
 /* Compares each object's serialized form (cached until it changes) with the one last written:
@@ -510,35 +546,31 @@ take_rows (VdiFarm *self)
         }
     }
 
-  for (guint i = 0; i < n; i++)
+  /* Only the templates that changed, unless one may have gone. */
+  snapshot->changed = g_steal_pointer (&self->changed_templates);
+  self->changed_templates = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  snapshot->full_pass = self->full_pass;
+  self->full_pass = FALSE;
+  if (snapshot->full_pass)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+        g_hash_table_add (present, (gpointer)vdi_template_get_id (template));
+        add_template_row (self, snapshot, template);
+      }
+  else
     {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
-      g_autoptr(GBytes) bytes = _vdi_farm_template_bytes (template);
-      const char *id = vdi_template_get_id (template);
+      GHashTableIter iter;
+      gpointer template;
 
-      g_hash_table_add (present, (gpointer)id);
-      if (g_hash_table_lookup (self->written, id) != bytes)
-        {
-          GListModel *targets = vdi_template_get_targets (template);
-          guint nt = g_list_model_get_n_items (targets);
-          VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
-
-          row->id = g_strdup (id);
-          row->name = g_strdup (vdi_template_get_name (template));
-          row->parent = g_strdup (vdi_provider_get_id (vdi_template_get_source_provider (template)));
-          row->uses = g_new0 (char *, nt + 1);
-          for (guint j = 0; j < nt; j++)
-            {
-              g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
-
-              row->uses[j] = g_strdup (vdi_provider_get_id (vdi_target_get_provider (target)));
-            }
-          row->doc = g_bytes_ref (bytes);
-          g_ptr_array_add (snapshot->template_rows, row);
-        }
+      g_hash_table_iter_init (&iter, snapshot->changed);
+      while (g_hash_table_iter_next (&iter, &template, NULL))
+        add_template_row (self, snapshot, template);
     }
 
-  snapshot->removed = find_removed (self->written, present);
+  snapshot->removed = snapshot->full_pass ? find_removed (self->written, present)
+                                          : g_ptr_array_new_with_free_func (g_free);
   snapshot->removed_providers = find_removed (self->written_providers, present_providers);
   return snapshot;
 }
@@ -556,6 +588,22 @@ remember_rows (GHashTable *written,
     }
   for (guint i = 0; i < removed->len; i++)
     g_hash_table_remove (written, g_ptr_array_index (removed, i));
+}
+
+/* After a save failed, on the model's thread: the next one looks at the same templates again. */
+static void
+snapshot_failed (VdiFarm  *self,
+                 Snapshot *snapshot)
+{
+  GHashTableIter iter;
+  gpointer template;
+
+  if (snapshot->changed == NULL)
+    return;
+  g_hash_table_iter_init (&iter, snapshot->changed);
+  while (g_hash_table_iter_next (&iter, &template, NULL))
+    g_hash_table_add (self->changed_templates, g_object_ref (template));
+  self->full_pass = self->full_pass || snapshot->full_pass;
 }
 
 /* After a save succeeded, on the model's thread: what it wrote is what the database holds. */
@@ -630,6 +678,7 @@ vdi_farm_save (VdiFarm  *self,
   snapshot = take_snapshot (self);
   if (!write_snapshot (snapshot, error))
     {
+      snapshot_failed (self, snapshot);
       _vdi_farm_set_dirty (self, TRUE);
       return FALSE;
     }
@@ -664,6 +713,7 @@ save_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      snapshot_failed (self, g_task_get_task_data (G_TASK (result)));
       _vdi_farm_set_dirty (self, TRUE);
       _vdi_farm_emit_save_failed (self, error);
       return;

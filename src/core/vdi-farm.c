@@ -115,11 +115,21 @@ _vdi_farm_provider_bytes (VdiProvider *provider)
   return cached_bytes (G_OBJECT (provider));
 }
 
+/* For the SQLite store, which writes the rows of the templates that changed. */
+static void
+note_template_changed (VdiFarm     *self,
+                       VdiTemplate *template)
+{
+  if (self->track_rows)
+    g_hash_table_add (self->changed_templates, g_object_ref (template));
+}
+
 static void
 on_template_changed (VdiFarm     *self,
                      VdiTemplate *template)
 {
   g_object_set_qdata (G_OBJECT (template), cached_json_quark (), NULL);
+  note_template_changed (self, template);
   changed (self);
 }
 
@@ -150,6 +160,8 @@ watch_items (VdiFarm    *self,
       g_autoptr(GObject) item = g_list_model_get_item (list, i);
 
       if (VDI_IS_TEMPLATE (item))
+        note_template_changed (self, VDI_TEMPLATE (item));
+      if (VDI_IS_TEMPLATE (item))
         g_signal_connect_object (item, "changed", G_CALLBACK (on_template_changed), self,
                                  G_CONNECT_SWAPPED);
       else
@@ -168,6 +180,8 @@ on_items_changed (VdiFarm    *self,
                   GListModel *list)
 {
   watch_items (self, list, position, added);
+  if (removed > 0)
+    self->full_pass = TRUE;
   changed (self);
 }
 
@@ -182,6 +196,7 @@ vdi_farm_constructed (GObject *object)
 
   if (self->path == NULL)
     self->path = vdi_farm_dup_default_path ();
+  self->track_rows = _vdi_farm_is_sqlite_path (self->path);
 
   g_signal_connect_object (self->providers, "items-changed", G_CALLBACK (on_items_changed),
                            self, G_CONNECT_SWAPPED);
@@ -209,6 +224,7 @@ vdi_farm_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->written, g_hash_table_unref);
   g_clear_pointer (&self->written_providers, g_hash_table_unref);
+  g_clear_pointer (&self->changed_templates, g_hash_table_unref);
 
   G_OBJECT_CLASS (vdi_farm_parent_class)->finalize (object);
 }
@@ -314,6 +330,8 @@ vdi_farm_init (VdiFarm *self)
                                          (GDestroyNotify)g_bytes_unref);
   self->written_providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                    (GDestroyNotify)g_bytes_unref);
+  self->changed_templates = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->full_pass = TRUE;
 }
 
 /**

@@ -851,6 +851,27 @@ test_sqlite_one_row_per_change (Fixture       *fixture,
     g_assert_no_error (error);
     g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM providers;", NULL), ==, 15);
   }
+
+  /* A save that fails loses nothing: the next one writes the same change. */
+  {
+    g_autoptr(VdiTemplate) again = g_list_model_get_item (vdi_farm_get_templates (loaded), 7);
+    g_autoptr(VdiTarget) t7 = g_list_model_get_item (vdi_template_get_targets (again), 0);
+    sqlite3 *db = open_sqlite (fixture->path);
+
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 9;", NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+    vdi_target_set_last_error (t7, "kept for the next save");
+    g_assert_false (vdi_farm_save (loaded, &error));
+    g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION);
+    g_clear_error (&error);
+    g_assert_true (vdi_farm_get_dirty (loaded));
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 1;", NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+    sqlite3_close (db);
+    g_assert_true (vdi_farm_save (loaded, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture->path, version, vdi_template_get_id (again)), ==, 2);
+  }
 }
 
 /* A database of a newer schema is refused, named, and never written. */
