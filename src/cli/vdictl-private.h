@@ -54,6 +54,9 @@ VdiProvider        *vdictl_lookup_provider            (Cli                *cli,
                                                        const char         *name);
 
 /* vdictl-provider.c */
+int                 vdictl_farm_export                (Cli *cli, int argc, char **argv);
+int                 vdictl_farm_import                (Cli *cli, int argc, char **argv);
+
 int                 vdictl_provider_add               (Cli *cli, int argc, char **argv);
 int                 vdictl_provider_list              (Cli *cli, int argc, char **argv);
 int                 vdictl_provider_check             (Cli *cli, int argc, char **argv);

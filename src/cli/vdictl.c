@@ -147,6 +147,8 @@ static const struct
   CommandFunc  func;
   gboolean     locks;
 } commands[] = {
+  { "farm", "export", vdictl_farm_export, FALSE },
+  { "farm", "import", vdictl_farm_import, TRUE },
   { "provider", "add", vdictl_provider_add, TRUE },
   { "provider", "list", vdictl_provider_list, FALSE },
   { "provider", "check", vdictl_provider_check, FALSE },
@@ -169,6 +171,12 @@ print_usage (void)
 {
   g_printerr ("%s",
               _("Usage: vdictl [--farm FILE] [--json] COMMAND\n"
+                "\n"
+                "A farm FILE ending in .db is an SQLite farm; any other is a JSON farm file.\n"
+                "\n"
+                "Farm:\n"
+                "  farm export FILE                            copy the farm to a new FILE\n"
+                "  farm import FILE                            fill an empty farm from FILE\n"
                 "\n"
                 "Providers:\n"
                 "  provider add NAME --type hyperv|vcenter --subtype SUBTYPE --address ADDRESS\n"

@@ -240,6 +240,23 @@ _vdi_farm_providers_to_bytes (GListModel *providers)
 }
 
 /**
+ * _vdi_farm_provider_to_bytes:
+ *
+ * Returns: (transfer full): the JSON object of @provider, one element of the file's
+ *   "providers" list.
+ */
+GBytes *
+_vdi_farm_provider_to_bytes (VdiProvider *provider)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  serialize_provider (builder, provider);
+  root = json_builder_get_root (builder);
+  return generate (root);
+}
+
+/**
  * _vdi_farm_template_to_bytes:
  *
  * Returns: (transfer full): the JSON object of @template, one element of the file's

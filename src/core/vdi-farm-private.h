@@ -1,4 +1,5 @@
-/* vdi-farm-private.h: the farm's JSON format, shared by vdi-farm.c and vdi-farm-json.c.
+/* vdi-farm-private.h: shared by the farm's model (vdi-farm.c), rules (vdi-farm-rules.c),
+ * store (vdi-farm-store.c) and JSON format (vdi-farm-json.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +11,48 @@
 #include "vdi-farm.h"
 
 G_BEGIN_DECLS
+
+/* A burst of changes (progress reports from many jobs) costs one write per this interval. */
+#define SAVE_DELAY_MS 500
+
+struct _VdiFarm
+{
+  GObject       parent_instance;
+
+  GListStore   *providers;
+  GListStore   *templates;
+  char         *path;
+
+  guint         save_source;
+  guint         n_saves;
+
+  guint         autosave : 1;
+  guint         urgent : 1;
+  guint         dirty : 1;
+  guint         saving : 1;
+  guint         load_failed : 1;
+
+  /* SQLite store: template id → the serialized form last written (or a placeholder after a
+   * load), to find what a save must write and what it must delete. */
+  GHashTable   *written;
+  GHashTable   *written_providers;
+  /* Templates changed since the last SQLite snapshot, and whether one may have been removed
+   * (or the farm was loaded), which needs a pass over all of them. */
+  GHashTable   *changed_templates;
+  gboolean      full_pass;
+  gboolean      track_rows;
+};
+
+void                _vdi_farm_set_dirty               (VdiFarm            *self,
+                                                       gboolean            dirty);
+gboolean            _vdi_farm_save_timeout_cb         (gpointer            user_data);
+void                _vdi_farm_emit_save_failed        (VdiFarm            *self,
+                                                       const GError       *error);
+GBytes             *_vdi_farm_template_bytes          (VdiTemplate        *template);
+GBytes             *_vdi_farm_provider_bytes          (VdiProvider        *provider);
+gboolean            _vdi_farm_same_name               (const char         *a,
+                                                       const char         *b);
+void                _vdi_farm_start_save              (VdiFarm            *self);
 
 /* What a load produces, built off the main thread and then spliced into the farm. */
 typedef struct
@@ -28,6 +71,29 @@ char               *_vdi_farm_join                    (GBytes             *provi
 VdiFarmContents    *_vdi_farm_parse                   (const char         *path,
                                                        const char         *data,
                                                        gsize               length,
+                                                       GError            **error);
+
+/* One row of the SQLite store, taken on the model's thread. */
+typedef struct
+{
+  char   *id;
+  char   *name;
+  char   *parent;   /* a template's source provider id */
+  char  **uses;     /* a template's target provider ids */
+  GBytes *doc;
+} VdiFarmRow;
+
+void                _vdi_farm_row_free                (VdiFarmRow         *row);
+GBytes             *_vdi_farm_provider_to_bytes       (VdiProvider        *provider);
+gboolean            _vdi_farm_is_sqlite_path          (const char         *path);
+VdiFarmContents    *_vdi_farm_sqlite_read             (const char         *path,
+                                                       GCancellable       *cancellable,
+                                                       GError            **error);
+gboolean            _vdi_farm_sqlite_write            (const char         *path,
+                                                       GPtrArray          *providers,
+                                                       GPtrArray          *templates,
+                                                       GPtrArray          *removed,
+                                                       GPtrArray          *removed_providers,
                                                        GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmContents, _vdi_farm_contents_free)

@@ -95,8 +95,9 @@ void                vdi_farm_splice                   (VdiFarm            *self,
                                                        GPtrArray          *templates);
 
 /* Persistence. Loading parses in a worker thread; saving snapshots the model on the calling
- * thread and writes atomically (temp file, fsync, rename) in a worker thread, keeping the
- * previous good file as PATH.bak. */
+ * thread and writes in a worker thread. A path ending in .db is an SQLite farm: each save is
+ * one transaction writing the rows that changed. Any other path is a JSON farm file, written
+ * atomically (temp file, fsync, rename), keeping the previous good file as PATH.bak. */
 gboolean            vdi_farm_load                     (VdiFarm            *self,
                                                        GCancellable       *cancellable,
                                                        GError            **error);
@@ -117,6 +118,11 @@ gboolean            vdi_farm_get_dirty                (VdiFarm            *self)
 void                vdi_farm_set_autosave             (VdiFarm            *self,
                                                        gboolean            autosave);
 guint               vdi_farm_get_n_saves              (VdiFarm            *self);
+
+/* Writes the farm into a new file of either store (.json or .db), for import and export. */
+gboolean            vdi_farm_export                   (VdiFarm            *self,
+                                                       const char         *path,
+                                                       GError            **error);
 
 /* Recovery from a file that cannot be loaded: the bad file is never overwritten. */
 char               *vdi_farm_dup_backup_path          (VdiFarm            *self);

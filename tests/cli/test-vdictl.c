@@ -406,12 +406,76 @@ test_add_checks (Fixture       *fixture,
   g_assert_nonnull (json_object_get_string_member (object, "version"));
 }
 
+/* A farm exported to SQLite and imported into a new SQLite farm, then exported back to JSON,
+ * is the same farm file; exports never overwrite and imports never merge. */
+static void
+test_farm_export_import (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *json_farm = g_strdup (fixture->farm);
+  g_autofree char *copy = g_build_filename (fixture->dir, "copy.db", NULL);
+  g_autofree char *shared = g_build_filename (fixture->dir, "shared.db", NULL);
+  g_autofree char *back = g_build_filename (fixture->dir, "back.json", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(Run) add = NULL;
+  g_autoptr(Run) exported = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autoptr(Run) imported = NULL;
+  g_autoptr(Run) twice = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) out = NULL;
+  const char *leftovers[] = { "copy.db", "copy.db-wal", "copy.db-shm", "shared.db",
+                              "shared.db-wal", "shared.db-shm", "shared.db.lock", "back.json",
+                              "farm.json.lock" };
+
+  add = vdictl (fixture, "pw-a\n", "provider", "add", "hv-a", "--type", "hyperv", "--subtype",
+                "standalone", "--address", fixture->address, "--user", "admin", "--allow-http",
+                "--password-stdin", NULL);
+  g_assert_cmpint (add->status, ==, 0);
+
+  exported = vdictl (fixture, NULL, "farm", "export", copy, NULL);
+  g_assert_cmpint (exported->status, ==, 0);
+  again = vdictl (fixture, NULL, "farm", "export", copy, NULL);
+  g_assert_cmpint (again->status, ==, 1);
+  g_assert_nonnull (strstr (again->err, "already exists"));
+
+  /* --farm with a .db path is an SQLite farm. */
+  g_free (fixture->farm);
+  fixture->farm = g_strdup (shared);
+  imported = vdictl (fixture, NULL, "farm", "import", copy, NULL);
+  g_assert_cmpint (imported->status, ==, 0);
+  twice = vdictl (fixture, NULL, "farm", "import", copy, NULL);
+  g_assert_cmpint (twice->status, ==, 1);
+  g_assert_nonnull (strstr (twice->err, "not empty"));
+  list = vdictl (fixture, NULL, "provider", "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  g_assert_nonnull (strstr (list->out, "hv-a"));
+
+  out = vdictl (fixture, NULL, "farm", "export", back, NULL);
+  g_assert_cmpint (out->status, ==, 0);
+  g_assert_true (g_file_get_contents (json_farm, &first, NULL, NULL));
+  g_assert_true (g_file_get_contents (back, &second, NULL, NULL));
+  g_assert_cmpstr (first, ==, second);
+
+  g_free (fixture->farm);
+  fixture->farm = g_steal_pointer (&json_farm);
+  for (guint i = 0; i < G_N_ELEMENTS (leftovers); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, leftovers[i], NULL);
+
+      g_remove (path);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add ("/vdictl/farm-export-import", Fixture, NULL, fixture_setup,
+              test_farm_export_import, fixture_teardown);
   g_test_add ("/vdictl/provider-commands", Fixture, NULL, fixture_setup, test_provider_commands,
               fixture_teardown);
   g_test_add ("/vdictl/stock-host", Fixture, NULL, fixture_setup, test_stock_host,

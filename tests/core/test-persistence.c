@@ -13,6 +13,8 @@
 #include "vdi-core.h"
 #include "vdi-test-farm.h"
 
+#include <sqlite3.h>
+
 typedef struct
 {
   char *dir;
@@ -24,7 +26,8 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->dir = vdi_test_make_tmpdir ();
-  fixture->path = g_build_filename (fixture->dir, "farm.json", NULL);
+  /* data: NULL for the JSON store, "db" for SQLite. */
+  fixture->path = g_build_filename (fixture->dir, data != NULL ? "farm.db" : "farm.json", NULL);
 }
 
 static void
@@ -37,14 +40,21 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static char *
-read_file (const char *path)
+read_bytes (const char *path,
+            gsize      *length)
 {
   g_autoptr(GError) error = NULL;
   char *contents = NULL;
 
-  g_file_get_contents (path, &contents, NULL, &error);
+  g_file_get_contents (path, &contents, length, &error);
   g_assert_no_error (error);
   return contents;
+}
+
+static char *
+read_file (const char *path)
+{
+  return read_bytes (path, NULL);
 }
 
 static void
@@ -161,25 +171,10 @@ store_result_cb (GObject      *object,
 }
 
 static void
-test_round_trip (Fixture       *fixture,
-                 gconstpointer  data)
+finish_busy_targets (VdiFarm *farm)
 {
-  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 30, 60);
-  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
-  g_autoptr(VdiFarm) again = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VdiProvider) provider = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-  GListModel *templates;
+  GListModel *templates = vdi_farm_get_templates (farm);
 
-  provider = g_list_model_get_item (vdi_farm_get_providers (farm), 0);
-  vdi_provider_set_allow_http (provider, TRUE);
-  vdi_provider_set_tls_fingerprint (provider, "AB:CD:EF");
-  vdi_provider_set_name (provider, "Ämsterdam “quoted” \\ \"name\"");
-
-  /* Finished work only: running work is rewritten on load (see the next test). */
-  templates = vdi_farm_get_templates (farm);
   for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
     {
       g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
@@ -193,6 +188,42 @@ test_round_trip (Fixture       *fixture,
             vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
         }
     }
+}
+
+/* The async load, as the console does it, reads what @farm holds. */
+static void
+assert_async_load_same (VdiFarm *farm)
+{
+  g_autoptr(VdiFarm) again = vdi_farm_new (vdi_farm_get_path (farm));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vdi_farm_load_async (again, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (vdi_farm_load_finish (again, result, &error));
+  g_assert_no_error (error);
+  assert_same_farm (farm, again);
+}
+
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 30, 60);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiProvider) provider = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  provider = g_list_model_get_item (vdi_farm_get_providers (farm), 0);
+  vdi_provider_set_allow_http (provider, TRUE);
+  vdi_provider_set_tls_fingerprint (provider, "AB:CD:EF");
+  vdi_provider_set_name (provider, "Ämsterdam “quoted” \\ \"name\"");
+
+  /* Finished work only: running work is rewritten on load (see the next test). */
+  finish_busy_targets (farm);
 
   g_assert_true (vdi_farm_save (farm, &error));
   g_assert_no_error (error);
@@ -226,17 +257,7 @@ test_round_trip (Fixture       *fixture,
   }
 
   /* The async load, as the console does it, reads the same. */
-  again = vdi_farm_new (fixture->path);
-  {
-    g_autoptr(GAsyncResult) result = NULL;
-
-    vdi_farm_load_async (again, NULL, store_result_cb, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_true (vdi_farm_load_finish (again, result, &error));
-    g_assert_no_error (error);
-  }
-  assert_same_farm (farm, again);
+  assert_async_load_same (farm);
 }
 
 /* A host left for later by a recreate stays so across a restart; files written before the
@@ -673,16 +694,470 @@ test_kill_during_save (Fixture       *fixture,
     dir = g_dir_open (fixture->dir, 0, NULL);
     while ((name = g_dir_read_name (dir)) != NULL)
       {
-        if (!g_str_equal (name, "farm.json") && !g_str_equal (name, "farm.json.bak"))
+        g_autofree char *base = g_path_get_basename (fixture->path);
+        g_autofree char *bak = g_strconcat (base, ".bak", NULL);
+        g_autofree char *wal = g_strconcat (base, "-wal", NULL);
+        g_autofree char *shm = g_strconcat (base, "-shm", NULL);
+
+        if (!g_str_equal (name, base) && !g_str_equal (name, bak) &&
+            !(data != NULL && (g_str_equal (name, wal) || g_str_equal (name, shm))))
           g_error ("left behind: %s", name);
       }
   }
+}
+
+
+/* SQLite store ------------------------------------------------------------------------------- */
+
+static sqlite3 *
+open_sqlite (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  return db;
+}
+
+static gint64
+query_int (const char *path,
+           const char *sql,
+           const char *arg)
+{
+  sqlite3 *db = open_sqlite (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (arg != NULL)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+test_sqlite_round_trip (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 30, 60);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(VdiProvider) provider = g_list_model_get_item (vdi_farm_get_providers (farm), 0);
+  g_autoptr(GError) error = NULL;
+
+  vdi_provider_set_name (provider, "Ämsterdam “quoted” \\ \"name\" '; DROP TABLE providers; --");
+  finish_busy_targets (farm);
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_farm (farm, loaded);
+
+  /* The schema: versioned, in WAL mode, with the columns other settings will use. */
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM templates;", NULL), ==, 60);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM providers WHERE auth IS NULL;", NULL), ==, 30);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM templates WHERE relay = 0;", NULL), ==, 60);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM targets WHERE fed_from IS NULL;", NULL), >, 0);
+  {
+    sqlite3 *db = open_sqlite (fixture->path);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode;", -1, &stmt, NULL), ==,
+                     SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "wal");
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  /* The async load, as the console does it, reads the same. */
+  assert_async_load_same (farm);
+}
+
+/* A save writes the rows that changed and nothing else; a removed template's rows go. */
+static void
+test_sqlite_one_row_per_change (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 20);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(VdiTemplate) changed = NULL;
+  g_autoptr(VdiTemplate) removed = NULL;
+  g_autoptr(VdiTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sum = "SELECT sum(row_version) FROM templates;";
+  const char *version = "SELECT row_version FROM templates WHERE id = ?1;";
+
+  finish_busy_targets (farm);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, sum, NULL), ==, 20);
+
+  /* Saving with nothing changed writes nothing. */
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_cmpint (query_int (fixture->path, sum, NULL), ==, 20);
+
+  changed = g_list_model_get_item (vdi_farm_get_templates (farm), 3);
+  target = g_list_model_get_item (vdi_template_get_targets (changed), 0);
+  vdi_target_set_last_error (target, "a change");
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, version, vdi_template_get_id (changed)), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, sum, NULL), ==, 21);
+
+  /* A farm loaded from the database writes nothing either until something changes. */
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_true (vdi_farm_save (loaded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, sum, NULL), ==, 21);
+
+  removed = g_list_model_get_item (vdi_farm_get_templates (loaded), 5);
+  g_assert_true (vdi_farm_remove_template (loaded, removed, &error));
+  g_assert_true (vdi_farm_save (loaded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM templates;", NULL), ==, 19);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM targets WHERE template_id = ?1;",
+                              vdi_template_get_id (removed)), ==, 0);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM pragma_foreign_key_check;", NULL), ==, 0);
+
+  /* Providers: a rename bumps that row alone; an added and removed one comes and goes. */
+  {
+    g_autoptr(VdiProvider) renamed = g_list_model_get_item (vdi_farm_get_providers (loaded), 2);
+    g_autoptr(VdiProvider) extra = vdi_provider_new ("extra-id", "extra",
+                                                     VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                     "extra.example.com", 5985);
+    const char *provider_sum = "SELECT sum(row_version) FROM providers;";
+
+    g_assert_cmpint (query_int (fixture->path, provider_sum, NULL), ==, 15);
+    vdi_provider_set_name (renamed, "renamed");
+    g_assert_true (vdi_farm_add_provider (loaded, extra, &error));
+    g_assert_true (vdi_farm_save (loaded, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture->path, provider_sum, NULL), ==, 17);
+    g_assert_cmpint (query_int (fixture->path,
+                                "SELECT row_version FROM providers WHERE name = ?1;", "renamed"),
+                     ==, 2);
+    g_assert_true (vdi_farm_remove_provider (loaded, extra, &error));
+    g_assert_true (vdi_farm_save (loaded, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM providers;", NULL), ==, 15);
+  }
+
+  /* A save that fails loses nothing: the next one writes the same change. */
+  {
+    g_autoptr(VdiTemplate) again = g_list_model_get_item (vdi_farm_get_templates (loaded), 7);
+    g_autoptr(VdiTarget) t7 = g_list_model_get_item (vdi_template_get_targets (again), 0);
+    sqlite3 *db = open_sqlite (fixture->path);
+
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 9;", NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+    vdi_target_set_last_error (t7, "kept for the next save");
+    g_assert_false (vdi_farm_save (loaded, &error));
+    g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION);
+    g_clear_error (&error);
+    g_assert_true (vdi_farm_get_dirty (loaded));
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 1;", NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+    sqlite3_close (db);
+    g_assert_true (vdi_farm_save (loaded, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture->path, version, vdi_template_get_id (again)), ==, 2);
+  }
+}
+
+/* A database of a newer schema is refused, named, and never written. */
+static void
+test_sqlite_newer_schema (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 4);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  db = open_sqlite (fixture->path);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 7;", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_false (vdi_farm_load (loaded, NULL, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_assert_nonnull (strstr (error->message, "schema 7"));
+  g_clear_error (&error);
+
+  g_assert_false (vdi_farm_save (loaded, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 7);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM templates;", NULL), ==, 4);
+
+  /* Even a farm that had it open before refuses to write into it. */
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 7);
+}
+
+/* A damaged database is refused, kept byte for byte, and can be set aside for a new farm. */
+static void
+test_sqlite_corrupt (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_farm_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  char garbage[8192];
+
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = (char)(i * 7 + 3);
+  write_file (fixture->path, garbage, sizeof garbage);
+  before = read_bytes (fixture->path, &before_len);
+
+  g_assert_false (vdi_farm_load (farm, NULL, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_clear_error (&error);
+
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
+  g_clear_error (&error);
+  after = read_bytes (fixture->path, &after_len);
+  g_assert_cmpmem (before, before_len, after, after_len);
+
+  aside = vdi_farm_set_aside (farm, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (aside, "farm.db.damaged-"));
+  g_clear_pointer (&after, g_free);
+  after = read_bytes (aside, &after_len);
+  g_assert_cmpmem (before, before_len, after, after_len);
+
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 1);
+}
+
+/* Two farms on one database (two consoles, or a console and vdictl) each see what the other
+ * committed; PRAGMA data_version tells a connection that another one wrote. */
+static void
+test_sqlite_two_farms (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(VdiFarm) a = vdi_test_farm_generate (fixture->path, 15, 6);
+  g_autoptr(VdiFarm) b = vdi_farm_new (fixture->path);
+  g_autoptr(VdiFarm) a2 = vdi_farm_new (fixture->path);
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *watcher;
+  sqlite3_stmt *stmt = NULL;
+  gint64 seen;
+
+  finish_busy_targets (a);
+  g_assert_true (vdi_farm_save (a, &error));
+  g_assert_no_error (error);
+
+  watcher = open_sqlite (fixture->path);
+  g_assert_cmpint (sqlite3_prepare_v2 (watcher, "PRAGMA data_version;", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  seen = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  g_assert_true (vdi_farm_load (b, NULL, &error));
+  g_assert_no_error (error);
+  template = g_list_model_get_item (vdi_farm_get_templates (b), 2);
+  target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+  vdi_target_set_last_error (target, "written by b");
+  g_assert_true (vdi_farm_save (b, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), !=, seen);
+  sqlite3_finalize (stmt);
+  sqlite3_close (watcher);
+
+  g_assert_true (vdi_farm_load (a2, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_farm (b, a2);
+  g_clear_object (&template);
+  g_clear_object (&target);
+  template = g_list_model_get_item (vdi_farm_get_templates (a2), 2);
+  target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+  g_assert_cmpstr (vdi_target_get_last_error (target), ==, "written by b");
+}
+
+/* A JSON farm stored in a database and read back is the same farm, and so the other way. */
+static void
+test_sqlite_json_round_trip (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *json_path = g_build_filename (fixture->dir, "farm.json", NULL);
+  g_autofree char *json_again = g_build_filename (fixture->dir, "again.json", NULL);
+  g_autoptr(VdiFarm) generated = vdi_test_farm_generate (json_path, 20, 30);
+  g_autoptr(VdiFarm) from_json = vdi_farm_new (json_path);
+  g_autoptr(VdiFarm) from_db = vdi_farm_new (fixture->path);
+  g_autoptr(VdiFarm) back_loaded = vdi_farm_new (json_again);
+  g_autoptr(GError) error = NULL;
+
+  finish_busy_targets (generated);
+  g_assert_true (vdi_farm_save (generated, &error));
+  g_assert_true (vdi_farm_load (from_json, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (vdi_farm_export (from_json, fixture->path, &error));
+  g_assert_no_error (error);
+
+  /* An export never writes over a file. */
+  g_assert_false (vdi_farm_export (from_json, fixture->path, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
+  g_clear_error (&error);
+
+  g_assert_true (vdi_farm_load (from_db, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_farm (from_json, from_db);
+
+  g_assert_true (vdi_farm_export (from_db, json_again, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_load (back_loaded, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_farm (from_json, back_loaded);
+  {
+    g_autofree char *first = read_file (json_path);
+    g_autofree char *second = read_file (json_again);
+
+    g_assert_cmpstr (first, ==, second);
+  }
+}
+
+/* The default farm is farm.db; the farm.json of older versions is imported by the first load,
+ * off the calling thread, and kept beside it renamed. */
+static char *
+find_with_prefix (const char *dir_path,
+                  const char *prefix)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return g_build_filename (dir_path, name, NULL);
+  return NULL;
+}
+
+static void
+test_default_import (void)
+{
+  g_autofree char *db_path = vdi_farm_dup_default_path ();
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *json_path = g_build_filename (dir, "farm.json", NULL);
+  g_autoptr(VdiFarm) old = NULL;
+  g_autoptr(VdiFarm) farm = vdi_farm_new (NULL);
+  g_autoptr(VdiFarm) again = vdi_farm_new (NULL);
+  g_autoptr(VdiFarm) from_old = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *kept_path = NULL;
+  g_autofree char *kept = NULL;
+
+  g_assert_true (g_str_has_suffix (db_path, "/vdi-console/farm.db"));
+  vdi_test_rm_rf (dir);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  old = vdi_test_farm_generate (json_path, 15, 12);
+  finish_busy_targets (old);
+  g_assert_true (vdi_farm_save (old, &error));
+  g_assert_no_error (error);
+  before = read_file (json_path);
+  from_old = vdi_farm_new (json_path);
+  g_assert_true (vdi_farm_load (from_old, NULL, &error));
+
+  vdi_farm_load_async (farm, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (vdi_farm_load_finish (farm, result, &error));
+  g_assert_no_error (error);
+  assert_same_farm (from_old, farm);
+
+  g_assert_false (g_file_test (json_path, G_FILE_TEST_EXISTS));
+  kept_path = find_with_prefix (dir, "farm.json.imported-");
+  g_assert_nonnull (kept_path);
+  kept = read_file (kept_path);
+  g_assert_cmpstr (kept, ==, before);
+  g_assert_cmpint (query_int (db_path, "SELECT count(*) FROM templates;", NULL), ==, 12);
+  g_assert_null (find_with_prefix (dir, "farm.db.import"));
+
+  /* Once only: the next load reads the database. */
+  g_assert_true (vdi_farm_load (again, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_farm (from_old, again);
+
+  vdi_test_rm_rf (dir);
+}
+
+/* An old farm.json that cannot be read is not imported, named, kept untouched, and setting
+ * the farm aside sets that file aside. */
+static void
+test_default_import_damaged (void)
+{
+  g_autofree char *db_path = vdi_farm_dup_default_path ();
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *json_path = g_build_filename (dir, "farm.json", NULL);
+  g_autoptr(VdiFarm) farm = vdi_farm_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *kept = NULL;
+
+  vdi_test_rm_rf (dir);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_file (json_path, "{ \"version\" : 1, \"providers\" : [", -1);
+
+  g_assert_false (vdi_farm_load (farm, NULL, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, json_path));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_clear_error (&error);
+  kept = read_file (json_path);
+  g_assert_cmpstr (kept, ==, "{ \"version\" : 1, \"providers\" : [");
+
+  aside = vdi_farm_set_aside (farm, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (aside, json_path));
+  g_assert_nonnull (strstr (aside, ".damaged-"));
+  g_assert_true (g_file_test (aside, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (vdi_farm_load (farm, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (farm)), ==, 0);
+
+  vdi_test_rm_rf (dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = NULL;
+  int status;
+
+  /* The default farm's tests use a data folder of their own, never the user's. */
+  data_home = vdi_test_make_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
@@ -700,7 +1175,29 @@ main (int   argc,
   ADD ("/core/persistence/no-password-in-file", test_no_password_in_file);
   ADD ("/core/persistence/kill-during-save", test_kill_during_save);
 
+#define ADD_DB(path, func) \
+  g_test_add (path, Fixture, "db", fixture_setup, func, fixture_teardown)
+
+  ADD_DB ("/core/persistence/sqlite/round-trip", test_sqlite_round_trip);
+  ADD_DB ("/core/persistence/sqlite/missing-file", test_missing_file);
+  ADD_DB ("/core/persistence/sqlite/interrupted", test_interrupted);
+  ADD_DB ("/core/persistence/sqlite/autosave-coalesces", test_autosave_coalesces);
+  ADD_DB ("/core/persistence/sqlite/save-soon", test_save_soon);
+  ADD_DB ("/core/persistence/sqlite/one-row-per-change", test_sqlite_one_row_per_change);
+  ADD_DB ("/core/persistence/sqlite/newer-schema", test_sqlite_newer_schema);
+  ADD_DB ("/core/persistence/sqlite/corrupt", test_sqlite_corrupt);
+  ADD_DB ("/core/persistence/sqlite/two-farms", test_sqlite_two_farms);
+  ADD_DB ("/core/persistence/sqlite/json-round-trip", test_sqlite_json_round_trip);
+  ADD_DB ("/core/persistence/sqlite/kill-during-save", test_kill_during_save);
+
+  g_test_add_func ("/core/persistence/sqlite/default-import", test_default_import);
+  g_test_add_func ("/core/persistence/sqlite/default-import-damaged",
+                   test_default_import_damaged);
+
+#undef ADD_DB
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  vdi_test_rm_rf (data_home);
+  return status;
 }

@@ -1,0 +1,484 @@
+/* vdi-farm-sqlite.c: a farm kept in an SQLite database, one transaction per save.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Each provider and template is a row holding its JSON object (the same one a farm file
+ * holds, so loading reuses the file's checks), with the keys the database enforces beside it:
+ * ids, the provider a template and its targets use (foreign keys), and a row version bumped
+ * on every change of the row. A save writes only the rows that changed since the last one.
+ * Every connection is opened, used and closed by one function, so loads and saves can run in
+ * worker threads. */
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <sqlite3.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "vdi-farm-private.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+/* Ordered migration steps: step i takes a database from user_version i to i + 1. */
+static const char * const migrations[] = {
+  /* 0 → 1 */
+  "CREATE TABLE providers ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  auth TEXT,"
+  "  row_version INTEGER NOT NULL DEFAULT 1,"
+  "  doc TEXT NOT NULL);"
+  "CREATE TABLE templates ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  source_provider TEXT NOT NULL REFERENCES providers (id),"
+  "  relay INTEGER NOT NULL DEFAULT 0,"
+  "  row_version INTEGER NOT NULL DEFAULT 1,"
+  "  doc TEXT NOT NULL);"
+  "CREATE TABLE targets ("
+  "  template_id TEXT NOT NULL REFERENCES templates (id) ON DELETE CASCADE,"
+  "  provider_id TEXT NOT NULL REFERENCES providers (id),"
+  "  fed_from TEXT,"
+  "  PRIMARY KEY (template_id, provider_id));"
+  "CREATE INDEX targets_provider ON targets (provider_id);",
+};
+
+#define SCHEMA_VERSION ((int)G_N_ELEMENTS (migrations))
+
+void
+_vdi_farm_row_free (VdiFarmRow *row)
+{
+  g_free (row->id);
+  g_free (row->name);
+  g_free (row->parent);
+  g_strfreev (row->uses);
+  g_clear_pointer (&row->doc, g_bytes_unref);
+  g_free (row);
+}
+
+gboolean
+_vdi_farm_is_sqlite_path (const char *path)
+{
+  return path != NULL && g_str_has_suffix (path, ".db");
+}
+
+static gboolean
+db_error (sqlite3     *db,
+          const char  *path,
+          GError     **error)
+{
+  int code = sqlite3_errcode (db);
+
+  if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                 _("The farm database “%s” is damaged and cannot be read: %s"), path,
+                 sqlite3_errmsg (db));
+  else
+    g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                 _("Could not use the farm database “%s”: %s"), path, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+exec (sqlite3     *db,
+      const char  *path,
+      const char  *sql,
+      GError     **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_error (db, path, error);
+  return TRUE;
+}
+
+static sqlite3 *
+open_db (const char  *path,
+         gboolean     create,
+         GError     **error)
+{
+  sqlite3 *db = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+
+  if (sqlite3_open_v2 (path, &db, flags, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not open the farm database “%s”: %s"), path,
+                   db != NULL ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (db, 0);
+
+  if (!exec (db, path, "PRAGMA foreign_keys = ON;", error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+  return db;
+}
+
+static gboolean
+get_version (sqlite3     *db,
+             const char  *path,
+             int         *version,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version;", -1, &stmt, NULL) != SQLITE_OK)
+    return db_error (db, path, error);
+  rc = sqlite3_step (stmt);
+  *version = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return db_error (db, path, error);
+
+  if (*version > SCHEMA_VERSION)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
+                   _("The farm database “%s” was written by a newer version of VDI Console "
+                     "(schema %d; this version reads schema %d and older)"),
+                   path, *version, SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Brings the schema up to date, each step in its own transaction with its version. */
+static gboolean
+migrate (sqlite3     *db,
+         const char  *path,
+         GError     **error)
+{
+  int version;
+
+  if (!exec (db, path, "PRAGMA journal_mode = WAL;", error) ||
+      !exec (db, path, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+  if (!get_version (db, path, &version, error))
+    {
+      sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+      return FALSE;
+    }
+  for (; version < SCHEMA_VERSION; version++)
+    {
+      /* PRAGMA takes no bound parameters; the number is ours, not input. */
+      g_autofree char *set = g_strdup_printf ("PRAGMA user_version = %d;", version + 1);
+
+      if (!exec (db, path, migrations[version], error) || !exec (db, path, set, error))
+        {
+          sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+  return exec (db, path, "COMMIT;", error);
+}
+
+static gboolean
+read_docs (sqlite3     *db,
+           const char  *path,
+           const char  *sql,
+           GPtrArray   *docs,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return db_error (db, path, error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (docs, g_bytes_new (sqlite3_column_text (stmt, 0),
+                                        sqlite3_column_bytes (stmt, 0)));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (db, path, error);
+  return TRUE;
+}
+
+/**
+ * _vdi_farm_sqlite_read:
+ *
+ * Reads a farm database. A missing file is an empty farm; nothing is created by reading.
+ */
+VdiFarmContents *
+_vdi_farm_sqlite_read (const char    *path,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GString) array = g_string_new ("[");
+  g_autoptr(GBytes) providers_bytes = NULL;
+  g_autofree char *data = NULL;
+  VdiFarmContents *contents;
+  sqlite3 *db;
+  gsize length;
+  int version;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      contents = g_new0 (VdiFarmContents, 1);
+      contents->providers = g_ptr_array_new_with_free_func (g_object_unref);
+      contents->templates = g_ptr_array_new_with_free_func (g_object_unref);
+      return contents;
+    }
+
+  db = open_db (path, FALSE, error);
+  if (db == NULL)
+    return NULL;
+
+  /* One read transaction, so the providers and templates are of the same moment. */
+  if (!exec (db, path, "BEGIN;", error) || !get_version (db, path, &version, error))
+    goto fail;
+  if (version == 0)
+    {
+      /* Created but never written: an empty farm. */
+      sqlite3_close (db);
+      return _vdi_farm_parse (path, "{\"version\":1,\"providers\":[],\"templates\":[]}", 44,
+                              error);
+    }
+
+  if (!read_docs (db, path, "SELECT doc FROM providers ORDER BY seq;", providers, error))
+    goto fail;
+  if (!read_docs (db, path, "SELECT doc FROM templates ORDER BY seq;", templates, error))
+    goto fail;
+  sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      gsize size;
+      const char *doc = g_bytes_get_data (g_ptr_array_index (providers, i), &size);
+
+      if (i > 0)
+        g_string_append_c (array, ',');
+      g_string_append_len (array, doc, size);
+    }
+  g_string_append_c (array, ']');
+  providers_bytes = g_bytes_new (array->str, array->len);
+
+  data = _vdi_farm_join (providers_bytes, templates, &length);
+  return _vdi_farm_parse (path, data, length, error);
+
+fail:
+  sqlite3_close (db);
+  return NULL;
+}
+
+static gboolean
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return rc == SQLITE_DONE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+}
+
+static void
+bind_doc (sqlite3_stmt *stmt,
+          int           index,
+          GBytes       *doc)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (doc, &size);
+
+  sqlite3_bind_text (stmt, index, data, (int)size, SQLITE_STATIC);
+}
+
+typedef struct
+{
+  sqlite3_stmt *upsert_provider;
+  sqlite3_stmt *upsert_template;
+  sqlite3_stmt *clear_targets;
+  sqlite3_stmt *add_target;
+  sqlite3_stmt *delete_template;
+  sqlite3_stmt *delete_provider;
+} Statements;
+
+static void
+statements_clear (Statements *s)
+{
+  sqlite3_finalize (s->upsert_provider);
+  sqlite3_finalize (s->upsert_template);
+  sqlite3_finalize (s->clear_targets);
+  sqlite3_finalize (s->add_target);
+  sqlite3_finalize (s->delete_template);
+  sqlite3_finalize (s->delete_provider);
+}
+
+static gboolean
+prepare (sqlite3       *db,
+         Statements    *s)
+{
+  /* A row's version goes up only when its content does. */
+  return
+    sqlite3_prepare_v2 (db,
+      "INSERT INTO providers (id, name, doc) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, doc = excluded.doc, "
+      "row_version = row_version + 1 WHERE doc IS NOT excluded.doc;",
+      -1, &s->upsert_provider, NULL) == SQLITE_OK &&
+    sqlite3_prepare_v2 (db,
+      "INSERT INTO templates (id, name, source_provider, doc) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+      "source_provider = excluded.source_provider, doc = excluded.doc, "
+      "row_version = row_version + 1 WHERE doc IS NOT excluded.doc;",
+      -1, &s->upsert_template, NULL) == SQLITE_OK &&
+    sqlite3_prepare_v2 (db, "DELETE FROM targets WHERE template_id = ?1;",
+                        -1, &s->clear_targets, NULL) == SQLITE_OK &&
+    sqlite3_prepare_v2 (db,
+      "INSERT OR IGNORE INTO targets (template_id, provider_id) VALUES (?1, ?2);",
+      -1, &s->add_target, NULL) == SQLITE_OK &&
+    sqlite3_prepare_v2 (db, "DELETE FROM templates WHERE id = ?1;",
+                        -1, &s->delete_template, NULL) == SQLITE_OK &&
+    sqlite3_prepare_v2 (db, "DELETE FROM providers WHERE id = ?1;",
+                        -1, &s->delete_provider, NULL) == SQLITE_OK;
+}
+
+static gboolean
+write_rows (sqlite3    *db,
+            Statements *s,
+            GPtrArray  *providers,
+            GPtrArray  *templates,
+            GPtrArray  *removed,
+            GPtrArray  *removed_providers)
+{
+  for (guint i = 0; i < providers->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (providers, i);
+
+      bind_text (s->upsert_provider, 1, row->id);
+      bind_text (s->upsert_provider, 2, row->name);
+      bind_doc (s->upsert_provider, 3, row->doc);
+      if (!step_done (s->upsert_provider))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (templates, i);
+
+      bind_text (s->upsert_template, 1, row->id);
+      bind_text (s->upsert_template, 2, row->name);
+      bind_text (s->upsert_template, 3, row->parent);
+      bind_doc (s->upsert_template, 4, row->doc);
+      if (!step_done (s->upsert_template))
+        return FALSE;
+      if (sqlite3_changes (db) == 0)
+        continue;
+
+      bind_text (s->clear_targets, 1, row->id);
+      if (!step_done (s->clear_targets))
+        return FALSE;
+      for (guint j = 0; row->uses != NULL && row->uses[j] != NULL; j++)
+        {
+          bind_text (s->add_target, 1, row->id);
+          bind_text (s->add_target, 2, row->uses[j]);
+          if (!step_done (s->add_target))
+            return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < removed->len; i++)
+    {
+      bind_text (s->delete_template, 1, g_ptr_array_index (removed, i));
+      if (!step_done (s->delete_template))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < removed_providers->len; i++)
+    {
+      bind_text (s->delete_provider, 1, g_ptr_array_index (removed_providers, i));
+      if (!step_done (s->delete_provider))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * _vdi_farm_sqlite_write:
+ * @providers: (element-type VdiFarmRow): the providers changed since the last save
+ * @templates: (element-type VdiFarmRow): the templates changed since the last save
+ * @removed: (element-type utf8): ids of the templates removed since the last save
+ * @removed_providers: (element-type utf8): ids of the providers removed since then
+ *
+ * Stores one save in one transaction, creating or migrating the database first.
+ */
+gboolean
+_vdi_farm_sqlite_write (const char  *path,
+                        GPtrArray   *providers,
+                        GPtrArray   *templates,
+                        GPtrArray   *removed,
+                        GPtrArray   *removed_providers,
+                        GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  Statements s = { NULL, };
+  sqlite3 *db;
+  gboolean ok;
+  int version;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  db = open_db (path, TRUE, error);
+  if (db == NULL)
+    return FALSE;
+
+  if (!get_version (db, path, &version, error) ||
+      (version < SCHEMA_VERSION && !migrate (db, path, error)))
+    {
+      sqlite3_close (db);
+      return FALSE;
+    }
+
+  ok = prepare (db, &s) &&
+       sqlite3_exec (db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) == SQLITE_OK;
+  if (ok)
+    {
+      ok = write_rows (db, &s, providers, templates, removed, removed_providers);
+      if (ok)
+        ok = sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK;
+      if (!ok)
+        {
+          db_error (db, path, error);
+          sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+        }
+    }
+  else
+    db_error (db, path, error);
+
+  statements_clear (&s);
+  sqlite3_close (db);
+  return ok;
+}

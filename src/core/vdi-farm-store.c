@@ -1,0 +1,973 @@
+/* vdi-farm-store.c: loading and saving a farm, and recovering from a file that cannot be read.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "vdi-farm-private.h"
+
+/* A farm file is a few MiB at 10,000 templates; anything near this is not ours. */
+#define MAX_FILE_SIZE (512 * 1024 * 1024)
+
+/* Loading ------------------------------------------------------------------------------------ */
+
+/* The farm file of versions that kept the default farm in JSON, beside the default database;
+ * %NULL for any farm but the default one. */
+static char *
+dup_old_default (const char *path)
+{
+  g_autofree char *default_path = vdi_farm_dup_default_path ();
+  g_autofree char *dir = NULL;
+
+  if (!g_str_equal (path, default_path))
+    return NULL;
+  dir = g_path_get_dirname (path);
+  return g_build_filename (dir, "farm.json", NULL);
+}
+
+/* The first load of the default farm imports the old farm.json into farm.db, then keeps the
+ * JSON file renamed farm.json.imported-DATE. The database is written under a temporary name
+ * and renamed into place before the JSON file is renamed, so a kill at any moment leaves either
+ * the JSON file to import again or the complete database. A JSON file that cannot be read stays
+ * untouched, and the load fails naming it. */
+static gboolean
+import_old_default (const char    *path,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *json = dup_old_default (path);
+  g_autofree char *tmp_path = g_strconcat (path, ".import.db", NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(VdiFarm) old = NULL;
+
+  if (json == NULL || g_file_test (path, G_FILE_TEST_EXISTS) ||
+      !g_file_test (json, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  old = vdi_farm_new (json);
+  if (!vdi_farm_load (old, cancellable, error))
+    return FALSE;
+
+  /* A leftover of an import that was killed. */
+  g_unlink (tmp_path);
+  if (!vdi_farm_export (old, tmp_path, error))
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not put the imported farm in place at “%s”: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+
+  now = g_date_time_new_now_local ();
+  stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  kept = g_strdup_printf ("%s.imported-%s", json, stamp);
+  if (g_rename (json, kept) != 0)
+    g_warning ("Could not rename the imported farm file “%s”: %s", json, g_strerror (errno));
+  return TRUE;
+}
+
+static VdiFarmContents *
+read_farm_file (const char    *path,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (_vdi_farm_is_sqlite_path (path))
+    {
+      if (!import_old_default (path, cancellable, error))
+        return NULL;
+      return _vdi_farm_sqlite_read (path, cancellable, error);
+    }
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (info == NULL)
+    {
+      /* No file yet is a new, empty farm. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          VdiFarmContents *empty = g_new0 (VdiFarmContents, 1);
+
+          empty->providers = g_ptr_array_new_with_free_func (g_object_unref);
+          empty->templates = g_ptr_array_new_with_free_func (g_object_unref);
+          return empty;
+        }
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not read the farm file “%s”: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The farm file “%s” is not a regular file"), path);
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > MAX_FILE_SIZE)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                   _("The farm file “%s” is too large to be a farm file (%s)"), path,
+                   g_format_size (g_file_info_get_size (info)));
+      return NULL;
+    }
+
+  if (!g_file_load_contents (file, cancellable, &data, &length, NULL, &local_error))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not read the farm file “%s”: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  return _vdi_farm_parse (path, data, length, error);
+}
+
+static void
+apply_contents (VdiFarm         *self,
+                VdiFarmContents *contents)
+{
+  guint n_providers = g_list_model_get_n_items (G_LIST_MODEL (self->providers));
+  guint n_templates = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
+
+  /* Replace what was there in one step per list. */
+  g_list_store_splice (self->templates, 0, n_templates, NULL, 0);
+  g_list_store_splice (self->providers, 0, n_providers, NULL, 0);
+  vdi_farm_splice (self, contents->providers, contents->templates);
+
+  /* Every loaded template is a row; the first save compares each with its stored form. */
+  g_hash_table_remove_all (self->written);
+  g_hash_table_remove_all (self->written_providers);
+  g_hash_table_remove_all (self->changed_templates);
+  self->full_pass = TRUE;
+  if (_vdi_farm_is_sqlite_path (self->path))
+    {
+      for (guint i = 0; i < contents->templates->len; i++)
+        g_hash_table_insert (self->written,
+                             g_strdup (vdi_template_get_id (g_ptr_array_index (contents->templates, i))),
+                             g_bytes_new_static ("", 0));
+      for (guint i = 0; i < contents->providers->len; i++)
+        g_hash_table_insert (self->written_providers,
+                             g_strdup (vdi_provider_get_id (g_ptr_array_index (contents->providers, i))),
+                             g_bytes_new_static ("", 0));
+    }
+
+  self->load_failed = FALSE;
+  /* Interrupted work was rewritten as Needs update; that is a change worth saving. */
+  _vdi_farm_set_dirty (self, contents->n_interrupted > 0);
+  if (self->dirty && self->autosave && self->save_source == 0)
+    self->save_source = g_timeout_add (SAVE_DELAY_MS, _vdi_farm_save_timeout_cb, self);
+}
+
+/**
+ * vdi_farm_load:
+ *
+ * Reads the farm file, blocking. For vdictl and tests; the console uses vdi_farm_load_async().
+ * A missing file is an empty farm. A file that cannot be read is left untouched, and the farm
+ * refuses to save over it until vdi_farm_set_aside() or vdi_farm_restore_backup() is called.
+ */
+gboolean
+vdi_farm_load (VdiFarm       *self,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(VdiFarmContents) contents = NULL;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+
+  contents = read_farm_file (self->path, cancellable, error);
+  if (contents == NULL)
+    {
+      self->load_failed = TRUE;
+      return FALSE;
+    }
+
+  apply_contents (self, contents);
+  return TRUE;
+}
+
+static void
+load_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *path = task_data;
+  GError *error = NULL;
+  VdiFarmContents *contents = read_farm_file (path, cancellable, &error);
+
+  if (contents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, contents, (GDestroyNotify)_vdi_farm_contents_free);
+}
+
+void
+vdi_farm_load_async (VdiFarm             *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VDI_IS_FARM (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vdi_farm_load_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, load_worker);
+}
+
+gboolean
+vdi_farm_load_finish (VdiFarm       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_autoptr(VdiFarmContents) contents = NULL;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vdi_farm_load_async, FALSE);
+
+  contents = g_task_propagate_pointer (G_TASK (result), error);
+  if (contents == NULL)
+    {
+      self->load_failed = TRUE;
+      return FALSE;
+    }
+
+  apply_contents (self, contents);
+  return TRUE;
+}
+
+/* Saving ------------------------------------------------------------------------------------- */
+
+static gboolean
+fsync_directory (const char  *dir,
+                 GError     **error)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  fsync (fd);
+  close (fd);
+  return TRUE;
+}
+
+/* Temp files of a writer killed mid-save: PATH.XXXXXX (g_mkstemp) and PATH.bak.new. Only the
+ * farm's writer calls this, right before it writes, so no live temp file is taken away. */
+static void
+remove_stale_temp_files (const char *path)
+{
+  g_autofree char *dir_path = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  gsize base_len = strlen (base);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      const char *suffix;
+      gboolean stale;
+
+      if (strncmp (name, base, base_len) != 0 || name[base_len] != '.')
+        continue;
+
+      suffix = name + base_len + 1;
+      stale = g_str_equal (suffix, "bak.new");
+      if (strlen (suffix) == 6)
+        {
+          stale = TRUE;
+          for (guint i = 0; i < 6; i++)
+            stale = stale && g_ascii_isalnum (suffix[i]);
+        }
+
+      if (stale)
+        {
+          g_autofree char *stale_path = g_build_filename (dir_path, name, NULL);
+
+          g_unlink (stale_path);
+        }
+    }
+}
+
+/* Writes @data to @path so that at every instant @path is either the old complete file or the
+ * new complete file: temp file in the same folder, fsync, keep the old file as PATH.bak by a
+ * hard link, rename over. A kill at any moment leaves a readable farm. */
+static gboolean
+write_atomically (const char  *path,
+                  const char  *data,
+                  gsize        length,
+                  GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp_path = g_strconcat (path, ".XXXXXX", NULL);
+  g_autofree char *bak_path = g_strconcat (path, ".bak", NULL);
+  g_autofree char *bak_tmp = g_strconcat (path, ".bak.new", NULL);
+  gsize written = 0;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  remove_stale_temp_files (path);
+
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not save the farm in “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  while (written < length)
+    {
+      gssize n = write (fd, data + written, length - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_unlink (tmp_path);
+          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                       _("Could not save the farm in “%s”: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      written += n;
+    }
+
+  if (fsync (fd) != 0 || close (fd) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp_path);
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not save the farm in “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* The file being replaced was loaded or written by us, so it is the last good one. */
+  g_unlink (bak_tmp);
+  if (link (path, bak_tmp) == 0)
+    {
+      g_rename (bak_tmp, bak_path);
+      /* rename() between two links of one file does nothing, which happens when a writer was
+       * killed right after updating the backup; the extra link must not stay. */
+      g_unlink (bak_tmp);
+    }
+
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp_path);
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not save the farm in “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  fsync_directory (dir, NULL);
+  return TRUE;
+}
+
+static gboolean
+check_can_save (VdiFarm  *self,
+                GError  **error)
+{
+  if (self->load_failed)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The farm file “%s” could not be read, so it is left untouched until you "
+                     "choose to open the backup or start a new farm"), self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* JSON: the providers and every template. SQLite: the rows of the providers and templates
+ * that changed since the last save and the ids of those removed. */
+typedef struct
+{
+  char       *path;
+  GBytes     *providers;
+  GPtrArray  *templates;
+  GPtrArray  *provider_rows;
+  GPtrArray  *template_rows;
+  GPtrArray  *removed;
+  GPtrArray  *removed_providers;
+  GHashTable *changed;      /* the templates this save looked at, put back if it fails */
+  gboolean    full_pass;
+} Snapshot;
+
+static void
+snapshot_free (Snapshot *snapshot)
+{
+  g_free (snapshot->path);
+  g_clear_pointer (&snapshot->providers, g_bytes_unref);
+  g_clear_pointer (&snapshot->templates, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->provider_rows, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->template_rows, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->removed, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->removed_providers, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->changed, g_hash_table_unref);
+  g_free (snapshot);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+/* The ids in @written that are no longer in the farm. */
+static GPtrArray *
+find_removed (GHashTable *written,
+              GHashTable *present)
+{
+  GPtrArray *removed = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, written);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      g_ptr_array_add (removed, g_strdup (key));
+  return removed;
+}
+
+static void
+add_template_row (VdiFarm     *self,
+                  Snapshot    *snapshot,
+                  VdiTemplate *template)
+{
+  g_autoptr(GBytes) bytes = _vdi_farm_template_bytes (template);
+  const char *id = vdi_template_get_id (template);
+  GListModel *targets;
+  VdiFarmRow *row;
+  guint nt;
+
+  if (g_hash_table_lookup (self->written, id) == bytes)
+    return;
+
+  targets = vdi_template_get_targets (template);
+  nt = g_list_model_get_n_items (targets);
+  row = g_new0 (VdiFarmRow, 1);
+  row->id = g_strdup (id);
+  row->name = g_strdup (vdi_template_get_name (template));
+  row->parent = g_strdup (vdi_provider_get_id (vdi_template_get_source_provider (template)));
+  row->uses = g_new0 (char *, nt + 1);
+  for (guint j = 0; j < nt; j++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
+
+      row->uses[j] = g_strdup (vdi_provider_get_id (vdi_target_get_provider (target)));
+    }
+  row->doc = g_bytes_ref (bytes);
+  g_ptr_array_add (snapshot->template_rows, row);
+}
+
+/* Compares each object's serialized form (cached until it changes) with the one last written:
+ * a pointer comparison, so a save of one change among 10,000 templates stays cheap. */
+static Snapshot *
+take_rows (VdiFarm *self)
+{
+  Snapshot *snapshot = g_new0 (Snapshot, 1);
+  GListModel *providers = G_LIST_MODEL (self->providers);
+  GListModel *templates = G_LIST_MODEL (self->templates);
+  guint n = g_list_model_get_n_items (templates);
+  guint np = g_list_model_get_n_items (providers);
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) present_providers = g_hash_table_new (g_str_hash, g_str_equal);
+
+  snapshot->path = g_strdup (self->path);
+  snapshot->provider_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
+  snapshot->template_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
+
+  for (guint i = 0; i < np; i++)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
+      g_autoptr(GBytes) bytes = _vdi_farm_provider_bytes (provider);
+      const char *id = vdi_provider_get_id (provider);
+
+      /* The farm holds the provider, so the id outlives this function. */
+      g_hash_table_add (present_providers, (gpointer)id);
+      if (g_hash_table_lookup (self->written_providers, id) != bytes)
+        {
+          VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
+
+          row->id = g_strdup (id);
+          row->name = g_strdup (vdi_provider_get_name (provider));
+          row->doc = g_bytes_ref (bytes);
+          g_ptr_array_add (snapshot->provider_rows, row);
+        }
+    }
+
+  /* Only the templates that changed, unless one may have gone. */
+  snapshot->changed = g_steal_pointer (&self->changed_templates);
+  self->changed_templates = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  snapshot->full_pass = self->full_pass;
+  self->full_pass = FALSE;
+  if (snapshot->full_pass)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+        g_hash_table_add (present, (gpointer)vdi_template_get_id (template));
+        add_template_row (self, snapshot, template);
+      }
+  else
+    {
+      GHashTableIter iter;
+      gpointer template;
+
+      g_hash_table_iter_init (&iter, snapshot->changed);
+      while (g_hash_table_iter_next (&iter, &template, NULL))
+        add_template_row (self, snapshot, template);
+    }
+
+  snapshot->removed = snapshot->full_pass ? find_removed (self->written, present)
+                                          : g_ptr_array_new_with_free_func (g_free);
+  snapshot->removed_providers = find_removed (self->written_providers, present_providers);
+  return snapshot;
+}
+
+static void
+remember_rows (GHashTable *written,
+               GPtrArray  *rows,
+               GPtrArray  *removed)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_replace (written, g_strdup (row->id), g_bytes_ref (row->doc));
+    }
+  for (guint i = 0; i < removed->len; i++)
+    g_hash_table_remove (written, g_ptr_array_index (removed, i));
+}
+
+/* After a save failed, on the model's thread: the next one looks at the same templates again. */
+static void
+snapshot_failed (VdiFarm  *self,
+                 Snapshot *snapshot)
+{
+  GHashTableIter iter;
+  gpointer template;
+
+  if (snapshot->changed == NULL)
+    return;
+  g_hash_table_iter_init (&iter, snapshot->changed);
+  while (g_hash_table_iter_next (&iter, &template, NULL))
+    g_hash_table_add (self->changed_templates, g_object_ref (template));
+  self->full_pass = self->full_pass || snapshot->full_pass;
+}
+
+/* After a save succeeded, on the model's thread: what it wrote is what the database holds. */
+static void
+snapshot_written (VdiFarm  *self,
+                  Snapshot *snapshot)
+{
+  if (snapshot->provider_rows == NULL)
+    return;
+  remember_rows (self->written_providers, snapshot->provider_rows, snapshot->removed_providers);
+  remember_rows (self->written, snapshot->template_rows, snapshot->removed);
+}
+
+static Snapshot *
+take_snapshot (VdiFarm *self)
+{
+  Snapshot *snapshot;
+  GListModel *templates = G_LIST_MODEL (self->templates);
+  guint n = g_list_model_get_n_items (templates);
+
+  if (_vdi_farm_is_sqlite_path (self->path))
+    return take_rows (self);
+
+  snapshot = g_new0 (Snapshot, 1);
+  snapshot->path = g_strdup (self->path);
+  snapshot->providers = _vdi_farm_providers_to_bytes (G_LIST_MODEL (self->providers));
+  snapshot->templates = g_ptr_array_new_full (n, (GDestroyNotify)g_bytes_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      g_ptr_array_add (snapshot->templates, _vdi_farm_template_bytes (template));
+    }
+
+  return snapshot;
+}
+
+static gboolean
+write_snapshot (Snapshot  *snapshot,
+                GError   **error)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (snapshot->provider_rows != NULL)
+    return _vdi_farm_sqlite_write (snapshot->path, snapshot->provider_rows,
+                                   snapshot->template_rows, snapshot->removed,
+                                   snapshot->removed_providers, error);
+
+  data = _vdi_farm_join (snapshot->providers, snapshot->templates, &length);
+  return write_atomically (snapshot->path, data, length, error);
+}
+
+/**
+ * vdi_farm_save:
+ *
+ * Writes the farm now, blocking. The console saves through autosave instead.
+ */
+gboolean
+vdi_farm_save (VdiFarm  *self,
+               GError  **error)
+{
+  g_autoptr(Snapshot) snapshot = NULL;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+
+  if (!check_can_save (self, error))
+    return FALSE;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  _vdi_farm_set_dirty (self, FALSE);
+  snapshot = take_snapshot (self);
+  if (!write_snapshot (snapshot, error))
+    {
+      snapshot_failed (self, snapshot);
+      _vdi_farm_set_dirty (self, TRUE);
+      return FALSE;
+    }
+  snapshot_written (self, snapshot);
+  self->n_saves++;
+  return TRUE;
+}
+
+static void
+save_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (write_snapshot (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  VdiFarm *self = VDI_FARM (object);
+  g_autoptr(GError) error = NULL;
+
+  self->saving = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      snapshot_failed (self, g_task_get_task_data (G_TASK (result)));
+      _vdi_farm_set_dirty (self, TRUE);
+      _vdi_farm_emit_save_failed (self, error);
+      return;
+    }
+
+  snapshot_written (self, g_task_get_task_data (G_TASK (result)));
+  self->n_saves++;
+
+  /* Changes made while writing go out in the next save: at once if one was urgent, else after
+   * the coalescing delay. */
+  if (self->urgent)
+    {
+      self->urgent = FALSE;
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      _vdi_farm_start_save (self);
+    }
+  else if (self->dirty && self->autosave && self->save_source == 0)
+    self->save_source = g_timeout_add (SAVE_DELAY_MS, _vdi_farm_save_timeout_cb, self);
+}
+
+/* Reading the model happens here, on its thread; joining the pieces and the disk I/O go to a
+ * worker. */
+void
+_vdi_farm_start_save (VdiFarm *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->saving)
+    return;
+
+  if (!check_can_save (self, &error))
+    {
+      _vdi_farm_emit_save_failed (self, error);
+      return;
+    }
+
+  self->saving = TRUE;
+  _vdi_farm_set_dirty (self, FALSE);
+
+  task = g_task_new (self, NULL, save_cb, NULL);
+  g_task_set_source_tag (task, _vdi_farm_start_save);
+  g_task_set_task_data (task, take_snapshot (self), (GDestroyNotify)snapshot_free);
+  g_task_run_in_thread (task, save_worker);
+}
+
+/**
+ * vdi_farm_schedule_save:
+ *
+ * Asks for a save soon; many requests within the coalescing interval cost one write.
+ */
+void
+vdi_farm_schedule_save (VdiFarm *self)
+{
+  g_return_if_fail (VDI_IS_FARM (self));
+
+  _vdi_farm_set_dirty (self, TRUE);
+  if (self->save_source == 0 && !self->saving)
+    self->save_source = g_timeout_add (SAVE_DELAY_MS, _vdi_farm_save_timeout_cb, self);
+}
+
+/**
+ * vdi_farm_save_soon:
+ *
+ * Starts a save now, in the background, without the coalescing delay: for records that must
+ * reach the disk before anything else happens (a provider job just started). A save already
+ * under way is followed by another at once.
+ */
+void
+vdi_farm_save_soon (VdiFarm *self)
+{
+  g_return_if_fail (VDI_IS_FARM (self));
+
+  _vdi_farm_set_dirty (self, TRUE);
+  if (self->saving)
+    {
+      self->urgent = TRUE;
+      return;
+    }
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  _vdi_farm_start_save (self);
+}
+
+/**
+ * vdi_farm_flush:
+ *
+ * Waits for a save under way and writes what is still unsaved, for quitting.
+ */
+gboolean
+vdi_farm_flush (VdiFarm  *self,
+                GError  **error)
+{
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  while (self->saving)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (!self->dirty)
+    return TRUE;
+  return vdi_farm_save (self, error);
+}
+
+/**
+ * vdi_farm_export:
+ * @path: a file that does not exist yet, ending in .db for SQLite, else a JSON farm file
+ *
+ * Writes what the farm holds into a new farm at @path, blocking: `vdictl farm export` and
+ * `import`, and moving a farm between stores. An existing file is never written over.
+ */
+gboolean
+vdi_farm_export (VdiFarm     *self,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(VdiFarm) copy = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The file “%s” already exists; a farm is only exported to a new file"),
+                   path);
+      return FALSE;
+    }
+
+  /* The copy holds the same objects for as long as it writes them. */
+  providers = g_ptr_array_new_with_free_func (g_object_unref);
+  templates = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->providers)); i < n; i++)
+    g_ptr_array_add (providers, g_list_model_get_item (G_LIST_MODEL (self->providers), i));
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i < n; i++)
+    g_ptr_array_add (templates, g_list_model_get_item (G_LIST_MODEL (self->templates), i));
+
+  copy = vdi_farm_new (path);
+  vdi_farm_splice (copy, providers, templates);
+  return vdi_farm_save (copy, error);
+}
+
+/* Recovery ----------------------------------------------------------------------------------- */
+
+char *
+vdi_farm_dup_backup_path (VdiFarm *self)
+{
+  g_return_val_if_fail (VDI_IS_FARM (self), NULL);
+
+  return g_strconcat (self->path, ".bak", NULL);
+}
+
+/**
+ * vdi_farm_set_aside:
+ *
+ * Renames a farm file that could not be read to PATH.damaged-DATE (never deleting it), and
+ * lets the farm start anew at PATH.
+ *
+ * Returns: (transfer full) (nullable): the new name of the bad file, or %NULL on error.
+ */
+char *
+vdi_farm_set_aside (VdiFarm  *self,
+                    GError  **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *aside = NULL;
+  g_autofree char *old_json = NULL;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), NULL);
+
+  /* The default farm failed to load because its old farm.json could not be imported: that is
+   * the file to set aside. */
+  old_json = dup_old_default (self->path);
+  if (old_json != NULL && !g_file_test (self->path, G_FILE_TEST_EXISTS) &&
+      g_file_test (old_json, G_FILE_TEST_EXISTS))
+    {
+      aside = g_strdup_printf ("%s.damaged-%s", old_json, stamp);
+      if (g_rename (old_json, aside) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                       _("Could not rename the farm file “%s”: %s"), old_json,
+                       g_strerror (saved));
+          return NULL;
+        }
+      self->load_failed = FALSE;
+      return g_steal_pointer (&aside);
+    }
+
+  aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
+  for (guint i = 2; g_file_test (aside, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (aside);
+      aside = g_strdup_printf ("%s.damaged-%s-%u", self->path, stamp, i);
+    }
+
+  if (g_rename (self->path, aside) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not rename the farm file “%s”: %s"), self->path, g_strerror (saved));
+      return NULL;
+    }
+
+  /* A database's write-ahead log belongs to it: it goes along, never deleted. */
+  if (_vdi_farm_is_sqlite_path (self->path))
+    for (guint i = 0; i < 2; i++)
+      {
+        const char *suffix = i == 0 ? "-wal" : "-shm";
+        g_autofree char *from = g_strconcat (self->path, suffix, NULL);
+        g_autofree char *to = g_strconcat (aside, suffix, NULL);
+
+        g_rename (from, to);
+      }
+
+  self->load_failed = FALSE;
+  return g_steal_pointer (&aside);
+}
+
+/**
+ * vdi_farm_restore_backup:
+ *
+ * Puts a copy of PATH.bak in place of the farm file, which must have been set aside first.
+ * Load the farm again afterwards.
+ */
+gboolean
+vdi_farm_restore_backup (VdiFarm  *self,
+                         GError  **error)
+{
+  g_autofree char *bak_path = vdi_farm_dup_backup_path (self);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The farm file “%s” is still in place; set it aside first"), self->path);
+      return FALSE;
+    }
+
+  if (!g_file_get_contents (bak_path, &data, &length, &local_error))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not read the backup “%s”: %s"), bak_path, local_error->message);
+      return FALSE;
+    }
+
+  return write_atomically (self->path, data, length, error);
+}
