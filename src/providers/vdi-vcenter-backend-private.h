@@ -56,6 +56,7 @@ struct _VdiVcenterBackend
 typedef enum
 {
   CALL_PLAIN,    /* no session needed, or best effort: no login, no retry */
+  CALL_PROBE,    /* as plain, answered within the probe's deadline (a hung vCenter is found fast) */
   CALL_SESSION,  /* log in first; on NotAuthenticated log in again, once, and retry */
 } CallFlags;
 

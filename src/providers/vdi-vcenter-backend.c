@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vdi-backend-budget.h"
 #include "vdi-http-client.h"
 #include "vdi-secret.h"
 #include "vdi-vcenter-backend-private.h"
@@ -341,8 +342,13 @@ call_send (GTask *task)
     }
 
   data->generation = self->generation;
-  vdi_http_client_post_async (self->client, CONTENT_TYPE, self->soap_action, data->body,
-                              g_task_get_cancellable (task), call_post_cb, task);
+  if (data->flags == CALL_PROBE)
+    vdi_http_client_post_with_deadline_async (self->client, CONTENT_TYPE, self->soap_action,
+                                              data->body, vdi_backend_get_probe_timeout_ms (),
+                                              g_task_get_cancellable (task), call_post_cb, task);
+  else
+    vdi_http_client_post_async (self->client, CONTENT_TYPE, self->soap_action, data->body,
+                                g_task_get_cancellable (task), call_post_cb, task);
 }
 
 static void
@@ -690,7 +696,7 @@ vdi_vcenter_backend_probe_async (VdiBackend          *backend,
 
   g_task_set_source_tag (task, vdi_vcenter_backend_probe_async);
   _vdi_vcenter_call_async (self, "RetrieveServiceContent", build_retrieve_service_content (self),
-                           CALL_PLAIN, cancellable, probe_service_content_cb, g_object_ref (task));
+                           CALL_PROBE, cancellable, probe_service_content_cb, g_object_ref (task));
 }
 
 static char *

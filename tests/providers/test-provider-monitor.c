@@ -180,6 +180,47 @@ test_hung_host (void)
   sim_fixture_stop (&sim);
 }
 
+/* The same for a vCenter: its probe (RetrieveServiceContent) has the probe's deadline, not the
+ * 60 s a request to a vCenter may otherwise take. */
+static void
+test_hung_vcenter (void)
+{
+  SimFixture sim = { NULL };
+  g_autoptr(VdiFarm) farm = vdi_farm_new ("/nonexistent/farm.json");
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiProviderMonitor) monitor = NULL;
+  StatusWait wait;
+  VdiProvider *vc;
+  gint64 started;
+
+  g_setenv ("VDI_PROBE_TIMEOUT", "1.5", TRUE);
+  sim_fixture_start (&sim, scenario);
+  vc = add_provider (farm, &sim, "vc-1", VDI_PROVIDER_SUBTYPE_VCENTER_8, "vdi");
+  vdi_credentials_store_sync (credentials, "id-vc-1", "vc-1", "pw-vc", NULL, NULL);
+  monitor = vdi_provider_monitor_new (farm, credentials);
+  wait_status (vc, VDI_PROVIDER_STATUS_READY);
+
+  sim_control_post (&sim, "providers/vc-1/offline", "{\"mode\": \"hang\"}");
+  started = g_get_monotonic_time ();
+  vdi_provider_monitor_refresh (monitor, vc);
+  wait = (StatusWait) { vc, VDI_PROVIDER_STATUS_NOT_AVAILABLE };
+  /* Well short of the 60 s transfer timeout, however loaded the machine. */
+  sim_wait_until (has_status, &wait, 5 * vdi_backend_get_probe_timeout_ms () + 10000,
+                  "the hung vCenter to be Not available");
+  g_test_message ("hung vCenter Not available after %.1f s (probe deadline %.1f s)",
+                  (g_get_monotonic_time () - started) / 1e6,
+                  vdi_backend_get_probe_timeout_ms () / 1000.0);
+  g_assert_nonnull (strstr (vdi_provider_get_status_message (vc), "no answer"));
+
+  sim_control_post (&sim, "providers/vc-1/online", "{}");
+  vdi_provider_monitor_refresh (monitor, vc);
+  wait_status (vc, VDI_PROVIDER_STATUS_READY);
+
+  g_unsetenv ("VDI_PROBE_TIMEOUT");
+  g_clear_object (&monitor);
+  sim_fixture_stop (&sim);
+}
+
 /* A slow host that does answer (5 s a call) is Ready under the default deadline. */
 static void
 test_slow_host (void)
@@ -209,6 +250,7 @@ main (int   argc,
 
   g_test_add_func ("/providers/monitor/status", test_monitor);
   g_test_add_func ("/providers/monitor/hung-host", test_hung_host);
+  g_test_add_func ("/providers/monitor/hung-vcenter", test_hung_vcenter);
   g_test_add_func ("/providers/monitor/slow-host", test_slow_host);
 
   return g_test_run ();
