@@ -18,59 +18,124 @@
 
 /* Provider status, as `provider add` and `provider check` report it ---------------------- */
 
-/* Asks the provider for its version with PASSWORD: NULL and the provider's words when it is
- * not Ready. MECHANISM is set to what the live session authenticated with (Kerberos, NTLM or
- * Basic) for Hyper-V, NULL otherwise. */
-static char *
+/* What a check of a provider found. */
+typedef struct
+{
+  char                 *version;    /* NULL when not Ready; then error says why */
+  char                 *mechanism;  /* Hyper-V: what the live session authenticated with */
+  VdiMigrationSettings *migration;  /* Hyper-V: its live-migration settings, when read */
+  GError               *error;
+} ProbeResult;
+
+static void
+probe_result_clear (ProbeResult *probe)
+{
+  g_clear_pointer (&probe->version, g_free);
+  g_clear_pointer (&probe->mechanism, g_free);
+  g_clear_pointer (&probe->migration, vdi_migration_settings_free);
+  g_clear_error (&probe->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ProbeResult, probe_result_clear)
+
+/* Asks the provider for its version with PASSWORD and, for Hyper-V, what a copy to or from it
+ * needs (its live-migration settings), as the console's status does. */
+static void
 probe_provider (VdiProvider  *provider,
                 const char   *password,
-                char        **mechanism,
-                GError      **error)
+                ProbeResult  *probe)
 {
-  g_autoptr(VdiBackend) backend = vdi_backend_new_for_provider (provider, password, error);
+  g_autoptr(VdiBackend) backend = vdi_backend_new_for_provider (provider, password, &probe->error);
   g_autoptr(GAsyncResult) result = NULL;
-  char *version;
+  g_autoptr(GAsyncResult) settings_result = NULL;
+  g_autoptr(GError) settings_error = NULL;
 
-  *mechanism = NULL;
   if (backend == NULL)
-    return NULL;
+    return;
   vdi_backend_probe_async (backend, NULL, vdictl_store_result_cb, &result);
-  version = vdi_backend_probe_finish (backend, vdictl_wait_for (&result), error);
-  if (version != NULL && VDI_IS_HYPERV_BACKEND (backend))
-    *mechanism = g_strdup (vdi_hyperv_backend_get_auth_label (VDI_HYPERV_BACKEND (backend)));
-  return version;
+  probe->version = vdi_backend_probe_finish (backend, vdictl_wait_for (&result), &probe->error);
+  if (probe->version == NULL || !VDI_IS_HYPERV_BACKEND (backend))
+    return;
+
+  probe->mechanism = g_strdup (vdi_hyperv_backend_get_auth_label (VDI_HYPERV_BACKEND (backend)));
+  vdi_backend_get_migration_settings_async (backend, NULL, vdictl_store_result_cb,
+                                            &settings_result);
+  probe->migration = vdi_backend_get_migration_settings_finish (backend,
+                                                                vdictl_wait_for (&settings_result),
+                                                                &settings_error);
+  if (probe->migration == NULL)
+    g_debug ("%s: live-migration settings unknown: %s", vdi_provider_get_name (provider),
+             settings_error->message);
 }
 
 static void
-add_status_json (JsonBuilder  *builder,
-                 const char   *version,
-                 const char   *mechanism,
-                 const GError *error)
+add_status_json (JsonBuilder       *builder,
+                 VdiProvider       *provider,
+                 const ProbeResult *probe)
 {
   json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, version != NULL ? "ready" : "not-available");
-  json_builder_set_member_name (builder, version != NULL ? "version" : "reason");
-  json_builder_add_string_value (builder, version != NULL ? version : error->message);
-  if (mechanism != NULL)
+  json_builder_add_string_value (builder, probe->version != NULL ? "ready" : "not-available");
+  json_builder_set_member_name (builder, probe->version != NULL ? "version" : "reason");
+  json_builder_add_string_value (builder, probe->version != NULL ? probe->version
+                                                                 : probe->error->message);
+  if (probe->mechanism != NULL)
     {
       json_builder_set_member_name (builder, "auth");
-      json_builder_add_string_value (builder, mechanism);
+      json_builder_add_string_value (builder, probe->mechanism);
+    }
+  if (probe->migration != NULL)
+    {
+      g_autoptr(GError) problem = NULL;
+
+      json_builder_set_member_name (builder, "live-migration");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "enabled");
+      json_builder_add_boolean_value (builder, probe->migration->enabled);
+      json_builder_set_member_name (builder, "authentication");
+      json_builder_add_string_value (builder,
+                                     probe->migration->authentication == VDI_MIGRATION_AUTH_KERBEROS
+                                       ? "kerberos" : "credssp");
+      json_builder_set_member_name (builder, "simultaneous");
+      json_builder_add_int_value (builder, probe->migration->max_migrations);
+      json_builder_set_member_name (builder, "simultaneous-storage");
+      json_builder_add_int_value (builder, probe->migration->max_storage_migrations);
+      if (!vdi_migration_settings_check (probe->migration, vdi_provider_get_name (provider),
+                                         &problem))
+        {
+          json_builder_set_member_name (builder, "problem");
+          json_builder_add_string_value (builder, problem->message);
+        }
+      json_builder_end_object (builder);
     }
 }
 
 static void
-print_status (VdiProvider  *provider,
-              const char   *version,
-              const char   *mechanism,
-              const GError *error)
+print_status (VdiProvider       *provider,
+              const ProbeResult *probe)
 {
-  if (version != NULL && mechanism != NULL)
+  const char *name = vdi_provider_get_name (provider);
+  g_autoptr(GError) problem = NULL;
+
+  if (probe->version != NULL && probe->mechanism != NULL)
     /* Translators: the last %s is an authentication: Kerberos, NTLM or Basic. */
-    g_print (_("%s: Ready (%s, %s)\n"), vdi_provider_get_name (provider), version, mechanism);
-  else if (version != NULL)
-    g_print (_("%s: Ready (%s)\n"), vdi_provider_get_name (provider), version);
+    g_print (_("%s: Ready (%s, %s)\n"), name, probe->version, probe->mechanism);
+  else if (probe->version != NULL)
+    g_print (_("%s: Ready (%s)\n"), name, probe->version);
   else
-    g_print (_("%s: Not available: %s\n"), vdi_provider_get_name (provider), error->message);
+    g_print (_("%s: Not available: %s\n"), name, probe->error->message);
+
+  if (probe->migration == NULL)
+    return;
+  if (!vdi_migration_settings_check (probe->migration, name, &problem))
+    /* Translators: %s says what is wrong and how to fix it. */
+    g_print (_("  Live migration: %s\n"), problem->message);
+  else
+    /* Translators: the first %u is how many live migrations may run at once, the second how
+     * many storage migrations; the %s an authentication: Kerberos or CredSSP. */
+    g_print (_("  Live migration: enabled, %u at a time, %u storage migrations, %s\n"),
+             probe->migration->max_migrations, probe->migration->max_storage_migrations,
+             probe->migration->authentication == VDI_MIGRATION_AUTH_KERBEROS ? "Kerberos"
+                                                                               : "CredSSP");
 }
 
 /* provider add ----------------------------------------------------------------------------- */
@@ -175,9 +240,7 @@ vdictl_provider_add (Cli   *cli,
   g_autofree char *host = NULL;
   g_autofree char *id = NULL;
   g_autoptr(VdiSecret) password = NULL;
-  g_autofree char *version = NULL;
-  g_autofree char *mechanism = NULL;
-  g_autoptr(GError) check_error = NULL;
+  g_auto(ProbeResult) probe = { NULL };
   VdiProviderSubtype subtype;
   int value, port = -1;
   gboolean http, sealed;
@@ -260,7 +323,7 @@ vdictl_provider_add (Cli   *cli,
   /* A wrong password or address should show now, not at the first template. The provider
    * stays either way: the admin may be adding it before the host is up. */
   if (!no_check)
-    version = probe_provider (provider, password, &mechanism, &check_error);
+    probe_provider (provider, password, &probe);
 
   if (cli->json)
     {
@@ -273,15 +336,15 @@ vdictl_provider_add (Cli   *cli,
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, argv[1]);
       if (!no_check)
-        add_status_json (builder, version, mechanism, check_error);
+        add_status_json (builder, provider, &probe);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       vdictl_print_json (root);
     }
   else if (!no_check)
-    print_status (provider, version, mechanism, check_error);
+    print_status (provider, &probe);
 
-  if (no_check || version != NULL)
+  if (no_check || probe.version != NULL)
     return EXIT_OK;
 
   g_printerr (_("vdictl: %s was added but is not ready; check its settings, or remove it with "
@@ -428,9 +491,8 @@ vdictl_provider_check (Cli   *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VdiSecret) password = NULL;
-  g_autofree char *version = NULL;
+  g_auto(ProbeResult) probe = { NULL };
   gboolean password_stdin = FALSE;
-  g_autofree char *mechanism = NULL;
   VdiProvider *provider;
 
   if (!parse_one_provider (&argc, &argv, "check", &password_stdin))
@@ -439,7 +501,7 @@ vdictl_provider_check (Cli   *cli,
     return EXIT_ERROR;
 
   password = vdictl_get_password (cli, provider, password_stdin);
-  version = probe_provider (provider, password, &mechanism, &error);
+  probe_provider (provider, password, &probe);
 
   if (cli->json)
     {
@@ -449,15 +511,15 @@ vdictl_provider_check (Cli   *cli,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, vdi_provider_get_name (provider));
-      add_status_json (builder, version, mechanism, error);
+      add_status_json (builder, provider, &probe);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       vdictl_print_json (root);
     }
   else
-    print_status (provider, version, mechanism, error);
+    print_status (provider, &probe);
 
-  return version != NULL ? EXIT_OK : EXIT_NOT_READY;
+  return probe.version != NULL ? EXIT_OK : EXIT_NOT_READY;
 }
 
 static int

@@ -25,6 +25,7 @@ struct _VdiProvider
   char               *tls_fingerprint;
   char               *status_message;
   char               *auth;
+  char               *session_auth;
 
   VdiProviderSubtype  subtype;
   VdiProviderStatus   status;
@@ -52,6 +53,7 @@ enum {
   PROP_STATUS,
   PROP_STATUS_MESSAGE,
   PROP_LIVE_MIGRATION_DISABLED,
+  PROP_SESSION_AUTH,
   N_PROPS
 };
 
@@ -69,6 +71,7 @@ vdi_provider_finalize (GObject *object)
   g_clear_pointer (&self->tls_fingerprint, g_free);
   g_clear_pointer (&self->status_message, g_free);
   g_clear_pointer (&self->auth, g_free);
+  g_clear_pointer (&self->session_auth, g_free);
 
   G_OBJECT_CLASS (vdi_provider_parent_class)->finalize (object);
 }
@@ -137,6 +140,10 @@ vdi_provider_get_property (GObject    *object,
 
     case PROP_LIVE_MIGRATION_DISABLED:
       g_value_set_boolean (value, self->live_migration_disabled);
+      break;
+
+    case PROP_SESSION_AUTH:
+      g_value_set_string (value, self->session_auth);
       break;
 
     default:
@@ -230,6 +237,7 @@ vdi_provider_class_init (VdiProviderClass *klass)
   properties[PROP_STATUS_MESSAGE] = g_param_spec_string ("status-message", NULL, NULL, NULL, ro);
   properties[PROP_LIVE_MIGRATION_DISABLED] =
     g_param_spec_boolean ("live-migration-disabled", NULL, NULL, FALSE, ro);
+  properties[PROP_SESSION_AUTH] = g_param_spec_string ("session-auth", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -540,6 +548,36 @@ vdi_provider_set_live_migration_disabled (VdiProvider *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE_MIGRATION_DISABLED]);
 }
 
+/**
+ * vdi_provider_get_session_auth:
+ *
+ * Returns: (nullable): what the last live session with the provider authenticated with
+ *   ("Kerberos", "NTLM", "Basic"), %NULL when unknown or not a Hyper-V provider
+ */
+const char *
+vdi_provider_get_session_auth (VdiProvider *self)
+{
+  g_return_val_if_fail (VDI_IS_PROVIDER (self), NULL);
+
+  return self->session_auth;
+}
+
+/**
+ * vdi_provider_set_session_auth:
+ *
+ * What a live session was seen to authenticate with. Like the status, it is seen, not set by
+ * the admin: it is not saved.
+ */
+void
+vdi_provider_set_session_auth (VdiProvider *self,
+                               const char  *session_auth)
+{
+  g_return_if_fail (VDI_IS_PROVIDER (self));
+
+  if (vdi_set_str (&self->session_auth, session_auth))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_AUTH]);
+}
+
 guint
 vdi_provider_subtype_default_port (VdiProviderSubtype subtype)
 {
@@ -547,4 +585,22 @@ vdi_provider_subtype_default_port (VdiProviderSubtype subtype)
   if (vdi_provider_subtype_get_provider_type (subtype) == VDI_PROVIDER_TYPE_HYPERV)
     return 5986;
   return 443;
+}
+
+/**
+ * vdi_provider_default_port:
+ * @auth: (nullable): how a Hyper-V provider authenticates ("negotiate" when %NULL)
+ *
+ * The port an admin most likely means: WinRM's stock HTTP listener (5985) for a Hyper-V
+ * provider that seals its messages (Negotiate, Kerberos, NTLM), WinRM over HTTPS (5986) for
+ * Basic, 443 for vCenter.
+ */
+guint
+vdi_provider_default_port (VdiProviderSubtype  subtype,
+                           const char         *auth)
+{
+  if (vdi_provider_subtype_get_provider_type (subtype) == VDI_PROVIDER_TYPE_HYPERV &&
+      g_strcmp0 (auth != NULL ? auth : "negotiate", "basic") != 0)
+    return 5985;
+  return vdi_provider_subtype_default_port (subtype);
 }

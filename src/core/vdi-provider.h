@@ -67,6 +67,11 @@ void                vdi_provider_set_status           (VdiProvider        *self,
 gboolean            vdi_provider_get_live_migration_disabled (VdiProvider *self);
 void                vdi_provider_set_live_migration_disabled (VdiProvider *self,
                                                        gboolean            disabled);
+const char         *vdi_provider_get_session_auth     (VdiProvider        *self);
+void                vdi_provider_set_session_auth     (VdiProvider        *self,
+                                                       const char         *session_auth);
 guint               vdi_provider_subtype_default_port (VdiProviderSubtype  subtype);
+guint               vdi_provider_default_port         (VdiProviderSubtype  subtype,
+                                                       const char         *auth);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vdi-backend-factory.h"
+#include "vdi-hyperv-backend.h"
 #include "vdi-provider-monitor.h"
 #include "vdi-secret.h"
 
@@ -130,6 +131,8 @@ probe_done (Probe             *probe,
             const char        *message)
 {
   vdi_provider_set_status (probe->provider, status, message);
+  /* No live session: what one authenticated with before says nothing of the next. */
+  vdi_provider_set_session_auth (probe->provider, NULL);
   probe_end (probe);
 }
 
@@ -181,6 +184,9 @@ probe_cb (GObject      *object,
       /* Ready at once; then what a copy to it needs (Hyper-V's live-migration settings),
        * within the same probe slot. */
       vdi_provider_set_status (probe->provider, VDI_PROVIDER_STATUS_READY, version);
+      if (VDI_IS_HYPERV_BACKEND (probe->backend))
+        vdi_provider_set_session_auth (probe->provider,
+                                       vdi_hyperv_backend_get_auth_label (VDI_HYPERV_BACKEND (probe->backend)));
       vdi_backend_get_migration_settings_async (probe->backend, probe->self->cancellable,
                                                 migration_settings_cb, probe);
     }

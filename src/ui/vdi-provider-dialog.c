@@ -29,12 +29,14 @@ struct _VdiProviderDialog
   char                *error_message;
 
   /* Template widgets */
+  AdwActionRow        *allow_http_row;
   GtkSwitch           *allow_http_switch;
   AdwPreferencesGroup *credentials_group;
   GtkLabel            *error_label;
   AdwEntryRow         *host_row;
   AdwEntryRow         *name_row;
   AdwPasswordEntryRow *password_row;
+  AdwActionRow        *port_row;
   GtkSpinButton       *port_spin;
   GtkButton           *save_button;
   GtkCustomFilter     *subtype_filter;
@@ -109,6 +111,59 @@ subtype_matches_type (gpointer item,
          vdi_provider_dialog_get_type_choice (self);
 }
 
+/* The rows of auth_row, in order. */
+static const char * const auth_ids[] = { "negotiate", "kerberos", "ntlm", "basic" };
+
+/* How the chosen Hyper-V provider authenticates; %NULL for vCenter, which has its own sessions. */
+static const char *
+vdi_provider_dialog_get_auth_choice (VdiProviderDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->auth_row);
+
+  if (vdi_provider_dialog_get_type_choice (self) != VDI_PROVIDER_TYPE_HYPERV ||
+      selected >= G_N_ELEMENTS (auth_ids))
+    return NULL;
+  return auth_ids[selected];
+}
+
+/* Whether every message is sealed by the authentication (Negotiate, Kerberos, NTLM). */
+static gboolean
+vdi_provider_dialog_seals (VdiProviderDialog *self)
+{
+  const char *auth = vdi_provider_dialog_get_auth_choice (self);
+
+  return auth != NULL && g_strcmp0 (auth, "basic") != 0;
+}
+
+/* Says on the port row what travels how, as vdi_http_client_provider_uses_http() decides: a
+ * sealed provider on WinRM's HTTP port sends nothing in clear; Basic and vCenter need HTTPS
+ * unless unencrypted HTTP is allowed. Only Basic and vCenter are offered that switch. */
+static void
+vdi_provider_dialog_update_transport (VdiProviderDialog *self)
+{
+  gboolean seals;
+  gboolean http;
+  const char *subtitle;
+
+  g_assert (VDI_IS_PROVIDER_DIALOG (self));
+
+  /* Building the template may set values before its children are bound. */
+  if (self->allow_http_row == NULL || self->port_row == NULL)
+    return;
+
+  seals = vdi_provider_dialog_seals (self);
+  http = gtk_switch_get_active (self->allow_http_switch) ||
+         (seals && gtk_spin_button_get_value_as_int (self->port_spin) == 5985);
+  gtk_widget_set_visible (GTK_WIDGET (self->allow_http_row), !seals);
+  if (http && seals)
+    subtitle = _("HTTP: every message is encrypted by the authentication");
+  else if (http)
+    subtitle = _("HTTP: unencrypted");
+  else
+    subtitle = _("HTTPS");
+  adw_action_row_set_subtitle (self->port_row, subtitle);
+}
+
 static void
 vdi_provider_dialog_update_port (VdiProviderDialog *self)
 {
@@ -116,12 +171,39 @@ vdi_provider_dialog_update_port (VdiProviderDialog *self)
 
   g_assert (VDI_IS_PROVIDER_DIALOG (self));
 
-  if (self->port_edited || !vdi_provider_dialog_get_subtype_choice (self, &subtype))
-    return;
+  if (!self->port_edited && vdi_provider_dialog_get_subtype_choice (self, &subtype))
+    {
+      gboolean updating = self->updating;
 
-  self->updating = TRUE;
-  gtk_spin_button_set_value (self->port_spin, vdi_provider_subtype_default_port (subtype));
-  self->updating = FALSE;
+      self->updating = TRUE;
+      gtk_spin_button_set_value (self->port_spin,
+                                 vdi_provider_default_port (subtype,
+                                                            vdi_provider_dialog_get_auth_choice (self)));
+      self->updating = updating;
+    }
+
+  vdi_provider_dialog_update_transport (self);
+}
+
+/* What the live session authenticates with, once the provider was reached. */
+static void
+vdi_provider_dialog_update_session_auth (VdiProviderDialog *self)
+{
+  const char *session_auth = self->provider != NULL ? vdi_provider_get_session_auth (self->provider)
+                                                    : NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_assert (VDI_IS_PROVIDER_DIALOG (self));
+
+  if (session_auth != NULL && g_strcmp0 (session_auth, "Basic") == 0)
+    /* Translators: %s is how the live session authenticates, such as Basic. */
+    subtitle = g_strdup_printf (_("In use now: %s"), session_auth);
+  else if (session_auth != NULL)
+    /* Translators: %s is how the live session authenticates: Kerberos or NTLM. */
+    subtitle = g_strdup_printf (_("In use now: %s, every message encrypted"), session_auth);
+  else
+    subtitle = g_strdup (_("Negotiate (Kerberos or NTLM) works with a host as Windows installs it"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->auth_row), subtitle);
 }
 
 static void
@@ -188,21 +270,45 @@ vdi_provider_dialog_port_changed_cb (VdiProviderDialog *self,
   if (!self->updating)
     self->port_edited = TRUE;
 
+  vdi_provider_dialog_update_transport (self);
   vdi_provider_dialog_validate (self);
 }
-
-/* The rows of auth_row, in order. */
-static const char * const auth_ids[] = { "negotiate", "kerberos", "ntlm", "basic" };
 
 static void
 vdi_provider_dialog_apply_auth (VdiProviderDialog *self,
                                 VdiProvider       *provider)
 {
-  guint selected = adw_combo_row_get_selected (self->auth_row);
+  const char *auth = vdi_provider_dialog_get_auth_choice (self);
 
-  if (vdi_provider_get_provider_type (provider) == VDI_PROVIDER_TYPE_HYPERV &&
-      selected < G_N_ELEMENTS (auth_ids))
-    vdi_provider_set_auth (provider, auth_ids[selected]);
+  if (vdi_provider_get_provider_type (provider) == VDI_PROVIDER_TYPE_HYPERV && auth != NULL)
+    vdi_provider_set_auth (provider, auth);
+}
+
+static void
+vdi_provider_dialog_auth_changed_cb (VdiProviderDialog *self,
+                                     GParamSpec        *pspec,
+                                     AdwComboRow       *row)
+{
+  g_assert (VDI_IS_PROVIDER_DIALOG (self));
+
+  if (self->updating)
+    return;
+
+  /* Unencrypted HTTP is a Basic question: a sealed provider does not keep it behind the admin's
+   * back when the switch is hidden. */
+  if (vdi_provider_dialog_seals (self))
+    gtk_switch_set_active (self->allow_http_switch, FALSE);
+  vdi_provider_dialog_update_port (self);
+}
+
+static void
+vdi_provider_dialog_allow_http_changed_cb (VdiProviderDialog *self,
+                                           GParamSpec        *pspec,
+                                           GtkSwitch         *widget)
+{
+  g_assert (VDI_IS_PROVIDER_DIALOG (self));
+
+  vdi_provider_dialog_update_transport (self);
 }
 
 static void
@@ -430,7 +536,12 @@ vdi_provider_dialog_constructed (GObject *object)
       gtk_spin_button_set_value (self->port_spin, vdi_provider_get_port (provider));
 
       subtype = vdi_provider_get_subtype (provider);
-      self->port_edited = vdi_provider_get_port (provider) != vdi_provider_subtype_default_port (subtype);
+      self->port_edited = vdi_provider_get_port (provider) !=
+                          vdi_provider_default_port (subtype, vdi_provider_get_auth (provider));
+      g_signal_connect_object (provider, "notify::session-auth",
+                               G_CALLBACK (vdi_provider_dialog_update_session_auth), self,
+                               G_CONNECT_SWAPPED);
+      vdi_provider_dialog_update_session_auth (self);
 
       /* Templates are bound to their providers' type: only the subtype may change. */
       gtk_widget_set_sensitive (GTK_WIDGET (self->type_row), FALSE);
@@ -610,6 +721,7 @@ vdi_provider_dialog_class_init (VdiProviderDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/vdi-provider-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, allow_http_row);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, allow_http_switch);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, auth_row);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, credentials_group);
@@ -617,6 +729,7 @@ vdi_provider_dialog_class_init (VdiProviderDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, host_row);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, port_row);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, port_spin);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, save_button);
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, subtype_filter);
@@ -628,6 +741,8 @@ vdi_provider_dialog_class_init (VdiProviderDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiProviderDialog, window_title);
   gtk_widget_class_bind_template_callback (widget_class, provider_subtype_item_label);
   gtk_widget_class_bind_template_callback (widget_class, provider_type_item_label);
+  gtk_widget_class_bind_template_callback (widget_class, vdi_provider_dialog_allow_http_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, vdi_provider_dialog_auth_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_provider_dialog_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_provider_dialog_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_provider_dialog_port_changed_cb);

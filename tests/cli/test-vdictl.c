@@ -203,6 +203,40 @@ test_provider_commands (Fixture       *fixture,
   status = parse_json (check->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status), "status"), ==,
                    "ready");
+  /* What a copy to or from it needs: its live-migration settings, read off the host. */
+  {
+    JsonObject *migration = json_object_get_object_member (json_node_get_object (status),
+                                                           "live-migration");
+
+    g_assert_nonnull (migration);
+    g_assert_true (json_object_get_boolean_member (migration, "enabled"));
+    g_assert_cmpint (json_object_get_int_member (migration, "simultaneous"), >=, 1);
+    g_assert_false (json_object_has_member (migration, "problem"));
+  }
+  {
+    g_autoptr(Run) enabled = vdictl (fixture, "pw-a\n", "provider", "check", "hv-a",
+                                     "--password-stdin", NULL);
+    g_autoptr(Run) disabled = NULL;
+    g_autoptr(Run) disabled_json = NULL;
+    g_autoptr(JsonNode) disabled_status = NULL;
+    JsonObject *migration;
+
+    g_assert_nonnull (strstr (enabled->out, "Live migration: enabled"));
+
+    /* Turned off on the host: still Ready, and the check says what copies will meet. */
+    sim_control_post (&fixture->sim, "providers/hv-a/live-migration", "{\"enabled\": false}");
+    disabled = vdictl (fixture, "pw-a\n", "provider", "check", "hv-a", "--password-stdin", NULL);
+    g_assert_cmpint (disabled->status, ==, 0);
+    g_assert_nonnull (strstr (disabled->out, "Live migration is disabled on hv-a"));
+    disabled_json = vdictl (fixture, "pw-a\n", "--json", "provider", "check", "hv-a",
+                            "--password-stdin", NULL);
+    disabled_status = parse_json (disabled_json->out);
+    migration = json_object_get_object_member (json_node_get_object (disabled_status),
+                                               "live-migration");
+    g_assert_false (json_object_get_boolean_member (migration, "enabled"));
+    g_assert_nonnull (strstr (json_object_get_string_member (migration, "problem"), "disabled"));
+    sim_control_post (&fixture->sim, "providers/hv-a/live-migration", "{\"enabled\": true}");
+  }
 
   wrong = vdictl (fixture, "nope\n", "provider", "check", "hv-a", "--password-stdin", NULL);
   g_assert_cmpint (wrong->status, ==, 3);

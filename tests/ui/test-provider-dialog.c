@@ -137,6 +137,20 @@ password_stored (gpointer data)
   return password != NULL;
 }
 
+/* Whether the switch for clear text is offered, and what the port row says travels how. */
+static void
+assert_transport (VdiProviderDialog *dialog,
+                  gboolean           allow_http_offered,
+                  const char        *transport)
+{
+  const char *subtitle = adw_action_row_get_subtitle (child (dialog, "port_row"));
+
+  g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (child (dialog, "allow_http_row"))), ==,
+                   allow_http_offered);
+  g_assert_nonnull (subtitle);
+  g_assert_nonnull (strstr (subtitle, transport));
+}
+
 static void
 test_add_provider (Fixture       *fixture,
                    gconstpointer  data)
@@ -187,9 +201,26 @@ test_add_provider (Fixture       *fixture,
   g_assert_cmpuint (adw_combo_row_get_selected (child (dialog, "auth_row")), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (child (dialog, "subtype_row"))),
                     ==, 2);
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (port), ==,
-                   vdi_provider_subtype_default_port (VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE));
+  /* Negotiate seals every message: WinRM's stock HTTP listener, and no switch for clear text. */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (port), ==, 5985);
+  assert_transport (dialog, FALSE, "encrypted");
+
+  /* Basic needs HTTPS, or the admin's explicit permission for clear text. */
+  adw_combo_row_set_selected (child (dialog, "auth_row"), 3);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (port), ==, 5986);
+  assert_transport (dialog, TRUE, "HTTPS");
+  gtk_switch_set_active (child (dialog, "allow_http_switch"), TRUE);
+  assert_transport (dialog, TRUE, "unencrypted");
+
+  /* Back to Negotiate: the permission is not kept behind the admin's back. */
+  adw_combo_row_set_selected (child (dialog, "auth_row"), 0);
+  g_assert_false (gtk_switch_get_active (child (dialog, "allow_http_switch")));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (port), ==, 5985);
+  assert_transport (dialog, FALSE, "encrypted");
+
+  /* Negotiate over HTTPS, the admin's choice of port, is kept from now on. */
   gtk_spin_button_set_value (port, 5986);
+  assert_transport (dialog, FALSE, "HTTPS");
   adw_combo_row_set_selected (child (dialog, "subtype_row"), 1);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (port), ==, 5986);
 
@@ -280,6 +311,36 @@ test_edit_provider (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&dialog));
 }
 
+/* What the live session authenticates with shows under Authentication, and follows it. */
+static void
+test_session_auth (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(VdiProviderDialog) dialog = NULL;
+  AdwActionRow *auth_row;
+
+  vdi_provider_set_session_auth (fixture->used, "NTLM");
+  dialog = g_object_ref_sink (vdi_provider_dialog_new (GTK_WINDOW (fixture->window), fixture->farm,
+                                                       fixture->credentials, fixture->used));
+  gtk_window_present (GTK_WINDOW (dialog));
+  vdi_test_flush_events ();
+
+  /* A Hyper-V provider on 5985 with Negotiate: its port is the default, HTTP, sealed. */
+  auth_row = child (dialog, "auth_row");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (auth_row)), ==, 0);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (auth_row), "NTLM"));
+  assert_transport (dialog, FALSE, "encrypted");
+
+  vdi_provider_set_session_auth (fixture->used, "Kerberos");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (auth_row), "Kerberos"));
+  vdi_provider_set_session_auth (fixture->used, NULL);
+  g_assert_null (strstr (adw_action_row_get_subtitle (auth_row), "In use"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  vdi_test_flush_events ();
+  g_assert_finalize_object (g_steal_pointer (&dialog));
+}
+
 static AdwMessageDialog *
 confirm_removal (Fixture     *fixture,
                  VdiProvider *provider)
@@ -356,6 +417,8 @@ main (int   argc,
 
   g_test_add ("/VdiConsole/ProviderDialog/add", Fixture, NULL,
               fixture_set_up, test_add_provider, fixture_tear_down);
+  g_test_add ("/VdiConsole/ProviderDialog/session-auth", Fixture, NULL,
+              fixture_set_up, test_session_auth, fixture_tear_down);
   g_test_add ("/VdiConsole/ProviderDialog/edit", Fixture, NULL,
               fixture_set_up, test_edit_provider, fixture_tear_down);
   g_test_add ("/VdiConsole/ProvidersPage/remove", Fixture, NULL,
