@@ -327,6 +327,35 @@ vdi_gss_context_new_acceptor (GError **error)
 }
 
 /**
+ * vdi_gss_channel_binding_for_certificate:
+ *
+ * RFC 5929 tls-server-end-point for @certificate: "tls-server-end-point:" and the hash of its
+ * DER form, SHA-256 (right for certificates signed with SHA-256, MD5 or SHA-1, the common case;
+ * SHA-384/512 signatures would want their own). What a client sends for the server it reached,
+ * and what a server with Extended Protection expects for its own certificate.
+ */
+GBytes *
+vdi_gss_channel_binding_for_certificate (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  GByteArray *data;
+
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, der->data, der->len);
+  g_checksum_get_digest (checksum, digest, &length);
+  data = g_byte_array_new ();
+  g_byte_array_append (data, (const guint8 *) "tls-server-end-point:", 21);
+  g_byte_array_append (data, digest, length);
+  return g_byte_array_free_to_bytes (data);
+}
+
+/**
  * vdi_gss_context_set_channel_binding:
  * @application_data: "tls-server-end-point:" and the certificate's hash (RFC 5929)
  */

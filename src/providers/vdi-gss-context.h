@@ -12,7 +12,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -47,6 +47,7 @@ VdiGssContext  *vdi_gss_context_new_initiator       (VdiGssMech      mech,
 VdiGssContext  *vdi_gss_context_new_acceptor        (GError        **error);
 void            vdi_gss_context_set_channel_binding (VdiGssContext  *self,
                                                      GBytes         *application_data);
+GBytes         *vdi_gss_channel_binding_for_certificate (GTlsCertificate *certificate);
 gboolean        vdi_gss_context_step                (VdiGssContext  *self,
                                                      GBytes         *input,
                                                      GBytes        **output,

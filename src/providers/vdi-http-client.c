@@ -697,29 +697,16 @@ server_token (SoupMessage *message)
   return NULL;
 }
 
-/* RFC 5929 tls-server-end-point: the certificate's hash, SHA-256 (right for certificates signed
- * with SHA-256, MD5 or SHA-1, the common case; SHA-384/512 signatures would want their own). */
+/* RFC 5929 tls-server-end-point of the server reached, for hosts with Extended Protection. */
 static void
 remember_channel_binding (VdiHttpClient *self,
                           SoupMessage   *message)
 {
   GTlsCertificate *certificate = soup_message_get_tls_peer_certificate (message);
-  g_autoptr(GByteArray) der = NULL;
-  g_autoptr(GChecksum) checksum = NULL;
-  guint8 digest[32];
-  gsize length = sizeof digest;
-  GByteArray *data;
 
   if (certificate == NULL || self->channel_binding != NULL)
     return;
-  g_object_get (certificate, "certificate", &der, NULL);
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (checksum, der->data, der->len);
-  g_checksum_get_digest (checksum, digest, &length);
-  data = g_byte_array_new ();
-  g_byte_array_append (data, (const guint8 *) "tls-server-end-point:", 21);
-  g_byte_array_append (data, digest, length);
-  self->channel_binding = g_byte_array_free_to_bytes (data);
+  self->channel_binding = vdi_gss_channel_binding_for_certificate (certificate);
 }
 
 /* GSSAPI in a worker thread ------------------------------------------------------------------ */

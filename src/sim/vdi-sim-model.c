@@ -61,6 +61,7 @@ vdi_sim_provider_free (VdiSimProvider *provider)
   g_free (provider->subtype);
   g_free (provider->user);
   g_free (provider->password);
+  g_clear_object (&provider->tls_certificate);
   g_ptr_array_unref (provider->faults);
   g_ptr_array_unref (provider->corruptions);
   g_hash_table_unref (provider->requests);

@@ -11,7 +11,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "vdi-sim-network.h"
 
@@ -141,6 +141,8 @@ typedef struct
   gboolean            auth_basic;        /* WinRM's Auth/Basic */
   gboolean            auth_negotiate;    /* WinRM's Auth/Negotiate (NTLM, Kerberos) */
   gboolean            allow_unencrypted; /* WinRM's AllowUnencrypted */
+  GTlsCertificate    *tls_certificate;   /* an HTTPS listener's (5986-style), or NULL: HTTP */
+  gboolean            extended_protection; /* WinRM's CbtHardeningLevel=Strict: channel binding */
   double              export_mbps;
   double              up_mbps;
   double              down_mbps;

@@ -326,6 +326,34 @@ load_common (JsonObject          *object,
   return TRUE;
 }
 
+/* An HTTPS listener: "tls_certificate" names a PEM file holding the certificate and its key;
+ * "extended_protection" makes Negotiate demand the channel binding of that certificate, as
+ * WinRM's CbtHardeningLevel=Strict does. */
+static gboolean
+load_tls (JsonObject      *object,
+          const char      *where,
+          VdiSimProvider  *provider,
+          GError         **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!get_string (object, "tls_certificate", where, FALSE, NULL, &path, error) ||
+      !get_bool (object, "extended_protection", where, FALSE, &provider->extended_protection, error))
+    return FALSE;
+  if (path == NULL)
+    {
+      if (provider->extended_protection)
+        return invalid (error, where, "\"extended_protection\" needs \"tls_certificate\"");
+      return TRUE;
+    }
+
+  provider->tls_certificate = g_tls_certificate_new_from_file (path, &local_error);
+  if (provider->tls_certificate == NULL)
+    return invalid (error, where, "\"tls_certificate\": %s", local_error->message);
+  return TRUE;
+}
+
 static gboolean
 load_hyperv (VdiSimWorld  *world,
              JsonObject   *object,
@@ -334,7 +362,8 @@ load_hyperv (VdiSimWorld  *world,
 {
   static const char *allowed[] = { "name", "subtype", "version", "user", "password", "port",
                                    "export_mbps", "up_mbps", "down_mbps", "free_gb", "live_migration",
-                                   "vms", "auth", "allow_unencrypted", NULL };
+                                   "vms", "auth", "allow_unencrypted", "tls_certificate",
+                                   "extended_protection", NULL };
   VdiSimProvider *provider = NULL;
   double free_gb;
   JsonArray *vms;
@@ -381,6 +410,11 @@ load_hyperv (VdiSimWorld  *world,
    * "allow_unencrypted" whether bodies may travel unsealed (false on a stock host). */
   auth = get_array (object, "auth", where, &ok, error);
   if (!ok || !get_bool (object, "allow_unencrypted", where, TRUE, &provider->allow_unencrypted, error))
+    {
+      vdi_sim_provider_free (provider);
+      return FALSE;
+    }
+  if (!load_tls (object, where, provider, error))
     {
       vdi_sim_provider_free (provider);
       return FALSE;

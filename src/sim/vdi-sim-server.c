@@ -203,7 +203,9 @@ vdi_sim_server_new (const char     *bind_address,
   self->provider = provider;
   self->soup = soup_server_new ("server-header", provider == NULL ? "vdi-provider-sim"
                                 : provider->kind == VDI_SIM_PROVIDER_HYPERV ? "Microsoft-HTTPAPI/2.0"
-                                : "VMware-vCenter", NULL);
+                                : "VMware-vCenter",
+                                "tls-certificate", provider != NULL ? provider->tls_certificate : NULL,
+                                NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
 
   return self;
@@ -247,7 +249,10 @@ listen_now (VdiSimServer  *self,
   if (socket == NULL ||
       !g_socket_bind (socket, address, TRUE, &local_error) ||
       !g_socket_listen (socket, &local_error) ||
-      !soup_server_listen_socket (self->soup, socket, 0, &local_error))
+      !soup_server_listen_socket (self->soup, socket,
+                                  self->provider != NULL && self->provider->tls_certificate != NULL
+                                    ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                                  &local_error))
     {
       g_set_error (error, VDI_SIM_SERVER_ERROR, VDI_SIM_SERVER_ERROR_LISTEN,
                    "Cannot listen on %s port %u: %s", self->bind_address, self->port,
@@ -284,11 +289,17 @@ char *
 vdi_sim_server_get_url (VdiSimServer *self,
                         const char   *path)
 {
+  const char *scheme;
+
   g_return_val_if_fail (VDI_SIM_IS_SERVER (self), NULL);
 
+  scheme = self->provider != NULL && self->provider->tls_certificate != NULL ? "https" : "http";
+
   if (strchr (self->bind_address, ':') != NULL)
-    return g_strdup_printf ("http://[%s]:%u%s", self->bind_address, self->port, path != NULL ? path : "");
-  return g_strdup_printf ("http://%s:%u%s", self->bind_address, self->port, path != NULL ? path : "");
+    return g_strdup_printf ("%s://[%s]:%u%s", scheme, self->bind_address, self->port,
+                            path != NULL ? path : "");
+  return g_strdup_printf ("%s://%s:%u%s", scheme, self->bind_address, self->port,
+                          path != NULL ? path : "");
 }
 
 VdiSimProvider *

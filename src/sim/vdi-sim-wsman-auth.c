@@ -176,6 +176,15 @@ negotiate_step (VdiSimWsman       *self,
   if (gss == NULL || vdi_gss_context_is_established (gss))
     {
       gss = vdi_gss_context_new_acceptor (NULL);
+      /* Extended Protection: the client must have bound its token to this certificate, so a
+       * token relayed through another TLS endpoint is refused. */
+      if (self->host->extended_protection && self->host->tls_certificate != NULL)
+        {
+          g_autoptr(GBytes) binding =
+            vdi_gss_channel_binding_for_certificate (self->host->tls_certificate);
+
+          vdi_gss_context_set_channel_binding (gss, binding);
+        }
       if (socket != NULL)
         g_object_set_data_full (G_OBJECT (socket), CONNECTION_KEY, gss, g_object_unref);
       else
