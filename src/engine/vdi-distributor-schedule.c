@@ -14,14 +14,13 @@
 #include <string.h>
 
 #include "vdi-distributor-private.h"
+#include "vdi-secret.h"
 
 static void
 shared_backend_free (SharedBackend *shared)
 {
   g_clear_object (&shared->backend);
-  if (shared->password != NULL)
-    explicit_bzero (shared->password, strlen (shared->password));
-  g_free (shared->password);
+  vdi_secret_free (shared->password);
   g_free (shared);
 }
 

@@ -19,6 +19,7 @@
 #include <gssapi/gssapi_krb5.h>
 
 #include "vdi-gss-context.h"
+#include "vdi-secret.h"
 #include "vdi-wsmv-framing.h"
 
 /* One security context over MIT GSSAPI, with NTLM from the gss-ntlmssp mechanism. The tokens
@@ -63,9 +64,7 @@ G_DEFINE_QUARK (vdi-gss-error-quark, vdi_gss_error)
 static void
 wipe_free (char **text)
 {
-  if (*text != NULL)
-    explicit_bzero (*text, strlen (*text));
-  g_clear_pointer (text, g_free);
+  g_clear_pointer (text, vdi_secret_free);
 }
 
 static void

@@ -729,9 +729,7 @@ step_data_free (StepData *data)
   g_clear_object (&data->gss);
   g_free (data->host);
   g_free (data->username);
-  if (data->password != NULL)
-    explicit_bzero (data->password, strlen (data->password));
-  g_free (data->password);
+  vdi_secret_free (data->password);
   g_clear_pointer (&data->binding, g_bytes_unref);
   g_clear_pointer (&data->input, g_bytes_unref);
   g_clear_pointer (&data->output, g_bytes_unref);

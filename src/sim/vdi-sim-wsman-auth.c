@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "vdi-gss-context.h"
+#include "vdi-secret.h"
 #include "vdi-sim-wsman-private.h"
 #include "vdi-wsmv-framing.h"
 
@@ -91,7 +92,7 @@ point_at_user_file (VdiSimWsman  *self,
   path = g_strdup_printf ("%s/host-%u", users_dir, vdi_sim_server_get_port (self->server));
   if (!g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return FALSE;
-  explicit_bzero (line, strlen (line));
+  vdi_secret_wipe (line);
   g_setenv ("NTLM_USER_FILE", path, TRUE);
   return TRUE;
 }
@@ -142,7 +143,7 @@ basic_matches (VdiSimWsman *self,
   given = bare_user (text);
   expected = bare_user (self->host->user);
   ok = g_ascii_strcasecmp (given, expected) == 0 && g_strcmp0 (colon + 1, self->host->password) == 0;
-  explicit_bzero (colon + 1, strlen (colon + 1));
+  vdi_secret_wipe (colon + 1);
   return ok;
 }
 

@@ -647,7 +647,7 @@ _vdi_sim_wsman_handle_invoke (VdiSimWsman       *self,
       g_autofree char *vm_id = epr_name (vdi_sim_xml_child (input, NULL, "ComputerSystem"), NULL);
       g_autofree char *destination = vdi_sim_xml_child_text (input, NULL, "DestinationHost");
       g_autoptr(GHashTable) settings = parse_embedded_instance (vdi_sim_xml_child (input, NULL, "MigrationSettingData"));
-      guint64 type = 32771;
+      guint64 type = VDI_SIM_MIGRATION_VIRTUAL_SYSTEM_AND_STORAGE;
 
       if (settings == NULL)
         rv = VDI_SIM_RV_INVALID_PARAM;
