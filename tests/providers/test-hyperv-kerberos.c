@@ -26,11 +26,16 @@ static char *kdc_dir;
 static GPid kdc_pid;
 static char *skip_reason;
 
+/* %s: more of the host (its HTTPS listener), or nothing. */
 static const char scenario_template[] =
   "{ \"time_scale\": 400, \"hyperv_hosts\": ["
   "  { \"name\": \"hv-krb\", \"user\": \"admin\", \"password\": \"unused-by-kerberos\","
-  "    \"auth\": [\"negotiate\"], \"allow_unencrypted\": false,"
+  "    \"auth\": [\"negotiate\"], \"allow_unencrypted\": false, %s"
   "    \"vms\": [ { \"name\": \"Win11 Gold\", \"disk_gb\": 40, \"state\": \"off\" } ] } ] }";
+
+/* `openssl x509 -fingerprint -sha256` of tests/providers/data/test-tls.pem. */
+#define HOST_FINGERPRINT \
+  "69:3B:64:1D:7E:39:31:76:56:6E:1A:41:C2:44:27:82:D0:55:54:BE:F1:80:4C:25:49:73:19:01:57:38:A7:41"
 
 static char *
 find_tool (const char *name)
@@ -191,12 +196,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
+  g_autofree char *scenario = NULL;
   g_autofree char *url = NULL;
   g_autoptr(GUri) uri = NULL;
 
   if (skip_reason != NULL)
     return;
-  sim_fixture_start (&fixture->sim, scenario_template);
+  scenario = g_strdup_printf (scenario_template, "");
+  sim_fixture_start (&fixture->sim, scenario);
   url = sim_provider_url (&fixture->sim, "hv-krb");
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   /* Kerberos needs the host's name (its SPN is HTTP/localhost), not its address. */
@@ -286,6 +293,52 @@ test_kerberos (Fixture       *fixture,
   g_assert_cmpuint (counter (fixture, "(unencrypted)"), ==, 0);
 }
 
+/* Over HTTPS to a host with Extended Protection: the AP-REQ carries the channel binding of the
+ * host's certificate, which the MIT acceptor checks, and messages are sealed as over HTTP. */
+static void
+test_https (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *pem = g_test_build_filename (G_TEST_DIST, "providers", "data", "test-tls.pem",
+                                                NULL);
+  g_autofree char *pem_json = g_strescape (pem, NULL);
+  g_autofree char *https = NULL;
+  g_autofree char *scenario = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiHypervBackend) backend = NULL;
+  g_autoptr(GPtrArray) vms = NULL;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  /* This case's own host: the fixture's listens on HTTP. */
+  sim_fixture_stop (&fixture->sim);
+  https = g_strdup_printf ("\"tls_certificate\": \"%s\", \"extended_protection\": true,", pem_json);
+  scenario = g_strdup_printf (scenario_template, https);
+  sim_fixture_start (&fixture->sim, scenario);
+  url = sim_provider_url (&fixture->sim, "hv-krb");
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  vdi_provider_set_port (fixture->provider, g_uri_get_port (uri));
+  vdi_provider_set_allow_http (fixture->provider, FALSE);
+  vdi_provider_set_tls_fingerprint (fixture->provider, HOST_FINGERPRINT);
+  vdi_provider_set_auth (fixture->provider, "kerberos");
+
+  backend = vdi_hyperv_backend_new (fixture->provider, PASSWORD, &error);
+  g_assert_no_error (error);
+  vms = list_vms (VDI_BACKEND (backend), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vms->len, ==, 1);
+  g_assert_cmpstr (vdi_hyperv_backend_get_auth_label (backend), ==, "Kerberos");
+  g_assert_cmpuint (counter (fixture, "(bad seal)"), ==, 0);
+  g_assert_cmpuint (counter (fixture, "(unencrypted)"), ==, 0);
+}
+
 static void
 test_wrong_password (Fixture       *fixture,
                      gconstpointer  data)
@@ -326,6 +379,8 @@ main (int   argc,
               test_kerberos, fixture_teardown);
   g_test_add ("/backends/hyperv-kerberos/negotiate-picks-kerberos", Fixture, "negotiate",
               fixture_setup, test_kerberos, fixture_teardown);
+  g_test_add ("/backends/hyperv-kerberos/https-extended-protection", Fixture, NULL, fixture_setup,
+              test_https, fixture_teardown);
   g_test_add ("/backends/hyperv-kerberos/wrong-password", Fixture, NULL, fixture_setup,
               test_wrong_password, fixture_teardown);
   status = g_test_run ();
