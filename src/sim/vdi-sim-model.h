@@ -142,7 +142,7 @@ typedef struct
   gboolean            auth_negotiate;    /* WinRM's Auth/Negotiate (NTLM, Kerberos) */
   gboolean            allow_unencrypted; /* WinRM's AllowUnencrypted */
   GTlsCertificate    *tls_certificate;   /* an HTTPS listener's (5986-style), or NULL: HTTP */
-  gboolean            extended_protection; /* WinRM's CbtHardeningLevel=Strict: channel binding */
+  gboolean            extended_protection; /* WinRM: a wrong channel binding is refused */
   double              export_mbps;
   double              up_mbps;
   double              down_mbps;

@@ -327,8 +327,8 @@ load_common (JsonObject          *object,
 }
 
 /* An HTTPS listener: "tls_certificate" names a PEM file holding the certificate and its key;
- * "extended_protection" makes Negotiate demand the channel binding of that certificate, as
- * WinRM's CbtHardeningLevel=Strict does. */
+ * "extended_protection" makes Negotiate refuse a channel binding other than that certificate's
+ * (WinRM's CbtHardeningLevel; a client sending none is accepted, as at its Relaxed level). */
 static gboolean
 load_tls (JsonObject      *object,
           const char      *where,
