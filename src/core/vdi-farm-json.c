@@ -1107,3 +1107,138 @@ _vdi_farm_parse (const char  *path,
 
   return g_steal_pointer (&contents);
 }
+
+/* Row by row ------------------------------------------------------------------------------- */
+
+/* A database store keeps each provider and template as a row holding its JSON object. Parsing
+ * them one at a time, each tree freed before the next, keeps the load's peak memory near the
+ * farm's own objects instead of a tree of the whole farm on top of them. */
+struct _VdiFarmRowParser
+{
+  char            *path;
+  GString         *where;
+  JsonParser      *parser;
+  GHashTable      *by_id;
+  GHashTable      *template_ids;
+  VdiFarmContents *contents;
+};
+
+VdiFarmRowParser *
+_vdi_farm_row_parser_new (const char *path)
+{
+  VdiFarmRowParser *self = g_new0 (VdiFarmRowParser, 1);
+
+  self->path = g_strdup (path);
+  self->where = g_string_new (NULL);
+  self->parser = json_parser_new_immutable ();
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->template_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->contents = g_new0 (VdiFarmContents, 1);
+  self->contents->providers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->contents->templates = g_ptr_array_new_with_free_func (g_object_unref);
+  return self;
+}
+
+void
+_vdi_farm_row_parser_free (VdiFarmRowParser *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->path);
+  g_string_free (self->where, TRUE);
+  g_object_unref (self->parser);
+  g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->template_ids);
+  g_clear_pointer (&self->contents, _vdi_farm_contents_free);
+  g_free (self);
+}
+
+/* The row's object, named "providers[3]" or "templates[3]" in messages, as in a farm file. */
+static JsonObject *
+row_object (VdiFarmRowParser  *self,
+            Reader            *reader,
+            const char        *kind,
+            guint              index,
+            const char        *doc,
+            gsize              length,
+            GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+  guint line;
+
+  g_string_truncate (self->where, 0);
+  push (reader, kind, index);
+  if (memchr (doc, '\0', length) != NULL)
+    {
+      fail (reader, error, NULL, _("it contains binary data"));
+      return NULL;
+    }
+  if (scan_structure (doc, length, &line) != SCAN_OK ||
+      !json_parser_load_from_data (self->parser, doc, (gssize)length, &local_error))
+    {
+      fail (reader, error, NULL, _("it is not a complete JSON object"));
+      return NULL;
+    }
+  root = json_parser_get_root (self->parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (reader, error, NULL, _("expected an object"));
+      return NULL;
+    }
+  return json_node_get_object (root);
+}
+
+gboolean
+_vdi_farm_row_parser_add_provider (VdiFarmRowParser  *self,
+                                   const char        *doc,
+                                   gsize              length,
+                                   GError           **error)
+{
+  Reader reader = { self->path, self->where };
+  guint index = self->contents->providers->len;
+  JsonObject *object = row_object (self, &reader, "providers", index, doc, length, error);
+  VdiProvider *provider;
+
+  if (object == NULL ||
+      (provider = parse_provider (&reader, object, self->by_id, error)) == NULL)
+    return FALSE;
+  g_ptr_array_add (self->contents->providers, provider);
+  g_hash_table_insert (self->by_id, (gpointer)vdi_provider_get_id (provider), provider);
+  return TRUE;
+}
+
+/* Templates after every provider: their targets name providers by id. */
+gboolean
+_vdi_farm_row_parser_add_template (VdiFarmRowParser  *self,
+                                   const char        *doc,
+                                   gsize              length,
+                                   GError           **error)
+{
+  Reader reader = { self->path, self->where };
+  guint index = self->contents->templates->len;
+  JsonObject *object = row_object (self, &reader, "templates", index, doc, length, error);
+  VdiTemplate *template;
+
+  if (object == NULL ||
+      (template = parse_template (&reader, object, self->by_id, self->template_ids,
+                                  &self->contents->n_interrupted, error)) == NULL)
+    return FALSE;
+  g_ptr_array_add (self->contents->templates, template);
+  g_hash_table_insert (self->template_ids, (gpointer)vdi_template_get_id (template), template);
+  return TRUE;
+}
+
+/**
+ * _vdi_farm_row_parser_finish:
+ *
+ * Returns: (transfer full): what was parsed; @self is freed.
+ */
+VdiFarmContents *
+_vdi_farm_row_parser_finish (VdiFarmRowParser *self)
+{
+  VdiFarmContents *contents = g_steal_pointer (&self->contents);
+
+  _vdi_farm_row_parser_free (self);
+  return contents;
+}

@@ -73,6 +73,23 @@ VdiFarmContents    *_vdi_farm_parse                   (const char         *path,
                                                        gsize               length,
                                                        GError            **error);
 
+/* A farm read row by row from a database store: providers first, then templates. */
+typedef struct _VdiFarmRowParser VdiFarmRowParser;
+
+VdiFarmRowParser   *_vdi_farm_row_parser_new          (const char         *path);
+void                _vdi_farm_row_parser_free         (VdiFarmRowParser   *self);
+gboolean            _vdi_farm_row_parser_add_provider (VdiFarmRowParser   *self,
+                                                       const char         *doc,
+                                                       gsize               length,
+                                                       GError            **error);
+gboolean            _vdi_farm_row_parser_add_template (VdiFarmRowParser   *self,
+                                                       const char         *doc,
+                                                       gsize               length,
+                                                       GError            **error);
+VdiFarmContents    *_vdi_farm_row_parser_finish       (VdiFarmRowParser   *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmRowParser, _vdi_farm_row_parser_free)
+
 /* One row of the SQLite store, taken on the model's thread. */
 typedef struct
 {

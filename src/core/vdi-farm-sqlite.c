@@ -187,12 +187,20 @@ migrate (sqlite3     *db,
   return exec (db, path, "COMMIT;", error);
 }
 
+typedef gboolean (*AddRow) (VdiFarmRowParser  *parser,
+                            const char        *doc,
+                            gsize              length,
+                            GError           **error);
+
+/* Hands each row's document to @add as SQLite steps to it, so that no more than one row's
+ * text and tree are held at a time. */
 static gboolean
-read_docs (sqlite3     *db,
-           const char  *path,
-           const char  *sql,
-           GPtrArray   *docs,
-           GError     **error)
+read_docs (sqlite3           *db,
+           const char        *path,
+           const char        *sql,
+           VdiFarmRowParser  *parser,
+           AddRow             add,
+           GError           **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -200,8 +208,12 @@ read_docs (sqlite3     *db,
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return db_error (db, path, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (docs, g_bytes_new (sqlite3_column_text (stmt, 0),
-                                        sqlite3_column_bytes (stmt, 0)));
+    if (!add (parser, (const char *)sqlite3_column_text (stmt, 0), sqlite3_column_bytes (stmt, 0),
+              error))
+      {
+        sqlite3_finalize (stmt);
+        return FALSE;
+      }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return db_error (db, path, error);
@@ -218,14 +230,9 @@ _vdi_farm_sqlite_read (const char    *path,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-  g_autoptr(GString) array = g_string_new ("[");
-  g_autoptr(GBytes) providers_bytes = NULL;
-  g_autofree char *data = NULL;
+  g_autoptr(VdiFarmRowParser) parser = NULL;
   VdiFarmContents *contents;
   sqlite3 *db;
-  gsize length;
   int version;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -240,20 +247,16 @@ _vdi_farm_sqlite_read (const char    *path,
   if (db == NULL)
     return NULL;
 
-  /* One read transaction, so the providers and templates are of the same moment. */
+  /* One read transaction, so the providers and templates are of the same moment. A database
+   * created but never written (version 0) is an empty farm. */
+  parser = _vdi_farm_row_parser_new (path);
   if (!exec (db, path, "BEGIN;", error) || !get_version (db, path, &version, error))
     goto fail;
-  if (version == 0)
-    {
-      /* Created but never written: an empty farm. */
-      sqlite3_close (db);
-      return _vdi_farm_parse (path, "{\"version\":1,\"providers\":[],\"templates\":[]}", 44,
-                              error);
-    }
-
-  if (!read_docs (db, path, "SELECT doc FROM providers ORDER BY seq;", providers, error))
-    goto fail;
-  if (!read_docs (db, path, "SELECT doc FROM templates ORDER BY seq;", templates, error))
+  if (version > 0 &&
+      (!read_docs (db, path, "SELECT doc FROM providers ORDER BY seq;", parser,
+                   _vdi_farm_row_parser_add_provider, error) ||
+       !read_docs (db, path, "SELECT doc FROM templates ORDER BY seq;", parser,
+                   _vdi_farm_row_parser_add_template, error)))
     goto fail;
   sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL);
   sqlite3_close (db);
@@ -261,20 +264,7 @@ _vdi_farm_sqlite_read (const char    *path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  for (guint i = 0; i < providers->len; i++)
-    {
-      gsize size;
-      const char *doc = g_bytes_get_data (g_ptr_array_index (providers, i), &size);
-
-      if (i > 0)
-        g_string_append_c (array, ',');
-      g_string_append_len (array, doc, size);
-    }
-  g_string_append_c (array, ']');
-  providers_bytes = g_bytes_new (array->str, array->len);
-
-  data = _vdi_farm_join (providers_bytes, templates, &length);
-  return _vdi_farm_parse (path, data, length, error);
+  return _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
 
 fail:
   sqlite3_close (db);

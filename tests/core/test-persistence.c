@@ -950,6 +950,47 @@ test_sqlite_corrupt (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 1);
 }
 
+/* A database whose rows are sound SQLite but one row's document is not (cut off, nested past
+ * any farm, binary, or valid JSON with a wrong value) is refused, naming the row as a farm file
+ * would ("templates[4]"); nothing is written to it. Rows are parsed one at a time. */
+static void
+test_sqlite_damaged_row (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const char * const docs[] = {
+    "{\"id\": \"cut", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "42", "{\"id\": 7}",
+  };
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 30, 8);
+  g_autoptr(GError) error = NULL;
+
+  finish_busy_targets (farm);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+      sqlite3 *db = open_sqlite (fixture->path);
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE templates SET doc = ?1 WHERE seq = "
+                                           "(SELECT seq FROM templates ORDER BY seq LIMIT 1 OFFSET 4);",
+                                           -1, &stmt, NULL), ==, SQLITE_OK);
+      sqlite3_bind_text (stmt, 1, docs[i], -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+
+      g_assert_false (vdi_farm_load (loaded, NULL, &error));
+      g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, fixture->path));
+      g_assert_nonnull (strstr (error->message, "templates[4]"));
+      g_clear_error (&error);
+    }
+}
+
 /* Two farms on one database (two consoles, or a console and vdictl) each see what the other
  * committed; PRAGMA data_version tells a connection that another one wrote. */
 static void
@@ -1186,6 +1227,7 @@ main (int   argc,
   ADD_DB ("/core/persistence/sqlite/one-row-per-change", test_sqlite_one_row_per_change);
   ADD_DB ("/core/persistence/sqlite/newer-schema", test_sqlite_newer_schema);
   ADD_DB ("/core/persistence/sqlite/corrupt", test_sqlite_corrupt);
+  ADD_DB ("/core/persistence/sqlite/damaged-row", test_sqlite_damaged_row);
   ADD_DB ("/core/persistence/sqlite/two-farms", test_sqlite_two_farms);
   ADD_DB ("/core/persistence/sqlite/json-round-trip", test_sqlite_json_round_trip);
   ADD_DB ("/core/persistence/sqlite/kill-during-save", test_kill_during_save);
