@@ -681,17 +681,18 @@ test_wrong_password (Fixture       *fixture,
     "MigrateVirtualSystemToHost"), ==, 2);
 }
 
-/* Starts @operation on @backend, follows its job to the end, and returns what it made. */
+/* Starts @operation on @backend, follows its job to the end, and returns its handle as the
+ * farm records it; what it made goes to @made. */
 static char *
-run_backend_job (VdiBackend *backend,
-                 const char *operation,
-                 GVariant   *parameters)
+run_backend_job_handle (VdiBackend  *backend,
+                        const char  *operation,
+                        GVariant    *parameters,
+                        char       **made)
 {
   g_autoptr(GAsyncResult) started = NULL;
   g_autoptr(GAsyncResult) followed = NULL;
   g_autoptr(VdiBackendJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  char *made;
 
   vdi_backend_start_async (backend, operation, parameters, NULL, sim_store_result, &started);
   sim_wait_result (&started, SIM_TEST_TIMEOUT_MS, operation);
@@ -699,8 +700,20 @@ run_backend_job (VdiBackend *backend,
   g_assert_no_error (error);
   vdi_backend_follow_async (backend, job, NULL, NULL, NULL, sim_store_result, &followed);
   sim_wait_result (&followed, SIM_TEST_TIMEOUT_MS, operation);
-  made = vdi_backend_follow_finish (backend, followed, &error);
+  *made = vdi_backend_follow_finish (backend, followed, &error);
   g_assert_no_error (error);
+  return vdi_backend_job_to_string (job);
+}
+
+/* Starts @operation on @backend, follows its job to the end, and returns what it made. */
+static char *
+run_backend_job (VdiBackend *backend,
+                 const char *operation,
+                 GVariant   *parameters)
+{
+  char *made = NULL;
+  g_autofree char *handle = run_backend_job_handle (backend, operation, parameters, &made);
+
   return made;
 }
 
@@ -723,24 +736,16 @@ holds_planned (Fixture    *fixture,
   return FALSE;
 }
 
-/* Leaves hv-t1 as a run killed between asking for an import and saving its job does: the
- * export is recorded, the target is at its import, and the planned VM the host made is named by
- * nothing in the farm. Returns that VM's id. */
+/* Exports the gold VM for @interrupted, as a run got it done and recorded it; returns the
+ * export's definition file. */
 static char *
-kill_during_import (Fixture *fixture)
+export_recorded (Fixture    *fixture,
+                 VdiBackend *source,
+                 VdiTarget  *interrupted)
 {
-  VdiTarget *interrupted = target_of (fixture, 0);
-  g_autoptr(VdiBackend) source = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *directory = NULL;
-  g_autofree char *definition = NULL;
   g_autofree char *exported = NULL;
-  char *orphan;
 
-  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
-  g_assert_no_error (error);
-
-  /* What the run got done and recorded: the export for hv-t1. */
   directory = g_strdup_printf ("%s\\%s\\%s\\killed",
                                vdi_distributor_get_export_root (fixture->distributor),
                                vdi_template_get_id (fixture->template),
@@ -750,12 +755,31 @@ kill_during_import (Fixture *fixture)
                                              vdi_template_get_source_vm_id (fixture->template),
                                              directory));
   vdi_target_set_export_dir (interrupted, directory);
+  return g_strdup_printf ("%s\\" GOLD "\\Virtual Machines\\%s.vmcx", directory,
+                          vdi_template_get_source_vm_id (fixture->template));
+}
+
+/* Leaves hv-t1 as a run killed between asking for an import and saving its job does: the
+ * export is recorded, the target is at its import, and the planned VM the host made is named by
+ * nothing in the farm. Returns that VM's id. */
+static char *
+kill_during_import (Fixture *fixture)
+{
+  VdiTarget *interrupted = target_of (fixture, 0);
+  g_autoptr(VdiBackend) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *definition = NULL;
+  char *orphan;
+
+  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  /* What the run got done and recorded: the export for hv-t1. */
+  definition = export_recorded (fixture, source, interrupted);
   vdi_target_set_step (interrupted, VDI_TARGET_STEP_EXPORTED);
   vdi_target_set_state (interrupted, VDI_TARGET_STATE_NEEDS_UPDATE);
 
   /* What it asked for and never recorded: the import, which the host carried out. */
-  definition = g_strdup_printf ("%s\\" GOLD "\\Virtual Machines\\%s.vmcx", directory,
-                                vdi_template_get_source_vm_id (fixture->template));
   orphan = run_backend_job (source, VDI_BACKEND_OP_IMPORT,
                             g_variant_new ("(sb)", definition, TRUE));
   g_assert_nonnull (orphan);
@@ -821,30 +845,6 @@ test_recorded_planned_vm_kept (Fixture       *fixture,
     }
 }
 
-/* Starts @operation on @backend, follows its job to the end, and returns its handle as the
- * farm records it; what it made goes to @made. */
-static char *
-run_backend_job_handle (VdiBackend  *backend,
-                        const char  *operation,
-                        GVariant    *parameters,
-                        char       **made)
-{
-  g_autoptr(GAsyncResult) started = NULL;
-  g_autoptr(GAsyncResult) followed = NULL;
-  g_autoptr(VdiBackendJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-
-  vdi_backend_start_async (backend, operation, parameters, NULL, sim_store_result, &started);
-  sim_wait_result (&started, SIM_TEST_TIMEOUT_MS, operation);
-  job = vdi_backend_start_finish (backend, started, &error);
-  g_assert_no_error (error);
-  vdi_backend_follow_async (backend, job, NULL, NULL, NULL, sim_store_result, &followed);
-  sim_wait_result (&followed, SIM_TEST_TIMEOUT_MS, operation);
-  *made = vdi_backend_follow_finish (backend, followed, &error);
-  g_assert_no_error (error);
-  return vdi_backend_job_to_string (job);
-}
-
 /* What the farm file of a run killed in the milliseconds after asking for its copy holds. */
 typedef enum
 {
@@ -869,9 +869,7 @@ kill_during_copy (Fixture    *fixture,
   g_autoptr(GAsyncResult) started = NULL;
   g_autoptr(VdiBackendJob) move = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *directory = NULL;
   g_autofree char *definition = NULL;
-  g_autofree char *exported = NULL;
   g_autofree char *planned = NULL;
   g_autofree char *copy = NULL;
   g_autofree char *realize = NULL;
@@ -880,16 +878,7 @@ kill_during_copy (Fixture    *fixture,
   source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
   g_assert_no_error (error);
 
-  directory = g_strdup_printf ("%s\\%s\\%s\\killed",
-                               vdi_distributor_get_export_root (fixture->distributor),
-                               vdi_template_get_id (fixture->template),
-                               vdi_provider_get_id (vdi_target_get_provider (interrupted)));
-  exported = run_backend_job (source, VDI_BACKEND_OP_EXPORT,
-                              g_variant_new ("(ss)",
-                                             vdi_template_get_source_vm_id (fixture->template),
-                                             directory));
-  definition = g_strdup_printf ("%s\\" GOLD "\\Virtual Machines\\%s.vmcx", directory,
-                                vdi_template_get_source_vm_id (fixture->template));
+  definition = export_recorded (fixture, source, interrupted);
   planned = run_backend_job (source, VDI_BACKEND_OP_IMPORT,
                              g_variant_new ("(sb)", definition, TRUE));
   realize = run_backend_job_handle (source, VDI_BACKEND_OP_REALIZE,
@@ -897,7 +886,6 @@ kill_during_copy (Fixture    *fixture,
   if (copy == NULL)
     copy = g_strdup (planned);
 
-  vdi_target_set_export_dir (interrupted, directory);
   vdi_target_set_state (interrupted, VDI_TARGET_STATE_NEEDS_UPDATE);
   vdi_target_set_progress (interrupted, VDI_DISTRIBUTION_FAILED);
   if (saved == SAVED_REALIZED)
