@@ -78,6 +78,64 @@ half_made_removed (Job        *job,
     job_step_export (job);
 }
 
+static void
+running_export_ended_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
+
+  if (error != NULL && vdi_backend_error_is_cancelled (error))
+    {
+      job_fail (job, NULL, error);
+      return;
+    }
+
+  /* However it ended: the export step then says what it finds. */
+  job_step_export (job);
+}
+
+static void
+export_jobs_found_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) running = vdi_backend_find_running_jobs_finish (VDI_BACKEND (object),
+                                                                       result, &error);
+
+  if (running == NULL && vdi_backend_error_is_cancelled (error))
+    {
+      job_fail (job, NULL, error);
+      return;
+    }
+  if (running == NULL || running->len == 0)
+    {
+      job_step_export (job);
+      return;
+    }
+
+  g_debug ("Waiting for a job on the template's VM on %s to end before exporting it",
+           vdi_provider_get_name (source_provider (job)));
+  vdi_backend_follow_async (job->source, g_ptr_array_index (running, 0), NULL, NULL,
+                            job->cancellable, running_export_ended_cb, job);
+}
+
+/* A run killed between asking for an export and saving its job leaves that export running.
+ * Which folder it writes cannot be told (a host's creation exports the same VM too), so it is
+ * not taken as this copy's export; but the new one waits for it to end, as exports on a host
+ * run one at a time (and a host may refuse to export a VM that is being exported). */
+static void
+export_after_running_jobs (Job *job)
+{
+  vdi_backend_find_running_jobs_async (job->source,
+                                       vdi_template_get_source_vm_id (job->run->template),
+                                       job->cancellable, export_jobs_found_cb, job);
+}
+
 /* What to do with the copy, the listings in hand and no job of the provider's in the way. */
 static void
 reconcile_act (Reconcile *reconcile)
@@ -104,6 +162,8 @@ reconcile_act (Reconcile *reconcile)
 
   if (step >= VDI_TARGET_STEP_EXPORTED)
     job_step_import (job);
+  else if (vdi_template_get_source_vm_id (job->run->template) != NULL)
+    export_after_running_jobs (job);
   else
     job_step_export (job);
 }

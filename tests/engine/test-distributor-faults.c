@@ -972,6 +972,82 @@ test_killed_after_copy_request (Fixture       *fixture,
     "MigrateVirtualSystemToHost"));
 }
 
+static gint64
+source_counter (Fixture    *fixture,
+                const char *request)
+{
+  g_autoptr(JsonNode) counters = sim_control_get (&fixture->sim, "counters");
+  JsonObject *source = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (counters), "providers"), "hv-src");
+
+  if (request == NULL)
+    return json_object_get_int_member (source, "peak_concurrent_exports");
+  return json_object_get_int_member_with_default (
+    json_object_get_object_member (source, "requests"), request, 0);
+}
+
+static gboolean
+orphan_export_followed (gpointer data)
+{
+  return source_counter (data, "Get") > 0;
+}
+
+/* A run killed between asking for an export and saving its job: the export runs on, recorded
+ * nowhere. Retry waits for it to end before it exports again (one export at a time on a host),
+ * then ends OK with one copy on the target. Which folder that export writes cannot be told, so
+ * it is left alone. Simulated time nearly stands still until Retry is seen waiting. */
+static void
+test_killed_after_export_request (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  static const World world = { .n_targets = 1, .concurrency = 1, .time_scale = 40,
+                               .export_mbps = 4000 };
+  VdiTarget *target;
+  g_autoptr(VdiBackend) source = NULL;
+  g_autoptr(VdiBackendJob) orphan = NULL;
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = NULL;
+
+  fixture_start (fixture, &world);
+  target = target_of (fixture, 0);
+  vdi_target_set_state (target, VDI_TARGET_STATE_NEEDS_UPDATE);
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 0.001}");
+  directory = g_strdup_printf ("%s\\%s\\%s\\killed",
+                               vdi_distributor_get_export_root (fixture->distributor),
+                               vdi_template_get_id (fixture->template),
+                               vdi_provider_get_id (vdi_target_get_provider (target)));
+  vdi_backend_start_async (source, VDI_BACKEND_OP_EXPORT,
+                           g_variant_new ("(ss)",
+                                          vdi_template_get_source_vm_id (fixture->template),
+                                          directory),
+                           NULL, sim_store_result, &started);
+  sim_wait_result (&started, SIM_TEST_TIMEOUT_MS, "the export");
+  orphan = vdi_backend_start_finish (source, started, &error);
+  g_assert_no_error (error);
+  sim_control_post (&fixture->sim, "counters/reset", "{}");
+
+  vdi_distributor_retry_async (fixture->distributor, fixture->template, target, NULL,
+                               sim_store_result, &result);
+  sim_wait_until (orphan_export_followed, fixture, SIM_TEST_TIMEOUT_MS,
+                  "the running export to be followed");
+  g_assert_cmpint (source_counter (fixture, "ExportSystemDefinition"), ==, 0);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
+  g_assert_true (finish (fixture, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_READY);
+  g_assert_cmpuint (copies_on (fixture, host_of (fixture, 0)), ==, 1);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 1);
+  g_assert_cmpint (source_counter (fixture, "ExportSystemDefinition"), ==, 1);
+  g_assert_cmpint (source_counter (fixture, NULL), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1017,6 +1093,7 @@ main (int   argc,
        test_killed_after_copy_request);
   ADD ("/engine/faults/killed-after-copy-request/realize-job-saved",
        GINT_TO_POINTER (SAVED_REALIZE_JOB), test_killed_after_copy_request);
+  ADD ("/engine/faults/killed-after-export-request", NULL, test_killed_after_export_request);
 
 #undef ADD
 
