@@ -79,25 +79,70 @@ half_made_removed (Job        *job,
 }
 
 static void
-reconcile_decide (Reconcile *reconcile)
+running_export_ended_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = vdi_backend_follow_finish (VDI_BACKEND (object), result, &error);
+
+  if (error != NULL && vdi_backend_error_is_cancelled (error))
+    {
+      job_fail (job, NULL, error);
+      return;
+    }
+
+  /* However it ended: the export step then says what it finds. */
+  job_step_export (job);
+}
+
+static void
+export_jobs_found_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) running = vdi_backend_find_running_jobs_finish (VDI_BACKEND (object),
+                                                                       result, &error);
+
+  if (running == NULL && vdi_backend_error_is_cancelled (error))
+    {
+      job_fail (job, NULL, error);
+      return;
+    }
+  if (running == NULL || running->len == 0)
+    {
+      job_step_export (job);
+      return;
+    }
+
+  g_debug ("Waiting for a job on the template's VM on %s to end before exporting it",
+           vdi_provider_get_name (source_provider (job)));
+  vdi_backend_follow_async (job->source, g_ptr_array_index (running, 0), NULL, NULL,
+                            job->cancellable, running_export_ended_cb, job);
+}
+
+/* A run killed between asking for an export and saving its job leaves that export running.
+ * Which folder it writes cannot be told (a host's creation exports the same VM too), so it is
+ * not taken as this copy's export; but the new one waits for it to end, as exports on a host
+ * run one at a time (and a host may refuse to export a VM that is being exported). */
+static void
+export_after_running_jobs (Job *job)
+{
+  vdi_backend_find_running_jobs_async (job->source,
+                                       vdi_template_get_source_vm_id (job->run->template),
+                                       job->cancellable, export_jobs_found_cb, job);
+}
+
+/* What to do with the copy, the listings in hand and no job of the provider's in the way. */
+static void
+reconcile_act (Reconcile *reconcile)
 {
   Job *job = reconcile->job;
   const char *copy = vdi_target_get_remote_vm_id (job->target);
   VdiTargetStep step = vdi_target_get_step (job->target);
-
-  if (reconcile->error != NULL)
-    {
-      job_fail (job, _("Checking the copy"), reconcile->error);
-      return;
-    }
-
-  /* The copy is already where it belongs: a run before this one finished it. */
-  if (copy != NULL && holds_vm (reconcile->on_target, copy))
-    {
-      vdi_target_set_step (job->target, VDI_TARGET_STEP_MIGRATED);
-      job_succeed (job);
-      return;
-    }
 
   /* Realized on the source and not moved yet: move it. */
   if (copy != NULL && step >= VDI_TARGET_STEP_IMPORTED && holds_vm (reconcile->on_source, copy))
@@ -117,8 +162,100 @@ reconcile_decide (Reconcile *reconcile)
 
   if (step >= VDI_TARGET_STEP_EXPORTED)
     job_step_import (job);
+  else if (vdi_template_get_source_vm_id (job->run->template) != NULL)
+    export_after_running_jobs (job);
   else
     job_step_export (job);
+}
+
+static void pending_job_done (Job        *job,
+                              const char *result,
+                              GError     *error);
+
+static void
+running_jobs_found_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Reconcile *reconcile = user_data;
+  Job *job = reconcile->job;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) running = vdi_backend_find_running_jobs_finish (VDI_BACKEND (object),
+                                                                       result, &error);
+  VdiBackendJob *found;
+  g_autofree char *handle = NULL;
+
+  if (running == NULL && vdi_backend_error_is_cancelled (error))
+    {
+      job_fail (job, NULL, error);
+      reconcile_free (reconcile);
+      return;
+    }
+
+  /* A host that cannot say is asked as before: the step itself then says what is wrong. */
+  if (running == NULL || running->len == 0)
+    {
+      if (running == NULL)
+        g_debug ("Looking for the jobs of %s on %s failed: %s",
+                 vdi_target_get_remote_vm_id (job->target),
+                 vdi_provider_get_name (source_provider (job)), error->message);
+      reconcile_act (reconcile);
+      reconcile_free (reconcile);
+      return;
+    }
+
+  /* A job on the copy that no run records: the one a killed run asked for (a copy, most
+   * likely) and never saved. It is the target's from now on, saved at once as any job is;
+   * once it ends, the listings tell where the copy is. */
+  found = g_ptr_array_index (running, 0);
+  handle = vdi_backend_job_to_string (found);
+  g_debug ("Following %s on %s, which runs on %s and no run recorded", handle,
+           vdi_provider_get_name (source_provider (job)),
+           vdi_target_get_remote_vm_id (job->target));
+  vdi_target_set_job (job->target, handle);
+  save_now (job->run->self);
+  if (vdi_target_get_step (job->target) >= VDI_TARGET_STEP_IMPORTED)
+    set_step (job, EXPORT_SHARE + IMPORT_SHARE, MIGRATE_SHARE);
+  follow (job, job->source, found, pending_job_done);
+  reconcile_free (reconcile);
+}
+
+/* Decides what the copy needs from what the providers hold, and frees @reconcile. */
+static void
+reconcile_decide (Reconcile *reconcile)
+{
+  Job *job = reconcile->job;
+  const char *copy = vdi_target_get_remote_vm_id (job->target);
+
+  if (reconcile->error != NULL)
+    {
+      job_fail (job, _("Checking the copy"), reconcile->error);
+      reconcile_free (reconcile);
+      return;
+    }
+
+  /* The copy is already where it belongs: a run before this one finished it. */
+  if (copy != NULL && holds_vm (reconcile->on_target, copy))
+    {
+      vdi_target_set_step (job->target, VDI_TARGET_STEP_MIGRATED);
+      job_succeed (job);
+      reconcile_free (reconcile);
+      return;
+    }
+
+  /* The copy is on the source, where a run killed between asking for a step on it (the copy,
+   * most likely) and saving the job may have left that job running: asking again beside it
+   * would fail with "in use", and removing the copy too. Such a job is followed first. */
+  if (copy != NULL && (holds_vm (reconcile->on_source, copy) ||
+                       holds_vm (reconcile->planned_on_source, copy)))
+    {
+      vdi_backend_find_running_jobs_async (job->source, copy, job->cancellable,
+                                           running_jobs_found_cb, reconcile);
+      return;
+    }
+
+  reconcile_act (reconcile);
+  reconcile_free (reconcile);
 }
 
 static void
@@ -277,7 +414,6 @@ remove_next_orphan (Reconcile *reconcile)
   if (reconcile->orphans->len == 0)
     {
       reconcile_decide (reconcile);
-      reconcile_free (reconcile);
       return;
     }
 

@@ -155,9 +155,34 @@ vdi_backend_real_get_migration_settings_finish (VdiBackend    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A provider that cannot look for jobs by VM says so; the caller decides without them. */
+static void
+vdi_backend_real_find_running_jobs_async (VdiBackend          *self,
+                                          const char          *vm_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, vdi_backend_real_find_running_jobs_async);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "this provider cannot look for the jobs of a VM");
+}
+
+static GPtrArray *
+vdi_backend_real_find_running_jobs_finish (VdiBackend    *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 vdi_backend_default_init (VdiBackendInterface *iface)
 {
+  iface->find_running_jobs_async = vdi_backend_real_find_running_jobs_async;
+  iface->find_running_jobs_finish = vdi_backend_real_find_running_jobs_finish;
   iface->list_planned_vms_async = vdi_backend_real_list_planned_vms_async;
   iface->list_planned_vms_finish = vdi_backend_real_list_planned_vms_finish;
   iface->get_migration_settings_async = vdi_backend_real_get_migration_settings_async;
@@ -198,6 +223,7 @@ FORWARD_ASYNC (list_hosts)
 FORWARD_FINISH (list_hosts, GPtrArray *, NULL)
 FORWARD_ASYNC (get_migration_settings)
 FORWARD_FINISH (get_migration_settings, VdiMigrationSettings *, NULL)
+FORWARD_FINISH (find_running_jobs, GPtrArray *, NULL)
 FORWARD_FINISH (start, VdiBackendJob *, NULL)
 FORWARD_FINISH (follow, char *, NULL)
 FORWARD_FINISH (call, gboolean, FALSE)
@@ -246,4 +272,25 @@ vdi_backend_call_async (VdiBackend          *self,
 
   VDI_BACKEND_GET_IFACE (self)->call_async (self, operation, parameters, cancellable, callback,
                                             user_data);
+}
+
+/**
+ * vdi_backend_find_running_jobs_async:
+ * @vm_id: the VM, as the listings name it
+ *
+ * Looks for the provider's jobs that concern @vm_id and have not ended yet. The finish gives
+ * them as a GPtrArray of VdiBackendJob, each one to follow with vdi_backend_follow_async().
+ */
+void
+vdi_backend_find_running_jobs_async (VdiBackend          *self,
+                                     const char          *vm_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (VDI_IS_BACKEND (self));
+  g_return_if_fail (vm_id != NULL);
+
+  VDI_BACKEND_GET_IFACE (self)->find_running_jobs_async (self, vm_id, cancellable, callback,
+                                                         user_data);
 }

@@ -147,6 +147,20 @@ struct _VdiBackendInterface
   VdiMigrationSettings *(*get_migration_settings_finish) (VdiBackend    *self,
                                                           GAsyncResult  *result,
                                                           GError       **error);
+
+  /* The jobs still running on the provider that concern the VM @vm_id (element-type
+   * VdiBackendJob): what a process killed between asking for an operation and recording its
+   * job leaves running, for the next run to follow instead of asking again beside it.
+   * Hyper-V: Msvm_MigrationJob / Msvm_ConcreteJob affecting the VM; vCenter: the VM's
+   * queued or running tasks. The default fails with G_IO_ERROR_NOT_SUPPORTED. */
+  void            (*find_running_jobs_async)  (VdiBackend          *self,
+                                               const char          *vm_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+  GPtrArray      *(*find_running_jobs_finish) (VdiBackend          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 };
 
 /* Operation names and their parameters (GVariant tuples). */
@@ -230,6 +244,14 @@ void                vdi_backend_get_migration_settings_async (VdiBackend    *sel
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 VdiMigrationSettings *vdi_backend_get_migration_settings_finish (VdiBackend *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void                vdi_backend_find_running_jobs_async (VdiBackend        *self,
+                                                       const char          *vm_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray          *vdi_backend_find_running_jobs_finish (VdiBackend       *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
 

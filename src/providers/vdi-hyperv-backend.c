@@ -18,7 +18,7 @@
 
 #include "vdi-backend-budget.h"
 #include "vdi-http-client.h"
-#include "vdi-hyperv-backend.h"
+#include "vdi-hyperv-backend-private.h"
 #include "vdi-inventory.h"
 #include "vdi-wsman-message.h"
 
@@ -414,6 +414,25 @@ enumerate_finish (VdiHypervBackend  *self,
                   GError           **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+_vdi_hyperv_backend_enumerate_async (VdiHypervBackend    *self,
+                                     const char          *class_name,
+                                     const char          *wql,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  enumerate_async (self, class_name, wql, cancellable, callback, user_data);
+}
+
+GPtrArray *
+_vdi_hyperv_backend_enumerate_finish (VdiHypervBackend  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  return enumerate_finish (self, result, error);
 }
 
 /* Probe ------------------------------------------------------------------------------------ */
@@ -1515,4 +1534,6 @@ backend_iface_init (VdiBackendInterface *iface)
   iface->call_finish = hyperv_call_finish;
   iface->get_migration_settings_async = hyperv_get_migration_settings_async;
   iface->get_migration_settings_finish = hyperv_get_migration_settings_finish;
+  iface->find_running_jobs_async = _vdi_hyperv_backend_find_running_jobs_async;
+  iface->find_running_jobs_finish = _vdi_hyperv_backend_find_running_jobs_finish;
 }

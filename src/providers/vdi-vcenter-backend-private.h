@@ -40,6 +40,7 @@ struct _VdiVcenterBackend
   VdiVimMoRef   *property_collector;
   VdiVimMoRef   *view_manager;
   VdiVimMoRef   *session_manager;
+  VdiVimMoRef   *task_manager;       /* NULL when the service content names none */
   char          *full_name;
   char          *soap_action;
 
@@ -167,5 +168,15 @@ void vdi_vcenter_backend_follow_async (VdiBackend             *backend,
 char *vdi_vcenter_backend_follow_finish (VdiBackend    *backend,
                                          GAsyncResult  *result,
                                          GError       **error);
+
+/* vdi-vcenter-backend-jobs.c */
+void vdi_vcenter_backend_find_running_jobs_async (VdiBackend          *backend,
+                                                  const char          *vm_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray *vdi_vcenter_backend_find_running_jobs_finish (VdiBackend    *backend,
+                                                         GAsyncResult  *result,
+                                                         GError       **error);
 
 G_END_DECLS

@@ -73,6 +73,7 @@ vdi_vcenter_backend_finalize (GObject *object)
   g_clear_pointer (&self->property_collector, vdi_vim_moref_free);
   g_clear_pointer (&self->view_manager, vdi_vim_moref_free);
   g_clear_pointer (&self->session_manager, vdi_vim_moref_free);
+  g_clear_pointer (&self->task_manager, vdi_vim_moref_free);
   g_clear_pointer (&self->full_name, g_free);
   g_clear_pointer (&self->soap_action, g_free);
 
@@ -488,6 +489,9 @@ read_service_content (VdiVcenterBackend  *self,
   self->view_manager = g_steal_pointer (&view_manager);
   g_clear_pointer (&self->session_manager, vdi_vim_moref_free);
   self->session_manager = g_steal_pointer (&session_manager);
+  g_clear_pointer (&self->task_manager, vdi_vim_moref_free);
+  self->task_manager = vdi_vim_moref_parse (vdi_xml_child (returnval, VDI_VIM25_NS,
+                                                           "taskManager"));
 
   g_free (self->full_name);
   self->full_name = full_name != NULL && *g_strstrip (full_name) != '\0'
@@ -726,4 +730,6 @@ vdi_vcenter_backend_iface_init (VdiBackendInterface *iface)
   iface->follow_finish = vdi_vcenter_backend_follow_finish;
   iface->call_async = vdi_vcenter_backend_call_async;
   iface->call_finish = vdi_vcenter_backend_call_finish;
+  iface->find_running_jobs_async = vdi_vcenter_backend_find_running_jobs_async;
+  iface->find_running_jobs_finish = vdi_vcenter_backend_find_running_jobs_finish;
 }

@@ -282,6 +282,30 @@ append_task_error (GString   *out,
   g_string_append (out, "</localizedMessage>");
 }
 
+/* recentTask: the tasks this vCenter still keeps (every one of them, or those whose object is
+ * the VM @vm_moid), as ManagedEntity.recentTask and TaskManager.recentTask give them. */
+static void
+append_recent_tasks (VdiSimVim  *self,
+                     GString    *out,
+                     const char *vm_moid)
+{
+  GPtrArray *jobs = vdi_sim_world_get_jobs (self->world);
+
+  g_string_append (out, "<val xsi:type=\"ArrayOfManagedObjectReference\">");
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      VdiSimJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->provider != self->vc || job->removed ||
+          (vm_moid != NULL && g_strcmp0 (job->vm_id, vm_moid) != 0))
+        continue;
+      g_string_append (out, "<ManagedObjectReference type=\"Task\" xsi:type=\"ManagedObjectReference\">");
+      vdi_sim_xml_append_escaped (out, job->id);
+      g_string_append (out, "</ManagedObjectReference>");
+    }
+  g_string_append (out, "</val>");
+}
+
 /* Renders one property as <val>; returns FALSE for an unknown path, *unset for nil. */
 static gboolean
 render_property (VdiSimVim  *self,
@@ -334,6 +358,8 @@ render_property (VdiSimVim  *self,
         }
       else if (g_str_equal (path, "parent"))
         val_moref (out, "Folder", vc->vm_folder_moid);
+      else if (g_str_equal (path, "recentTask"))
+        append_recent_tasks (self, out, vm->id);
       else if (g_str_equal (path, "summary.storage.committed") || g_str_equal (path, "summary.config.vmPathName"))
         {
           g_autofree char *text = g_str_equal (path, "summary.storage.committed")
@@ -412,6 +438,14 @@ render_property (VdiSimVim  *self,
         val_moref (out, "ResourcePool", vc->pool_moid);
       else
         return FALSE;
+      return TRUE;
+    }
+
+  if (g_str_equal (type, "TaskManager"))
+    {
+      if (!g_str_equal (moid, "TaskManager") || !g_str_equal (path, "recentTask"))
+        return FALSE;
+      append_recent_tasks (self, out, NULL);
       return TRUE;
     }
 
@@ -529,6 +563,8 @@ object_exists (VdiSimVim  *self,
     }
   if (g_str_equal (type, "ClusterComputeResource") || g_str_equal (type, "ComputeResource"))
     return g_str_equal (moid, self->vc->cluster_moid);
+  if (g_str_equal (type, "TaskManager"))
+    return g_str_equal (moid, "TaskManager");
   if (g_str_equal (type, "Task"))
     {
       VdiSimJob *job = vdi_sim_world_find_job (self->world, moid);

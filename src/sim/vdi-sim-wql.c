@@ -197,9 +197,30 @@ vdi_sim_wql_parse (const char *text)
       query->source_key = next_token (&lx, &quoted);
       eq = next_token (&lx, &quoted);
       query->source_value = next_token (&lx, &quoted);
-      close = next_token (&lx, &quoted);
       if (query->source_class == NULL || !token_is (dot, ".") || query->source_key == NULL
-          || !token_is (eq, "=") || query->source_value == NULL || !token_is (close, "}"))
+          || !token_is (eq, "=") || query->source_value == NULL)
+        return NULL;
+      /* A class with a compound key names each part: {Msvm_ComputerSystem.CreationClassName=
+       * "Msvm_ComputerSystem",Name="…"}. The part other than the class name is what tells the
+       * instance in this model. */
+      while (token_is ((close = next_token (&lx, &quoted)), ","))
+        {
+          g_autofree char *key = next_token (&lx, &quoted);
+          g_autofree char *key_eq = next_token (&lx, &quoted);
+          g_autofree char *value = next_token (&lx, &quoted);
+
+          if (key == NULL || !token_is (key_eq, "=") || value == NULL)
+            return NULL;
+          if (token_is (query->source_key, "CreationClassName"))
+            {
+              g_free (query->source_key);
+              g_free (query->source_value);
+              query->source_key = g_steal_pointer (&key);
+              query->source_value = g_steal_pointer (&value);
+            }
+          g_clear_pointer (&close, g_free);
+        }
+      if (!token_is (close, "}"))
         return NULL;
 
       where = next_token (&lx, &quoted);

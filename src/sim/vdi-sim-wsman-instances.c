@@ -325,6 +325,47 @@ _vdi_sim_wsman_collect_instances (VdiSimWsman *self,
   return result;
 }
 
+static gboolean
+is_system_class (const char *class_name)
+{
+  return g_ascii_strcasecmp (class_name, "Msvm_ComputerSystem") == 0 ||
+         g_ascii_strcasecmp (class_name, "CIM_ComputerSystem") == 0 ||
+         g_ascii_strcasecmp (class_name, "Msvm_PlannedComputerSystem") == 0;
+}
+
+/* The jobs of this host whose Msvm_AffectedJobElement names the VM: what WMI gives for the
+ * associators of a VM with ResultClass a job class (CIM_ConcreteJob and Msvm_ConcreteJob take
+ * the migration jobs too, as subclasses; Msvm_MigrationJob only those). An import affects the
+ * planned VM it makes, not the exported VM it reads, so it counts only once it has made one. */
+static void
+add_jobs_affecting (VdiSimWsman    *self,
+                    VdiSimWqlQuery *query,
+                    GPtrArray      *result)
+{
+  GPtrArray *jobs = vdi_sim_world_get_jobs (self->world);
+  gboolean migration_only = query->result_class != NULL &&
+                            g_ascii_strcasecmp (query->result_class, "Msvm_MigrationJob") == 0;
+
+  if (query->result_class != NULL && !migration_only &&
+      g_ascii_strcasecmp (query->result_class, "Msvm_ConcreteJob") != 0 &&
+      g_ascii_strcasecmp (query->result_class, "CIM_ConcreteJob") != 0)
+    return;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      VdiSimJob *job = g_ptr_array_index (jobs, i);
+      const char *affected = job->result_id != NULL ? job->result_id
+                             : job->kind != VDI_SIM_JOB_IMPORT ? job->vm_id : NULL;
+
+      if (job->provider != self->host || job->removed || affected == NULL ||
+          g_ascii_strcasecmp (affected, query->source_value) != 0)
+        continue;
+      if (migration_only && job->kind != VDI_SIM_JOB_MIGRATE)
+        continue;
+      g_ptr_array_add (result, job_instance (self, job));
+    }
+}
+
 GPtrArray *
 _vdi_sim_wsman_run_associators (VdiSimWsman    *self,
                                 VdiSimWqlQuery *query)
@@ -334,6 +375,12 @@ _vdi_sim_wsman_run_associators (VdiSimWsman    *self,
 
   if (query->assoc_class != NULL && g_ascii_strcasecmp (query->assoc_class, "Msvm_AffectedJobElement") != 0)
     return result;
+
+  if (is_system_class (query->source_class))
+    {
+      add_jobs_affecting (self, query, result);
+      return result;
+    }
 
   for (guint i = 0; i < jobs->len; i++)
     {

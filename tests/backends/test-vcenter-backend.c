@@ -754,6 +754,54 @@ test_polling_fallback (Fixture       *fixture,
   g_assert_cmpint (count_requests (fixture, "WaitForUpdatesEx"), ==, 0);
 }
 
+/* Asserts that @vm has exactly the running task @expected (none if NULL). */
+static void
+assert_running_jobs (Fixture             *fixture,
+                     const char          *vm,
+                     const VdiBackendJob *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) running = bt_find_running_jobs (fixture->backend, vm, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (running->len, ==, expected != NULL ? 1 : 0);
+  if (expected == NULL)
+    return;
+  g_assert_cmpstr (vdi_backend_job_get_kind (g_ptr_array_index (running, 0)), ==,
+                   vdi_backend_job_get_kind (expected));
+  g_assert_cmpstr (vdi_backend_job_get_id (g_ptr_array_index (running, 0)), ==,
+                   vdi_backend_job_get_id (expected));
+}
+
+/* A clone still running is its source VM's running task (TaskManager.recentTask, filtered by
+ * info.entity), and no other VM's; once it ends, the source has none. Simulated time nearly
+ * stands still while the clone must run. */
+static void
+test_find_running_jobs (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *template = g_strdup (vm_id (fixture, "tpl-win11"));
+  g_autofree char *other = g_strdup (vm_id (fixture, "vdi-002"));
+  g_autofree char *ds = datastore_id (fixture, "ds-main");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiBackendJob) clone = NULL;
+  g_autofree char *made = NULL;
+
+  assert_running_jobs (fixture, template, NULL);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 0.001}");
+  clone = bt_start (fixture->backend, VDI_BACKEND_OP_CLONE,
+                    g_variant_new ("(sssb)", template, "held", ds, FALSE), &error);
+  g_assert_no_error (error);
+  assert_running_jobs (fixture, template, clone);
+  assert_running_jobs (fixture, other, NULL);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 60}");
+  made = bt_follow (fixture->backend, clone, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_running_jobs (fixture, template, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -779,6 +827,7 @@ main (int   argc,
   ADD ("corrupt", test_corrupt);
   ADD ("cancel", test_cancel);
   ADD ("polling-fallback", test_polling_fallback);
+  ADD ("find-running-jobs", test_find_running_jobs);
 
   return g_test_run ();
 }

@@ -197,3 +197,15 @@ bt_find_datastore (GPtrArray  *datastores,
       return g_ptr_array_index (datastores, i);
   return NULL;
 }
+
+GPtrArray *
+bt_find_running_jobs (VdiBackend  *backend,
+                      const char  *vm_id,
+                      GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_find_running_jobs_async (backend, vm_id, NULL, result_cb, &result);
+  return vdi_backend_find_running_jobs_finish (backend, wait_for (&result, "find running jobs"),
+                                               error);
+}

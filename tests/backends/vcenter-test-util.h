@@ -50,6 +50,9 @@ gboolean       bt_call            (VdiBackend    *backend,
                                    const char    *operation,
                                    GVariant      *parameters,
                                    GError       **error);
+GPtrArray     *bt_find_running_jobs (VdiBackend  *backend,
+                                   const char    *vm_id,
+                                   GError       **error);
 
 VdiVmInfo         *bt_find_vm         (GPtrArray  *vms,
                                        const char *name);

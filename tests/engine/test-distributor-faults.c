@@ -14,6 +14,7 @@
 #include "vdi-backend-budget.h"
 #include "vdi-backend-factory.h"
 #include "vdi-distributor.h"
+#include "vdi-hyperv-backend.h"
 #include "vdi-test-farm.h"
 
 #define PASSWORD "pw"
@@ -680,17 +681,18 @@ test_wrong_password (Fixture       *fixture,
     "MigrateVirtualSystemToHost"), ==, 2);
 }
 
-/* Starts @operation on @backend, follows its job to the end, and returns what it made. */
+/* Starts @operation on @backend, follows its job to the end, and returns its handle as the
+ * farm records it; what it made goes to @made. */
 static char *
-run_backend_job (VdiBackend *backend,
-                 const char *operation,
-                 GVariant   *parameters)
+run_backend_job_handle (VdiBackend  *backend,
+                        const char  *operation,
+                        GVariant    *parameters,
+                        char       **made)
 {
   g_autoptr(GAsyncResult) started = NULL;
   g_autoptr(GAsyncResult) followed = NULL;
   g_autoptr(VdiBackendJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  char *made;
 
   vdi_backend_start_async (backend, operation, parameters, NULL, sim_store_result, &started);
   sim_wait_result (&started, SIM_TEST_TIMEOUT_MS, operation);
@@ -698,8 +700,20 @@ run_backend_job (VdiBackend *backend,
   g_assert_no_error (error);
   vdi_backend_follow_async (backend, job, NULL, NULL, NULL, sim_store_result, &followed);
   sim_wait_result (&followed, SIM_TEST_TIMEOUT_MS, operation);
-  made = vdi_backend_follow_finish (backend, followed, &error);
+  *made = vdi_backend_follow_finish (backend, followed, &error);
   g_assert_no_error (error);
+  return vdi_backend_job_to_string (job);
+}
+
+/* Starts @operation on @backend, follows its job to the end, and returns what it made. */
+static char *
+run_backend_job (VdiBackend *backend,
+                 const char *operation,
+                 GVariant   *parameters)
+{
+  char *made = NULL;
+  g_autofree char *handle = run_backend_job_handle (backend, operation, parameters, &made);
+
   return made;
 }
 
@@ -722,24 +736,16 @@ holds_planned (Fixture    *fixture,
   return FALSE;
 }
 
-/* Leaves hv-t1 as a run killed between asking for an import and saving its job does: the
- * export is recorded, the target is at its import, and the planned VM the host made is named by
- * nothing in the farm. Returns that VM's id. */
+/* Exports the gold VM for @interrupted, as a run got it done and recorded it; returns the
+ * export's definition file. */
 static char *
-kill_during_import (Fixture *fixture)
+export_recorded (Fixture    *fixture,
+                 VdiBackend *source,
+                 VdiTarget  *interrupted)
 {
-  VdiTarget *interrupted = target_of (fixture, 0);
-  g_autoptr(VdiBackend) source = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *directory = NULL;
-  g_autofree char *definition = NULL;
   g_autofree char *exported = NULL;
-  char *orphan;
 
-  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
-  g_assert_no_error (error);
-
-  /* What the run got done and recorded: the export for hv-t1. */
   directory = g_strdup_printf ("%s\\%s\\%s\\killed",
                                vdi_distributor_get_export_root (fixture->distributor),
                                vdi_template_get_id (fixture->template),
@@ -749,12 +755,31 @@ kill_during_import (Fixture *fixture)
                                              vdi_template_get_source_vm_id (fixture->template),
                                              directory));
   vdi_target_set_export_dir (interrupted, directory);
+  return g_strdup_printf ("%s\\" GOLD "\\Virtual Machines\\%s.vmcx", directory,
+                          vdi_template_get_source_vm_id (fixture->template));
+}
+
+/* Leaves hv-t1 as a run killed between asking for an import and saving its job does: the
+ * export is recorded, the target is at its import, and the planned VM the host made is named by
+ * nothing in the farm. Returns that VM's id. */
+static char *
+kill_during_import (Fixture *fixture)
+{
+  VdiTarget *interrupted = target_of (fixture, 0);
+  g_autoptr(VdiBackend) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *definition = NULL;
+  char *orphan;
+
+  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  /* What the run got done and recorded: the export for hv-t1. */
+  definition = export_recorded (fixture, source, interrupted);
   vdi_target_set_step (interrupted, VDI_TARGET_STEP_EXPORTED);
   vdi_target_set_state (interrupted, VDI_TARGET_STATE_NEEDS_UPDATE);
 
   /* What it asked for and never recorded: the import, which the host carried out. */
-  definition = g_strdup_printf ("%s\\" GOLD "\\Virtual Machines\\%s.vmcx", directory,
-                                vdi_template_get_source_vm_id (fixture->template));
   orphan = run_backend_job (source, VDI_BACKEND_OP_IMPORT,
                             g_variant_new ("(sb)", definition, TRUE));
   g_assert_nonnull (orphan);
@@ -820,6 +845,209 @@ test_recorded_planned_vm_kept (Fixture       *fixture,
     }
 }
 
+/* What the farm file of a run killed in the milliseconds after asking for its copy holds. */
+typedef enum
+{
+  /* The copy realized and saved, the copy's job not yet. */
+  SAVED_REALIZED,
+  /* The save after the realize had not come yet: the realize's job is the last one recorded,
+   * and the copy is still the planned VM it was. */
+  SAVED_REALIZE_JOB,
+} KilledSave;
+
+/* Leaves hv-t1 as a run killed between asking the source to copy it and saving that job: the
+ * copy is realized on the source, the host moves it, and the farm does not record the move.
+ * Simulated time nearly stands still from then on, so that the move is still running whenever
+ * the Retry looks, however loaded the machine. Returns the move's job, as the farm would
+ * record it. */
+static char *
+kill_during_copy (Fixture    *fixture,
+                  KilledSave  saved)
+{
+  VdiTarget *interrupted = target_of (fixture, 0);
+  g_autoptr(VdiBackend) source = NULL;
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(VdiBackendJob) move = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *definition = NULL;
+  g_autofree char *planned = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *realize = NULL;
+  g_autofree char *destination = NULL;
+
+  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  definition = export_recorded (fixture, source, interrupted);
+  planned = run_backend_job (source, VDI_BACKEND_OP_IMPORT,
+                             g_variant_new ("(sb)", definition, TRUE));
+  realize = run_backend_job_handle (source, VDI_BACKEND_OP_REALIZE,
+                                    g_variant_new ("(s)", planned), &copy);
+  if (copy == NULL)
+    copy = g_strdup (planned);
+
+  vdi_target_set_state (interrupted, VDI_TARGET_STATE_NEEDS_UPDATE);
+  vdi_target_set_progress (interrupted, VDI_DISTRIBUTION_FAILED);
+  if (saved == SAVED_REALIZED)
+    {
+      vdi_target_set_step (interrupted, VDI_TARGET_STEP_IMPORTED);
+      vdi_target_set_remote_vm_id (interrupted, copy);
+    }
+  else
+    {
+      vdi_target_set_step (interrupted, VDI_TARGET_STEP_EXPORTED);
+      vdi_target_set_remote_vm_id (interrupted, planned);
+      vdi_target_set_job (interrupted, realize);
+    }
+
+  /* The copy it asked for, and never recorded. */
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 0.001}");
+  destination = vdi_hyperv_migration_destination (vdi_target_get_provider (interrupted));
+  vdi_backend_start_async (source, VDI_BACKEND_OP_MIGRATE,
+                           g_variant_new ("(ss)", copy, destination), NULL, sim_store_result,
+                           &started);
+  sim_wait_result (&started, SIM_TEST_TIMEOUT_MS, "the copy");
+  move = vdi_backend_start_finish (source, started, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 2);
+  g_assert_cmpuint (copies_on (fixture, host_of (fixture, 0)), ==, 0);
+  sim_control_post (&fixture->sim, "counters/reset", "{}");
+  return vdi_backend_job_to_string (move);
+}
+
+typedef struct
+{
+  VdiTarget  *target;
+  const char *job;
+} Recorded;
+
+static gboolean
+job_recorded (gpointer data)
+{
+  Recorded *recorded = data;
+
+  return g_strcmp0 (vdi_target_get_job (recorded->target), recorded->job) == 0;
+}
+
+/* Retry finds the copy the killed run asked for still running on the source, records its job
+ * and follows it to its end, rather than asking for the copy again (which the host refuses:
+ * the VM is in use) or removing the copy it moves. One copy lands on the target, nothing is
+ * left on the source, and the source was never asked to copy again. */
+static void
+test_killed_after_copy_request (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  static const World world = { .n_targets = 1, .concurrency = 1, .time_scale = 40 };
+  KilledSave saved = GPOINTER_TO_INT (data);
+  VdiTarget *target;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  g_autofree char *move = NULL;
+  Recorded recorded;
+
+  fixture_start (fixture, &world);
+  target = target_of (fixture, 0);
+  move = kill_during_copy (fixture, saved);
+
+  vdi_distributor_retry_async (fixture->distributor, fixture->template, target, NULL,
+                               sim_store_result, &result);
+  /* The move is found and recorded while it still runs. */
+  recorded.target = target;
+  recorded.job = move;
+  sim_wait_until (job_recorded, &recorded, SIM_TEST_TIMEOUT_MS, "the copy's job to be recorded");
+  g_assert_cmpint (vdi_target_get_progress (target), ==, VDI_DISTRIBUTION_DISTRIBUTING);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
+  g_assert_true (finish (fixture, &result, &error));
+  g_assert_no_error (error);
+  assert_done_and_clean (fixture);
+
+  counters = sim_control_get (&fixture->sim, "counters");
+  g_assert_false (json_object_has_member (
+    json_object_get_object_member (
+      json_object_get_object_member (
+        json_object_get_object_member (json_node_get_object (counters), "providers"), "hv-src"),
+      "requests"),
+    "MigrateVirtualSystemToHost"));
+}
+
+static gint64
+source_counter (Fixture    *fixture,
+                const char *request)
+{
+  g_autoptr(JsonNode) counters = sim_control_get (&fixture->sim, "counters");
+  JsonObject *source = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (counters), "providers"), "hv-src");
+
+  if (request == NULL)
+    return json_object_get_int_member (source, "peak_concurrent_exports");
+  return json_object_get_int_member_with_default (
+    json_object_get_object_member (source, "requests"), request, 0);
+}
+
+static gboolean
+orphan_export_followed (gpointer data)
+{
+  return source_counter (data, "Get") > 0;
+}
+
+/* A run killed between asking for an export and saving its job: the export runs on, recorded
+ * nowhere. Retry waits for it to end before it exports again (one export at a time on a host),
+ * then ends OK with one copy on the target. Which folder that export writes cannot be told, so
+ * it is left alone. Simulated time nearly stands still until Retry is seen waiting. */
+static void
+test_killed_after_export_request (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  static const World world = { .n_targets = 1, .concurrency = 1, .time_scale = 40,
+                               .export_mbps = 4000 };
+  VdiTarget *target;
+  g_autoptr(VdiBackend) source = NULL;
+  g_autoptr(VdiBackendJob) orphan = NULL;
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = NULL;
+
+  fixture_start (fixture, &world);
+  target = target_of (fixture, 0);
+  vdi_target_set_state (target, VDI_TARGET_STATE_NEEDS_UPDATE);
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+  source = vdi_backend_new_for_provider (fixture->source, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 0.001}");
+  directory = g_strdup_printf ("%s\\%s\\%s\\killed",
+                               vdi_distributor_get_export_root (fixture->distributor),
+                               vdi_template_get_id (fixture->template),
+                               vdi_provider_get_id (vdi_target_get_provider (target)));
+  vdi_backend_start_async (source, VDI_BACKEND_OP_EXPORT,
+                           g_variant_new ("(ss)",
+                                          vdi_template_get_source_vm_id (fixture->template),
+                                          directory),
+                           NULL, sim_store_result, &started);
+  sim_wait_result (&started, SIM_TEST_TIMEOUT_MS, "the export");
+  orphan = vdi_backend_start_finish (source, started, &error);
+  g_assert_no_error (error);
+  sim_control_post (&fixture->sim, "counters/reset", "{}");
+
+  vdi_distributor_retry_async (fixture->distributor, fixture->template, target, NULL,
+                               sim_store_result, &result);
+  sim_wait_until (orphan_export_followed, fixture, SIM_TEST_TIMEOUT_MS,
+                  "the running export to be followed");
+  g_assert_cmpint (source_counter (fixture, "ExportSystemDefinition"), ==, 0);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
+  g_assert_true (finish (fixture, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_READY);
+  g_assert_cmpuint (copies_on (fixture, host_of (fixture, 0)), ==, 1);
+  g_assert_cmpuint (copies_on (fixture, "hv-src"), ==, 1);
+  g_assert_cmpint (source_counter (fixture, "ExportSystemDefinition"), ==, 1);
+  g_assert_cmpint (source_counter (fixture, NULL), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -861,6 +1089,11 @@ main (int   argc,
   ADD ("/engine/faults/wrong-password", NULL, test_wrong_password);
   ADD ("/engine/faults/orphan-of-killed-import", NULL, test_orphan_of_killed_import);
   ADD ("/engine/faults/recorded-planned-vm-kept", NULL, test_recorded_planned_vm_kept);
+  ADD ("/engine/faults/killed-after-copy-request", GINT_TO_POINTER (SAVED_REALIZED),
+       test_killed_after_copy_request);
+  ADD ("/engine/faults/killed-after-copy-request/realize-job-saved",
+       GINT_TO_POINTER (SAVED_REALIZE_JOB), test_killed_after_copy_request);
+  ADD ("/engine/faults/killed-after-export-request", NULL, test_killed_after_export_request);
 
 #undef ADD
 

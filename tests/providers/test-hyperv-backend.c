@@ -824,6 +824,105 @@ test_placement_rules (void)
   g_assert_cmpstr (VDI_HYPERV_DEFAULT_EXPORT_ROOT, ==, "C:\\VDI\\Exports");
 }
 
+static GPtrArray *
+find_running_jobs (VdiBackend  *backend,
+                   const char  *vm_id,
+                   GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_backend_find_running_jobs_async (backend, vm_id, NULL, vdi_test_store_result, &result);
+  return vdi_backend_find_running_jobs_finish (backend, wait_result (&result, "find jobs"),
+                                               error);
+}
+
+/* Asserts that @vm_id has exactly the running job @expected on @backend (none if NULL). */
+static void
+assert_running_jobs (VdiBackend          *backend,
+                     const char          *vm_id,
+                     const VdiBackendJob *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) running = find_running_jobs (backend, vm_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (running);
+  if (expected == NULL)
+    {
+      g_assert_cmpuint (running->len, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (running->len, ==, 1);
+  g_assert_cmpstr (vdi_backend_job_get_kind (g_ptr_array_index (running, 0)), ==,
+                   vdi_backend_job_get_kind (expected));
+  g_assert_cmpstr (vdi_backend_job_get_id (g_ptr_array_index (running, 0)), ==,
+                   vdi_backend_job_get_id (expected));
+}
+
+/* The jobs still running for a VM, as a run killed before recording one would look for them:
+ * the copy's migration (a Msvm_MigrationJob), an export of the gold VM (a Msvm_ConcreteJob,
+ * found through Msvm_AffectedJobElement alone), nothing for a VM without one or once the job
+ * has ended. A host that refuses one of the two queries still gives the answer of the other;
+ * refusing both is an error. Simulated time nearly stands still while the jobs must run. */
+static void
+test_find_running_jobs (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(VdiBackend) a = backend_for (fixture->hv_a, "s3cret&<pw>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = list_vms (a, &error);
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(VdiBackendJob) move = NULL;
+  g_autoptr(VdiBackendJob) export = NULL;
+  g_autofree char *gold = g_strdup (find_vm_id (vms, "Win11 Gold"));
+  g_autofree char *definition = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *planned = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *unknown = g_uuid_string_random ();
+
+  g_assert_no_error (error);
+  none = run_job (a, VDI_BACKEND_OP_EXPORT, g_variant_new ("(ss)", gold, "D:\\Exports"));
+  definition = g_strdup_printf ("D:\\Exports\\Win11 Gold\\Virtual Machines\\%s.vmcx", gold);
+  planned = run_job (a, VDI_BACKEND_OP_IMPORT, g_variant_new ("(sb)", definition, TRUE));
+  copy = run_job (a, VDI_BACKEND_OP_REALIZE, g_variant_new ("(s)", planned));
+  /* The jobs that made it have ended: none runs. */
+  assert_running_jobs (a, copy, NULL);
+  assert_running_jobs (a, gold, NULL);
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 0.001}");
+  move = start (a, VDI_BACKEND_OP_MIGRATE, g_variant_new ("(ss)", copy, "hv-b"), &error);
+  g_assert_no_error (error);
+  assert_running_jobs (a, copy, move);
+  assert_running_jobs (a, gold, NULL);
+  assert_running_jobs (a, unknown, NULL);
+
+  export = start (a, VDI_BACKEND_OP_EXPORT, g_variant_new ("(ss)", gold, "D:\\Again"), &error);
+  g_assert_no_error (error);
+  assert_running_jobs (a, gold, export);
+  assert_running_jobs (a, copy, move);
+
+  /* Either query alone is enough. */
+  sim_control_post (&fixture->sim, "providers/hv-a/faults",
+                    "{\"method\": \"Enumerate\", \"count\": 1,"
+                    " \"fault\": \"CannotProcessFilter\"}");
+  assert_running_jobs (a, copy, move);
+  sim_control_post (&fixture->sim, "providers/hv-a/faults",
+                    "{\"method\": \"Enumerate\", \"count\": 2,"
+                    " \"fault\": \"CannotProcessFilter\"}");
+  refused = find_running_jobs (a, copy, &error);
+  g_assert_null (refused);
+  g_assert_error (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_PROVIDER_FAULT);
+  g_clear_error (&error);
+
+  /* Ended, the move lingers on the host, no longer running. */
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 400}");
+  g_clear_pointer (&none, g_free);
+  none = follow (a, move, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_running_jobs (a, copy, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -846,6 +945,7 @@ main (int   argc,
   ADD ("/backends/hyperv/offline", fixture_setup, test_offline);
   ADD ("/backends/hyperv/migration-settings", fixture_setup, test_migration_settings);
   ADD ("/backends/hyperv/cancel-and-poll-rate", fixture_setup, test_cancel_and_poll_rate);
+  ADD ("/backends/hyperv/find-running-jobs", fixture_setup, test_find_running_jobs);
 
 #undef ADD
 

@@ -631,6 +631,33 @@ find_affected (SimFixture *fixture,
   return name;
 }
 
+/* How many jobs ASSOCIATORS OF the VM @vm_id gives through Msvm_AffectedJobElement, with
+ * @result_class; whether @job_id is one of them goes to @has_job. The object path names both
+ * keys of Msvm_ComputerSystem, as WMI writes it. */
+static guint
+count_jobs_affecting (SimFixture *fixture,
+                      const char *host,
+                      const char *vm_id,
+                      const char *result_class,
+                      const char *job_id,
+                      gboolean   *has_job)
+{
+  g_autofree char *body = g_strdup_printf ("<n:Enumerate xmlns:n=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\">"
+                                           "<w:OptimizeEnumeration/><w:MaxElements>50</w:MaxElements>"
+                                           "<w:Filter Dialect=\"http://schemas.microsoft.com/wbem/wsman/1/WQL\">"
+                                           "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName=\"Msvm_ComputerSystem\",Name=\"%s\"}"
+                                           " WHERE AssocClass = Msvm_AffectedJobElement ResultClass = %s"
+                                           "</w:Filter></n:Enumerate>", vm_id, result_class);
+  g_autofree char *xml = envelope (ACTION_ENUMERATE, V2 "*", NULL, body);
+  g_autofree char *path = g_strdup_printf ("//w:Items/*[*[local-name()='InstanceID']='%s']", job_id);
+  xmlDoc *doc = call_ok (fixture, host, xml);
+  guint n = sim_xpath_count (doc, "//w:Items/*");
+
+  *has_job = sim_xpath_count (doc, path) == 1;
+  xmlFreeDoc (doc);
+  return n;
+}
+
 static void
 test_lifecycle (void)
 {
@@ -757,6 +784,25 @@ test_lifecycle (void)
     g_assert_cmpstr (name, ==, "gold");
     xmlFreeDoc (doc);
     xmlFreeDoc (call_fault (&fixture, "hv-a", get, "a:DestinationUnreachable"));
+
+    /* The jobs of a VM, through the association walked from the VM: the migration is a
+     * concrete job and a migration job; the gold VM's are its two exports, not the import
+     * that read one of them. */
+    {
+      gboolean has_job = FALSE;
+
+      g_assert_cmpuint (count_jobs_affecting (&fixture, "hv-a", copy, "CIM_ConcreteJob", job,
+                                              &has_job), >=, 1);
+      g_assert_true (has_job);
+      g_assert_cmpuint (count_jobs_affecting (&fixture, "hv-a", copy, "Msvm_MigrationJob", job,
+                                              &has_job), ==, 1);
+      g_assert_true (has_job);
+      g_assert_cmpuint (count_jobs_affecting (&fixture, "hv-a", gold, "Msvm_ConcreteJob", job,
+                                              &has_job), ==, 2);
+      g_assert_false (has_job);
+      g_assert_cmpuint (count_jobs_affecting (&fixture, "hv-a", gold, "Msvm_MigrationJob", job,
+                                              &has_job), ==, 0);
+    }
 
     /* Jobs are also visible through WQL, migration jobs among the concrete jobs. */
     {

@@ -33,12 +33,26 @@ type slowVM struct {
 	step time.Duration
 }
 
+// holdFile, when set, makes slow clones wait while that file exists before they finish: a test
+// sees the task running for as long as it needs, whatever the machine's load.
+var holdFile string
+
+func holdWhileFileExists() {
+	for holdFile != "" {
+		if _, err := os.Stat(holdFile); err != nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func (vm *slowVM) CloneVMTask(ctx *simulator.Context, req *types.CloneVM_Task) soap.HasFault {
 	task := simulator.CreateTask(vm, "cloneVm", func(t *simulator.Task) (types.AnyType, types.BaseMethodFault) {
 		for p := 10; p <= 90; p += 40 {
 			time.Sleep(vm.step)
 			simulator.Map.Update(t, []types.PropertyChange{{Name: "info.progress", Val: int32(p)}})
 		}
+		holdWhileFileExists()
 		var res soap.HasFault
 		simulator.Map.WithLock(&vm.VirtualMachine, func() { res = vm.VirtualMachine.CloneVMTask(ctx, req) })
 		inner := simulator.Map.Get(res.(*methods.CloneVM_TaskBody).Res.Returnval).(*simulator.Task)
@@ -55,6 +69,7 @@ func main() {
 	user := flag.String("username", "vdi", "the only user name accepted")
 	pass := flag.String("password", "vdi-secret", "its password")
 	step := flag.Duration("clone-step", 0, "make CloneVM_Task asynchronous, this long per progress step")
+	flag.StringVar(&holdFile, "hold-file", "", "slow clones wait while this file exists")
 	flag.DurationVar(&simulator.SessionIdleTimeout, "session-idle", 0, "expire sessions idle this long")
 	flag.BoolVar(&simulator.Trace, "trace", false, "SOAP trace to stderr")
 	flag.Parse()

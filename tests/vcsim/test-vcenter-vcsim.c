@@ -23,6 +23,7 @@
 
 static GSubprocess *vcsim;
 static GUri        *vcsim_uri;
+static char        *hold_file;   /* clones wait while it exists */
 
 static void
 read_line_cb (GObject      *object,
@@ -56,8 +57,11 @@ start_vcsim (const char *path)
   gboolean expired = FALSE;
   guint id;
 
+  hold_file = g_build_filename (g_get_tmp_dir (), "vdi-vcsim-hold-XXXXXX", NULL);
+  g_close (g_mkstemp (hold_file), NULL);
+  g_unlink (hold_file);
   vcsim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                            path, "-clone-step", "200ms",
+                            path, "-clone-step", "200ms", "-hold-file", hold_file,
                             "-session-idle", SESSION_IDLE, NULL);
   g_assert_no_error (error);
 
@@ -86,6 +90,8 @@ stop_vcsim (void)
   g_subprocess_wait (vcsim, NULL, &error);
   g_clear_object (&vcsim);
   g_clear_pointer (&vcsim_uri, g_uri_unref);
+  g_unlink (hold_file);
+  g_clear_pointer (&hold_file, g_free);
 }
 
 static VdiBackend *
@@ -471,6 +477,64 @@ test_host_placement (void)
   g_rmdir (dir);
 }
 
+static GPtrArray *
+find_running_jobs (VdiBackend *backend,
+                   const char *vm_id)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *running = bt_find_running_jobs (backend, vm_id, &error);
+
+  g_assert_no_error (error);
+  return running;
+}
+
+/* vcsim keeps TaskManager.recentTask, not the VM's: a clone held running is found as the
+ * source VM's running task, and no longer once it has ended; another VM has none. */
+static void
+test_find_running_jobs (void)
+{
+  g_autoptr(VdiBackend) backend = make_backend (NULL);
+  g_autofree char *source = find_vm_id (backend, "DC0_H0_VM0");
+  g_autofree char *other = find_vm_id (backend, "DC0_C0_RP0_VM1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) datastores = bt_list_datastores (backend, &error);
+  g_autoptr(GPtrArray) running = NULL;
+  g_autoptr(VdiBackendJob) clone = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *gone = NULL;
+
+  g_assert_no_error (error);
+  running = find_running_jobs (backend, source);
+  g_assert_cmpuint (running->len, ==, 0);
+  g_clear_pointer (&running, g_ptr_array_unref);
+
+  g_assert_true (g_file_set_contents (hold_file, "", 0, &error));
+  clone = bt_start (backend, VDI_BACKEND_OP_CLONE,
+                    g_variant_new ("(sssb)", source, "held clone",
+                                   vdi_datastore_info_get_id (g_ptr_array_index (datastores, 0)),
+                                   FALSE), &error);
+  g_assert_no_error (error);
+  running = find_running_jobs (backend, source);
+  g_assert_cmpuint (running->len, ==, 1);
+  g_assert_cmpstr (vdi_backend_job_get_kind (g_ptr_array_index (running, 0)), ==,
+                   vdi_backend_job_get_kind (clone));
+  g_assert_cmpstr (vdi_backend_job_get_id (g_ptr_array_index (running, 0)), ==,
+                   vdi_backend_job_get_id (clone));
+  g_clear_pointer (&running, g_ptr_array_unref);
+  running = find_running_jobs (backend, other);
+  g_assert_cmpuint (running->len, ==, 0);
+  g_clear_pointer (&running, g_ptr_array_unref);
+
+  g_assert_cmpint (g_unlink (hold_file), ==, 0);
+  made = bt_follow (backend, clone, NULL, NULL, &error);
+  g_assert_no_error (error);
+  running = find_running_jobs (backend, source);
+  g_assert_cmpuint (running->len, ==, 0);
+
+  gone = bt_run (backend, VDI_BACKEND_OP_DESTROY, g_variant_new ("(s)", made), NULL, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_unavailable (gconstpointer data)
 {
@@ -503,6 +567,7 @@ main (int   argc,
   g_test_add_func ("/backends/vcsim/not-found", test_not_found);
   g_test_add_func ("/backends/vcsim/session-expiry", test_session_expiry);
   g_test_add_func ("/backends/vcsim/host-placement", test_host_placement);
+  g_test_add_func ("/backends/vcsim/find-running-jobs", test_find_running_jobs);
   status = g_test_run ();
   stop_vcsim ();
   return status;
