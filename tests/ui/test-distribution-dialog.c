@@ -380,18 +380,23 @@ right_click_cell (GtkWidget  *view,
       if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), text) != 0)
         continue;
 
-      controllers = gtk_widget_observe_controllers (cell);
-      for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
+      /* The gesture is the cell's, around what it shows. */
+      for (GtkWidget *widget = cell; widget != view; widget = gtk_widget_get_parent (widget))
         {
-          g_autoptr(GObject) controller = g_list_model_get_item (controllers, k);
-
-          if (GTK_IS_GESTURE_CLICK (controller) &&
-              gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == 3)
+          controllers = gtk_widget_observe_controllers (widget);
+          for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
             {
-              g_signal_emit_by_name (controller, "pressed", 1, 4.0, 4.0);
-              vdi_test_flush_events ();
-              return;
+              g_autoptr(GObject) controller = g_list_model_get_item (controllers, k);
+
+              if (GTK_IS_GESTURE_CLICK (controller) &&
+                  gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == 3)
+                {
+                  g_signal_emit_by_name (controller, "pressed", 1, 4.0, 4.0);
+                  vdi_test_flush_events ();
+                  return;
+                }
             }
+          g_clear_object (&controllers);
         }
     }
 
