@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "vdi-test-ui-sim.h"
+#include "vdi-datastore-row.h"
 #include "vdi-distribution-dialog.h"
 #include "vdi-provider-monitor.h"
 #include "vdi-target-picker.h"
@@ -732,6 +733,8 @@ test_datastores (Fixture       *fixture,
   GtkCheckButton *additional = GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "datastore-additional-check"));
   GtkWidget *group = vdi_test_get_widget (wizard, "datastore-group");
   g_autoptr(JsonNode) inventory = NULL;
+  g_autofree char *ds_b_id = NULL;
+  VdiDatastoreInfo *ds_b;
   VdiTemplate *template;
   const char * const *datastores;
 
@@ -775,9 +778,15 @@ test_datastores (Fixture       *fixture,
   gtk_check_button_set_active (datastore_check (wizard, "ds-b"), TRUE);
   vdi_test_flush_events ();
   g_assert_null (reason (wizard));
+  ds_b = vdi_datastore_row_get_datastore (VDI_DATASTORE_ROW (find_row (vdi_test_get_widget (wizard, "datastore-list"),
+                                                                       "datastore-row", "ds-b")));
+  ds_b_id = g_strdup (vdi_datastore_info_get_id (ds_b));
+  g_assert_cmpstr (vdi_datastore_info_get_name (ds_b), ==, "ds-b");
   vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
-  g_assert_nonnull (find_row (vdi_test_get_widget (wizard, "summary-list"), NULL, "Distribution"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (vdi_test_get_widget (wizard, "summary-list"),
+                                                                          NULL, "Distribution"))), ==,
+                   "The template’s datastore and ds-b");
 
   vdi_test_press (wizard, "wizard.create");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
@@ -786,7 +795,9 @@ test_datastores (Fixture       *fixture,
   g_assert_nonnull (template);
   g_assert_cmpint (vdi_template_get_datastore_mode (template), ==, VDI_DATASTORE_MODE_ADDITIONAL);
   datastores = vdi_template_get_datastores (template);
+  /* The datastore the admin checked, by the id the vCenter gave it. */
   g_assert_cmpuint (g_strv_length ((char **)datastores), ==, 1);
+  g_assert_cmpstr (datastores[0], ==, ds_b_id);
 
   /* The VM became the template, and the hosts were spread over both datastores. */
   sim_wait_until (hosts_ready, template, WAIT_MS, "the two hosts to be made");
