@@ -21,6 +21,7 @@
 #include "vdi-template-wizard.h"
 #include "vdi-ui-utils.h"
 #include "vdi-vm-info.h"
+#include "vdi-vm-row.h"
 #include "vdi-window.h"
 
 /* How many names the Properties page previews. */
@@ -60,7 +61,9 @@ struct _VdiTemplateWizard
   GCancellable       *create_cancellable;
   VdiProvider        *source;              /* the provider the VMs were listed from */
   VdiBackend         *backend;
-  VdiVmInfo          *vm;
+  VdiVmInfo          *vm;                  /* the source VM chosen */
+  GListStore         *vms;                 /* of VdiVmInfo: the VMs listed that are shown */
+  GHashTable         *vm_roles;            /* what the farm makes of them (farm_vm_roles()) */
   GtkWindow          *parent;              /* weak */
   char               *default_name;
   char               *reason;              /* why Next or Create is not enabled */
@@ -382,24 +385,15 @@ vdi_template_wizard_update (VdiTemplateWizard *self)
 
 /* Listing from the source provider ------------------------------------------------------------- */
 
-static const char *
-vm_state_label (VdiVmInfo *vm)
-{
-  if (vdi_vm_info_get_is_template (vm))
-    return _("Template");
-  if (vdi_vm_info_get_powered_on (vm))
-    return _("Running");
-  return _("Shut down");
-}
-
 static void
 vm_toggled_cb (VdiTemplateWizard *self,
-               GtkCheckButton    *radio)
+               GParamSpec        *pspec,
+               VdiVmRow          *row)
 {
-  VdiVmInfo *vm = g_object_get_data (G_OBJECT (radio), "vm");
+  VdiVmInfo *vm = vdi_vm_row_get_vm (row);
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
 
-  if (!gtk_check_button_get_active (radio))
+  if (!vdi_vm_row_get_active (row))
     return;
 
   g_set_object (&self->vm, vm);
@@ -517,62 +511,45 @@ vm_role (GHashTable *roles,
   return VM_ROLE_FREE;
 }
 
-/* One radio row per VM: moving the keyboard focus over the list never chooses one by itself.
- * The engine's own VMs are left out: a copy on its way to a target has the source's name, and
- * an admin could pick it by mistake. A VM that is already a template here is shown, not
- * offered. */
+/* One radio row per VM shown, all in one group. A VM that is already a template here is
+ * shown, not offered. */
+static GtkWidget *
+create_vm_row_cb (gpointer item,
+                  gpointer user_data)
+{
+  VdiTemplateWizard *self = user_data;
+  VdiVmInfo *vm = item;
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->vm_list, 0);
+  VdiVmRow *row;
+
+  g_assert (VDI_IS_TEMPLATE_WIZARD (self));
+  g_assert (VDI_IS_VM_INFO (vm));
+
+  row = vdi_vm_row_new (vm, vm_role (self->vm_roles, vm) == VM_ROLE_TEMPLATE);
+  if (first != NULL)
+    vdi_vm_row_set_group (row, VDI_VM_ROW (first));
+  g_signal_connect_object (row, "notify::active", G_CALLBACK (vm_toggled_cb), self,
+                           G_CONNECT_SWAPPED);
+  return GTK_WIDGET (row);
+}
+
+/* The engine's own VMs are left out: a copy on its way to a target has the source's name, and
+ * an admin could pick it by mistake. */
 static void
 fill_vms (VdiTemplateWizard *self,
           GPtrArray         *vms)
 {
-  g_autoptr(GHashTable) roles = farm_vm_roles (self->farm, self->source);
-  GtkCheckButton *group = NULL;
-  GtkWidget *child;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  guint n_listed = g_list_model_get_n_items (G_LIST_MODEL (self->vms));
 
   g_clear_object (&self->vm);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->vm_list))) != NULL)
-    gtk_list_box_remove (self->vm_list, child);
+  g_clear_pointer (&self->vm_roles, g_hash_table_unref);
+  self->vm_roles = farm_vm_roles (self->farm, self->source);
 
   for (guint i = 0; i < vms->len; i++)
-    {
-      VdiVmInfo *vm = g_ptr_array_index (vms, i);
-      VmRole role = vm_role (roles, vm);
-      GtkWidget *row;
-      GtkWidget *radio;
-      g_autofree char *subtitle = NULL;
-
-      if (role == VM_ROLE_ENGINE)
-        continue;
-
-      row = adw_action_row_new ();
-      radio = gtk_check_button_new ();
-      if (role == VM_ROLE_TEMPLATE)
-        subtitle = g_strdup (_("Already a template in this farm"));
-      else if (vdi_vm_info_get_host (vm) != NULL)
-        subtitle = g_strdup_printf ("%s · %s", vm_state_label (vm), vdi_vm_info_get_host (vm));
-      else
-        subtitle = g_strdup (vm_state_label (vm));
-      gtk_widget_set_sensitive (radio, role == VM_ROLE_FREE);
-      gtk_widget_set_name (row, "vm-row");
-      gtk_widget_set_name (radio, "vm-radio");
-      gtk_widget_set_valign (radio, GTK_ALIGN_CENTER);
-      gtk_check_button_set_group (GTK_CHECK_BUTTON (radio), group);
-      group = GTK_CHECK_BUTTON (radio);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (radio), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      vdi_vm_info_get_name (vm), -1);
-      g_object_set_data_full (G_OBJECT (radio), "vm", g_object_ref (vm), g_object_unref);
-      g_signal_connect_object (radio, "toggled", G_CALLBACK (vm_toggled_cb), self,
-                               G_CONNECT_SWAPPED);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vdi_vm_info_get_name (vm));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), radio);
-      if (role == VM_ROLE_FREE)
-        adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
-      else
-        gtk_widget_add_css_class (row, "dim-label");
-      gtk_list_box_append (self->vm_list, row);
-    }
+    if (vm_role (self->vm_roles, g_ptr_array_index (vms, i)) != VM_ROLE_ENGINE)
+      g_ptr_array_add (shown, g_ptr_array_index (vms, i));
+  g_list_store_splice (self->vms, 0, n_listed, shown->pdata, shown->len);
 }
 
 static void
@@ -1005,6 +982,8 @@ vdi_template_wizard_finalize (GObject *object)
   g_clear_object (&self->source);
   g_clear_object (&self->backend);
   g_clear_object (&self->vm);
+  g_clear_object (&self->vms);
+  g_clear_pointer (&self->vm_roles, g_hash_table_unref);
   g_clear_pointer (&self->default_name, g_free);
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->failure, g_free);
@@ -1083,6 +1062,8 @@ vdi_template_wizard_init (VdiTemplateWizard *self)
 
   self->cancellable = g_cancellable_new ();
   self->source_cancellable = g_cancellable_new ();
+  self->vms = g_list_store_new (VDI_TYPE_VM_INFO);
+  gtk_list_box_bind_model (self->vm_list, G_LIST_MODEL (self->vms), create_vm_row_cb, self, NULL);
   /* The model's default format, so both say the same. */
   pspec = g_object_class_find_property (g_type_class_peek (VDI_TYPE_TEMPLATE), "host-name-format");
   gtk_editable_set_text (GTK_EDITABLE (self->format_row),

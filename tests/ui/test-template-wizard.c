@@ -15,6 +15,7 @@
 #include "vdi-target-picker.h"
 #include "vdi-template-wizard.h"
 #include "vdi-test-ui.h"
+#include "vdi-vm-row.h"
 
 #define PASSWORD "pw"
 #define GOLD "Win11 Gold"
@@ -355,6 +356,55 @@ test_pages (Fixture       *fixture,
   vdi_test_press (wizard, "window.close");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close");
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (fixture->farm)), ==, 0);
+}
+
+/* The VM chosen is the one whose radio is on, whichever was chosen before: the rows share one
+ * radio group, and the template is made from that VM, by the id its provider gave it. */
+static void
+test_vm_choice (Fixture       *fixture,
+                gconstpointer  data)
+{
+  VdiTemplateWizard *wizard = open_wizard (fixture);
+  GtkWidget *list = vdi_test_get_widget (wizard, "vm-list");
+  VdiVmRow *gold = VDI_VM_ROW (find_row (list, "vm-row", GOLD));
+  VdiVmRow *scratch = VDI_VM_ROW (find_row (list, "vm-row", "Scratch"));
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  const char *gold_id = json_object_get_string_member (sim_inventory_vm (inventory, GOLD), "id");
+  VdiTemplate *template;
+
+  /* Each row shows the VM the provider listed under its name. */
+  g_assert_cmpstr (vdi_vm_info_get_name (vdi_vm_row_get_vm (gold)), ==, GOLD);
+  g_assert_cmpstr (vdi_vm_info_get_id (vdi_vm_row_get_vm (gold)), ==, gold_id);
+  g_assert_cmpstr (vdi_vm_info_get_name (vdi_vm_row_get_vm (scratch)), ==, "Scratch");
+  g_assert_false (vdi_vm_row_get_active (gold));
+  g_assert_false (vdi_vm_row_get_active (scratch));
+
+  select_vm (wizard, "Scratch");
+  g_assert_true (vdi_vm_row_get_active (scratch));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==,
+                   "Scratch");
+  select_vm (wizard, GOLD);
+  g_assert_true (vdi_vm_row_get_active (gold));
+  g_assert_false (vdi_vm_row_get_active (scratch));
+  /* The default name follows the choice until the admin types one. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==,
+                   GOLD);
+
+  vdi_test_press (wizard, "wizard.next");
+  set_text (wizard, "name-row", "Chosen");
+  vdi_test_press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
+  g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (vdi_test_get_widget (wizard, "summary-list"),
+                                                                          NULL, "Source VM"))), ==,
+                   GOLD " on hv-src");
+
+  vdi_test_press (wizard, "wizard.create");
+  sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
+  template = vdi_farm_find_template (fixture->farm, "Chosen");
+  g_assert_nonnull (template);
+  g_assert_cmpstr (vdi_template_get_source_vm_name (template), ==, GOLD);
+  g_assert_cmpstr (vdi_template_get_source_vm_id (template), ==, gold_id);
 }
 
 static void
@@ -1111,6 +1161,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/ui/template-wizard/pages", Fixture, NULL, setup, test_pages, teardown);
+  g_test_add ("/ui/template-wizard/vm-choice", Fixture, NULL, setup, test_vm_choice, teardown);
   g_test_add ("/ui/template-wizard/vm-list-error", Fixture, NULL,
               setup, test_vm_list_error, teardown);
   g_test_add ("/ui/template-wizard/targets", Fixture, NULL, setup, test_targets, teardown);
