@@ -44,6 +44,7 @@ struct _VdiDatastorePicker
   GtkSpinner     *datastore_spinner;
   AdwActionRow   *datastore_error_row;
   GtkListBox     *datastore_list;
+  GtkWidget      *datastore_placeholder;
 
   LoadState       state;
 };
@@ -197,6 +198,9 @@ fill (VdiDatastorePicker *self,
   guint n_listed = g_list_model_get_n_items (G_LIST_MODEL (self->datastores));
 
   g_list_store_splice (self->datastores, 0, n_listed, datastores->pdata, datastores->len);
+  /* The list box keeps its placeholder after the rows: shown, it would take the last row's
+   * rounded bottom (boxed-list styles row:last-child, among the visible children). */
+  gtk_widget_set_visible (self->datastore_placeholder, datastores->len == 0);
 }
 
 static void
@@ -335,6 +339,7 @@ vdi_datastore_picker_class_init (VdiDatastorePickerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_spinner);
   gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_error_row);
   gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_list);
+  gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, vdi_datastore_picker_changed);
 
   gtk_widget_class_install_action (widget_class, "datastores.retry", NULL,

@@ -81,6 +81,7 @@ struct _VdiTemplateWizard
   GtkSpinner         *vm_spinner;
   AdwActionRow       *vm_error_row;
   GtkListBox         *vm_list;
+  GtkWidget          *vm_placeholder;
   AdwEntryRow        *name_row;
   AdwEntryRow        *format_row;
   AdwActionRow       *preview_row;
@@ -550,6 +551,9 @@ fill_vms (VdiTemplateWizard *self,
     if (vm_role (self->vm_roles, g_ptr_array_index (vms, i)) != VM_ROLE_ENGINE)
       g_ptr_array_add (shown, g_ptr_array_index (vms, i));
   g_list_store_splice (self->vms, 0, n_listed, shown->pdata, shown->len);
+  /* The list box keeps its placeholder after the rows: shown, it would take the last row's
+   * rounded bottom (boxed-list styles row:last-child, among the visible children). */
+  gtk_widget_set_visible (self->vm_placeholder, shown->len == 0);
 }
 
 static void
@@ -1014,6 +1018,7 @@ vdi_template_wizard_class_init (VdiTemplateWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_spinner);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_error_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_list);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_placeholder);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, name_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, format_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, preview_row);

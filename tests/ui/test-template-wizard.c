@@ -366,11 +366,20 @@ test_vm_choice (Fixture       *fixture,
 {
   VdiTemplateWizard *wizard = open_wizard (fixture);
   GtkWidget *list = vdi_test_get_widget (wizard, "vm-list");
-  VdiVmRow *gold = VDI_VM_ROW (find_row (list, "vm-row", GOLD));
-  VdiVmRow *scratch = VDI_VM_ROW (find_row (list, "vm-row", "Scratch"));
+  VdiVmRow *gold;
+  VdiVmRow *scratch;
   g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
   const char *gold_id = json_object_get_string_member (sim_inventory_vm (inventory, GOLD), "id");
   VdiTemplate *template;
+
+  /* A provider without VMs says so in the list; the placeholder goes with the first row. */
+  select_provider (wizard, fixture, "hv-t1");
+  g_assert_null (find_row (list, "vm-row", GOLD));
+  g_assert_true (gtk_widget_get_mapped (vdi_test_get_widget (wizard, "vm-placeholder")));
+  select_provider (wizard, fixture, "hv-src");
+  g_assert_false (gtk_widget_get_visible (vdi_test_get_widget (wizard, "vm-placeholder")));
+  gold = VDI_VM_ROW (find_row (list, "vm-row", GOLD));
+  scratch = VDI_VM_ROW (find_row (list, "vm-row", "Scratch"));
 
   /* Each row shows the VM the provider listed under its name. */
   g_assert_cmpstr (vdi_vm_info_get_name (vdi_vm_row_get_vm (gold)), ==, GOLD);
