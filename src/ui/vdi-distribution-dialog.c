@@ -311,6 +311,7 @@ static void
 vdi_distribution_dialog_constructed (GObject *object)
 {
   VdiDistributionDialog *self = (VdiDistributionDialog *)object;
+
   G_OBJECT_CLASS (vdi_distribution_dialog_parent_class)->constructed (object);
 
   g_return_if_fail (VDI_IS_DISTRIBUTOR (self->distributor));
