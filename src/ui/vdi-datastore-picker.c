@@ -110,8 +110,8 @@ checked_datastores (VdiDatastorePicker *self)
     {
       VdiDatastoreRow *datastore_row = VDI_DATASTORE_ROW (row);
 
-      if (vdi_datastore_row_get_active (datastore_row) &&
-          vdi_datastore_row_get_choosable (datastore_row))
+      if (vdi_check_row_get_active (VDI_CHECK_ROW (datastore_row)) &&
+          vdi_check_row_get_choosable (VDI_CHECK_ROW (datastore_row)))
         g_ptr_array_add (checked, vdi_datastore_row_get_datastore (datastore_row));
     }
   return checked;
@@ -185,7 +185,7 @@ create_row_cb (gpointer item,
 
   row = vdi_datastore_row_new (datastore, g_strcmp0 (id, self->own_id) == 0);
   if (self->checked != NULL && g_strv_contains ((const char * const *)self->checked, id))
-    vdi_datastore_row_set_active (row, TRUE);
+    vdi_check_row_set_active (VDI_CHECK_ROW (row), TRUE);
   g_signal_connect_object (row, "notify::active", G_CALLBACK (vdi_datastore_picker_changed), self,
                            G_CONNECT_SWAPPED);
   return GTK_WIDGET (row);

@@ -17,13 +17,10 @@
 
 struct _VdiDatastoreRow
 {
-  AdwActionRow      parent_instance;
+  VdiCheckRow       parent_instance;
 
   /* Owned references */
   VdiDatastoreInfo *datastore;
-
-  /* Template widgets */
-  GtkCheckButton   *check;
 
   guint             own : 1;
 };
@@ -32,11 +29,10 @@ enum {
   PROP_0,
   PROP_DATASTORE,
   PROP_OWN,
-  PROP_ACTIVE,
   N_PROPS
 };
 
-G_DEFINE_FINAL_TYPE (VdiDatastoreRow, vdi_datastore_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (VdiDatastoreRow, vdi_datastore_row, VDI_TYPE_CHECK_ROW)
 
 static GParamSpec *properties[N_PROPS];
 
@@ -69,44 +65,12 @@ vdi_datastore_row_get_own (VdiDatastoreRow *self)
   return self->own;
 }
 
-/* Whether the admin can choose it as an additional datastore. */
-gboolean
-vdi_datastore_row_get_choosable (VdiDatastoreRow *self)
-{
-  g_return_val_if_fail (VDI_IS_DATASTORE_ROW (self), FALSE);
-
-  return vdi_datastore_info_get_accessible (self->datastore) && !self->own;
-}
-
-gboolean
-vdi_datastore_row_get_active (VdiDatastoreRow *self)
-{
-  g_return_val_if_fail (VDI_IS_DATASTORE_ROW (self), FALSE);
-
-  return gtk_check_button_get_active (self->check);
-}
-
-void
-vdi_datastore_row_set_active (VdiDatastoreRow *self,
-                              gboolean         active)
-{
-  g_return_if_fail (VDI_IS_DATASTORE_ROW (self));
-
-  /* The check box notifies, and the row with it. */
-  gtk_check_button_set_active (self->check, active);
-}
-
-static void
-vdi_datastore_row_check_notify_cb (VdiDatastoreRow *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
-}
-
 static void
 vdi_datastore_row_constructed (GObject *object)
 {
   VdiDatastoreRow *self = (VdiDatastoreRow *)object;
   VdiDatastoreInfo *ds = self->datastore;
+  GtkWidget *check = GTK_WIDGET (vdi_check_row_get_check_button (VDI_CHECK_ROW (self)));
   g_autofree char *free_text = NULL;
   g_autofree char *capacity = NULL;
   g_autofree char *subtitle = NULL;
@@ -129,14 +93,16 @@ vdi_datastore_row_constructed (GObject *object)
     /* Translators: a datastore's type, then its free space of its capacity */
     subtitle = g_strdup_printf (_("%s · %s free of %s"), kind, free_text, capacity);
 
+  gtk_widget_set_name (GTK_WIDGET (self), "datastore-row");
+  gtk_widget_set_name (check, "datastore-check");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), vdi_datastore_info_get_name (ds));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   vdi_datastore_info_get_name (ds), -1);
-  /* An inaccessible datastore is shown, so the admin knows why it is missing. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->check), vdi_datastore_row_get_choosable (self));
+  vdi_check_row_set_choosable (VDI_CHECK_ROW (self),
+                               vdi_datastore_info_get_accessible (ds) && !self->own);
   if (self->own)
-    gtk_check_button_set_active (self->check, TRUE);
+    vdi_check_row_set_active (VDI_CHECK_ROW (self), TRUE);
 }
 
 static void
@@ -144,7 +110,6 @@ vdi_datastore_row_dispose (GObject *object)
 {
   VdiDatastoreRow *self = (VdiDatastoreRow *)object;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), VDI_TYPE_DATASTORE_ROW);
   g_clear_object (&self->datastore);
 
   G_OBJECT_CLASS (vdi_datastore_row_parent_class)->dispose (object);
@@ -166,10 +131,6 @@ vdi_datastore_row_get_property (GObject    *object,
 
     case PROP_OWN:
       g_value_set_boolean (value, self->own);
-      break;
-
-    case PROP_ACTIVE:
-      g_value_set_boolean (value, vdi_datastore_row_get_active (self));
       break;
 
     default:
@@ -195,10 +156,6 @@ vdi_datastore_row_set_property (GObject      *object,
       self->own = g_value_get_boolean (value);
       break;
 
-    case PROP_ACTIVE:
-      vdi_datastore_row_set_active (self, g_value_get_boolean (value));
-      break;
-
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -208,7 +165,6 @@ static void
 vdi_datastore_row_class_init (VdiDatastoreRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = vdi_datastore_row_constructed;
   object_class->dispose = vdi_datastore_row_dispose;
@@ -223,21 +179,11 @@ vdi_datastore_row_class_init (VdiDatastoreRowClass *klass)
     g_param_spec_boolean ("own", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_ACTIVE] =
-    g_param_spec_boolean ("active", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_BASE "/ui/vdi-datastore-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, VdiDatastoreRow, check);
-  gtk_widget_class_bind_template_callback (widget_class, vdi_datastore_row_check_notify_cb);
 }
 
 static void
 vdi_datastore_row_init (VdiDatastoreRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -30,7 +30,7 @@ vm_toggled_cb (VdiTemplateWizard *self,
   VdiVmInfo *vm = vdi_vm_row_get_vm (row);
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
 
-  if (!vdi_vm_row_get_active (row))
+  if (!vdi_check_row_get_active (VDI_CHECK_ROW (row)))
     return;
 
   g_set_object (&self->vm, vm);
@@ -164,7 +164,7 @@ create_vm_row_cb (gpointer item,
 
   row = vdi_vm_row_new (vm, vm_role (self->vm_roles, vm) == VM_ROLE_TEMPLATE);
   if (first != NULL)
-    vdi_vm_row_set_group (row, VDI_VM_ROW (first));
+    vdi_check_row_set_group (VDI_CHECK_ROW (row), VDI_CHECK_ROW (first));
   g_signal_connect_object (row, "notify::active", G_CALLBACK (vm_toggled_cb), self,
                            G_CONNECT_SWAPPED);
   return GTK_WIDGET (row);

@@ -17,26 +17,22 @@
 
 struct _VdiVmRow
 {
-  AdwActionRow    parent_instance;
+  VdiCheckRow  parent_instance;
 
   /* Owned references */
-  VdiVmInfo      *vm;
+  VdiVmInfo   *vm;
 
-  /* Template widgets */
-  GtkCheckButton *radio;
-
-  guint           in_farm : 1;
+  guint        in_farm : 1;
 };
 
 enum {
   PROP_0,
   PROP_VM,
   PROP_IN_FARM,
-  PROP_ACTIVE,
   N_PROPS
 };
 
-G_DEFINE_FINAL_TYPE (VdiVmRow, vdi_vm_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (VdiVmRow, vdi_vm_row, VDI_TYPE_CHECK_ROW)
 
 static GParamSpec *properties[N_PROPS];
 
@@ -69,35 +65,6 @@ vdi_vm_row_get_in_farm (VdiVmRow *self)
   return self->in_farm;
 }
 
-gboolean
-vdi_vm_row_get_active (VdiVmRow *self)
-{
-  g_return_val_if_fail (VDI_IS_VM_ROW (self), FALSE);
-
-  return gtk_check_button_get_active (self->radio);
-}
-
-void
-vdi_vm_row_set_active (VdiVmRow *self,
-                       gboolean  active)
-{
-  g_return_if_fail (VDI_IS_VM_ROW (self));
-
-  /* The radio notifies, and the row with it. */
-  gtk_check_button_set_active (self->radio, active);
-}
-
-/* Joins @group's radio group: choosing this row unchooses the others. */
-void
-vdi_vm_row_set_group (VdiVmRow *self,
-                      VdiVmRow *group)
-{
-  g_return_if_fail (VDI_IS_VM_ROW (self));
-  g_return_if_fail (!group || VDI_IS_VM_ROW (group));
-
-  gtk_check_button_set_group (self->radio, group != NULL ? group->radio : NULL);
-}
-
 static const char *
 vm_state_label (VdiVmInfo *vm)
 {
@@ -109,15 +76,10 @@ vm_state_label (VdiVmInfo *vm)
 }
 
 static void
-vdi_vm_row_radio_notify_cb (VdiVmRow *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
-}
-
-static void
 vdi_vm_row_constructed (GObject *object)
 {
   VdiVmRow *self = (VdiVmRow *)object;
+  GtkWidget *radio = GTK_WIDGET (vdi_check_row_get_check_button (VDI_CHECK_ROW (self)));
   g_autofree char *subtitle = NULL;
 
   G_OBJECT_CLASS (vdi_vm_row_parent_class)->constructed (object);
@@ -132,17 +94,15 @@ vdi_vm_row_constructed (GObject *object)
   else
     subtitle = g_strdup (vm_state_label (self->vm));
 
+  gtk_widget_set_name (GTK_WIDGET (self), "vm-row");
+  gtk_widget_set_name (radio, "vm-radio");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), vdi_vm_info_get_name (self->vm));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->radio), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (radio), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   vdi_vm_info_get_name (self->vm), -1);
-  /* Moving the keyboard focus over the list never chooses a VM by itself: the row activates
-   * its radio, and only a VM that can be chosen. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->radio), !self->in_farm);
+  vdi_check_row_set_choosable (VDI_CHECK_ROW (self), !self->in_farm);
   if (self->in_farm)
     gtk_widget_add_css_class (GTK_WIDGET (self), "dim-label");
-  else
-    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), GTK_WIDGET (self->radio));
 }
 
 static void
@@ -150,7 +110,6 @@ vdi_vm_row_dispose (GObject *object)
 {
   VdiVmRow *self = (VdiVmRow *)object;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), VDI_TYPE_VM_ROW);
   g_clear_object (&self->vm);
 
   G_OBJECT_CLASS (vdi_vm_row_parent_class)->dispose (object);
@@ -172,10 +131,6 @@ vdi_vm_row_get_property (GObject    *object,
 
     case PROP_IN_FARM:
       g_value_set_boolean (value, self->in_farm);
-      break;
-
-    case PROP_ACTIVE:
-      g_value_set_boolean (value, vdi_vm_row_get_active (self));
       break;
 
     default:
@@ -201,10 +156,6 @@ vdi_vm_row_set_property (GObject      *object,
       self->in_farm = g_value_get_boolean (value);
       break;
 
-    case PROP_ACTIVE:
-      vdi_vm_row_set_active (self, g_value_get_boolean (value));
-      break;
-
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -214,7 +165,6 @@ static void
 vdi_vm_row_class_init (VdiVmRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = vdi_vm_row_constructed;
   object_class->dispose = vdi_vm_row_dispose;
@@ -229,20 +179,11 @@ vdi_vm_row_class_init (VdiVmRowClass *klass)
     g_param_spec_boolean ("in-farm", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_ACTIVE] =
-    g_param_spec_boolean ("active", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/vdi-vm-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, VdiVmRow, radio);
-  gtk_widget_class_bind_template_callback (widget_class, vdi_vm_row_radio_notify_cb);
 }
 
 static void
 vdi_vm_row_init (VdiVmRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
 }

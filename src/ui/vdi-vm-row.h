@@ -11,29 +11,23 @@
 
 #pragma once
 
-#include <adwaita.h>
-
+#include "vdi-check-row.h"
 #include "vdi-vm-info.h"
 
 G_BEGIN_DECLS
 
 #define VDI_TYPE_VM_ROW (vdi_vm_row_get_type ())
 
-G_DECLARE_FINAL_TYPE (VdiVmRow, vdi_vm_row, VDI, VM_ROW, AdwActionRow)
+G_DECLARE_FINAL_TYPE (VdiVmRow, vdi_vm_row, VDI, VM_ROW, VdiCheckRow)
 
-/* A VM in the wizard's source list ("vm", construct-only): a radio, its name, and its state
- * and host. A VM that is already the source of one of the farm's templates ("in-farm") is
- * shown, dimmed, and cannot be chosen. "active" follows the radio; the rows of one list share
- * a radio group (vdi_vm_row_set_group()). */
+/* A VM in the wizard's source list ("vm", construct-only): a radio (the rows of one list share
+ * a group, vdi_check_row_set_group()), its name, and its state and host. A VM that is already
+ * the source of one of the farm's templates ("in-farm") is shown, dimmed, and cannot be
+ * chosen. */
 
 VdiVmRow           *vdi_vm_row_new                    (VdiVmInfo          *vm,
                                                        gboolean            in_farm);
 VdiVmInfo          *vdi_vm_row_get_vm                 (VdiVmRow           *self);
 gboolean            vdi_vm_row_get_in_farm            (VdiVmRow           *self);
-gboolean            vdi_vm_row_get_active             (VdiVmRow           *self);
-void                vdi_vm_row_set_active             (VdiVmRow           *self,
-                                                       gboolean            active);
-void                vdi_vm_row_set_group              (VdiVmRow           *self,
-                                                       VdiVmRow           *group);
 
 G_END_DECLS

@@ -385,16 +385,16 @@ test_vm_choice (Fixture       *fixture,
   g_assert_cmpstr (vdi_vm_info_get_name (vdi_vm_row_get_vm (gold)), ==, GOLD);
   g_assert_cmpstr (vdi_vm_info_get_id (vdi_vm_row_get_vm (gold)), ==, gold_id);
   g_assert_cmpstr (vdi_vm_info_get_name (vdi_vm_row_get_vm (scratch)), ==, "Scratch");
-  g_assert_false (vdi_vm_row_get_active (gold));
-  g_assert_false (vdi_vm_row_get_active (scratch));
+  g_assert_false (vdi_check_row_get_active (VDI_CHECK_ROW (gold)));
+  g_assert_false (vdi_check_row_get_active (VDI_CHECK_ROW (scratch)));
 
   select_vm (wizard, "Scratch");
-  g_assert_true (vdi_vm_row_get_active (scratch));
+  g_assert_true (vdi_check_row_get_active (VDI_CHECK_ROW (scratch)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==,
                    "Scratch");
   select_vm (wizard, GOLD);
-  g_assert_true (vdi_vm_row_get_active (gold));
-  g_assert_false (vdi_vm_row_get_active (scratch));
+  g_assert_true (vdi_check_row_get_active (VDI_CHECK_ROW (gold)));
+  g_assert_false (vdi_check_row_get_active (VDI_CHECK_ROW (scratch)));
   /* The default name follows the choice until the admin types one. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==,
                    GOLD);
