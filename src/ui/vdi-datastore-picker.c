@@ -15,6 +15,7 @@
 
 #include "vdi-datastore-info.h"
 #include "vdi-datastore-picker.h"
+#include "vdi-datastore-row.h"
 
 typedef enum
 {
@@ -33,6 +34,7 @@ struct _VdiDatastorePicker
   GCancellable   *cancellable;
   char           *own_id;
   GStrv           checked;     /* to check once listed */
+  GListStore     *datastores;  /* of VdiDatastoreInfo, as listed */
 
   /* Template widgets */
   GtkCheckButton *source_check;
@@ -42,6 +44,7 @@ struct _VdiDatastorePicker
   GtkSpinner     *datastore_spinner;
   AdwActionRow   *datastore_error_row;
   GtkListBox     *datastore_list;
+  GtkWidget      *datastore_placeholder;
 
   LoadState       state;
 };
@@ -95,37 +98,37 @@ vdi_datastore_picker_set_additional (VdiDatastorePicker *self,
   gtk_check_button_set_active (additional ? self->additional_check : self->source_check, TRUE);
 }
 
-/* The rows whose additional datastore is checked: not the template's own, which always is. */
+/* The additional datastores checked, in the list's order: not the template's own, which
+ * always is. */
 static GPtrArray *
-checked_rows (VdiDatastorePicker *self)
+checked_datastores (VdiDatastorePicker *self)
 {
-  GPtrArray *rows = g_ptr_array_new ();
+  GPtrArray *checked = g_ptr_array_new ();
+  GtkListBoxRow *row;
 
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->datastore_list));
-       row != NULL;
-       row = gtk_widget_get_next_sibling (row))
+  for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->datastore_list, i)) != NULL; i++)
     {
-      GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "check");
+      VdiDatastoreRow *datastore_row = VDI_DATASTORE_ROW (row);
 
-      if (check != NULL && gtk_check_button_get_active (check) &&
-          gtk_widget_get_sensitive (GTK_WIDGET (check)))
-        g_ptr_array_add (rows, row);
+      if (vdi_check_row_get_active (VDI_CHECK_ROW (datastore_row)) &&
+          vdi_check_row_get_choosable (VDI_CHECK_ROW (datastore_row)))
+        g_ptr_array_add (checked, vdi_datastore_row_get_datastore (datastore_row));
     }
-  return rows;
+  return checked;
 }
 
-/* The ids of the additional datastores checked, in the list's order. */
+/* Their ids. */
 GStrv
 vdi_datastore_picker_dup_checked (VdiDatastorePicker *self)
 {
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) checked = NULL;
 
   g_return_val_if_fail (VDI_IS_DATASTORE_PICKER (self), NULL);
 
-  rows = checked_rows (self);
-  for (guint i = 0; i < rows->len; i++)
-    g_strv_builder_add (ids, g_object_get_data (g_ptr_array_index (rows, i), "datastore-id"));
+  checked = checked_datastores (self);
+  for (guint i = 0; i < checked->len; i++)
+    g_strv_builder_add (ids, vdi_datastore_info_get_id (g_ptr_array_index (checked, i)));
   return g_strv_builder_end (ids);
 }
 
@@ -134,14 +137,14 @@ char *
 vdi_datastore_picker_dup_checked_names (VdiDatastorePicker *self)
 {
   g_autoptr(GString) names = g_string_new (NULL);
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) checked = NULL;
 
   g_return_val_if_fail (VDI_IS_DATASTORE_PICKER (self), NULL);
 
-  rows = checked_rows (self);
-  for (guint i = 0; i < rows->len; i++)
+  checked = checked_datastores (self);
+  for (guint i = 0; i < checked->len; i++)
     g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
-                            adw_preferences_row_get_title (g_ptr_array_index (rows, i)));
+                            vdi_datastore_info_get_name (g_ptr_array_index (checked, i)));
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
@@ -167,59 +170,37 @@ vdi_datastore_picker_dup_reason (VdiDatastorePicker *self)
   return NULL;
 }
 
+/* A row for each datastore listed, checked as the last choice had it. */
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
+{
+  VdiDatastorePicker *self = user_data;
+  VdiDatastoreInfo *datastore = item;
+  const char *id = vdi_datastore_info_get_id (datastore);
+  VdiDatastoreRow *row;
+
+  g_assert (VDI_IS_DATASTORE_PICKER (self));
+  g_assert (VDI_IS_DATASTORE_INFO (datastore));
+
+  row = vdi_datastore_row_new (datastore, g_strcmp0 (id, self->own_id) == 0);
+  if (self->checked != NULL && g_strv_contains ((const char * const *)self->checked, id))
+    vdi_check_row_set_active (VDI_CHECK_ROW (row), TRUE);
+  g_signal_connect_object (row, "notify::active", G_CALLBACK (vdi_datastore_picker_changed), self,
+                           G_CONNECT_SWAPPED);
+  return GTK_WIDGET (row);
+}
+
 static void
 fill (VdiDatastorePicker *self,
       GPtrArray          *datastores)
 {
-  GtkWidget *child;
+  guint n_listed = g_list_model_get_n_items (G_LIST_MODEL (self->datastores));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->datastore_list))) != NULL)
-    gtk_list_box_remove (self->datastore_list, child);
-
-  for (guint i = 0; i < datastores->len; i++)
-    {
-      VdiDatastoreInfo *ds = g_ptr_array_index (datastores, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *check = gtk_check_button_new ();
-      g_autofree char *free_text = g_format_size (vdi_datastore_info_get_free_space (ds));
-      g_autofree char *capacity = g_format_size (vdi_datastore_info_get_capacity (ds));
-      g_autofree char *subtitle = NULL;
-      const char *kind = vdi_datastore_info_get_kind (ds) != NULL
-                           ? vdi_datastore_info_get_kind (ds) : "";
-      const char *id = vdi_datastore_info_get_id (ds);
-      gboolean own = g_strcmp0 (id, self->own_id) == 0;
-
-      if (!vdi_datastore_info_get_accessible (ds))
-        subtitle = g_strdup_printf (_("%s · not accessible"), kind);
-      else if (own)
-        /* Translators: a datastore's type, then its free space of its capacity */
-        subtitle = g_strdup_printf (_("%s · %s free of %s · holds the template, always used"),
-                                    kind, free_text, capacity);
-      else
-        /* Translators: a datastore's type, then its free space of its capacity */
-        subtitle = g_strdup_printf (_("%s · %s free of %s"), kind, free_text, capacity);
-
-      gtk_widget_set_name (row, "datastore-row");
-      gtk_widget_set_name (check, "datastore-check");
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      vdi_datastore_info_get_name (ds), -1);
-      /* An inaccessible datastore is shown, so the admin knows why it is missing. */
-      gtk_widget_set_sensitive (check, vdi_datastore_info_get_accessible (ds) && !own);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                   own || (self->checked != NULL &&
-                                           g_strv_contains ((const char * const *)self->checked, id)));
-      g_signal_connect_object (check, "toggled", G_CALLBACK (vdi_datastore_picker_changed), self,
-                               G_CONNECT_SWAPPED);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vdi_datastore_info_get_name (ds));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      g_object_set_data (G_OBJECT (row), "check", check);
-      g_object_set_data_full (G_OBJECT (row), "datastore-id", g_strdup (id), g_free);
-      gtk_list_box_append (self->datastore_list, row);
-    }
+  g_list_store_splice (self->datastores, 0, n_listed, datastores->pdata, datastores->len);
+  /* The list box keeps its placeholder after the rows: shown, it would take the last row's
+   * rounded bottom (boxed-list styles row:last-child, among the visible children). */
+  gtk_widget_set_visible (self->datastore_placeholder, datastores->len == 0);
 }
 
 static void
@@ -332,6 +313,7 @@ vdi_datastore_picker_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->own_id, g_free);
   g_clear_pointer (&self->checked, g_strfreev);
+  g_clear_object (&self->datastores);
 
   G_OBJECT_CLASS (vdi_datastore_picker_parent_class)->finalize (object);
 }
@@ -357,6 +339,7 @@ vdi_datastore_picker_class_init (VdiDatastorePickerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_spinner);
   gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_error_row);
   gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_list);
+  gtk_widget_class_bind_template_child (widget_class, VdiDatastorePicker, datastore_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, vdi_datastore_picker_changed);
 
   gtk_widget_class_install_action (widget_class, "datastores.retry", NULL,
@@ -369,5 +352,8 @@ vdi_datastore_picker_init (VdiDatastorePicker *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->datastores = g_list_store_new (VDI_TYPE_DATASTORE_INFO);
+  gtk_list_box_bind_model (self->datastore_list, G_LIST_MODEL (self->datastores),
+                           create_row_cb, self, NULL);
   gtk_widget_set_sensitive (self->list_box, FALSE);
 }

@@ -16,6 +16,7 @@
 #include "vdi-application.h"
 #include "vdi-distribution-dialog.h"
 #include "vdi-provider-prompts.h"
+#include "vdi-target-row.h"
 
 struct _VdiDistributionDialog
 {
@@ -47,85 +48,6 @@ enum {
 G_DEFINE_FINAL_TYPE (VdiDistributionDialog, vdi_distribution_dialog, ADW_TYPE_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
-
-static const char target_key[] = "vdi-target";
-
-/* Whether Retry can bring @target up to date: a copy (not the source) that is not Ready and
- * has no work under way. */
-static gboolean
-target_needs_retry (VdiTarget *target)
-{
-  return !vdi_target_get_is_source (target) &&
-         vdi_target_get_state (target) != VDI_TARGET_STATE_READY &&
-         !vdi_target_is_busy (target);
-}
-
-static char *
-format_time_left (gint64 seconds)
-{
-  if (seconds < 60)
-    /* Translators: time left of a copy. */
-    return g_strdup_printf (ngettext ("%u second left", "%u seconds left", (gulong)seconds),
-                            (guint)seconds);
-
-  if (seconds < 3600)
-    {
-      guint minutes = (guint)((seconds + 59) / 60);
-
-      /* Translators: time left of a copy. */
-      return g_strdup_printf (ngettext ("About %u minute left", "About %u minutes left", minutes),
-                              minutes);
-    }
-
-  /* Translators: time left of a copy, in hours and minutes, e.g. "About 2 h 05 min left". */
-  return g_strdup_printf (_("About %u h %02u min left"),
-                          (guint)(seconds / 3600), (guint)((seconds % 3600 + 59) / 60) % 60);
-}
-
-/* "1.2 GB of 40.0 GB · About 3 minutes left", or %NULL when nothing is known yet. */
-static char *
-format_transfer (VdiTarget *target)
-{
-  GString *text = g_string_new (NULL);
-  guint64 total = vdi_target_get_bytes_total (target);
-  gint64 seconds = vdi_target_get_seconds_left (target);
-
-  if (total > 0)
-    {
-      g_autofree char *done = g_format_size (vdi_target_get_bytes_done (target));
-      g_autofree char *all = g_format_size (total);
-
-      /* Translators: bytes copied out of the total, e.g. "1.2 GB of 40.0 GB". */
-      g_string_append_printf (text, _("%s of %s"), done, all);
-    }
-
-  if (vdi_target_get_rate (target) > 0)
-    {
-      g_autofree char *size = g_format_size ((guint64)vdi_target_get_rate (target));
-
-      if (text->len > 0)
-        g_string_append (text, " · ");
-      /* Translators: a copy's speed, e.g. "120.5 MB/s". */
-      g_string_append_printf (text, _("%s/s"), size);
-    }
-
-  if (seconds >= 0)
-    {
-      g_autofree char *left = format_time_left (seconds);
-
-      if (text->len > 0)
-        g_string_append (text, " · ");
-      g_string_append (text, left);
-    }
-
-  if (text->len == 0)
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-
-  return g_string_free (text, FALSE);
-}
 
 static void
 vdi_distribution_dialog_update_actions (VdiDistributionDialog *self)
@@ -160,332 +82,20 @@ vdi_distribution_dialog_update_actions (VdiDistributionDialog *self)
     {
       g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
 
-      any = target_needs_retry (target);
+      any = vdi_target_row_can_retry (target);
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.retry-all", any && !read_only);
 }
 
-/* A row's parts, found once: the row is updated up to once a frame per target. */
-typedef struct
-{
-  VdiTarget   *target;
-  GtkWidget   *provider_label;
-  GtkWidget   *source_label;
-  GtkWidget   *state_label;
-  GtkWidget   *progress_field;
-  GtkWidget   *progress_label;
-  GtkWidget   *progress_bar;
-  GtkWidget   *transfer_label;
-  GtkWidget   *error_label;
-  GtkWidget   *retry_button;
-  guint        transfer_tick;
-  gulong       notify_handler;
-} RowParts;
-
+/* A row's target changed in a way that may change what can be retried. */
 static void
-row_parts_free (RowParts *parts)
+vdi_distribution_dialog_row_changed_cb (VdiTargetRow *row)
 {
-  g_clear_object (&parts->target);
-  g_free (parts);
-}
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (row));
 
-static RowParts *
-row_get_parts (GtkWidget *row)
-{
-  return g_object_get_data (G_OBJECT (row), target_key);
-}
-
-/* The figures of a copy under way: percent, bar, bytes, speed and time left. They change with
- * every report, so they live in GtkInscriptions, whose new text costs a redraw and not a new
- * layout of the whole list. */
-static void
-update_row_transfer (GtkWidget *row)
-{
-  RowParts *parts = row_get_parts (row);
-  VdiTarget *target = parts->target;
-  VdiDistribution progress = vdi_target_get_progress (target);
-  gboolean busy = vdi_target_is_busy (target);
-  g_autofree char *progress_text = NULL;
-  g_autofree char *transfer = NULL;
-
-  if (busy)
-    /* Translators: a copy's progress and its percentage, e.g. "Distributing, 42 %". */
-    progress_text = g_strdup_printf (_("%s, %.0f %%"),
-                                     vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress),
-                                     CLAMP (vdi_target_get_percent (target), 0, 100));
-  else if (progress != VDI_DISTRIBUTION_NONE)
-    progress_text = g_strdup (vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress));
-  gtk_inscription_set_text (GTK_INSCRIPTION (parts->progress_label), progress_text);
-  gtk_widget_set_visible (parts->progress_field, progress_text != NULL);
-
-  gtk_widget_set_visible (parts->progress_bar, busy);
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (parts->progress_bar),
-                                 CLAMP (vdi_target_get_percent (target), 0, 100) / 100.);
-
-  transfer = busy ? format_transfer (target) : NULL;
-  gtk_inscription_set_text (GTK_INSCRIPTION (parts->transfer_label), transfer);
-  gtk_widget_set_visible (parts->transfer_label, transfer != NULL);
-}
-
-static void
-update_row (GtkWidget *row)
-{
-  RowParts *parts = row_get_parts (row);
-  VdiTarget *target = parts->target;
-  VdiProvider *provider = vdi_target_get_provider (target);
-  VdiTargetState state = vdi_target_get_state (target);
-  VdiDistribution progress = vdi_target_get_progress (target);
-  const char *provider_name = vdi_provider_get_name (provider);
-  const char *state_text = vdi_enum_get_label (VDI_TYPE_TARGET_STATE, state);
-  const char *error = vdi_target_get_last_error (target);
-  GtkLabel *state_label = GTK_LABEL (parts->state_label);
-  g_autofree char *retry_label = NULL;
-  g_autofree char *row_label = NULL;
-
-  gtk_label_set_text (GTK_LABEL (parts->provider_label), provider_name);
-  gtk_label_set_text (state_label, state_text);
-  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (state_label), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (state_label),
-                            state == VDI_TARGET_STATE_READY ? "success" :
-                            state == VDI_TARGET_STATE_NEEDS_UPDATE ? "warning" : "error");
-
-  update_row_transfer (row);
-
-  gtk_label_set_text (GTK_LABEL (parts->error_label), error ?: "");
-  gtk_widget_set_visible (parts->error_label, error != NULL && *error != '\0');
-
-  gtk_widget_set_visible (parts->retry_button, target_needs_retry (target));
-  /* Translators: %s is a provider name. */
-  retry_label = g_strdup_printf (_("Retry the copy to %s"), provider_name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (parts->retry_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, retry_label,
-                                  -1);
-  gtk_widget_set_tooltip_text (parts->retry_button, retry_label);
-
-  /* Without the percentage, so that a screen reader is not told of every report. */
-  /* Translators: a provider row read by a screen reader: name, state, progress. */
-  row_label = g_strdup_printf (_("%s: %s. %s"), provider_name, state_text,
-                               progress == VDI_DISTRIBUTION_NONE
-                                 ? ""
-                                 : vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, row_label,
-                                  -1);
-}
-
-static gboolean
-row_transfer_tick_cb (GtkWidget     *row,
-                      GdkFrameClock *clock,
-                      gpointer       user_data)
-{
-  RowParts *parts = row_get_parts (row);
-
-  parts->transfer_tick = 0;
-  update_row_transfer (row);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-is_transfer_property (const char *name)
-{
-  return g_str_equal (name, "percent") || g_str_equal (name, "bytes-done") ||
-         g_str_equal (name, "bytes-total") || g_str_equal (name, "rate") ||
-         g_str_equal (name, "seconds-left") || g_str_equal (name, "updated-at");
-}
-
-static void
-vdi_distribution_dialog_target_notify_cb (GtkWidget  *row,
-                                          GParamSpec *pspec,
-                                          VdiTarget  *target)
-{
-  RowParts *parts = row_get_parts (row);
-  GtkRoot *root;
-
-  /* A report moves the figures only: they are drawn once a frame, however many reports came,
-   * and the list is not walked for the actions. */
-  if (is_transfer_property (g_param_spec_get_name (pspec)))
-    {
-      if (parts->transfer_tick == 0)
-        parts->transfer_tick = gtk_widget_add_tick_callback (row, row_transfer_tick_cb,
-                                                             NULL, NULL);
-      return;
-    }
-
-  update_row (row);
-
-  if ((root = gtk_widget_get_root (row)) != NULL && VDI_IS_DISTRIBUTION_DIALOG (root))
+  if (VDI_IS_DISTRIBUTION_DIALOG (root))
     vdi_distribution_dialog_update_actions (VDI_DISTRIBUTION_DIALOG (root));
-}
-
-static GtkWidget *
-add_label (GtkBox     *box,
-           const char *name,
-           const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_widget_set_name (label, name);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  gtk_box_append (box, label);
-
-  return label;
-}
-
-static GtkWidget *
-add_inscription (GtkBox     *box,
-                 const char *name,
-                 const char *css_class)
-{
-  GtkWidget *inscription = gtk_inscription_new (NULL);
-
-  gtk_widget_set_name (inscription, name);
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), 0);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription),
-                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 48);
-  gtk_widget_set_hexpand (inscription, TRUE);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (inscription, css_class);
-  gtk_box_append (box, inscription);
-
-  return inscription;
-}
-
-/* A caption ("State") and its value, side by side; @field is set to the pair. */
-static GtkWidget *
-add_field (GtkBox      *box,
-           const char  *caption,
-           const char  *name,
-           gboolean     changes_often,
-           GtkWidget  **field)
-{
-  GtkWidget *title = gtk_label_new (caption);
-  GtkWidget *value;
-
-  *field = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_add_css_class (title, "dim-label");
-  gtk_box_append (GTK_BOX (*field), title);
-  if (changes_often)
-    value = add_inscription (GTK_BOX (*field), name, NULL);
-  else
-    {
-      value = add_label (GTK_BOX (*field), name, NULL);
-      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
-    }
-  gtk_box_append (box, *field);
-
-  return value;
-}
-
-/* A row's widgets; which target it shows is set by bind_row(), as the list view recycles it. */
-static GtkWidget *
-create_row (void)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *fields = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  GtkWidget *state_field;
-  RowParts *parts = g_new0 (RowParts, 1);
-
-  gtk_widget_set_name (row, "target-row");
-  g_object_set_data_full (G_OBJECT (row), target_key, parts, (GDestroyNotify)row_parts_free);
-
-  gtk_widget_set_margin_top (row, 12);
-  gtk_widget_set_margin_bottom (row, 12);
-  gtk_widget_set_margin_start (row, 12);
-  gtk_widget_set_margin_end (row, 12);
-  gtk_widget_set_hexpand (vbox, TRUE);
-  gtk_box_append (GTK_BOX (row), vbox);
-
-  parts->provider_label = add_label (GTK_BOX (title_box), "provider-label", "heading");
-  gtk_label_set_ellipsize (GTK_LABEL (parts->provider_label), PANGO_ELLIPSIZE_END);
-  parts->source_label = add_label (GTK_BOX (title_box), "source-label", "dim-label");
-  gtk_label_set_text (GTK_LABEL (parts->source_label), _("Source"));
-  gtk_box_append (GTK_BOX (vbox), title_box);
-  parts->state_label = add_field (GTK_BOX (fields), _("State"), "state-label", FALSE,
-                                  &state_field);
-  parts->progress_label = add_field (GTK_BOX (fields), _("Progress"), "progress-label", TRUE,
-                                     &parts->progress_field);
-  gtk_widget_set_hexpand (parts->progress_field, TRUE);
-  gtk_box_append (GTK_BOX (vbox), fields);
-
-  parts->progress_bar = gtk_progress_bar_new ();
-  gtk_widget_set_name (parts->progress_bar, "progress-bar");
-  gtk_widget_set_margin_top (parts->progress_bar, 3);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (parts->progress_bar),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy progress"),
-                                  -1);
-  gtk_box_append (GTK_BOX (vbox), parts->progress_bar);
-
-  parts->transfer_label = add_inscription (GTK_BOX (vbox), "transfer-label", "dim-label");
-
-  parts->error_label = add_label (GTK_BOX (vbox), "error-label", "error");
-  gtk_label_set_wrap (GTK_LABEL (parts->error_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (parts->error_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (parts->error_label), TRUE);
-
-  parts->retry_button = gtk_button_new_with_mnemonic (_("_Retry"));
-  gtk_widget_set_name (parts->retry_button, "retry-button");
-  gtk_widget_set_valign (parts->retry_button, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (row), parts->retry_button);
-
-  return row;
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_selectable (item, FALSE);
-  gtk_list_item_set_child (item, create_row ());
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  GtkWidget *row = gtk_list_item_get_child (item);
-  RowParts *parts = row_get_parts (row);
-  VdiTarget *target = gtk_list_item_get_item (item);
-
-  g_assert (parts->target == NULL);
-
-  parts->target = g_object_ref (target);
-  gtk_widget_set_visible (parts->source_label, vdi_target_get_is_source (target));
-  /* The target first: the name alone would name an action that needs one. */
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (parts->retry_button), "s",
-                                    vdi_provider_get_id (vdi_target_get_provider (target)));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (parts->retry_button), "dialog.retry");
-  parts->notify_handler = g_signal_connect_object (target, "notify",
-                                                   G_CALLBACK (vdi_distribution_dialog_target_notify_cb),
-                                                   row, G_CONNECT_SWAPPED);
-  update_row (row);
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  GtkWidget *row = gtk_list_item_get_child (item);
-  RowParts *parts = row_get_parts (row);
-
-  if (parts->transfer_tick != 0)
-    gtk_widget_remove_tick_callback (row, parts->transfer_tick);
-  parts->transfer_tick = 0;
-  g_clear_signal_handler (&parts->notify_handler, parts->target);
-  g_clear_object (&parts->target);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (parts->retry_button), NULL);
 }
 
 static void
@@ -567,7 +177,7 @@ retry_suspects (Retry *retry)
       g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
       VdiProvider *provider = vdi_target_get_provider (target);
 
-      if (!target_needs_retry (target) ||
+      if (!vdi_target_row_can_retry (target) ||
           (retry->provider_id != NULL &&
            g_strcmp0 (vdi_provider_get_id (provider), retry->provider_id) != 0))
         continue;
@@ -662,7 +272,7 @@ retry_run (VdiDistributionDialog *self,
 
         if (g_strcmp0 (vdi_provider_get_id (vdi_target_get_provider (target)), provider_id) != 0)
           continue;
-        if (!target_needs_retry (target))
+        if (!vdi_target_row_can_retry (target))
           break;
         vdi_distributor_retry_async (self->distributor, self->template, target, NULL,
                                      retry_finished_cb, g_steal_pointer (&retry));
@@ -701,8 +311,6 @@ static void
 vdi_distribution_dialog_constructed (GObject *object)
 {
   VdiDistributionDialog *self = (VdiDistributionDialog *)object;
-  g_autoptr(GtkListItemFactory) factory = NULL;
-  g_autoptr(GtkNoSelection) selection = NULL;
 
   G_OBJECT_CLASS (vdi_distribution_dialog_parent_class)->constructed (object);
 
@@ -718,16 +326,6 @@ vdi_distribution_dialog_constructed (GObject *object)
   g_signal_connect_object (vdi_template_get_targets (self->template), "items-changed",
                            G_CALLBACK (vdi_distribution_dialog_update_actions),
                            self, G_CONNECT_SWAPPED);
-
-  /* A list view, not a list box: only the rows in sight exist, so a template with a thousand
-   * providers reporting progress costs what the visible rows cost. */
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
-  gtk_list_view_set_factory (self->list, factory);
-  selection = gtk_no_selection_new (g_object_ref (vdi_template_get_targets (self->template)));
-  gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (selection));
 
   vdi_distribution_dialog_update_title (self);
   vdi_distribution_dialog_update_actions (self);
@@ -783,11 +381,9 @@ vdi_distribution_dialog_get_row (VdiDistributionDialog *self,
        item = gtk_widget_get_next_sibling (item))
     {
       GtkWidget *row = gtk_widget_get_first_child (item);
-      RowParts *parts;
 
-      if (row == NULL || (parts = row_get_parts (row)) == NULL)
-        continue;
-      if (parts->target == target && gtk_widget_get_visible (item))
+      if (VDI_IS_TARGET_ROW (row) && vdi_target_row_get_target (VDI_TARGET_ROW (row)) == target &&
+          gtk_widget_get_visible (item))
         return row;
     }
 
@@ -894,12 +490,16 @@ vdi_distribution_dialog_class_init (VdiDistributionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiDistributionDialog, retry_all_button);
   gtk_widget_class_bind_template_child (widget_class, VdiDistributionDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VdiDistributionDialog, window_title);
+  gtk_widget_class_bind_template_callback (widget_class, vdi_distribution_dialog_row_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "dialog.retry", "s",
                                    vdi_distribution_dialog_retry_action);
   gtk_widget_class_install_action (widget_class, "dialog.retry-all", NULL,
                                    vdi_distribution_dialog_retry_all_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  g_type_ensure (VDI_TYPE_TARGET_ROW);
+  g_type_ensure (VDI_TYPE_TEMPLATE);
 }
 
 static void

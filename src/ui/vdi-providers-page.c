@@ -208,23 +208,40 @@ vdi_providers_page_clear_password_cb (GObject      *object,
     g_debug ("Could not clear a removed provider's password: %s", error->message);
 }
 
-static void
-vdi_providers_page_remove_response_cb (VdiProvidersPage *self,
-                                       const char       *response,
-                                       AdwMessageDialog *dialog)
+/* A Remove question and the provider it is about, for as long as the question is open. The
+ * page is held weakly: it may go (the window closing) before the admin answers. */
+typedef struct
 {
+  GWeakRef     page;
+  VdiProvider *provider;
+} RemoveRequest;
+
+static void
+remove_request_free (gpointer  data,
+                     GClosure *closure)
+{
+  RemoveRequest *request = data;
+
+  g_weak_ref_clear (&request->page);
+  g_clear_object (&request->provider);
+  g_free (request);
+}
+
+static void
+vdi_providers_page_remove_response_cb (AdwMessageDialog *dialog,
+                                       const char       *response,
+                                       RemoveRequest    *request)
+{
+  g_autoptr(VdiProvidersPage) self = g_weak_ref_get (&request->page);
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  VdiProvider *provider;
+  VdiProvider *provider = request->provider;
 
-  g_assert (VDI_IS_PROVIDERS_PAGE (self));
   g_assert (ADW_IS_MESSAGE_DIALOG (dialog));
-
-  if (g_strcmp0 (response, "remove") != 0 || self->farm == NULL)
-    return;
-
-  provider = g_object_get_data (G_OBJECT (dialog), "provider");
   g_assert (VDI_IS_PROVIDER (provider));
+
+  if (self == NULL || g_strcmp0 (response, "remove") != 0 || self->farm == NULL)
+    return;
 
   if (!vdi_farm_remove_provider (self->farm, provider, &error))
     {
@@ -259,6 +276,7 @@ vdi_providers_page_remove_action (GtkWidget  *widget,
 {
   VdiProvidersPage *self = VDI_PROVIDERS_PAGE (widget);
   AdwMessageDialog *dialog;
+  RemoveRequest *request;
   VdiProvider *provider;
   GtkRoot *root;
 
@@ -279,11 +297,12 @@ vdi_providers_page_remove_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "provider",
-                          g_object_ref (provider), g_object_unref);
-  g_signal_connect_object (dialog, "response",
-                           G_CALLBACK (vdi_providers_page_remove_response_cb),
-                           self, G_CONNECT_SWAPPED);
+  request = g_new0 (RemoveRequest, 1);
+  g_weak_ref_init (&request->page, self);
+  request->provider = g_object_ref (provider);
+  g_signal_connect_data (dialog, "response",
+                         G_CALLBACK (vdi_providers_page_remove_response_cb),
+                         request, remove_request_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -13,97 +13,23 @@
 
 #include <glib/gi18n.h>
 
-#include "vdi-backend-factory.h"
-#include "vdi-datastore-picker.h"
 #include "vdi-name-format.h"
-#include "vdi-target-picker.h"
 #include "vdi-template-creator.h"
-#include "vdi-template-wizard.h"
+#include "vdi-template-wizard-private.h"
 #include "vdi-ui-utils.h"
-#include "vdi-vm-info.h"
 #include "vdi-window.h"
 
 /* How many names the Properties page previews. */
 #define N_PREVIEW_NAMES 3
 
-typedef enum
-{
-  PAGE_SOURCE,
-  PAGE_PROPERTIES,
-  PAGE_DISTRIBUTION,
-  PAGE_SUMMARY,
-  N_PAGES
-} Page;
-
 static const char * const page_names[N_PAGES] = {
   "source", "properties", "distribution", "summary",
 };
 
-typedef enum
-{
-  LOAD_IDLE,
-  LOAD_RUNNING,
-  LOAD_FAILED,
-  LOAD_DONE,
-} LoadState;
-
-struct _VdiTemplateWizard
-{
-  AdwWindow           parent_instance;
-
-  /* Owned references */
-  VdiFarm            *farm;
-  VdiCredentials     *credentials;
-  VdiDistributor     *distributor;
-  GCancellable       *cancellable;         /* the wizard's life */
-  GCancellable       *source_cancellable;  /* what is listed from the current provider */
-  GCancellable       *create_cancellable;
-  VdiProvider        *source;              /* the provider the VMs were listed from */
-  VdiBackend         *backend;
-  VdiVmInfo          *vm;
-  GtkWindow          *parent;              /* weak */
-  char               *default_name;
-  char               *reason;              /* why Next or Create is not enabled */
-  char               *failure;             /* why the last Create failed */
-
-  /* Template widgets */
-  AdwWindowTitle     *window_title;
-  GtkStack           *stack;
-  GtkButton          *next_button;
-  GtkButton          *create_button;
-  GtkSpinner         *spinner;
-  GtkLabel           *reason_label;
-  AdwComboRow        *provider_row;
-  GtkStack           *vm_stack;
-  GtkSpinner         *vm_spinner;
-  AdwActionRow       *vm_error_row;
-  GtkListBox         *vm_list;
-  AdwEntryRow        *name_row;
-  AdwEntryRow        *format_row;
-  AdwActionRow       *preview_row;
-  GtkSpinButton      *hosts_spin;
-  GtkSpinButton      *max_hosts_spin;
-  AdwComboRow        *clone_row;
-  GtkStack           *distribution_stack;
-  GtkCheckButton     *multi_check;
-  VdiTargetPicker    *picker;
-  AdwActionRow       *concurrency_row;
-  GtkSpinButton      *concurrency_spin;
-  VdiDatastorePicker *datastore_picker;
-  GtkListBox         *summary_list;
-
-  Page                page;
-  LoadState           vms_state;
-  guint               distribution_ready : 1;  /* prepared for the current source */
-  guint               creating : 1;
-  guint               added : 1;
-};
-
 G_DEFINE_FINAL_TYPE (VdiTemplateWizard, vdi_template_wizard, ADW_TYPE_WINDOW)
 
-static void vdi_template_wizard_update (VdiTemplateWizard *self);
-static void show_page                  (VdiTemplateWizard *self,
-                                        Page               page);
+static void show_page (VdiTemplateWizard *self,
+                       Page               page);
 
 /**
  * vdi_template_wizard_new:
@@ -163,12 +89,6 @@ vdi_template_wizard_get_busy (VdiTemplateWizard *self)
 
   return self->creating || self->vms_state == LOAD_RUNNING ||
          vdi_datastore_picker_get_loading (self->datastore_picker);
-}
-
-static VdiProvider *
-selected_provider (VdiTemplateWizard *self)
-{
-  return adw_combo_row_get_selected_item (self->provider_row);
 }
 
 static VdiProviderType
@@ -328,7 +248,7 @@ update_preview (VdiTemplateWizard *self)
   adw_action_row_set_subtitle (self->preview_row, parsed != NULL ? names->str : error->message);
 }
 
-static void
+void
 vdi_template_wizard_update (VdiTemplateWizard *self)
 {
   gboolean last, valid;
@@ -378,298 +298,6 @@ vdi_template_wizard_update (VdiTemplateWizard *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->reason_label), "dim-label");
       gtk_widget_remove_css_class (GTK_WIDGET (self->reason_label), "error");
     }
-}
-
-/* Listing from the source provider ------------------------------------------------------------- */
-
-static const char *
-vm_state_label (VdiVmInfo *vm)
-{
-  if (vdi_vm_info_get_is_template (vm))
-    return _("Template");
-  if (vdi_vm_info_get_powered_on (vm))
-    return _("Running");
-  return _("Shut down");
-}
-
-static void
-vm_toggled_cb (VdiTemplateWizard *self,
-               GtkCheckButton    *radio)
-{
-  VdiVmInfo *vm = g_object_get_data (G_OBJECT (radio), "vm");
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-
-  if (!gtk_check_button_get_active (radio))
-    return;
-
-  g_set_object (&self->vm, vm);
-
-  /* The VM's name is a good template name until the admin types another. */
-  if (*name == '\0' || g_strcmp0 (name, self->default_name) == 0)
-    {
-      g_free (self->default_name);
-      self->default_name = g_strdup (vdi_vm_info_get_name (vm));
-      gtk_editable_set_text (GTK_EDITABLE (self->name_row), self->default_name);
-    }
-  vdi_template_wizard_update (self);
-}
-
-/* What the farm makes of a VM on the source provider. */
-typedef enum
-{
-  VM_ROLE_FREE,      /* the admin's own VM: a source to choose */
-  VM_ROLE_TEMPLATE,  /* already the source VM of one of this farm's templates */
-  VM_ROLE_ENGINE,    /* a copy, a host, or a VM being made: the engine's, never a source */
-} VmRole;
-
-static void
-add_role (GHashTable *roles,
-          const char *key,
-          VmRole      role)
-{
-  char *folded;
-
-  if (key == NULL)
-    return;
-  folded = g_utf8_casefold (key, -1);
-  /* A template's source VM stays what it is, whatever else names it. */
-  if (GPOINTER_TO_INT (g_hash_table_lookup (roles, folded)) == VM_ROLE_TEMPLATE)
-    {
-      g_free (folded);
-      return;
-    }
-  g_hash_table_insert (roles, folded, GINT_TO_POINTER (role));
-}
-
-/* What the farm records on @provider, by VM id folded to one case (Hyper-V ids are GUIDs in
- * any case): the templates' source VMs; the copies the distributor records on each target, current
- * and outdated (a copy lives on the source's provider between its import and its migration);
- * the hosts' VMs. A host still being made has no id yet: its name is the one its VM gets. */
-static GHashTable *
-farm_vm_roles (VdiFarm     *farm,
-               VdiProvider *provider)
-{
-  GListModel *templates = vdi_farm_get_templates (farm);
-  GHashTable *roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
-    {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
-      GListModel *targets = vdi_template_get_targets (template);
-      GListModel *hosts = vdi_template_get_hosts (template);
-      gboolean on_source = vdi_template_get_source_provider (template) == provider;
-
-      if (on_source)
-        {
-          const char *id = vdi_template_get_source_vm_id (template);
-          g_autofree char *key = NULL;
-
-          /* Farms from before the id was recorded name the VM only. */
-          key = g_strdup_printf ("name:%s", vdi_template_get_source_vm_name (template));
-          add_role (roles, id != NULL ? id : key, VM_ROLE_TEMPLATE);
-        }
-
-      for (guint t = 0, n_targets = g_list_model_get_n_items (targets); t < n_targets; t++)
-        {
-          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, t);
-
-          if (vdi_target_get_is_source (target) ||
-              (!on_source && vdi_target_get_provider (target) != provider))
-            continue;
-          add_role (roles, vdi_target_get_remote_vm_id (target), VM_ROLE_ENGINE);
-          add_role (roles, vdi_target_get_outdated_vm_id (target), VM_ROLE_ENGINE);
-        }
-
-      for (guint h = 0, n_hosts = g_list_model_get_n_items (hosts); h < n_hosts; h++)
-        {
-          g_autoptr(VdiHost) host = g_list_model_get_item (hosts, h);
-          g_autofree char *key = NULL;
-
-          if (vdi_host_get_provider (host) != provider)
-            continue;
-          if (vdi_host_get_vm_id (host) != NULL)
-            add_role (roles, vdi_host_get_vm_id (host), VM_ROLE_ENGINE);
-          else if (vdi_host_get_state (host) == VDI_HOST_STATE_CREATING)
-            {
-              key = g_strdup_printf ("name:%s", vdi_host_get_name (host));
-              add_role (roles, key, VM_ROLE_ENGINE);
-            }
-        }
-    }
-  return roles;
-}
-
-static VmRole
-vm_role (GHashTable *roles,
-         VdiVmInfo  *vm)
-{
-  g_autofree char *name = g_strdup_printf ("name:%s", vdi_vm_info_get_name (vm));
-  g_autofree char *key = g_utf8_casefold (vdi_vm_info_get_id (vm), -1);
-  g_autofree char *name_key = g_utf8_casefold (name, -1);
-  gpointer role;
-
-  /* A planned VM is an import under way: the engine's, recorded or not yet. */
-  if (vdi_vm_info_get_planned (vm))
-    return VM_ROLE_ENGINE;
-  if (g_hash_table_lookup_extended (roles, key, NULL, &role) ||
-      g_hash_table_lookup_extended (roles, name_key, NULL, &role))
-    return GPOINTER_TO_INT (role);
-  return VM_ROLE_FREE;
-}
-
-/* One radio row per VM: moving the keyboard focus over the list never chooses one by itself.
- * The engine's own VMs are left out: a copy on its way to a target has the source's name, and
- * an admin could pick it by mistake. A VM that is already a template here is shown, not
- * offered. */
-static void
-fill_vms (VdiTemplateWizard *self,
-          GPtrArray         *vms)
-{
-  g_autoptr(GHashTable) roles = farm_vm_roles (self->farm, self->source);
-  GtkCheckButton *group = NULL;
-  GtkWidget *child;
-
-  g_clear_object (&self->vm);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->vm_list))) != NULL)
-    gtk_list_box_remove (self->vm_list, child);
-
-  for (guint i = 0; i < vms->len; i++)
-    {
-      VdiVmInfo *vm = g_ptr_array_index (vms, i);
-      VmRole role = vm_role (roles, vm);
-      GtkWidget *row;
-      GtkWidget *radio;
-      g_autofree char *subtitle = NULL;
-
-      if (role == VM_ROLE_ENGINE)
-        continue;
-
-      row = adw_action_row_new ();
-      radio = gtk_check_button_new ();
-      if (role == VM_ROLE_TEMPLATE)
-        subtitle = g_strdup (_("Already a template in this farm"));
-      else if (vdi_vm_info_get_host (vm) != NULL)
-        subtitle = g_strdup_printf ("%s · %s", vm_state_label (vm), vdi_vm_info_get_host (vm));
-      else
-        subtitle = g_strdup (vm_state_label (vm));
-      gtk_widget_set_sensitive (radio, role == VM_ROLE_FREE);
-      gtk_widget_set_name (row, "vm-row");
-      gtk_widget_set_name (radio, "vm-radio");
-      gtk_widget_set_valign (radio, GTK_ALIGN_CENTER);
-      gtk_check_button_set_group (GTK_CHECK_BUTTON (radio), group);
-      group = GTK_CHECK_BUTTON (radio);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (radio), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      vdi_vm_info_get_name (vm), -1);
-      g_object_set_data_full (G_OBJECT (radio), "vm", g_object_ref (vm), g_object_unref);
-      g_signal_connect_object (radio, "toggled", G_CALLBACK (vm_toggled_cb), self,
-                               G_CONNECT_SWAPPED);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vdi_vm_info_get_name (vm));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), radio);
-      if (role == VM_ROLE_FREE)
-        adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
-      else
-        gtk_widget_add_css_class (row, "dim-label");
-      gtk_list_box_append (self->vm_list, row);
-    }
-}
-
-static void
-show_load_error (VdiTemplateWizard *self,
-                 GError            *error)
-{
-  self->vms_state = LOAD_FAILED;
-  adw_action_row_set_subtitle (self->vm_error_row, error->message);
-  gtk_stack_set_visible_child_name (self->vm_stack, "error");
-  gtk_spinner_stop (self->vm_spinner);
-  vdi_template_wizard_update (self);
-}
-
-static void
-vms_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(VdiTemplateWizard) self = user_data;
-  g_autoptr(GPtrArray) vms = NULL;
-  g_autoptr(GError) error = NULL;
-
-  vms = vdi_backend_list_vms_finish (VDI_BACKEND (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (vms == NULL)
-    {
-      show_load_error (self, error);
-      return;
-    }
-
-  self->vms_state = LOAD_DONE;
-  fill_vms (self, vms);
-  gtk_stack_set_visible_child_name (self->vm_stack, "list");
-  gtk_spinner_stop (self->vm_spinner);
-  vdi_template_wizard_update (self);
-}
-
-static void
-backend_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(VdiTemplateWizard) self = user_data;
-  g_autoptr(VdiBackend) backend = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* A cancelled open belongs to a provider no longer shown: it must not replace the backend. */
-  backend = vdi_backend_open_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_set_object (&self->backend, backend);
-  if (self->backend == NULL)
-    {
-      show_load_error (self, error);
-      return;
-    }
-  vdi_backend_list_vms_async (self->backend, self->source_cancellable, vms_cb,
-                              g_object_ref (self));
-}
-
-static void
-load_vms (VdiTemplateWizard *self)
-{
-  g_assert (VDI_IS_TEMPLATE_WIZARD (self));
-
-  g_cancellable_cancel (self->source_cancellable);
-  g_clear_object (&self->source_cancellable);
-  g_clear_object (&self->backend);
-  g_clear_object (&self->vm);
-  self->source_cancellable = g_cancellable_new ();
-  self->distribution_ready = FALSE;
-  vdi_datastore_picker_clear (self->datastore_picker);
-  g_set_object (&self->source, selected_provider (self));
-
-  if (self->source == NULL)
-    {
-      self->vms_state = LOAD_IDLE;
-      vdi_template_wizard_update (self);
-      return;
-    }
-
-  self->vms_state = LOAD_RUNNING;
-  gtk_stack_set_visible_child_name (self->vm_stack, "loading");
-  gtk_spinner_start (self->vm_spinner);
-  vdi_template_wizard_update (self);
-  vdi_backend_open_async (self->source, self->credentials, self->source_cancellable, backend_cb,
-                          g_object_ref (self));
-}
-
-static void
-vdi_template_wizard_provider_changed_cb (VdiTemplateWizard *self)
-{
-  g_assert (VDI_IS_TEMPLATE_WIZARD (self));
-
-  if (self->farm != NULL && selected_provider (self) != self->source)
-    load_vms (self);
 }
 
 /* The Distribution page for the current source: Hyper-V providers of the same type and subtype
@@ -864,7 +492,7 @@ vdi_template_wizard_retry_action (GtkWidget  *widget,
 {
   VdiTemplateWizard *self = VDI_TEMPLATE_WIZARD (widget);
 
-  load_vms (self);
+  _vdi_template_wizard_load_vms (self);
 }
 
 /* Create --------------------------------------------------------------------------------------- */
@@ -1005,6 +633,8 @@ vdi_template_wizard_finalize (GObject *object)
   g_clear_object (&self->source);
   g_clear_object (&self->backend);
   g_clear_object (&self->vm);
+  g_clear_object (&self->vms);
+  g_clear_pointer (&self->vm_roles, g_hash_table_unref);
   g_clear_pointer (&self->default_name, g_free);
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->failure, g_free);
@@ -1035,6 +665,7 @@ vdi_template_wizard_class_init (VdiTemplateWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_spinner);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_error_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_list);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, vm_placeholder);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, name_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, format_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, preview_row);
@@ -1083,6 +714,7 @@ vdi_template_wizard_init (VdiTemplateWizard *self)
 
   self->cancellable = g_cancellable_new ();
   self->source_cancellable = g_cancellable_new ();
+  _vdi_template_wizard_init_source (self);
   /* The model's default format, so both say the same. */
   pspec = g_object_class_find_property (g_type_class_peek (VDI_TYPE_TEMPLATE), "host-name-format");
   gtk_editable_set_text (GTK_EDITABLE (self->format_row),

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vdi-application.h"
+#include "vdi-template-cell.h"
 #include "vdi-template-tasks.h"
 #include "vdi-templates-page.h"
 
@@ -329,21 +330,34 @@ vdi_templates_page_properties_action (GtkWidget  *widget,
                                 vdi_template_get_id (template));
 }
 
-/* The Tasks menu at the pointer, for the row under it: selects the row first, so the menu's
- * actions (which act on the selection) apply to it. */
+/* The Tasks menu at the pointer, for the row of the cell that asked (see VdiTemplateCell):
+ * selects the row first, so the menu's actions (which act on the selection) apply to it. */
 static void
-vdi_templates_page_popup_context_menu (GtkListItem *list_item,
-                                       GtkWidget   *widget,
-                                       double       x,
-                                       double       y)
+vdi_templates_page_context_menu_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *param)
 {
-  VdiTemplatesPage *self;
-  double page_x, page_y;
-  guint position;
+  VdiTemplatesPage *self = (VdiTemplatesPage *)widget;
+  GListModel *rows = G_LIST_MODEL (self->selection);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  guint position = GTK_INVALID_LIST_POSITION;
+  const char *id;
+  double x, y, page_x, page_y;
 
-  self = VDI_TEMPLATES_PAGE (gtk_widget_get_ancestor (widget, VDI_TYPE_TEMPLATES_PAGE));
-  position = gtk_list_item_get_position (list_item);
-  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+  g_assert (VDI_IS_TEMPLATES_PAGE (self));
+
+  g_variant_get (param, "(&sdd)", &id, &x, &y);
+  for (guint i = 0, n = g_list_model_get_n_items (rows); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (vdi_template_get_id (template), id) == 0)
+        {
+          position = i;
+          break;
+        }
+    }
+  if (position == GTK_INVALID_LIST_POSITION || root == NULL)
     return;
 
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
@@ -356,36 +370,13 @@ vdi_templates_page_popup_context_menu (GtkListItem *list_item,
       gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
     }
 
-  if (!gtk_widget_translate_coordinates (widget, GTK_WIDGET (self), x, y, &page_x, &page_y))
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (root), GTK_WIDGET (self), x, y,
+                                         &page_x, &page_y))
     return;
 
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
                                &(GdkRectangle) { (int)page_x, (int)page_y, 1, 1 });
   gtk_popover_popup (GTK_POPOVER (self->context_menu));
-}
-
-static void
-template_row_secondary_click_cb (GtkListItem     *list_item,
-                                 int              n_press,
-                                 double           x,
-                                 double           y,
-                                 GtkGestureClick *gesture)
-{
-  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  vdi_templates_page_popup_context_menu (list_item, widget, x, y);
-}
-
-static void
-template_row_long_press_cb (GtkListItem         *list_item,
-                            double               x,
-                            double               y,
-                            GtkGestureLongPress *gesture)
-{
-  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-
-  vdi_templates_page_popup_context_menu (list_item, widget, x, y);
 }
 
 /**
@@ -447,27 +438,28 @@ vdi_templates_page_get_column_view (VdiTemplatesPage *self)
   return self->column_view;
 }
 
-/* Columns by their id in the .ui: "name", "provider", "source-vm", "status", "hosts",
- * "distribution". */
+/**
+ * vdi_templates_page_get_column:
+ * @id: a column's id in the .ui, without its "_column": "name", "provider", "source-vm",
+ *   "status", "hosts" or "distribution"
+ *
+ * Returns: (transfer none) (nullable): the column
+ */
 GtkColumnViewColumn *
 vdi_templates_page_get_column (VdiTemplatesPage *self,
                                const char       *id)
 {
-  GListModel *columns;
+  g_autofree char *child_name = NULL;
+  GObject *column;
 
   g_return_val_if_fail (VDI_IS_TEMPLATES_PAGE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  columns = gtk_column_view_get_columns (self->column_view);
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+  /* GtkColumnViewColumn has no id property before GTK 4.10: the .ui's object ids name them. */
+  child_name = g_strdelimit (g_strconcat (id, "_column", NULL), "-", '_');
+  column = gtk_widget_get_template_child (GTK_WIDGET (self), VDI_TYPE_TEMPLATES_PAGE, child_name);
 
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "vdi-column-id"), id) == 0)
-        return column;
-    }
-
-  return NULL;
+  return GTK_IS_COLUMN_VIEW_COLUMN (column) ? GTK_COLUMN_VIEW_COLUMN (column) : NULL;
 }
 
 GtkEditable *
@@ -575,6 +567,12 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, filter_model);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, name_column);
+  /* The other columns, for vdi_templates_page_get_column() only. */
+  gtk_widget_class_bind_template_child_full (widget_class, "provider_column", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "source_vm_column", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "status_column", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "hosts_column", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "distribution_column", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, selection);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplatesPage, stack);
@@ -585,8 +583,6 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, fraction_clamp);
   gtk_widget_class_bind_template_callback (widget_class, fraction_visible);
   gtk_widget_class_bind_template_callback (widget_class, hosts_label);
-  gtk_widget_class_bind_template_callback (widget_class, template_row_long_press_cb);
-  gtk_widget_class_bind_template_callback (widget_class, template_row_secondary_click_cb);
   gtk_widget_class_bind_template_callback (widget_class, template_status_label);
   gtk_widget_class_bind_template_callback (widget_class, vdi_templates_page_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_templates_page_items_changed_cb);
@@ -605,37 +601,25 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "templates.delete", NULL);
   gtk_widget_class_install_action (widget_class, "templates.properties", NULL,
                                    vdi_templates_page_properties_action);
+  gtk_widget_class_install_action (widget_class, "templates.context-menu", "(sdd)",
+                                   vdi_templates_page_context_menu_action);
 
   gtk_widget_class_set_css_name (widget_class, "templatespage");
 
   g_type_ensure (VDI_TYPE_TEMPLATE);
+  g_type_ensure (VDI_TYPE_TEMPLATE_CELL);
   g_type_ensure (VDI_TYPE_FARM);
 }
 
 static void
 vdi_templates_page_init (VdiTemplatesPage *self)
 {
-  static const char *column_ids[] = {
-    "name", "provider", "source-vm", "status", "hosts", "distribution",
-  };
-  GListModel *columns;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->tasks = vdi_template_tasks_new (GTK_WIDGET (self));
   g_signal_connect_object (self->tasks, "busy-changed",
                            G_CALLBACK (vdi_templates_page_busy_changed_cb),
                            self, G_CONNECT_SWAPPED);
-
-  /* GtkColumnViewColumn has no id property in GTK 4.8; tests and callers find columns by these. */
-  columns = gtk_column_view_get_columns (self->column_view);
-  g_assert (g_list_model_get_n_items (columns) == G_N_ELEMENTS (column_ids));
-  for (guint i = 0; i < G_N_ELEMENTS (column_ids); i++)
-    {
-      g_autoptr(GObject) column = g_list_model_get_item (columns, i);
-
-      g_object_set_data (column, "vdi-column-id", (gpointer)column_ids[i]);
-    }
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (vdi_templates_page_selection_changed_cb),

@@ -380,18 +380,23 @@ right_click_cell (GtkWidget  *view,
       if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), text) != 0)
         continue;
 
-      controllers = gtk_widget_observe_controllers (cell);
-      for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
+      /* The gesture is the cell's, around what it shows. */
+      for (GtkWidget *widget = cell; widget != view; widget = gtk_widget_get_parent (widget))
         {
-          g_autoptr(GObject) controller = g_list_model_get_item (controllers, k);
-
-          if (GTK_IS_GESTURE_CLICK (controller) &&
-              gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == 3)
+          controllers = gtk_widget_observe_controllers (widget);
+          for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
             {
-              g_signal_emit_by_name (controller, "pressed", 1, 4.0, 4.0);
-              vdi_test_flush_events ();
-              return;
+              g_autoptr(GObject) controller = g_list_model_get_item (controllers, k);
+
+              if (GTK_IS_GESTURE_CLICK (controller) &&
+                  gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == 3)
+                {
+                  g_signal_emit_by_name (controller, "pressed", 1, 4.0, 4.0);
+                  vdi_test_flush_events ();
+                  return;
+                }
             }
+          g_clear_object (&controllers);
         }
     }
 
@@ -529,6 +534,87 @@ test_quit_while_copying (Fixture       *fixture,
   g_object_unref (fixture->window);
 }
 
+/* The rows of @dialog in sight, each checked against the target it says it shows; how many. */
+static guint
+check_rows (VdiDistributionDialog *dialog,
+            VdiTemplate           *template)
+{
+  GListModel *targets = vdi_template_get_targets (template);
+  guint n_rows = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+      VdiProvider *provider = vdi_target_get_provider (target);
+      GtkWidget *row = vdi_distribution_dialog_get_row (dialog, i);
+      GVariant *retry_target;
+
+      if (row == NULL)
+        continue;
+      n_rows++;
+      g_assert_cmpstr (row_text (row, "provider-label"), ==, vdi_provider_get_name (provider));
+      g_assert_cmpint (gtk_widget_get_visible (vdi_test_find_widget (row, "source-label",
+                                                                     GTK_TYPE_LABEL)), ==, i == 0);
+      g_assert_cmpint (gtk_widget_get_visible (row_retry (row)), ==, i > 0);
+      /* Retry retries this row's provider, not the one the row showed before. */
+      retry_target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row_retry (row)));
+      g_assert_nonnull (retry_target);
+      g_assert_cmpstr (g_variant_get_string (retry_target, NULL), ==, vdi_provider_get_id (provider));
+    }
+  return n_rows;
+}
+
+/* Only the rows near the view exist (at most 200 in GTK 4.8); scrolled, they show other
+ * targets, each its own. */
+static void
+test_recycled_rows (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const guint n_targets = 400;
+  VdiProvider *source = vdi_farm_find_provider (fixture->farm, "hv-src");
+  g_autoptr(VdiTemplate) many = vdi_template_new (NULL, "Many", source, GOLD);
+  g_autoptr(GError) error = NULL;
+  VdiDistributionDialog *dialog;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+  guint n_first;
+
+  g_assert_true (vdi_template_set_multi_provider (many, TRUE, &error));
+  for (guint i = 0; i < n_targets; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("p-many-%03u", i);
+      g_autofree char *name = g_strdup_printf ("hv-many-%03u", i);
+      g_autoptr(VdiProvider) provider = vdi_provider_new (id, name,
+                                                          VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE,
+                                                          "127.0.0.1", 5985);
+
+      g_assert_nonnull (vdi_template_add_target (many, provider, &error));
+    }
+  g_assert_no_error (error);
+
+  dialog = vdi_distribution_dialog_new (GTK_WINDOW (fixture->window),
+                                        vdi_application_get_distributor (fixture->app), many);
+  gtk_window_present (GTK_WINDOW (dialog));
+  vdi_test_wait_frames (GTK_WIDGET (dialog), 3);
+
+  n_first = check_rows (dialog, many);
+  g_assert_cmpuint (n_first, >, 0);
+  g_assert_cmpuint (n_first, <, n_targets);
+  g_assert_nonnull (vdi_distribution_dialog_get_row (dialog, 0));
+
+  scrolled = GTK_SCROLLED_WINDOW (vdi_test_find_widget (GTK_WIDGET (dialog), NULL,
+                                                        GTK_TYPE_SCROLLED_WINDOW));
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  vdi_test_wait_frames (GTK_WIDGET (dialog), 3);
+
+  g_assert_nonnull (vdi_distribution_dialog_get_row (dialog, n_targets));
+  g_assert_cmpuint (check_rows (dialog, many), <, n_targets);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  vdi_test_flush_events ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,6 +628,8 @@ main (int   argc,
               setup, test_retry_all, teardown);
   g_test_add ("/ui/distribution-dialog/failure-then-retry", Fixture, NULL,
               setup, test_failure_then_retry, teardown);
+  g_test_add ("/ui/distribution-dialog/recycled-rows", Fixture, NULL,
+              setup, test_recycled_rows, teardown);
   g_test_add ("/ui/distribution-dialog/single-provider", Fixture, NULL,
               setup, test_single_provider, teardown);
 

@@ -9,11 +9,13 @@
 #include <glib/gstdio.h>
 
 #include "vdi-test-ui-sim.h"
+#include "vdi-datastore-row.h"
 #include "vdi-distribution-dialog.h"
 #include "vdi-provider-monitor.h"
 #include "vdi-target-picker.h"
 #include "vdi-template-wizard.h"
 #include "vdi-test-ui.h"
+#include "vdi-vm-row.h"
 
 #define PASSWORD "pw"
 #define GOLD "Win11 Gold"
@@ -354,6 +356,64 @@ test_pages (Fixture       *fixture,
   vdi_test_press (wizard, "window.close");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close");
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (fixture->farm)), ==, 0);
+}
+
+/* The VM chosen is the one whose radio is on, whichever was chosen before: the rows share one
+ * radio group, and the template is made from that VM, by the id its provider gave it. */
+static void
+test_vm_choice (Fixture       *fixture,
+                gconstpointer  data)
+{
+  VdiTemplateWizard *wizard = open_wizard (fixture);
+  GtkWidget *list = vdi_test_get_widget (wizard, "vm-list");
+  VdiVmRow *gold;
+  VdiVmRow *scratch;
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  const char *gold_id = json_object_get_string_member (sim_inventory_vm (inventory, GOLD), "id");
+  VdiTemplate *template;
+
+  /* A provider without VMs says so in the list; the placeholder goes with the first row. */
+  select_provider (wizard, fixture, "hv-t1");
+  g_assert_null (find_row (list, "vm-row", GOLD));
+  g_assert_true (gtk_widget_get_mapped (vdi_test_get_widget (wizard, "vm-placeholder")));
+  select_provider (wizard, fixture, "hv-src");
+  g_assert_false (gtk_widget_get_visible (vdi_test_get_widget (wizard, "vm-placeholder")));
+  gold = VDI_VM_ROW (find_row (list, "vm-row", GOLD));
+  scratch = VDI_VM_ROW (find_row (list, "vm-row", "Scratch"));
+
+  /* Each row shows the VM the provider listed under its name. */
+  g_assert_cmpstr (vdi_vm_info_get_name (vdi_vm_row_get_vm (gold)), ==, GOLD);
+  g_assert_cmpstr (vdi_vm_info_get_id (vdi_vm_row_get_vm (gold)), ==, gold_id);
+  g_assert_cmpstr (vdi_vm_info_get_name (vdi_vm_row_get_vm (scratch)), ==, "Scratch");
+  g_assert_false (vdi_check_row_get_active (VDI_CHECK_ROW (gold)));
+  g_assert_false (vdi_check_row_get_active (VDI_CHECK_ROW (scratch)));
+
+  select_vm (wizard, "Scratch");
+  g_assert_true (vdi_check_row_get_active (VDI_CHECK_ROW (scratch)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==,
+                   "Scratch");
+  select_vm (wizard, GOLD);
+  g_assert_true (vdi_check_row_get_active (VDI_CHECK_ROW (gold)));
+  g_assert_false (vdi_check_row_get_active (VDI_CHECK_ROW (scratch)));
+  /* The default name follows the choice until the admin types one. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (wizard, "name-row"))), ==,
+                   GOLD);
+
+  vdi_test_press (wizard, "wizard.next");
+  set_text (wizard, "name-row", "Chosen");
+  vdi_test_press (wizard, "wizard.next");
+  vdi_test_press (wizard, "wizard.next");
+  g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (vdi_test_get_widget (wizard, "summary-list"),
+                                                                          NULL, "Source VM"))), ==,
+                   GOLD " on hv-src");
+
+  vdi_test_press (wizard, "wizard.create");
+  sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
+  template = vdi_farm_find_template (fixture->farm, "Chosen");
+  g_assert_nonnull (template);
+  g_assert_cmpstr (vdi_template_get_source_vm_name (template), ==, GOLD);
+  g_assert_cmpstr (vdi_template_get_source_vm_id (template), ==, gold_id);
 }
 
 static void
@@ -732,6 +792,8 @@ test_datastores (Fixture       *fixture,
   GtkCheckButton *additional = GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "datastore-additional-check"));
   GtkWidget *group = vdi_test_get_widget (wizard, "datastore-group");
   g_autoptr(JsonNode) inventory = NULL;
+  g_autofree char *ds_b_id = NULL;
+  VdiDatastoreInfo *ds_b;
   VdiTemplate *template;
   const char * const *datastores;
 
@@ -775,9 +837,15 @@ test_datastores (Fixture       *fixture,
   gtk_check_button_set_active (datastore_check (wizard, "ds-b"), TRUE);
   vdi_test_flush_events ();
   g_assert_null (reason (wizard));
+  ds_b = vdi_datastore_row_get_datastore (VDI_DATASTORE_ROW (find_row (vdi_test_get_widget (wizard, "datastore-list"),
+                                                                       "datastore-row", "ds-b")));
+  ds_b_id = g_strdup (vdi_datastore_info_get_id (ds_b));
+  g_assert_cmpstr (vdi_datastore_info_get_name (ds_b), ==, "ds-b");
   vdi_test_press (wizard, "wizard.next");
   g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
-  g_assert_nonnull (find_row (vdi_test_get_widget (wizard, "summary-list"), NULL, "Distribution"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (vdi_test_get_widget (wizard, "summary-list"),
+                                                                          NULL, "Distribution"))), ==,
+                   "The template’s datastore and ds-b");
 
   vdi_test_press (wizard, "wizard.create");
   sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
@@ -786,7 +854,9 @@ test_datastores (Fixture       *fixture,
   g_assert_nonnull (template);
   g_assert_cmpint (vdi_template_get_datastore_mode (template), ==, VDI_DATASTORE_MODE_ADDITIONAL);
   datastores = vdi_template_get_datastores (template);
+  /* The datastore the admin checked, by the id the vCenter gave it. */
   g_assert_cmpuint (g_strv_length ((char **)datastores), ==, 1);
+  g_assert_cmpstr (datastores[0], ==, ds_b_id);
 
   /* The VM became the template, and the hosts were spread over both datastores. */
   sim_wait_until (hosts_ready, template, WAIT_MS, "the two hosts to be made");
@@ -1100,6 +1170,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/ui/template-wizard/pages", Fixture, NULL, setup, test_pages, teardown);
+  g_test_add ("/ui/template-wizard/vm-choice", Fixture, NULL, setup, test_vm_choice, teardown);
   g_test_add ("/ui/template-wizard/vm-list-error", Fixture, NULL,
               setup, test_vm_list_error, teardown);
   g_test_add ("/ui/template-wizard/targets", Fixture, NULL, setup, test_targets, teardown);

@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vdi-template-cell.h"
 #include "vdi-test-ui.h"
 
 #define N_PROVIDERS 1000
@@ -233,6 +234,145 @@ test_window_large_farm (void)
   g_rmdir (dir);
 }
 
+/* A secondary click on @cell, as GTK delivers it to the cell's gesture. */
+static void
+right_click (GtkWidget *cell)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (cell);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == 3)
+        {
+          g_signal_emit_by_name (controller, "pressed", 1, 2.0, 2.0);
+          vdi_test_flush_events ();
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+find_context_menu (VdiTemplatesPage *page)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      return child;
+  return NULL;
+}
+
+static guint
+count_mapped (GPtrArray *widgets)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < widgets->len; i++)
+    n += gtk_widget_get_mapped (g_ptr_array_index (widgets, i));
+  return n;
+}
+
+/* The Templates table's columns, found by their ids in the .ui; every cell of every column is
+ * a VdiTemplateCell that knows its row and offers the Tasks menu. */
+static void
+test_templates_columns (void)
+{
+  static const struct { const char *id; const char *title; } columns[] = {
+    { "name", "Name" }, { "provider", "Provider" }, { "source-vm", "Source VM" },
+    { "status", "Status" }, { "hosts", "Hosts" }, { "distribution", "Distribution" },
+  };
+  const guint n_templates = 4;
+  g_autofree char *dir = g_dir_make_tmp ("vdi-test-columns-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "farm.json", NULL);
+  g_autoptr(VdiFarm) farm = vdi_farm_new (path);
+  g_autoptr(GPtrArray) cells = NULL;
+  GtkColumnView *view;
+  GListModel *model;
+  VdiTemplatesPage *page;
+  GtkWindow *window;
+
+  vdi_test_populate_farm (farm, 11, n_templates);
+  page = g_object_new (VDI_TYPE_TEMPLATES_PAGE, "farm", farm, NULL);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1000, 600);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  vdi_test_wait_frames (GTK_WIDGET (window), 3);
+  view = vdi_templates_page_get_column_view (page);
+  model = G_LIST_MODEL (gtk_column_view_get_model (view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_templates);
+
+  /* Each id names its own column, in the .ui's order; nothing else is a column id. */
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) at = g_list_model_get_item (gtk_column_view_get_columns (view), i);
+
+      g_assert_true (vdi_templates_page_get_column (page, columns[i].id) == at);
+      g_assert_cmpstr (gtk_column_view_column_get_title (at), ==, columns[i].title);
+    }
+  g_assert_null (vdi_templates_page_get_column (page, "name_column"));
+  g_assert_null (vdi_templates_page_get_column (page, "column_view"));
+  g_assert_null (vdi_templates_page_get_column (page, "source"));
+
+  /* Sorting by a column found by id. */
+  gtk_column_view_sort_by_column (view, vdi_templates_page_get_column (page, "source-vm"),
+                                  GTK_SORT_DESCENDING);
+  for (guint i = 1; i < n_templates; i++)
+    {
+      g_autoptr(VdiTemplate) before = g_list_model_get_item (model, i - 1);
+      g_autoptr(VdiTemplate) after = g_list_model_get_item (model, i);
+
+      g_assert_cmpint (g_utf8_collate (vdi_template_get_source_vm_name (before),
+                                       vdi_template_get_source_vm_name (after)), >=, 0);
+    }
+  gtk_column_view_sort_by_column (view, vdi_templates_page_get_column (page, "name"),
+                                  GTK_SORT_ASCENDING);
+  vdi_test_wait_frames (GTK_WIDGET (window), 2);
+
+  /* One cell per row and column, each showing its row's template. */
+  cells = vdi_test_find_widgets (GTK_WIDGET (view), NULL, VDI_TYPE_TEMPLATE_CELL);
+  g_assert_cmpuint (count_mapped (cells), ==, G_N_ELEMENTS (columns) * n_templates);
+
+  /* Whichever column's cell is right-clicked, its row is selected and the menu offered. */
+  for (guint i = 0; i < cells->len; i++)
+    {
+      VdiTemplateCell *cell = g_ptr_array_index (cells, i);
+      VdiTemplate *template = vdi_template_cell_get_template (cell);
+      g_autoptr(VdiTemplate) first = g_list_model_get_item (model, 0);
+      GtkWidget *menu;
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (cell)))
+        continue;
+      g_assert_nonnull (template);
+      /* Another row first, so that the click is what selects this one. */
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), first == template ? 1 : 0,
+                                       TRUE);
+      g_assert_false (vdi_templates_page_get_selected (page) == template);
+      right_click (GTK_WIDGET (cell));
+      g_assert_true (vdi_templates_page_get_selected (page) == template);
+      menu = find_context_menu (page);
+      g_assert_nonnull (menu);
+      g_assert_true (gtk_widget_get_visible (menu));
+      gtk_popover_popdown (GTK_POPOVER (menu));
+      vdi_test_flush_events ();
+    }
+
+  /* Hiding a column found by id hides its cells. */
+  gtk_column_view_column_set_visible (vdi_templates_page_get_column (page, "status"), FALSE);
+  vdi_test_wait_frames (GTK_WIDGET (window), 2);
+  g_clear_pointer (&cells, g_ptr_array_unref);
+  cells = vdi_test_find_widgets (GTK_WIDGET (view), NULL, VDI_TYPE_TEMPLATE_CELL);
+  g_assert_cmpuint (count_mapped (cells), ==, (G_N_ELEMENTS (columns) - 1) * n_templates);
+
+  gtk_window_destroy (window);
+  vdi_test_flush_events ();
+  vdi_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -241,6 +381,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/VdiConsole/Window/large-farm", test_window_large_farm);
+  g_test_add_func ("/VdiConsole/Window/templates-columns", test_templates_columns);
 
   return g_test_run ();
 }
