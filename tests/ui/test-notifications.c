@@ -151,6 +151,15 @@ look_elsewhere (Fixture *fixture)
   sim_wait_until (console_lost_focus, fixture, WAIT_MS, "the console to lose the focus");
 }
 
+/* The next move of a copy to its target fails, in the provider's words. */
+static void
+fail_one_copy (Fixture *fixture)
+{
+  sim_control_post (&fixture->sim, "providers/hv-src/faults",
+                    "{\"method\":\"MigrateVirtualSystemToHost\",\"count\":1,"
+                    "\"fault\":\"job:32768\",\"message\":\"The network path was not found.\"}");
+}
+
 static void
 distributed_cb (GObject      *object,
                 GAsyncResult *result,
@@ -270,9 +279,7 @@ test_needs_attention (Fixture       *fixture,
   g_assert_false (vdi_banner_get_revealed (vdi_window_get_banner (fixture->window)));
 
   look_elsewhere (fixture);
-  sim_control_post (&fixture->sim, "providers/hv-src/faults",
-                    "{\"method\":\"MigrateVirtualSystemToHost\",\"count\":1,"
-                    "\"fault\":\"job:32768\",\"message\":\"The network path was not found.\"}");
+  fail_one_copy (fixture);
   distribute (fixture);
   sim_wait_until (notification_shown, fixture, WAIT_MS, "the notification");
 
@@ -319,9 +326,7 @@ test_replaced (Fixture       *fixture,
   GVariant *sent;
 
   look_elsewhere (fixture);
-  sim_control_post (&fixture->sim, "providers/hv-src/faults",
-                    "{\"method\":\"MigrateVirtualSystemToHost\",\"count\":1,"
-                    "\"fault\":\"job:32768\",\"message\":\"The network path was not found.\"}");
+  fail_one_copy (fixture);
   distribute (fixture);
   sim_wait_until (notification_shown, fixture, WAIT_MS, "the notification");
 
