@@ -19,8 +19,8 @@ G_BEGIN_DECLS
 
 #define VDI_TYPE_DISTRIBUTION_NOTIFIER (vdi_distribution_notifier_get_type ())
 
-G_DECLARE_FINAL_TYPE (VdiDistributionNotifier, vdi_distribution_notifier, VDI, DISTRIBUTION_NOTIFIER,
-                      GObject)
+G_DECLARE_FINAL_TYPE (VdiDistributionNotifier, vdi_distribution_notifier,
+                      VDI, DISTRIBUTION_NOTIFIER, GObject)
 
 VdiDistributionNotifier *vdi_distribution_notifier_new (GtkApplication    *application,
                                                        VdiDistributor     *distributor);

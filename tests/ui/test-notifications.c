@@ -217,6 +217,36 @@ dup_string (GVariant   *dict,
   return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  char    *id;
+} Barrier;
+
+static gboolean
+barrier_passed (gpointer data)
+{
+  Barrier *barrier = data;
+
+  vdi_test_flush_events ();
+  return vdi_test_notifications_lookup (G_APPLICATION (barrier->fixture->app),
+                                        barrier->id) != NULL;
+}
+
+/* Whatever the console sent before now has reached the server: messages from one connection
+ * arrive in order, so once a notification sent after them has arrived, they have too. */
+static void
+sync_with_server (Fixture *fixture)
+{
+  static guint n_barriers;
+  g_autoptr(GNotification) notification = g_notification_new ("Barrier");
+  g_autofree char *id = g_strdup_printf ("test-barrier-%u", ++n_barriers);
+  Barrier barrier = { fixture, id };
+
+  g_application_send_notification (G_APPLICATION (fixture->app), id, notification);
+  sim_wait_until (barrier_passed, &barrier, WAIT_MS, "the server to have every notification");
+}
+
 /* Both the notification and its one button show the template's Distribution details. */
 static void
 assert_actions (Fixture  *fixture,
@@ -232,7 +262,8 @@ assert_actions (Fixture  *fixture,
   g_assert_cmpstr (action, ==, "app.show-distribution");
   target = g_variant_lookup_value (sent, "default-action-target", G_VARIANT_TYPE_STRING);
   g_assert_nonnull (target);
-  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, vdi_template_get_id (fixture->template));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==,
+                   vdi_template_get_id (fixture->template));
   g_clear_pointer (&target, g_variant_unref);
   g_clear_pointer (&action, g_free);
 
@@ -246,7 +277,8 @@ assert_actions (Fixture  *fixture,
   g_assert_cmpstr (action, ==, "app.show-distribution");
   target = g_variant_lookup_value (button, "target", G_VARIANT_TYPE_STRING);
   g_assert_nonnull (target);
-  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, vdi_template_get_id (fixture->template));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==,
+                   vdi_template_get_id (fixture->template));
 }
 
 /* Whether the main window shows a toast saying @text. */
@@ -332,6 +364,7 @@ test_replaced (Fixture       *fixture,
 
   /* Retried, still elsewhere: the same notification now says it ended well. */
   distribute (fixture);
+  sync_with_server (fixture);
   sent = notification (fixture);
   g_assert_nonnull (sent);
   title = dup_string (sent, "title");
@@ -339,26 +372,6 @@ test_replaced (Fixture       *fixture,
   body = dup_string (sent, "body");
   g_assert_cmpstr (body, ==, "Up to date on all 2 providers");
   assert_actions (fixture, sent);
-}
-
-static gboolean
-barrier_passed (gpointer data)
-{
-  Fixture *fixture = data;
-
-  vdi_test_flush_events ();
-  return vdi_test_notifications_lookup (G_APPLICATION (fixture->app), "test-barrier") != NULL;
-}
-
-/* Whatever the console sent before now has reached the server: messages from one connection
- * arrive in order, so once a notification sent after them has arrived, they have too. */
-static void
-sync_with_server (Fixture *fixture)
-{
-  g_autoptr(GNotification) barrier = g_notification_new ("Barrier");
-
-  g_application_send_notification (G_APPLICATION (fixture->app), "test-barrier", barrier);
-  sim_wait_until (barrier_passed, fixture, WAIT_MS, "the server to have every notification");
 }
 
 /* With the focus, the window's toast is enough. */
