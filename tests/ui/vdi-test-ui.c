@@ -68,6 +68,15 @@ notifications_acquired_cb (GDBusConnection *connection,
   notifications_owned = TRUE;
 }
 
+static void
+notifications_lost_cb (GDBusConnection *connection,
+                       const char      *name,
+                       gpointer         user_data)
+{
+  g_error ("%s is taken on this session bus: each widget test needs a bus of its own "
+           "(tests/ui/meson.build runs each under dbus-run-session)", name);
+}
+
 static gboolean
 notifications_ready (gpointer data)
 {
@@ -95,8 +104,9 @@ vdi_test_notifications_start (void)
   g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
                                      &vtable, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                notifications_acquired_cb, NULL, NULL, NULL);
+  g_bus_own_name_on_connection (bus, "org.gtk.Notifications",
+                                G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                                notifications_acquired_cb, notifications_lost_cb, NULL, NULL);
   vdi_test_wait_for (notifications_ready, NULL);
 }
 
