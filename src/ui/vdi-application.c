@@ -15,6 +15,7 @@
 
 #include "vdi-application.h"
 #include "vdi-demo.h"
+#include "vdi-distribution-notifier.h"
 #include "vdi-farm-lock.h"
 #include "vdi-provider-monitor.h"
 #include "vdi-window.h"
@@ -36,6 +37,7 @@ struct _VdiApplication
   VdiCredentials *credentials;
   VdiDemo        *demo;
   VdiDistributor *distributor;
+  VdiDistributionNotifier *notifier;
   VdiProviderMonitor *monitor;
   char           *farm_path;
   char           *demo_dir;
@@ -197,8 +199,11 @@ vdi_application_get_distributor (VdiApplication *self)
   g_return_val_if_fail (VDI_IS_APPLICATION (self), NULL);
 
   if (self->distributor == NULL)
-    self->distributor = vdi_distributor_new (vdi_application_get_farm (self),
-                                             vdi_application_get_credentials (self));
+    {
+      self->distributor = vdi_distributor_new (vdi_application_get_farm (self),
+                                               vdi_application_get_credentials (self));
+      self->notifier = vdi_distribution_notifier_new (GTK_APPLICATION (self), self->distributor);
+    }
 
   return self->distributor;
 }
@@ -834,10 +839,41 @@ vdi_application_shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* From a desktop notification: the window, and in it the Distribution details of the template
+ * whose id is the parameter. */
+static void
+vdi_application_show_distribution_action (GSimpleAction *action,
+                                          GVariant      *param,
+                                          gpointer       user_data)
+{
+  VdiApplication *self = user_data;
+  GtkWindow *window = NULL;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (VDI_IS_WINDOW (l->data))
+      {
+        window = l->data;
+        break;
+      }
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = gtk_application_get_active_window (GTK_APPLICATION (self));
+    }
+  if (!VDI_IS_WINDOW (window))
+    return;
+
+  gtk_window_present (window);
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.distribution-details", param);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", vdi_application_quit_action },
   { "about", vdi_application_about_action },
   { "shortcuts", vdi_application_shortcuts_action },
+  { "show-distribution", vdi_application_show_distribution_action, "s" },
 };
 
 static int
@@ -935,6 +971,7 @@ vdi_application_shutdown (GApplication *app)
     }
 
   g_clear_object (&self->monitor);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->distributor);
   g_cancellable_cancel (self->lock_cancellable);
   g_clear_handle_id (&self->lock_retry_id, g_source_remove);
@@ -956,6 +993,7 @@ vdi_application_finalize (GObject *object)
   g_clear_object (&self->credentials);
   g_clear_object (&self->demo);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->distributor);
   g_clear_pointer (&self->farm_path, g_free);
   g_clear_pointer (&self->demo_dir, g_free);

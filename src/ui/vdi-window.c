@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-banner.h"
 #include "vdi-distribution-dialog.h"
 #include "vdi-providers-page.h"
 #include "vdi-template-properties.h"
@@ -32,6 +33,7 @@ struct _VdiWindow
   VdiCredentials       *credentials;
 
   /* Template widgets */
+  VdiBanner            *banner;
   GtkStack             *main_stack;
   VdiProvidersPage     *providers_page;
   AdwViewSwitcherBar   *switcher_bar;
@@ -115,6 +117,39 @@ vdi_window_show_page (VdiWindow  *self,
 
   if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/**
+ * vdi_window_set_banner:
+ * @title: (nullable): what the bar under the header bar says, or %NULL to hide it
+ * @button_label: (nullable): the label of its button, or %NULL for none
+ * @action_name: (nullable): the action the button activates
+ *
+ * For a state that lasts (demo mode): a toast is for news and goes away, a banner stays.
+ */
+void
+vdi_window_set_banner (VdiWindow  *self,
+                       const char *title,
+                       const char *button_label,
+                       const char *action_name)
+{
+  g_return_if_fail (VDI_IS_WINDOW (self));
+
+  if (title != NULL)
+    {
+      vdi_banner_set_title (self->banner, title);
+      vdi_banner_set_button_label (self->banner, button_label);
+      vdi_banner_set_action_name (self->banner, action_name);
+    }
+  vdi_banner_set_revealed (self->banner, title != NULL);
+}
+
+VdiBanner *
+vdi_window_get_banner (VdiWindow *self)
+{
+  g_return_val_if_fail (VDI_IS_WINDOW (self), NULL);
+
+  return self->banner;
 }
 
 gboolean
@@ -427,16 +462,6 @@ vdi_window_load_farm_cb (GObject      *object,
     }
 
   vdi_window_set_loading (self, FALSE);
-
-  if (vdi_application_get_demo (app))
-    {
-      g_autoptr(AdwToast) toast =
-        adw_toast_new (_("Demo: these providers are simulated on this computer and vanish when "
-                         "you quit"));
-
-      adw_toast_set_timeout (toast, 0);
-      vdi_window_add_toast (self, g_steal_pointer (&toast));
-    }
 }
 
 /* Shows "Loading Farm…" while the application loads the farm in a worker thread; on failure,
@@ -556,6 +581,24 @@ vdi_window_distribution_details_action (GtkWidget  *widget,
   /* A single-provider template has nothing to distribute. */
   if (!vdi_template_get_multi_provider (template))
     return;
+
+  /* Asked again (a notification's Details, a second double-click): the one already open. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (VDI_IS_DISTRIBUTION_DIALOG (toplevel) &&
+            gtk_window_get_transient_for (toplevel) == GTK_WINDOW (self) &&
+            vdi_distribution_dialog_get_template (VDI_DISTRIBUTION_DIALOG (toplevel)) == template)
+          {
+            gtk_window_present (toplevel);
+            return;
+          }
+      }
+  }
 
   dialog = vdi_distribution_dialog_new (GTK_WINDOW (self),
                                         vdi_application_get_distributor (VDI_APPLICATION (app)),
@@ -708,6 +751,13 @@ vdi_window_set_up (VdiWindow      *self,
 
   vdi_window_set_loading (self, !vdi_application_get_farm_loaded (app));
   vdi_window_read_only_cb (self, NULL, app);
+
+  /* Demo mode lasts the whole session, so it is said for the whole session. */
+  if (vdi_application_get_demo (app))
+    vdi_window_set_banner (self,
+                           _("Demo: these providers are simulated on this computer and vanish "
+                             "when you quit"),
+                           NULL, NULL);
 }
 
 static void
@@ -750,6 +800,7 @@ vdi_window_class_init (VdiWindowClass *klass)
   window_class->close_request = vdi_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/vdi-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VdiWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, VdiWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, VdiWindow, providers_page);
   gtk_widget_class_bind_template_child (widget_class, VdiWindow, switcher_bar);
@@ -778,6 +829,7 @@ vdi_window_class_init (VdiWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.add-provider", NULL);
 
+  g_type_ensure (VDI_TYPE_BANNER);
   g_type_ensure (VDI_TYPE_PROVIDERS_PAGE);
   g_type_ensure (VDI_TYPE_TEMPLATES_PAGE);
 }

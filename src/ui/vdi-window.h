@@ -14,6 +14,7 @@
 #include <adwaita.h>
 
 #include "vdi-application.h"
+#include "vdi-banner.h"
 #include "vdi-providers-page.h"
 #include "vdi-templates-page.h"
 
@@ -38,5 +39,10 @@ void                vdi_window_show_latest_toast      (VdiWindow          *self,
                                                        AdwToast           *toast);
 void                vdi_window_add_toast              (VdiWindow          *self,
                                                        AdwToast           *toast);
+void                vdi_window_set_banner             (VdiWindow          *self,
+                                                       const char         *title,
+                                                       const char         *button_label,
+                                                       const char         *action_name);
+VdiBanner          *vdi_window_get_banner             (VdiWindow          *self);
 
 G_END_DECLS

@@ -887,6 +887,14 @@ main (int   argc,
 
   shoot (GTK_WIDGET (window), "templates.png");
 
+  /* What demo mode says for the whole session, under the header bar. */
+  vdi_window_set_banner (window, "Demo: these providers are simulated on this computer and "
+                                 "vanish when you quit", NULL, NULL);
+  vdi_test_wait_frames (GTK_WIDGET (window), 30);
+  shoot (GTK_WIDGET (window), "demo-banner.png");
+  vdi_window_set_banner (window, NULL, NULL, NULL);
+  vdi_test_wait_frames (GTK_WIDGET (window), 30);
+
   vdi_window_show_page (window, "providers");
   shoot (GTK_WIDGET (window), "providers.png");
 

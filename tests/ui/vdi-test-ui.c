@@ -15,6 +15,113 @@
 
 #include "vdi-test-ui.h"
 
+/* A stand-in for the desktop's notification server on the test's private session bus, in this
+ * process: GLib sends an application's notifications to org.gtk.Notifications when someone owns
+ * it, so the tests see what the console sends, as it goes over the bus, and no test depends on
+ * a notification daemon (without one, GLib would warn, which is fatal in the tests). */
+static GHashTable *notifications;  /* "app-id id" → the notification's a{sv} */
+static gboolean notifications_owned;
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  g_autofree char *key = NULL;
+  const char *app_id;
+  const char *id;
+
+  g_variant_get_child (parameters, 0, "&s", &app_id);
+  g_variant_get_child (parameters, 1, "&s", &id);
+  key = g_strdup_printf ("%s %s", app_id, id);
+  if (g_str_equal (method_name, "AddNotification"))
+    g_hash_table_insert (notifications, g_steal_pointer (&key),
+                         g_variant_get_child_value (parameters, 2));
+  else
+    g_hash_table_remove (notifications, key);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+notifications_acquired_cb (GDBusConnection *connection,
+                           const char      *name,
+                           gpointer         user_data)
+{
+  notifications_owned = TRUE;
+}
+
+static void
+notifications_lost_cb (GDBusConnection *connection,
+                       const char      *name,
+                       gpointer         user_data)
+{
+  g_error ("%s is taken on this session bus: each widget test needs a bus of its own "
+           "(tests/ui/meson.build runs each under dbus-run-session)", name);
+}
+
+static gboolean
+notifications_ready (gpointer data)
+{
+  return notifications_owned;
+}
+
+/* Idempotent; every application the tests make has it from the start. */
+void
+vdi_test_notifications_start (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL };
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (notifications != NULL)
+    return;
+
+  notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)g_variant_unref);
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.gtk.Notifications",
+                                G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                                notifications_acquired_cb, notifications_lost_cb, NULL, NULL);
+  vdi_test_wait_for (notifications_ready, NULL);
+}
+
+/* Returns: (transfer none) (nullable): the notification @id of @app shown now, as sent over
+ *   the bus (title, body, default-action, default-action-target, buttons, …) */
+GVariant *
+vdi_test_notifications_lookup (GApplication *app,
+                               const char   *id)
+{
+  g_autofree char *key = g_strdup_printf ("%s %s", g_application_get_application_id (app), id);
+
+  g_assert_nonnull (notifications);
+  return g_hash_table_lookup (notifications, key);
+}
+
 /* A registered application, as the program has after startup, but not running its own main
  * loop: tests drive the default main context themselves. */
 VdiApplication *
@@ -28,6 +135,7 @@ vdi_test_application_new (const char     *farm_path,
 
   /* A registered application stays exported on the bus at its object path: each gets its own. */
   app_id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_apps);
+  vdi_test_notifications_start ();
   app = vdi_application_new (app_id, G_APPLICATION_NON_UNIQUE);
   if (farm_path != NULL)
     vdi_application_set_farm_path (app, farm_path);

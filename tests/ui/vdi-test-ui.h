@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 
 typedef gboolean (*VdiTestCondition) (gpointer data);
 
+void                vdi_test_notifications_start      (void);
+GVariant           *vdi_test_notifications_lookup     (GApplication       *app,
+                                                       const char         *id);
 VdiApplication     *vdi_test_application_new          (const char         *farm_path,
                                                        VdiCredentials     *credentials);
 void                vdi_test_flush_events             (void);
