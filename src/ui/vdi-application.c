@@ -17,6 +17,8 @@
 #include "vdi-demo.h"
 #include "vdi-distribution-notifier.h"
 #include "vdi-farm-lock.h"
+#include "vdi-open-farm-dialog.h"
+#include "vdi-ui-utils.h"
 #include "vdi-provider-monitor.h"
 #include "vdi-window.h"
 
@@ -869,7 +871,82 @@ vdi_application_show_distribution_action (GSimpleAction *action,
   gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.distribution-details", param);
 }
 
+/**
+ * vdi_application_open_farm:
+ * @location: a farm's location, as vdi_farm_location_parse() gives it
+ *
+ * Opens the farm at @location in a console of its own (`vdi-console --farm LOCATION`): this one
+ * goes on with its farm, its lock and its work. The farm open here is only brought forward.
+ * `VDI_CONSOLE_BINARY` names the program to start instead of this one (tests).
+ */
+gboolean
+vdi_application_open_farm (VdiApplication  *self,
+                           const char      *location,
+                           GError         **error)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *self_exe = NULL;
+  const char *program = g_getenv ("VDI_CONSOLE_BINARY");
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  if (g_strcmp0 (location, vdi_application_get_farm_path (self)) == 0)
+    {
+      if (window != NULL)
+        gtk_window_present (window);
+      return TRUE;
+    }
+
+  if (program == NULL)
+    program = self_exe = g_file_read_link ("/proc/self/exe", error);
+  if (program == NULL)
+    return FALSE;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, error, program, "--farm", location, NULL);
+  return process != NULL;
+}
+
+static void
+open_farm_cb (VdiOpenFarmDialog *dialog,
+              const char        *location,
+              VdiApplication    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vdi_application_open_farm (self, location, &error))
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why the program could not be started. */
+      message = g_strdup_printf (_("Could not open the farm: %s"), error->message);
+      if (window != NULL)
+        vdi_show_toast (GTK_WIDGET (window), message);
+      else
+        g_printerr ("%s\n", message);
+    }
+}
+
+static void
+vdi_application_open_farm_action (GSimpleAction *action,
+                                  GVariant      *param,
+                                  gpointer       user_data)
+{
+  VdiApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  VdiOpenFarmDialog *dialog;
+
+  g_assert (VDI_IS_APPLICATION (self));
+
+  dialog = vdi_open_farm_dialog_new (window, vdi_farm_get_path (vdi_application_get_farm (self)));
+  g_signal_connect_object (dialog, "open", G_CALLBACK (open_farm_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry app_actions[] = {
+  { "open-farm", vdi_application_open_farm_action },
   { "quit", vdi_application_quit_action },
   { "about", vdi_application_about_action },
   { "shortcuts", vdi_application_shortcuts_action },
@@ -890,6 +967,9 @@ vdi_application_handle_local_options (GApplication *app,
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
 
       vdi_application_set_farm_path (self, g_file_peek_path (file));
+      /* A console already running has its own farm: this one must not hand its command line
+       * over to it and quit. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
     }
 
   if (g_variant_dict_contains (options, "demo"))
@@ -920,6 +1000,7 @@ static void
 vdi_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
   VdiApplication *self = (VdiApplication *)app;
@@ -931,6 +1012,7 @@ vdi_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open-farm", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          help_accels);

@@ -28,6 +28,9 @@ G_DECLARE_FINAL_TYPE (VdiApplication, vdi_application, VDI, APPLICATION, AdwAppl
 VdiApplication     *vdi_application_new               (const char         *application_id,
                                                        GApplicationFlags   flags);
 const char         *vdi_application_get_farm_path     (VdiApplication     *self);
+gboolean            vdi_application_open_farm         (VdiApplication     *self,
+                                                       const char         *location,
+                                                       GError            **error);
 void                vdi_application_set_farm_path     (VdiApplication     *self,
                                                        const char         *path);
 VdiFarm            *vdi_application_get_farm          (VdiApplication     *self);

@@ -19,6 +19,7 @@
 #include "vdi-distribution-dialog.h"
 #include "vdi-farm-lock.h"
 #include "vdi-host-manager.h"
+#include "vdi-open-farm-dialog.h"
 #include "vdi-target-picker.h"
 #include "vdi-template-properties.h"
 #include "vdi-template-wizard.h"
@@ -914,6 +915,21 @@ main (int   argc,
   }
   shoot_over (GTK_WIDGET (window), GTK_WIDGET (dialog), "provider-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Which farm is open, and a shared one typed in. */
+  {
+    g_autofree char *here = g_build_filename (g_get_home_dir (), ".local", "share", "vdi-console",
+                                              "farm.db", NULL);
+    VdiOpenFarmDialog *open = vdi_open_farm_dialog_new (GTK_WINDOW (window), here);
+
+    gtk_window_present (GTK_WINDOW (open));
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (open),
+                                                                        VDI_TYPE_OPEN_FARM_DIALOG,
+                                                                        "location_row")),
+                           "postgresql://vdi-admin@db.corp.example.com/vdi_farm?sslmode=verify-full");
+    shoot_over (GTK_WIDGET (window), GTK_WIDGET (open), "open-farm.png");
+    gtk_window_destroy (GTK_WINDOW (open));
+  }
 
   /* Distribution details of the first sample: one copy running, one Ready and, for the shot,
    * one failed with a provider's error. */
