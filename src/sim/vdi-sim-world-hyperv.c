@@ -41,6 +41,13 @@ hyperv_job_start (VdiSimWorld *self,
   _vdi_sim_world_job_begin (self, job);
 }
 
+static char *
+export_disk_full_message (const char *vm_name)
+{
+  return g_strdup_printf ("Failed to export the virtual machine '%s': There is not enough space on the disk. (0x80070070).",
+                          vm_name);
+}
+
 guint
 vdi_sim_world_export (VdiSimWorld     *self,
                       VdiSimProvider  *host,
@@ -75,6 +82,25 @@ vdi_sim_world_export (VdiSimWorld     *self,
   job->copy_storage = copy_storage;
   vm->busy++;
   job->holds_vm = TRUE;
+
+  /* The export writes a copy of the disks on this host's own disk (an import then registers
+   * the VM where those files are): its space is promised when the export starts. */
+  if (copy_storage && host->disk_free >= 0)
+    {
+      if (host->disk_free - host->disk_reserved < (double) vm->disk_bytes)
+        {
+          g_autofree char *message = export_disk_full_message (vm->name);
+
+          job->state = VDI_SIM_JOB_RUNNING;
+          job->start_time = job->queue_time;
+          _vdi_sim_world_job_fail (self, job, VDI_SIM_RV_FAILED, message, NULL, NULL);
+          *out_job = job;
+          return VDI_SIM_RV_JOB_STARTED;
+        }
+      job->reserved_bytes = vm->disk_bytes;
+      host->disk_reserved += (double) vm->disk_bytes;
+    }
+
   hyperv_job_start (self, job);
 
   if (_vdi_sim_world_find_export (host, job->path) != NULL)
@@ -422,18 +448,21 @@ vdi_sim_world_set_disk_free (VdiSimWorld    *self,
   if (free_bytes < 0)
     return;
 
-  /* The disk filled up under the copies in flight: the latest ones fail until the rest fit,
-   * in Hyper-V's words. */
+  /* The disk filled up under the copies and exports in flight: the latest ones fail until the
+   * rest fit, in Hyper-V's words. */
   for (guint i = self->jobs->len; i > 0 && host->disk_reserved > host->disk_free; i--)
     {
       VdiSimJob *job = g_ptr_array_index (self->jobs, i - 1);
       g_autofree char *message = NULL;
 
-      if (job->kind != VDI_SIM_JOB_MIGRATE || job->dest != host || job->reserved_bytes == 0
-          || job->state != VDI_SIM_JOB_RUNNING)
+      if (job->reserved_bytes == 0 || job->state != VDI_SIM_JOB_RUNNING)
         continue;
-
-      message = disk_full_message (job->vm_name, host->name);
+      if (job->kind == VDI_SIM_JOB_MIGRATE && job->dest == host)
+        message = disk_full_message (job->vm_name, host->name);
+      else if (job->kind == VDI_SIM_JOB_EXPORT && job->provider == host)
+        message = export_disk_full_message (job->vm_name);
+      else
+        continue;
       _vdi_sim_world_job_fail (self, job, VDI_SIM_RV_FAILED, message, NULL, NULL);
     }
 }

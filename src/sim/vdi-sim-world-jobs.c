@@ -132,6 +132,11 @@ _vdi_sim_world_job_fail (VdiSimWorld *self,
       job->dest->disk_reserved -= (double) job->reserved_bytes;
       job->reserved_bytes = 0;
     }
+  if (job->reserved_bytes > 0 && job->kind == VDI_SIM_JOB_EXPORT)
+    {
+      job->provider->disk_reserved -= (double) job->reserved_bytes;
+      job->reserved_bytes = 0;
+    }
 
   release_counters (job);
   release_vm (job);
@@ -411,6 +416,13 @@ job_finish (VdiSimWorld *self,
         export->vm_id = g_strdup (job->vm_id);
         export->disk_bytes = vm != NULL ? vm->disk_bytes : 0;
         g_ptr_array_add (provider->exports, export);
+        /* The export's files are written: what was promised to them is now taken. */
+        if (job->reserved_bytes > 0)
+          {
+            provider->disk_reserved -= (double) job->reserved_bytes;
+            provider->disk_free -= (double) job->reserved_bytes;
+            job->reserved_bytes = 0;
+          }
         job->result_id = g_strdup (job->vm_id);
         job->result_class = g_strdup ("Msvm_ComputerSystem");
       }
@@ -512,13 +524,16 @@ job_finish (VdiSimWorld *self,
         }
       job->result_id = g_strdup (vm->id);
       job->result_class = g_strdup ("Msvm_ComputerSystem");
-      /* The disk has landed: what was promised to it is now taken. */
+      /* The disk has landed: what was promised to it is now taken, and the source's copy of
+       * it is gone with the VM. */
       if (job->reserved_bytes > 0)
         {
           job->dest->disk_reserved -= (double) job->reserved_bytes;
           job->dest->disk_free -= (double) job->reserved_bytes;
           job->reserved_bytes = 0;
         }
+      if (provider->disk_free >= 0 && vdi_sim_migration_moves_storage (job->migration_type))
+        provider->disk_free += (double) vm->disk_bytes;
       {
         guint index;
 

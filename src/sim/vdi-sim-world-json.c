@@ -159,7 +159,10 @@ vdi_sim_world_inventory_json (VdiSimWorld *self)
           add_member_double (builder, "up_mbps", provider->up_mbps);
           add_member_double (builder, "down_mbps", provider->down_mbps);
           if (provider->disk_free >= 0)
-            add_member_double (builder, "free_gb", provider->disk_free / VDI_SIM_GIB);
+            {
+              add_member_double (builder, "free_gb", provider->disk_free / VDI_SIM_GIB);
+              add_member_double (builder, "reserved_gb", provider->disk_reserved / VDI_SIM_GIB);
+            }
           json_builder_set_member_name (builder, "live_migration");
           vdi_sim_live_migration_to_json (provider, builder);
         }

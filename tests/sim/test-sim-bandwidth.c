@@ -362,6 +362,140 @@ test_disk_full (void)
   sim_fixture_stop (&fixture);
 }
 
+static double
+reserved_gb_of (SimFixture *fixture,
+                const char *name)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (fixture, "/inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory), "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+
+      if (g_str_equal (json_object_get_string_member (provider, "name"), name))
+        return json_object_get_double_member (provider, "reserved_gb");
+    }
+  g_assert_not_reached ();
+}
+
+static void
+wait_job (VdiSimJob  *job,
+          const char *what)
+{
+  sim_wait_until (job_ended, job, SIM_TEST_TIMEOUT_MS, what);
+  if (job->state == VDI_SIM_JOB_FAILED)
+    g_error ("%s failed: %s", what, job->error_description);
+}
+
+/* A host that holds a copy and feeds another host with it (relay): the export writes a copy of
+ * the disk on the holder's own disk, promised when the export starts, so one that does not fit
+ * fails at once and one under which the disk fills fails then, in Hyper-V's words; the import
+ * registers the VM on those files, and moving it away gives the space back. */
+static void
+test_holder_disk (void)
+{
+  static const char scenario[] =
+    "{ \"time_scale\": 2000, \"hyperv_hosts\": ["
+    "  { \"name\": \"holder\", \"user\": \"u\", \"password\": \"p\", \"free_gb\": 50,"
+    "    \"vms\": [ { \"name\": \"copy\", \"disk_gb\": 40 } ] },"
+    "  { \"name\": \"target\", \"user\": \"u\", \"password\": \"p\", \"free_gb\": 100 } ] }";
+  SimFixture fixture = { 0 };
+  VdiSimProvider *holder;
+  VdiSimVm *copy;
+  VdiSimJob *export = NULL, *second = NULL, *import = NULL, *realize = NULL, *move = NULL;
+  VdiSimJob *again = NULL;
+  g_autofree char *definition = NULL;
+  g_autofree char *planned_id = NULL;
+
+  sim_fixture_start (&fixture, scenario);
+  holder = vdi_sim_world_find_provider (fixture.world, "holder");
+  copy = g_ptr_array_index (holder->vms, 0);
+
+  /* Held still, so that the export is in flight while it is looked at. */
+  sim_control_post (&fixture, "/time-scale", "{\"time_scale\": 0.001}");
+  g_assert_cmpuint (vdi_sim_world_export (fixture.world, holder, copy->id, "D:\\export\\a", TRUE,
+                                          TRUE, &export), ==, VDI_SIM_RV_JOB_STARTED);
+  g_assert_cmpint (export->state, ==, VDI_SIM_JOB_RUNNING);
+  g_assert_cmpfloat_with_epsilon (reserved_gb_of (&fixture, "holder"), 40, 1e-6);
+
+  /* A second export of the same 40 GB does not fit in the 10 GB left. */
+  g_assert_cmpuint (vdi_sim_world_export (fixture.world, holder, copy->id, "D:\\export\\b", TRUE,
+                                          TRUE, &second), ==, VDI_SIM_RV_JOB_STARTED);
+  g_assert_cmpint (second->state, ==, VDI_SIM_JOB_FAILED);
+  g_assert_nonnull (strstr (second->error_description, "There is not enough space on the disk"));
+  g_assert_nonnull (strstr (second->error_description, "export"));
+
+  /* The export lands: its files take their space. */
+  sim_control_post (&fixture, "/time-scale", "{\"time_scale\": 2000}");
+  wait_job (export, "the export");
+  g_assert_cmpfloat_with_epsilon (free_gb_of (&fixture, "holder"), 10, 1e-6);
+  g_assert_cmpfloat_with_epsilon (reserved_gb_of (&fixture, "holder"), 0, 1e-6);
+
+  /* Imported where its files are (no more space), realized, and moved to the target: the
+   * holder has its 50 GB again, the target holds the copy. */
+  definition = g_strdup_printf ("%s\\Virtual Machines\\%s.vmcx", export->path, copy->id);
+  g_assert_cmpuint (vdi_sim_world_import (fixture.world, holder, definition, TRUE, &import), ==,
+                    VDI_SIM_RV_JOB_STARTED);
+  wait_job (import, "the import");
+  planned_id = g_strdup (import->result_id);
+  g_assert_cmpfloat_with_epsilon (free_gb_of (&fixture, "holder"), 10, 1e-6);
+  g_assert_cmpuint (vdi_sim_world_realize (fixture.world, holder, planned_id, &realize), ==,
+                    VDI_SIM_RV_JOB_STARTED);
+  wait_job (realize, "the realize");
+  g_assert_cmpuint (vdi_sim_world_migrate (fixture.world, holder, planned_id, "target",
+                                           VDI_SIM_MIGRATION_VIRTUAL_SYSTEM_AND_STORAGE, &move),
+                    ==, VDI_SIM_RV_JOB_STARTED);
+  wait_job (move, "the move");
+  g_assert_cmpfloat_with_epsilon (free_gb_of (&fixture, "holder"), 50, 1e-6);
+  g_assert_cmpfloat_with_epsilon (free_gb_of (&fixture, "target"), 60, 1e-6);
+
+  /* The holder's disk fills under an export in flight. */
+  sim_control_post (&fixture, "/time-scale", "{\"time_scale\": 0.001}");
+  g_assert_cmpuint (vdi_sim_world_export (fixture.world, holder, copy->id, "D:\\export\\c", TRUE,
+                                          TRUE, &again), ==, VDI_SIM_RV_JOB_STARTED);
+  g_assert_cmpint (again->state, ==, VDI_SIM_JOB_RUNNING);
+  sim_control_post (&fixture, "/providers/holder/settings", "{\"free_gb\": 5}");
+  g_assert_cmpint (again->state, ==, VDI_SIM_JOB_FAILED);
+  g_assert_nonnull (strstr (again->error_description, "Failed to export the virtual machine 'copy'"));
+  g_assert_cmpfloat_with_epsilon (reserved_gb_of (&fixture, "holder"), 0, 1e-6);
+
+  sim_fixture_stop (&fixture);
+}
+
+/* Two copies leaving one holder at once share its uplink: each gets half, as each of the two
+ * targets could take more. */
+static void
+test_holder_uplink (void)
+{
+  SimFixture fixture = { 0 };
+  VdiSimProvider *holder;
+  VdiSimJob *one = NULL, *two = NULL;
+
+  sim_fixture_start (&fixture,
+                     "{ \"time_scale\": 1, \"hyperv_hosts\": ["
+                     "  { \"name\": \"holder\", \"up_mbps\": 1000, \"down_mbps\": 1000, \"vms\": ["
+                     "    { \"name\": \"copy-1\", \"disk_gb\": 100 }, { \"name\": \"copy-2\", \"disk_gb\": 100 } ] },"
+                     "  { \"name\": \"t1\", \"up_mbps\": 1000, \"down_mbps\": 1000 },"
+                     "  { \"name\": \"t2\", \"up_mbps\": 1000, \"down_mbps\": 1000 } ] }");
+  holder = vdi_sim_world_find_provider (fixture.world, "holder");
+
+  g_assert_cmpuint (vdi_sim_world_migrate (fixture.world, holder,
+                                           ((VdiSimVm *) g_ptr_array_index (holder->vms, 0))->id, "t1",
+                                           VDI_SIM_MIGRATION_VIRTUAL_SYSTEM_AND_STORAGE, &one),
+                    ==, VDI_SIM_RV_JOB_STARTED);
+  g_assert_cmpfloat_with_epsilon (one->flow->rate, vdi_sim_mbps_to_bytes (1000), 1e-6);
+  g_assert_cmpuint (vdi_sim_world_migrate (fixture.world, holder,
+                                           ((VdiSimVm *) g_ptr_array_index (holder->vms, 1))->id, "t2",
+                                           VDI_SIM_MIGRATION_VIRTUAL_SYSTEM_AND_STORAGE, &two),
+                    ==, VDI_SIM_RV_JOB_STARTED);
+  g_assert_cmpfloat_with_epsilon (one->flow->rate, vdi_sim_mbps_to_bytes (500), 1e-6);
+  g_assert_cmpfloat_with_epsilon (two->flow->rate, vdi_sim_mbps_to_bytes (500), 1e-6);
+  g_assert_cmpuint (holder->peak_migrations_out, ==, 2);
+
+  sim_fixture_stop (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +506,8 @@ main (int   argc,
   g_test_add_func ("/sim/bandwidth/ten-migrations", test_ten_migrations);
   g_test_add_func ("/sim/bandwidth/runtime-change", test_runtime_bandwidth);
   g_test_add_func ("/sim/bandwidth/disk-full", test_disk_full);
+  g_test_add_func ("/sim/bandwidth/holder-disk", test_holder_disk);
+  g_test_add_func ("/sim/bandwidth/holder-uplink", test_holder_uplink);
 
   return g_test_run ();
 }
