@@ -86,15 +86,32 @@ typedef struct
 void                _vdi_farm_row_free                (VdiFarmRow         *row);
 GBytes             *_vdi_farm_provider_to_bytes       (VdiProvider        *provider);
 gboolean            _vdi_farm_is_sqlite_path          (const char         *path);
-VdiFarmContents    *_vdi_farm_sqlite_read             (const char         *path,
-                                                       GCancellable       *cancellable,
-                                                       GError            **error);
-gboolean            _vdi_farm_sqlite_write            (const char         *path,
+VdiFarmContents    *_vdi_farm_parse_rows              (const char         *location,
                                                        GPtrArray          *providers,
                                                        GPtrArray          *templates,
-                                                       GPtrArray          *removed,
-                                                       GPtrArray          *removed_providers,
                                                        GError            **error);
+
+/* A store of rows (SQLite, PostgreSQL), as against a JSON farm file. read() of a store that
+ * holds no farm yet is an empty farm; write() takes the rows changed since the last save
+ * (VdiFarmRow) and the ids of the removed ones, and stores them in one transaction. Both run
+ * in worker threads, each on its own connection. */
+typedef struct
+{
+  VdiFarmContents *(*read)  (const char    *location,
+                             GCancellable  *cancellable,
+                             GError       **error);
+  gboolean         (*write) (const char    *location,
+                             GPtrArray     *providers,
+                             GPtrArray     *templates,
+                             GPtrArray     *removed,
+                             GPtrArray     *removed_providers,
+                             GError       **error);
+} VdiFarmRowStore;
+
+extern const VdiFarmRowStore _vdi_farm_sqlite_store;
+extern const VdiFarmRowStore _vdi_farm_pg_store;
+
+const VdiFarmRowStore *_vdi_farm_row_store_for        (const char         *location);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmContents, _vdi_farm_contents_free)
 

@@ -209,23 +209,50 @@ read_docs (sqlite3     *db,
 }
 
 /**
- * _vdi_farm_sqlite_read:
+ * _vdi_farm_parse_rows:
+ * @location: the farm, as messages name it
+ * @providers: (element-type GBytes): the providers' JSON objects, in order
+ * @templates: (element-type GBytes): the templates' JSON objects, in order
  *
- * Reads a farm database. A missing file is an empty farm; nothing is created by reading.
+ * Builds a farm from the rows of a store, through the checks of a farm file.
  */
 VdiFarmContents *
-_vdi_farm_sqlite_read (const char    *path,
-                       GCancellable  *cancellable,
-                       GError       **error)
+_vdi_farm_parse_rows (const char  *location,
+                      GPtrArray   *providers,
+                      GPtrArray   *templates,
+                      GError     **error)
 {
-  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GString) array = g_string_new ("[");
   g_autoptr(GBytes) providers_bytes = NULL;
   g_autofree char *data = NULL;
+  gsize length;
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      gsize size;
+      const char *doc = g_bytes_get_data (g_ptr_array_index (providers, i), &size);
+
+      if (i > 0)
+        g_string_append_c (array, ',');
+      g_string_append_len (array, doc, size);
+    }
+  g_string_append_c (array, ']');
+  providers_bytes = g_bytes_new (array->str, array->len);
+
+  data = _vdi_farm_join (providers_bytes, templates, &length);
+  return _vdi_farm_parse (location, data, length, error);
+}
+
+/* Reads a farm database. A missing file is an empty farm; nothing is created by reading. */
+static VdiFarmContents *
+sqlite_read (const char    *path,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   VdiFarmContents *contents;
   sqlite3 *db;
-  gsize length;
   int version;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -260,21 +287,7 @@ _vdi_farm_sqlite_read (const char    *path,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-
-  for (guint i = 0; i < providers->len; i++)
-    {
-      gsize size;
-      const char *doc = g_bytes_get_data (g_ptr_array_index (providers, i), &size);
-
-      if (i > 0)
-        g_string_append_c (array, ',');
-      g_string_append_len (array, doc, size);
-    }
-  g_string_append_c (array, ']');
-  providers_bytes = g_bytes_new (array->str, array->len);
-
-  data = _vdi_farm_join (providers_bytes, templates, &length);
-  return _vdi_farm_parse (path, data, length, error);
+  return _vdi_farm_parse_rows (path, providers, templates, error);
 
 fail:
   sqlite3_close (db);
@@ -419,22 +432,14 @@ write_rows (sqlite3    *db,
   return TRUE;
 }
 
-/**
- * _vdi_farm_sqlite_write:
- * @providers: (element-type VdiFarmRow): the providers changed since the last save
- * @templates: (element-type VdiFarmRow): the templates changed since the last save
- * @removed: (element-type utf8): ids of the templates removed since the last save
- * @removed_providers: (element-type utf8): ids of the providers removed since then
- *
- * Stores one save in one transaction, creating or migrating the database first.
- */
-gboolean
-_vdi_farm_sqlite_write (const char  *path,
-                        GPtrArray   *providers,
-                        GPtrArray   *templates,
-                        GPtrArray   *removed,
-                        GPtrArray   *removed_providers,
-                        GError     **error)
+/* Stores one save in one transaction, creating or migrating the database first. */
+static gboolean
+sqlite_write (const char  *path,
+              GPtrArray   *providers,
+              GPtrArray   *templates,
+              GPtrArray   *removed,
+              GPtrArray   *removed_providers,
+              GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   Statements s = { NULL, };
@@ -482,3 +487,8 @@ _vdi_farm_sqlite_write (const char  *path,
   sqlite3_close (db);
   return ok;
 }
+
+const VdiFarmRowStore _vdi_farm_sqlite_store = {
+  sqlite_read,
+  sqlite_write,
+};

@@ -18,6 +18,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "vdi-farm-lock.h"
+#include "vdi-farm-pg.h"
 #include "vdi-farm-private.h"
 
 /* A farm file is a few MiB at 10,000 templates; anything near this is not ours. */
@@ -89,22 +91,39 @@ import_old_default (const char    *path,
   return TRUE;
 }
 
+/**
+ * _vdi_farm_row_store_for:
+ *
+ * Returns: (nullable): the store of rows a farm location names (a postgresql:// URI, a file
+ *   ending in .db), or %NULL for a JSON farm file
+ */
+const VdiFarmRowStore *
+_vdi_farm_row_store_for (const char *location)
+{
+  if (_vdi_farm_is_pg_uri (location))
+    return &_vdi_farm_pg_store;
+  if (_vdi_farm_is_sqlite_path (location))
+    return &_vdi_farm_sqlite_store;
+  return NULL;
+}
+
 static VdiFarmContents *
 read_farm_file (const char    *path,
                 GCancellable  *cancellable,
                 GError       **error)
 {
+  const VdiFarmRowStore *store = _vdi_farm_row_store_for (path);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   gsize length;
 
-  if (_vdi_farm_is_sqlite_path (path))
+  if (store != NULL)
     {
-      if (!import_old_default (path, cancellable, error))
+      if (store == &_vdi_farm_sqlite_store && !import_old_default (path, cancellable, error))
         return NULL;
-      return _vdi_farm_sqlite_read (path, cancellable, error);
+      return store->read (path, cancellable, error);
     }
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
@@ -167,7 +186,7 @@ apply_contents (VdiFarm         *self,
   g_hash_table_remove_all (self->written_providers);
   g_hash_table_remove_all (self->changed_templates);
   self->full_pass = TRUE;
-  if (_vdi_farm_is_sqlite_path (self->path))
+  if (self->track_rows)
     {
       for (guint i = 0; i < contents->templates->len; i++)
         g_hash_table_insert (self->written,
@@ -422,6 +441,15 @@ static gboolean
 check_can_save (VdiFarm  *self,
                 GError  **error)
 {
+  if (self->load_failed && _vdi_farm_is_pg_uri (self->path))
+    {
+      g_autofree char *display = _vdi_farm_pg_display (self->path);
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The farm database “%s” could not be read, so nothing is written to it "
+                     "until it is loaded again"), display);
+      return FALSE;
+    }
   if (self->load_failed)
     {
       g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
@@ -624,7 +652,7 @@ take_snapshot (VdiFarm *self)
   GListModel *templates = G_LIST_MODEL (self->templates);
   guint n = g_list_model_get_n_items (templates);
 
-  if (_vdi_farm_is_sqlite_path (self->path))
+  if (self->track_rows)
     return take_rows (self);
 
   snapshot = g_new0 (Snapshot, 1);
@@ -649,9 +677,11 @@ write_snapshot (Snapshot  *snapshot,
   gsize length;
 
   if (snapshot->provider_rows != NULL)
-    return _vdi_farm_sqlite_write (snapshot->path, snapshot->provider_rows,
-                                   snapshot->template_rows, snapshot->removed,
-                                   snapshot->removed_providers, error);
+    return _vdi_farm_row_store_for (snapshot->path)->write (snapshot->path,
+                                                            snapshot->provider_rows,
+                                                            snapshot->template_rows,
+                                                            snapshot->removed,
+                                                            snapshot->removed_providers, error);
 
   data = _vdi_farm_join (snapshot->providers, snapshot->templates, &length);
   return write_atomically (snapshot->path, data, length, error);
@@ -820,10 +850,11 @@ vdi_farm_flush (VdiFarm  *self,
 
 /**
  * vdi_farm_export:
- * @path: a file that does not exist yet, ending in .db for SQLite, else a JSON farm file
+ * @path: a file that does not exist yet, ending in .db for SQLite, else a JSON farm file; or a
+ *   postgresql:// database that holds no farm yet
  *
  * Writes what the farm holds into a new farm at @path, blocking: `vdictl farm export` and
- * `import`, and moving a farm between stores. An existing file is never written over.
+ * `import`, and moving a farm between stores. An existing file or farm is never written over.
  */
 gboolean
 vdi_farm_export (VdiFarm     *self,
@@ -831,13 +862,33 @@ vdi_farm_export (VdiFarm     *self,
                  GError     **error)
 {
   g_autoptr(VdiFarm) copy = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
   g_autoptr(GPtrArray) providers = NULL;
   g_autoptr(GPtrArray) templates = NULL;
 
   g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  copy = vdi_farm_new (path);
+  if (_vdi_farm_is_pg_uri (path))
+    {
+      g_autofree char *display = _vdi_farm_pg_display (path);
+
+      /* A database is "new" when it holds no farm; its lock keeps a console from writing
+       * there meanwhile. */
+      lock = vdi_farm_lock_acquire (path, error);
+      if (lock == NULL || !vdi_farm_load (copy, NULL, error))
+        return FALSE;
+      if (g_list_model_get_n_items (G_LIST_MODEL (copy->providers)) > 0 ||
+          g_list_model_get_n_items (G_LIST_MODEL (copy->templates)) > 0)
+        {
+          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                       _("The farm database “%s” already holds a farm; a farm is only "
+                         "exported to a new one"), display);
+          return FALSE;
+        }
+    }
+  else if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
                    _("The file “%s” already exists; a farm is only exported to a new file"),
@@ -853,12 +904,28 @@ vdi_farm_export (VdiFarm     *self,
   for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i < n; i++)
     g_ptr_array_add (templates, g_list_model_get_item (G_LIST_MODEL (self->templates), i));
 
-  copy = vdi_farm_new (path);
   vdi_farm_splice (copy, providers, templates);
   return vdi_farm_save (copy, error);
 }
 
 /* Recovery ----------------------------------------------------------------------------------- */
+
+/* A shared database is never set aside or replaced from here: a load that failed (the server
+ * is down, a password is missing) says nothing about its contents. */
+static gboolean
+check_is_file (VdiFarm  *self,
+               GError  **error)
+{
+  g_autofree char *display = NULL;
+
+  if (!_vdi_farm_is_pg_uri (self->path))
+    return TRUE;
+  display = _vdi_farm_pg_display (self->path);
+  g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+               _("The farm database “%s” is managed on its server; it has no backup here to "
+                 "open and cannot be set aside"), display);
+  return FALSE;
+}
 
 char *
 vdi_farm_dup_backup_path (VdiFarm *self)
@@ -886,6 +953,9 @@ vdi_farm_set_aside (VdiFarm  *self,
   g_autofree char *old_json = NULL;
 
   g_return_val_if_fail (VDI_IS_FARM (self), NULL);
+
+  if (!check_is_file (self, error))
+    return NULL;
 
   /* The default farm failed to load because its old farm.json could not be imported: that is
    * the file to set aside. */
@@ -955,6 +1025,8 @@ vdi_farm_restore_backup (VdiFarm  *self,
 
   g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
 
+  if (!check_is_file (self, error))
+    return FALSE;
   if (g_file_test (self->path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,

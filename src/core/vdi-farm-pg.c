@@ -1,0 +1,568 @@
+/* vdi-farm-pg.c: a farm kept in a PostgreSQL database (libpq), shared by a team.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The same schema as the SQLite store (vdi-farm-sqlite.c): a row per provider and template
+ * holding its JSON object, foreign keys for the providers a template uses, a row version bumped
+ * on every change, and a save writing only the rows that changed, in one transaction. The
+ * schema version lives in the table farm_schema, as SQLite keeps it in user_version.
+ *
+ * The location is a libpq URI (postgresql://USER@HOST/DB?sslmode=…), passed to libpq as it is.
+ * When it holds no password and the server asks for one, the password comes from the Secret
+ * Service (VdiCredentials), keyed by the URI without a password; it never goes to a file or a
+ * message. Every connection is opened, used and closed by one function, so loads and saves can
+ * run in worker threads. */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vdi-credentials.h"
+#include "vdi-farm-pg.h"
+#include "vdi-farm-private.h"
+
+/* Ordered migration steps: step i takes a database from version i to i + 1. */
+static const char * const migrations[] = {
+  /* 0 → 1 */
+  "CREATE TABLE providers ("
+  "  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  auth TEXT,"
+  "  row_version BIGINT NOT NULL DEFAULT 1,"
+  "  doc TEXT NOT NULL);"
+  "CREATE TABLE templates ("
+  "  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  source_provider TEXT NOT NULL REFERENCES providers (id),"
+  "  relay INTEGER NOT NULL DEFAULT 0,"
+  "  row_version BIGINT NOT NULL DEFAULT 1,"
+  "  doc TEXT NOT NULL);"
+  "CREATE TABLE targets ("
+  "  template_id TEXT NOT NULL REFERENCES templates (id) ON DELETE CASCADE,"
+  "  provider_id TEXT NOT NULL REFERENCES providers (id),"
+  "  fed_from TEXT,"
+  "  PRIMARY KEY (template_id, provider_id));"
+  "CREATE INDEX targets_provider ON targets (provider_id);",
+};
+
+#define SCHEMA_VERSION ((int)G_N_ELEMENTS (migrations))
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+gboolean
+_vdi_farm_is_pg_uri (const char *location)
+{
+  return location != NULL &&
+         (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"));
+}
+
+/* Appends the query of a URI without its password parameter. */
+static void
+append_query_without_password (GString    *out,
+                               const char *query)
+{
+  g_auto(GStrv) params = g_strsplit (query, "&", -1);
+  gboolean first = TRUE;
+
+  for (guint i = 0; params[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (params[i], "password=") || params[i][0] == '\0')
+        continue;
+      g_string_append_c (out, first ? '?' : '&');
+      g_string_append (out, params[i]);
+      first = FALSE;
+    }
+}
+
+/**
+ * _vdi_farm_pg_display:
+ *
+ * Returns: @uri without any password in it, spelled postgresql://: what messages show, and the
+ *   key of the password in the Secret Service.
+ */
+char *
+_vdi_farm_pg_display (const char *uri)
+{
+  g_autoptr(GString) out = g_string_new ("postgresql://");
+  const char *rest = strstr (uri, "://");
+  const char *authority_end, *at = NULL, *query;
+
+  if (rest == NULL)
+    return g_strdup (uri);
+  rest += 3;
+
+  authority_end = rest + strcspn (rest, "/?");
+  for (const char *p = rest; p < authority_end; p++)
+    if (*p == '@')
+      at = p;
+  if (at != NULL)
+    {
+      const char *colon = memchr (rest, ':', at - rest);
+
+      g_string_append_len (out, rest, (colon != NULL ? colon : at) - rest);
+      rest = at;
+    }
+
+  query = strchr (rest, '?');
+  if (query == NULL)
+    g_string_append (out, rest);
+  else
+    {
+      g_string_append_len (out, rest, query - rest);
+      append_query_without_password (out, query + 1);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+uri_has_password (const char *uri)
+{
+  PQconninfoOption *options = PQconninfoParse (uri, NULL);
+  gboolean found = FALSE;
+
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "password") && o->val != NULL && o->val[0] != '\0')
+      found = TRUE;
+  PQconninfoFree (options);
+  return found;
+}
+
+/* libpq's message, or the server's for @result, on one line. */
+char *
+_vdi_farm_pg_message (PGconn   *conn,
+                      PGresult *result)
+{
+  const char *message = result != NULL ? PQresultErrorMessage (result) : PQerrorMessage (conn);
+  char *copy = g_strdup (message != NULL && message[0] != '\0' ? message : _("unknown error"));
+
+  return g_strstrip (g_strdelimit (copy, "\n", ' '));
+}
+
+static PGconn *
+connect_with (const char *uri,
+              const char *application_name,
+              const char *password)
+{
+  const char *keys[5];
+  const char *values[5];
+  guint n = 0;
+
+  /* With expand_dbname the URI is read first and the keys after it override it. */
+  keys[n] = "dbname"; values[n++] = uri;
+  keys[n] = "client_encoding"; values[n++] = "UTF8";
+  keys[n] = application_name != NULL ? "application_name" : "fallback_application_name";
+  values[n++] = application_name != NULL ? application_name
+                                         : (g_get_prgname () != NULL ? g_get_prgname () : "vdi-console");
+  if (password != NULL)
+    {
+      keys[n] = "password";
+      values[n++] = password;
+    }
+  keys[n] = NULL;
+  values[n] = NULL;
+  return PQconnectdbParams (keys, values, 1);
+}
+
+/**
+ * _vdi_farm_pg_connect:
+ * @application_name: (nullable): what the server shows for this session, or %NULL for the
+ *   program's name
+ *
+ * Connects to the farm database, with the password from the Secret Service when the server
+ * asks for one the URI does not hold.
+ */
+PGconn *
+_vdi_farm_pg_connect (const char  *uri,
+                      const char  *application_name,
+                      GError     **error)
+{
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+  g_autoptr(PGconn) conn = connect_with (uri, application_name, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(VdiSecret) password = NULL;
+  g_autofree char *message = NULL;
+
+  if (PQstatus (conn) == CONNECTION_OK)
+    return g_steal_pointer (&conn);
+
+  if (!PQconnectionNeedsPassword (conn) || uri_has_password (uri))
+    {
+      message = _vdi_farm_pg_message (conn, NULL);
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not connect to the farm database “%s”: %s"), display, message);
+      return NULL;
+    }
+
+  password = vdi_credentials_lookup_sync (vdi_credentials_get_default (), display, NULL,
+                                          &local_error);
+  if (password == NULL)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The farm database “%s” asks for a password, and none is stored for it; "
+                     "store it with “vdictl farm password %s --password-stdin”"),
+                   display, display);
+      return NULL;
+    }
+
+  g_clear_pointer (&conn, PQfinish);
+  conn = connect_with (uri, application_name, password);
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      message = _vdi_farm_pg_message (conn, NULL);
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not connect to the farm database “%s”: %s"), display, message);
+      return NULL;
+    }
+  return g_steal_pointer (&conn);
+}
+
+/**
+ * vdi_farm_store_database_password:
+ * @location: a postgresql:// farm location without a password
+ *
+ * Keeps the password of a farm database in the Secret Service, blocking: `vdictl farm
+ * password`. The console and vdictl take it from there when the server asks for one.
+ */
+gboolean
+vdi_farm_store_database_password (const char  *location,
+                                  const char  *password,
+                                  GError     **error)
+{
+  g_autofree char *display = NULL;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  if (!_vdi_farm_is_pg_uri (location))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("“%s” is not a farm database; it starts with postgresql://"), location);
+      return FALSE;
+    }
+  display = _vdi_farm_pg_display (location);
+  if (uri_has_password (location))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Give the farm database as “%s”, without its password"), display);
+      return FALSE;
+    }
+  return vdi_credentials_store_sync (vdi_credentials_get_default (), display, display, password,
+                                     NULL, error);
+}
+
+gboolean
+vdi_farm_location_is_database (const char *location)
+{
+  return _vdi_farm_is_pg_uri (location);
+}
+
+/* Statements ---------------------------------------------------------------------------------- */
+
+static gboolean
+db_error (PGconn      *conn,
+          PGresult    *result,
+          const char  *uri,
+          GError     **error)
+{
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+  g_autofree char *message = _vdi_farm_pg_message (conn, result);
+
+  g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+               _("Could not use the farm database “%s”: %s"), display, message);
+  return FALSE;
+}
+
+static gboolean
+exec (PGconn      *conn,
+      const char  *uri,
+      const char  *sql,
+      GError     **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    return db_error (conn, result, uri, error);
+  return TRUE;
+}
+
+/* The schema version, 0 for a database that holds no farm yet. Runs inside a transaction. */
+static gboolean
+get_version (PGconn      *conn,
+             const char  *uri,
+             int         *version,
+             GError     **error)
+{
+  g_autoptr(PGresult) exists = PQexec (conn, "SELECT to_regclass ('farm_schema') IS NOT NULL;");
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *display = NULL;
+
+  if (PQresultStatus (exists) != PGRES_TUPLES_OK)
+    return db_error (conn, exists, uri, error);
+  *version = 0;
+  if (!g_str_equal (PQgetvalue (exists, 0, 0), "t"))
+    return TRUE;
+
+  result = PQexec (conn, "SELECT coalesce (max (version), 0) FROM farm_schema;");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    return db_error (conn, result, uri, error);
+  *version = atoi (PQgetvalue (result, 0, 0));
+
+  if (*version > SCHEMA_VERSION)
+    {
+      display = _vdi_farm_pg_display (uri);
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
+                   _("The farm database “%s” was written by a newer version of VDI Console "
+                     "(schema %d; this version reads schema %d and older)"),
+                   display, *version, SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Brings the schema up to date in one transaction; two processes doing so at once take turns
+ * on a transaction advisory lock, and the second finds nothing left to do. */
+static gboolean
+migrate (PGconn      *conn,
+         const char  *uri,
+         GError     **error)
+{
+  g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, %d);",
+                                           VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_SCHEMA);
+  g_autofree char *set = NULL;
+  int version;
+
+  if (!exec (conn, uri, "BEGIN;", error))
+    return FALSE;
+  if (!exec (conn, uri, lock, error) || !get_version (conn, uri, &version, error))
+    goto fail;
+  if (version == SCHEMA_VERSION)
+    return exec (conn, uri, "COMMIT;", error);
+
+  if (!exec (conn, uri, "CREATE TABLE IF NOT EXISTS farm_schema (version INTEGER NOT NULL);",
+             error))
+    goto fail;
+  for (; version < SCHEMA_VERSION; version++)
+    if (!exec (conn, uri, migrations[version], error))
+      goto fail;
+
+  /* The number is ours, not input. */
+  set = g_strdup_printf ("DELETE FROM farm_schema; INSERT INTO farm_schema VALUES (%d);",
+                         SCHEMA_VERSION);
+  if (!exec (conn, uri, set, error))
+    goto fail;
+  return exec (conn, uri, "COMMIT;", error);
+
+fail:
+  PQclear (PQexec (conn, "ROLLBACK;"));
+  return FALSE;
+}
+
+static gboolean
+read_docs (PGconn      *conn,
+           const char  *uri,
+           const char  *sql,
+           GPtrArray   *docs,
+           GError     **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    return db_error (conn, result, uri, error);
+  for (int i = 0, n = PQntuples (result); i < n; i++)
+    g_ptr_array_add (docs, g_bytes_new (PQgetvalue (result, i, 0), PQgetlength (result, i, 0)));
+  return TRUE;
+}
+
+/* Reads a farm database. A database without a farm yet is an empty farm; nothing is created by
+ * reading.
+ */
+static VdiFarmContents *
+pg_read (const char    *uri,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(PGconn) conn = _vdi_farm_pg_connect (uri, NULL, error);
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+  int version;
+
+  if (conn == NULL)
+    return NULL;
+
+  /* One snapshot, so the providers and templates are of the same moment. */
+  if (!exec (conn, uri, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;", error) ||
+      !get_version (conn, uri, &version, error))
+    return NULL;
+  if (version > 0 &&
+      (!read_docs (conn, uri, "SELECT doc FROM providers ORDER BY seq;", providers, error) ||
+       !read_docs (conn, uri, "SELECT doc FROM templates ORDER BY seq;", templates, error)))
+    return NULL;
+  g_clear_pointer (&conn, PQfinish);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return _vdi_farm_parse_rows (display, providers, templates, error);
+}
+
+/* Writing ------------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  PGconn     *conn;
+  const char *uri;
+  GError    **error;
+} Writer;
+
+/* Runs the prepared statement @name with text parameters; @doc, when given, is the last one,
+ * sent as binary text so that its length, not a NUL, ends it. Sets @n_changed to the rows the
+ * statement changed. */
+static gboolean
+run (Writer     *w,
+     const char *name,
+     int         n_params,
+     const char *p1,
+     const char *p2,
+     const char *p3,
+     GBytes     *doc,
+     gboolean   *changed)
+{
+  const char *values[4] = { p1, p2, p3, NULL };
+  int lengths[4] = { 0, 0, 0, 0 };
+  int formats[4] = { 0, 0, 0, 0 };
+  g_autoptr(PGresult) result = NULL;
+
+  if (doc != NULL)
+    {
+      gsize size;
+
+      values[n_params - 1] = g_bytes_get_data (doc, &size);
+      lengths[n_params - 1] = (int)size;
+      formats[n_params - 1] = 1;
+    }
+  result = PQexecPrepared (w->conn, name, n_params, values, lengths, formats, 0);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    return db_error (w->conn, result, w->uri, w->error);
+  if (changed != NULL)
+    *changed = !g_str_equal (PQcmdTuples (result), "0");
+  return TRUE;
+}
+
+static gboolean
+prepare (Writer *w)
+{
+  /* A row's version goes up only when its content does. */
+  static const char * const statements[][2] = {
+    { "upsert_provider",
+      "INSERT INTO providers (id, name, doc) VALUES ($1, $2, $3) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, doc = excluded.doc, "
+      "row_version = providers.row_version + 1 "
+      "WHERE providers.doc IS DISTINCT FROM excluded.doc;" },
+    { "upsert_template",
+      "INSERT INTO templates (id, name, source_provider, doc) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+      "source_provider = excluded.source_provider, doc = excluded.doc, "
+      "row_version = templates.row_version + 1 "
+      "WHERE templates.doc IS DISTINCT FROM excluded.doc;" },
+    { "clear_targets", "DELETE FROM targets WHERE template_id = $1;" },
+    { "add_target",
+      "INSERT INTO targets (template_id, provider_id) VALUES ($1, $2) ON CONFLICT DO NOTHING;" },
+    { "delete_template", "DELETE FROM templates WHERE id = $1;" },
+    { "delete_provider", "DELETE FROM providers WHERE id = $1;" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      g_autoptr(PGresult) result = PQprepare (w->conn, statements[i][0], statements[i][1], 0,
+                                              NULL);
+
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        return db_error (w->conn, result, w->uri, w->error);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_rows (Writer    *w,
+            GPtrArray *providers,
+            GPtrArray *templates,
+            GPtrArray *removed,
+            GPtrArray *removed_providers)
+{
+  for (guint i = 0; i < providers->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (providers, i);
+
+      if (!run (w, "upsert_provider", 3, row->id, row->name, NULL, row->doc, NULL))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (templates, i);
+      gboolean changed;
+
+      if (!run (w, "upsert_template", 4, row->id, row->name, row->parent, row->doc, &changed))
+        return FALSE;
+      if (!changed)
+        continue;
+
+      if (!run (w, "clear_targets", 1, row->id, NULL, NULL, NULL, NULL))
+        return FALSE;
+      for (guint j = 0; row->uses != NULL && row->uses[j] != NULL; j++)
+        if (!run (w, "add_target", 2, row->id, row->uses[j], NULL, NULL, NULL))
+          return FALSE;
+    }
+
+  for (guint i = 0; i < removed->len; i++)
+    if (!run (w, "delete_template", 1, g_ptr_array_index (removed, i), NULL, NULL, NULL, NULL))
+      return FALSE;
+
+  for (guint i = 0; i < removed_providers->len; i++)
+    if (!run (w, "delete_provider", 1, g_ptr_array_index (removed_providers, i), NULL, NULL,
+              NULL, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* Stores one save in one transaction, creating or migrating the schema first. A writer killed
+ * at any moment leaves the last committed save: the server rolls back what it had begun. */
+static gboolean
+pg_write (const char  *uri,
+          GPtrArray   *providers,
+          GPtrArray   *templates,
+          GPtrArray   *removed,
+          GPtrArray   *removed_providers,
+          GError     **error)
+{
+  g_autoptr(PGconn) conn = _vdi_farm_pg_connect (uri, NULL, error);
+  Writer w = { conn, uri, error };
+
+  if (conn == NULL)
+    return FALSE;
+
+  if (!migrate (conn, uri, error) || !prepare (&w) || !exec (conn, uri, "BEGIN;", error))
+    return FALSE;
+  if (!write_rows (&w, providers, templates, removed, removed_providers) ||
+      !exec (conn, uri, "COMMIT;", error))
+    {
+      PQclear (PQexec (conn, "ROLLBACK;"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const VdiFarmRowStore _vdi_farm_pg_store = {
+  pg_read,
+  pg_write,
+};
