@@ -1,4 +1,5 @@
-/* vdictl-farm.c: `vdictl farm export|import`, a farm copied to or from another file.
+/* vdictl-farm.c: `vdictl farm export|import`, a farm copied to or from another file or
+ * database, and `vdictl farm password`, the password of a farm database.
  *
  * Copyright 2026 The VDI Console authors
  *
@@ -86,6 +87,39 @@ vdictl_farm_import (Cli   *cli,
 
   vdi_farm_splice (cli->farm, providers, templates);
   if (!vdi_farm_save (cli->farm, &error))
+    {
+      vdictl_fail ("%s", error->message);
+      return EXIT_ERROR;
+    }
+  return EXIT_OK;
+}
+
+/* farm password URI [--password-stdin]: keeps the password of a farm database in the Secret
+ * Service, where the console and vdictl look for it when the server asks for one. Runs without
+ * a farm: the farm is what needs the password. */
+int
+vdictl_farm_password (Cli   *cli,
+                      int    argc,
+                      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiSecret) password = NULL;
+  g_autofree char *prompt = NULL;
+
+  if (argc < 2 || argc > 3 || (argc == 3 && !g_str_equal (argv[2], "--password-stdin")))
+    {
+      vdictl_fail (_("usage: farm password URI [--password-stdin]"));
+      return EXIT_USAGE;
+    }
+  if (!vdi_farm_location_is_database (argv[1]))
+    {
+      vdictl_fail (_("“%s” is not a farm database; it starts with postgresql://"), argv[1]);
+      return EXIT_USAGE;
+    }
+
+  prompt = argc == 3 ? NULL : g_strdup_printf (_("Password for %s: "), argv[1]);
+  password = vdictl_read_password_stdin (prompt);
+  if (!vdi_farm_store_database_password (argv[1], password, &error))
     {
       vdictl_fail ("%s", error->message);
       return EXIT_ERROR;

@@ -64,7 +64,8 @@ static GParamSpec *properties[N_PROPS];
 
 static const GOptionEntry option_entries[] = {
   { "farm", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("Open the farm stored in FILE instead of the default one"), N_("FILE") },
+    N_("Open the farm stored in FILE, or shared in the database at a postgresql:// URI, "
+       "instead of the default one"), N_("FILE|URI") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show a demo farm of simulated Hyper-V hosts and vCenters; your own farm is not touched"),
     NULL },
@@ -849,7 +850,10 @@ vdi_application_handle_local_options (GApplication *app,
 
   g_assert (VDI_IS_APPLICATION (self));
 
-  if (g_variant_dict_lookup (options, "farm", "^ay", &path))
+  if (g_variant_dict_lookup (options, "farm", "^ay", &path) &&
+      vdi_farm_location_is_database (path))
+    vdi_application_set_farm_path (self, path);
+  else if (path != NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
 
