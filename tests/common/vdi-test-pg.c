@@ -96,7 +96,8 @@ init_cluster (VdiTestPg  *pg,
 }
 
 static void
-start_server (VdiTestPg *pg)
+start_server (VdiTestPg *pg,
+              gboolean   durable)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
@@ -116,9 +117,9 @@ start_server (VdiTestPg *pg)
   g_ptr_array_add (argv, g_strdup ("listen_addresses="));
   g_ptr_array_add (argv, g_strdup ("-c"));
   g_ptr_array_add (argv, g_strdup_printf ("unix_socket_directories=%s", pg->dir));
-  /* The tests kill clients, never the server or the machine. */
+  /* The tests kill clients, never the server or the machine; figures want the real cost. */
   g_ptr_array_add (argv, g_strdup ("-c"));
-  g_ptr_array_add (argv, g_strdup ("fsync=off"));
+  g_ptr_array_add (argv, g_strdup (durable ? "fsync=on" : "fsync=off"));
   g_ptr_array_add (argv, NULL);
 
   pg->guard = g_subprocess_newv ((const char * const *)argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE,
@@ -163,6 +164,13 @@ wait_ready (VdiTestPg *pg)
 VdiTestPg *
 vdi_test_pg_start (const char *hba_lines)
 {
+  return vdi_test_pg_start_full (hba_lines, FALSE);
+}
+
+VdiTestPg *
+vdi_test_pg_start_full (const char *hba_lines,
+                        gboolean    durable)
+{
   g_autofree char *initdb = g_build_filename (bin_dir (), "initdb", NULL);
   g_autofree char *postgres = g_build_filename (bin_dir (), "postgres", NULL);
   g_autoptr(GError) error = NULL;
@@ -194,7 +202,7 @@ vdi_test_pg_start (const char *hba_lines)
     }
 
   init_cluster (pg, hba_lines);
-  start_server (pg);
+  start_server (pg, durable);
   wait_ready (pg);
   return pg;
 }

@@ -17,6 +17,9 @@ typedef struct _VdiTestPg VdiTestPg;
  * `postgres` user. The server stops and its folder goes when vdi_test_pg_stop() is called or
  * when the test process ends in any way, an assertion included. */
 VdiTestPg          *vdi_test_pg_start                 (const char         *hba_lines);
+/* @durable: fsync on, for figures; the tests run without, as they never crash the server */
+VdiTestPg          *vdi_test_pg_start_full            (const char         *hba_lines,
+                                                       gboolean            durable);
 void                vdi_test_pg_stop                  (VdiTestPg          *pg);
 /* A new database, and the URI a farm names it by (user postgres, trusted). */
 char               *vdi_test_pg_create_database       (VdiTestPg          *pg,
