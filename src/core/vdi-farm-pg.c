@@ -17,8 +17,8 @@
  * The location is a libpq URI (postgresql://USER@HOST/DB?sslmode=…), passed to libpq as it is.
  * When it holds no password and the server asks for one, the password comes from the Secret
  * Service (VdiCredentials), keyed by the URI without a password; it never goes to a file or a
- * message. Every connection is opened, used and closed by one function, so loads and saves can
- * run in worker threads. */
+ * message. Loads and saves run in worker threads, each on a connection of its own, which waits
+ * for the next one when it is done (see Sessions). */
 
 #include "config.h"
 
@@ -383,9 +383,104 @@ read_docs (PGconn      *conn,
   return TRUE;
 }
 
+/* Sessions ------------------------------------------------------------------------------------ */
+
+/* A connection costs a server process and a few round trips, more than a save of one change: a
+ * connection that finished its work cleanly waits here, one per database, for the next load or
+ * save of this process. Saves of one farm never overlap; a load during a save opens its own. */
+typedef struct
+{
+  PGconn   *conn;
+  gboolean  ready;  /* the schema is current and the statements are prepared */
+} Session;
+
+static GMutex idle_mutex;
+static GHashTable *idle_sessions;  /* URI → Session */
+
+static void
+session_free (Session *session)
+{
+  g_clear_pointer (&session->conn, PQfinish);
+  g_free (session);
+}
+
+static Session *
+session_take (const char  *uri,
+              gboolean    *reused,
+              GError     **error)
+{
+  Session *session = NULL;
+
+  g_mutex_lock (&idle_mutex);
+  if (idle_sessions != NULL)
+    g_hash_table_steal_extended (idle_sessions, uri, NULL, (gpointer *)&session);
+  g_mutex_unlock (&idle_mutex);
+
+  *reused = session != NULL;
+  if (session != NULL)
+    return session;
+
+  session = g_new0 (Session, 1);
+  session->conn = _vdi_farm_pg_connect (uri, NULL, error);
+  if (session->conn == NULL)
+    {
+      session_free (session);
+      return NULL;
+    }
+  return session;
+}
+
+/* Keeps a session that ended its work with no transaction open; closes any other. */
+static void
+session_give_back (const char *uri,
+                   Session    *session)
+{
+  if (PQstatus (session->conn) != CONNECTION_OK ||
+      PQtransactionStatus (session->conn) != PQTRANS_IDLE)
+    {
+      session_free (session);
+      return;
+    }
+
+  g_mutex_lock (&idle_mutex);
+  if (idle_sessions == NULL)
+    idle_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)session_free);
+  if (!g_hash_table_contains (idle_sessions, uri))
+    {
+      g_hash_table_insert (idle_sessions, g_strdup (uri), session);
+      session = NULL;
+    }
+  g_mutex_unlock (&idle_mutex);
+
+  if (session != NULL)
+    session_free (session);
+}
+
+/* Reading ------------------------------------------------------------------------------------- */
+
+static gboolean
+read_session (PGconn      *conn,
+              const char  *uri,
+              GPtrArray   *providers,
+              GPtrArray   *templates,
+              GError     **error)
+{
+  int version;
+
+  /* One snapshot, so the providers and templates are of the same moment. */
+  if (!exec (conn, uri, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;", error) ||
+      !get_version (conn, uri, &version, error))
+    return FALSE;
+  if (version > 0 &&
+      (!read_docs (conn, uri, "SELECT doc FROM providers ORDER BY seq;", providers, error) ||
+       !read_docs (conn, uri, "SELECT doc FROM templates ORDER BY seq;", templates, error)))
+    return FALSE;
+  return exec (conn, uri, "COMMIT;", error);
+}
+
 /* Reads a farm database. A database without a farm yet is an empty farm; nothing is created by
- * reading.
- */
+ * reading. A kept session the server has closed meanwhile is replaced once. */
 static VdiFarmContents *
 pg_read (const char    *uri,
          GCancellable  *cancellable,
@@ -393,22 +488,33 @@ pg_read (const char    *uri,
 {
   g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-  g_autoptr(PGconn) conn = _vdi_farm_pg_connect (uri, NULL, error);
   g_autofree char *display = _vdi_farm_pg_display (uri);
-  int version;
 
-  if (conn == NULL)
-    return NULL;
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean reused;
+      Session *session = session_take (uri, &reused, error);
 
-  /* One snapshot, so the providers and templates are of the same moment. */
-  if (!exec (conn, uri, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;", error) ||
-      !get_version (conn, uri, &version, error))
-    return NULL;
-  if (version > 0 &&
-      (!read_docs (conn, uri, "SELECT doc FROM providers ORDER BY seq;", providers, error) ||
-       !read_docs (conn, uri, "SELECT doc FROM templates ORDER BY seq;", templates, error)))
-    return NULL;
-  g_clear_pointer (&conn, PQfinish);
+      if (session == NULL)
+        return NULL;
+      if (read_session (session->conn, uri, providers, templates, &local_error))
+        {
+          session_give_back (uri, session);
+          break;
+        }
+
+      if (attempt == 0 && reused && PQstatus (session->conn) == CONNECTION_BAD)
+        {
+          session_free (session);
+          g_ptr_array_set_size (providers, 0);
+          g_ptr_array_set_size (templates, 0);
+          continue;
+        }
+      session_give_back (uri, session);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -535,8 +641,39 @@ write_rows (Writer    *w,
   return TRUE;
 }
 
+static gboolean
+write_session (Session    *session,
+               const char *uri,
+               GPtrArray  *providers,
+               GPtrArray  *templates,
+               GPtrArray  *removed,
+               GPtrArray  *removed_providers,
+               GError    **error)
+{
+  Writer w = { session->conn, uri, error };
+
+  if (!session->ready)
+    {
+      if (!migrate (session->conn, uri, error) || !prepare (&w))
+        return FALSE;
+      session->ready = TRUE;
+    }
+
+  if (!exec (session->conn, uri, "BEGIN;", error))
+    return FALSE;
+  if (!write_rows (&w, providers, templates, removed, removed_providers) ||
+      !exec (session->conn, uri, "COMMIT;", error))
+    {
+      PQclear (PQexec (session->conn, "ROLLBACK;"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Stores one save in one transaction, creating or migrating the schema first. A writer killed
- * at any moment leaves the last committed save: the server rolls back what it had begun. */
+ * at any moment leaves the last committed save: the server rolls back what it had begun. A kept
+ * session the server has closed meanwhile is replaced once; writing a save again is harmless,
+ * as a row whose document is unchanged is left as it is. */
 static gboolean
 pg_write (const char  *uri,
           GPtrArray   *providers,
@@ -545,21 +682,30 @@ pg_write (const char  *uri,
           GPtrArray   *removed_providers,
           GError     **error)
 {
-  g_autoptr(PGconn) conn = _vdi_farm_pg_connect (uri, NULL, error);
-  Writer w = { conn, uri, error };
-
-  if (conn == NULL)
-    return FALSE;
-
-  if (!migrate (conn, uri, error) || !prepare (&w) || !exec (conn, uri, "BEGIN;", error))
-    return FALSE;
-  if (!write_rows (&w, providers, templates, removed, removed_providers) ||
-      !exec (conn, uri, "COMMIT;", error))
+  for (guint attempt = 0;; attempt++)
     {
-      PQclear (PQexec (conn, "ROLLBACK;"));
+      g_autoptr(GError) local_error = NULL;
+      gboolean reused;
+      Session *session = session_take (uri, &reused, error);
+
+      if (session == NULL)
+        return FALSE;
+      if (write_session (session, uri, providers, templates, removed, removed_providers,
+                         &local_error))
+        {
+          session_give_back (uri, session);
+          return TRUE;
+        }
+
+      if (attempt == 0 && reused && PQstatus (session->conn) == CONNECTION_BAD)
+        {
+          session_free (session);
+          continue;
+        }
+      session_give_back (uri, session);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  return TRUE;
 }
 
 const VdiFarmRowStore _vdi_farm_pg_store = {

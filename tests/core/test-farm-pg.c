@@ -204,6 +204,21 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM providers WHERE row_version <> 1;"),
                    ==, 0);
 
+  /* The session a save keeps for the next one may be gone (the server restarted, an
+   * administrator ended it): the next save opens another. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(pg_terminate_backend (pid)) "
+                                            "FROM pg_stat_activity "
+                                            "WHERE application_name = '%s';", g_get_prgname ());
+
+    g_assert_cmpint (query_int (fixture, sql), ==, 1);
+  }
+  vdi_target_update_transfer (target, 60.0, 6000, 10000, 0, -1);
+  g_assert_true (vdi_farm_save (check, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture, "SELECT sum(row_version) FROM templates;"), ==,
+                   versions + 2);
+
   /* A template removed goes, with its targets. */
   g_assert_true (vdi_farm_remove_template (check, template, &error));
   g_assert_no_error (error);
