@@ -113,6 +113,15 @@ extern const VdiFarmRowStore _vdi_farm_pg_store;
 
 const VdiFarmRowStore *_vdi_farm_row_store_for        (const char         *location);
 
+/* vdi-farm-store.c, vdi-farm-recovery.c */
+gboolean            _vdi_farm_write_atomically        (const char         *path,
+                                                       const char         *data,
+                                                       gsize               length,
+                                                       GError            **error);
+gboolean            _vdi_farm_import_old_default      (const char         *path,
+                                                       GCancellable       *cancellable,
+                                                       GError            **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmContents, _vdi_farm_contents_free)
 
 G_END_DECLS
