@@ -320,11 +320,7 @@ get_version (PGconn      *conn,
   if (*version > SCHEMA_VERSION)
     {
       display = _vdi_farm_pg_display (uri);
-      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
-                   _("The farm database “%s” was written by a newer version of VDI Console "
-                     "(schema %d; this version reads schema %d and older)"),
-                   display, *version, SCHEMA_VERSION);
-      return FALSE;
+      return _vdi_farm_set_newer_schema_error (error, display, *version, SCHEMA_VERSION);
     }
   return TRUE;
 }

@@ -86,6 +86,10 @@ typedef struct
 void                _vdi_farm_row_free                (VdiFarmRow         *row);
 GBytes             *_vdi_farm_provider_to_bytes       (VdiProvider        *provider);
 gboolean            _vdi_farm_is_sqlite_path          (const char         *path);
+gboolean            _vdi_farm_set_newer_schema_error  (GError            **error,
+                                                       const char         *location,
+                                                       int                 version,
+                                                       int                 supported);
 VdiFarmContents    *_vdi_farm_parse_rows              (const char         *location,
                                                        GPtrArray          *providers,
                                                        GPtrArray          *templates,

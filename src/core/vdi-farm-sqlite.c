@@ -68,6 +68,20 @@ _vdi_farm_row_free (VdiFarmRow *row)
   g_free (row);
 }
 
+/* A database of a schema newer than this version reads, SQLite's or PostgreSQL's. */
+gboolean
+_vdi_farm_set_newer_schema_error (GError     **error,
+                                  const char  *location,
+                                  int          version,
+                                  int          supported)
+{
+  g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
+               _("The farm database “%s” was written by a newer version of VDI Console "
+                 "(schema %d; this version reads schema %d and older)"),
+               location, version, supported);
+  return FALSE;
+}
+
 gboolean
 _vdi_farm_is_sqlite_path (const char *path)
 {
@@ -147,13 +161,7 @@ get_version (sqlite3     *db,
     return db_error (db, path, error);
 
   if (*version > SCHEMA_VERSION)
-    {
-      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
-                   _("The farm database “%s” was written by a newer version of VDI Console "
-                     "(schema %d; this version reads schema %d and older)"),
-                   path, *version, SCHEMA_VERSION);
-      return FALSE;
-    }
+    return _vdi_farm_set_newer_schema_error (error, path, *version, SCHEMA_VERSION);
   return TRUE;
 }
 

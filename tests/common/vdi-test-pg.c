@@ -233,10 +233,11 @@ vdi_test_pg_get_dir (VdiTestPg *pg)
   return pg->dir;
 }
 
-void
-vdi_test_pg_exec (VdiTestPg  *pg,
-                  const char *name,
-                  const char *sql)
+/* The result of @sql run as the superuser in the database @name; any error ends the test. */
+static PGresult *
+run_sql (VdiTestPg  *pg,
+         const char *name,
+         const char *sql)
 {
   g_autofree char *uri = vdi_test_pg_uri (pg, "postgres", name);
   PGconn *conn = PQconnectdb (uri);
@@ -247,8 +248,16 @@ vdi_test_pg_exec (VdiTestPg  *pg,
   result = PQexec (conn, sql);
   if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
     g_error ("%s: %s", sql, PQresultErrorMessage (result));
-  PQclear (result);
   PQfinish (conn);
+  return result;
+}
+
+void
+vdi_test_pg_exec (VdiTestPg  *pg,
+                  const char *name,
+                  const char *sql)
+{
+  PQclear (run_sql (pg, name, sql));
 }
 
 char *
@@ -256,19 +265,13 @@ vdi_test_pg_query (VdiTestPg  *pg,
                    const char *name,
                    const char *sql)
 {
-  g_autofree char *uri = vdi_test_pg_uri (pg, "postgres", name);
-  PGconn *conn = PQconnectdb (uri);
-  PGresult *result;
+  PGresult *result = run_sql (pg, name, sql);
   char *value;
 
-  if (PQstatus (conn) != CONNECTION_OK)
-    g_error ("could not connect to %s: %s", uri, PQerrorMessage (conn));
-  result = PQexec (conn, sql);
-  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
-    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  if (PQntuples (result) < 1)
+    g_error ("%s: no row", sql);
   value = g_strdup (PQgetvalue (result, 0, 0));
   PQclear (result);
-  PQfinish (conn);
   return value;
 }
 
