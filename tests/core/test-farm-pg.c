@@ -457,6 +457,16 @@ test_import_export (Fixture       *fixture,
   }
 }
 
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
 /* A database that asks for a password gets it from the credentials store, keyed by the URI
  * without a password; no message ever shows a password. */
 static void
@@ -515,6 +525,26 @@ test_password (Fixture       *fixture,
 
     check = load (short_uri);
     g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (check)), ==, 5);
+  }
+
+  /* The console's load, in a worker thread, finds it too, on a new connection: the one kept
+   * from the last save is ended first. */
+  {
+    g_autoptr(VdiFarm) async_farm = vdi_farm_new (uri);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT count(pg_terminate_backend (pid)) "
+                                            "FROM pg_stat_activity WHERE usename = 'alice' "
+                                            "AND application_name = '%s';", g_get_prgname ());
+    g_autofree char *ended = vdi_test_pg_query (fixture->pg, "postgres", sql);
+
+    g_assert_cmpstr (ended, !=, "0");
+
+    vdi_farm_load_async (async_farm, NULL, store_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (vdi_farm_load_finish (async_farm, result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (async_farm)), ==, 5);
   }
 }
 
