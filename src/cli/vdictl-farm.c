@@ -64,8 +64,10 @@ vdictl_farm_import (Cli   *cli,
   if (g_list_model_get_n_items (vdi_farm_get_providers (cli->farm)) > 0 ||
       g_list_model_get_n_items (vdi_farm_get_templates (cli->farm)) > 0)
     {
+      g_autofree char *location = vdi_farm_dup_display_location (vdi_farm_get_path (cli->farm));
+
       vdictl_fail (_("the farm “%s” is not empty; import into a new farm with --farm NEW-FILE"),
-                   vdi_farm_get_path (cli->farm));
+                   location);
       return EXIT_ERROR;
     }
 

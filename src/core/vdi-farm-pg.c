@@ -266,6 +266,14 @@ vdi_farm_location_is_database (const char *location)
   return _vdi_farm_is_pg_uri (location);
 }
 
+char *
+vdi_farm_dup_display_location (const char *location)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+
+  return _vdi_farm_is_pg_uri (location) ? _vdi_farm_pg_display (location) : g_strdup (location);
+}
+
 /* Statements ---------------------------------------------------------------------------------- */
 
 static gboolean

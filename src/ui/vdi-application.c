@@ -933,9 +933,10 @@ vdi_application_shutdown (GApplication *app)
   if (self->farm != NULL && self->farm_state == FARM_STATE_LOADED && !self->read_only)
     {
       g_autoptr(GError) error = NULL;
+      g_autofree char *location = vdi_farm_dup_display_location (vdi_farm_get_path (self->farm));
 
       if (!vdi_farm_flush (self->farm, &error))
-        g_printerr ("%s: %s\n", vdi_farm_get_path (self->farm), error->message);
+        g_printerr ("%s: %s\n", location, error->message);
     }
 
   g_clear_object (&self->monitor);

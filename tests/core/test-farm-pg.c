@@ -507,6 +507,20 @@ test_password (Fixture       *fixture,
   g_assert_false (vdi_farm_store_database_password (with_password, "x", &error));
   g_assert_null (strstr (error->message, "wrong-pw-9"));
   g_clear_error (&error);
+  {
+    g_autofree char *in_query = g_strconcat (uri, "&password=wrong-pw-9&sslmode=disable", NULL);
+    g_autofree char *shown = vdi_farm_dup_display_location (in_query);
+    g_autofree char *expected = g_strconcat (uri, "&sslmode=disable", NULL);
+    g_autoptr(VdiFarm) query_farm = vdi_farm_new (in_query);
+
+    g_assert_cmpstr (shown, ==, expected);
+    g_clear_pointer (&shown, g_free);
+    shown = vdi_farm_dup_display_location (with_password);
+    g_assert_null (strstr (shown, "wrong-pw-9"));
+    g_assert_false (vdi_farm_load (query_farm, NULL, &error));
+    g_assert_null (strstr (error->message, "wrong-pw-9"));
+    g_clear_error (&error);
+  }
 
   /* Stored (here in memory: the test has no Secret Service), it opens the farm, both for
    * postgresql:// and postgres://, and the lock. */
