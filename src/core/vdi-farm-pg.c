@@ -527,30 +527,79 @@ pg_read (const char    *uri,
 
 /* Writing ------------------------------------------------------------------------------------- */
 
+/* A save's statements go to the server in pipelines of this many, their results read after
+ * each: a save of 10,000 templates costs a few dozen round trips, not 10,000, and the results
+ * waiting to be read stay far below what the socket buffers hold. */
+#define PIPELINE_BATCH 500
+
 typedef struct
 {
   PGconn     *conn;
   const char *uri;
   GError    **error;
+  guint       queued;
+  gboolean    failed;
 } Writer;
 
-/* Runs the prepared statement @name with text parameters; @doc, when given, is the last one,
- * sent as binary text so that its length, not a NUL, ends it. Sets @n_changed to the rows the
- * statement changed. */
+/* The first failure is the one to report; what the server skipped after it is not news. */
 static gboolean
-run (Writer     *w,
-     const char *name,
-     int         n_params,
-     const char *p1,
-     const char *p2,
-     const char *p3,
-     GBytes     *doc,
-     gboolean   *changed)
+fail (Writer   *w,
+      PGresult *result)
+{
+  if (!w->failed)
+    db_error (w->conn, result, w->uri, w->error);
+  w->failed = TRUE;
+  return FALSE;
+}
+
+/* Reads the results of the statements queued since the last time. After a failed statement
+ * the server skips the rest up to the sync, and the transaction can only be rolled back. */
+static gboolean
+drain (Writer *w)
+{
+  guint queued = w->queued;
+  PGresult *result;
+
+  w->queued = 0;
+  if (queued == 0)
+    return !w->failed;
+  if (!PQpipelineSync (w->conn))
+    return fail (w, NULL);
+
+  for (guint i = 0; i < queued; i++)
+    {
+      result = PQgetResult (w->conn);
+      /* No result: the connection is gone, and nothing more will come. */
+      if (result == NULL)
+        return fail (w, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        fail (w, result);
+      PQclear (result);
+      /* Each statement's results end with a NULL. */
+      PQclear (PQgetResult (w->conn));
+    }
+
+  result = PQgetResult (w->conn);
+  if (PQresultStatus (result) != PGRES_PIPELINE_SYNC)
+    fail (w, result);
+  PQclear (result);
+  return !w->failed;
+}
+
+/* Queues the prepared statement @name with text parameters; @doc, when given, is the last one,
+ * sent as binary text so that its length, not a NUL, ends it. */
+static gboolean
+queue (Writer     *w,
+       const char *name,
+       int         n_params,
+       const char *p1,
+       const char *p2,
+       const char *p3,
+       GBytes     *doc)
 {
   const char *values[4] = { p1, p2, p3, NULL };
   int lengths[4] = { 0, 0, 0, 0 };
   int formats[4] = { 0, 0, 0, 0 };
-  g_autoptr(PGresult) result = NULL;
 
   if (doc != NULL)
     {
@@ -560,18 +609,41 @@ run (Writer     *w,
       lengths[n_params - 1] = (int)size;
       formats[n_params - 1] = 1;
     }
-  result = PQexecPrepared (w->conn, name, n_params, values, lengths, formats, 0);
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
-    return db_error (w->conn, result, w->uri, w->error);
-  if (changed != NULL)
-    *changed = !g_str_equal (PQcmdTuples (result), "0");
-  return TRUE;
+  if (!PQsendQueryPrepared (w->conn, name, n_params, values, lengths, formats, 0))
+    return fail (w, NULL);
+  w->queued++;
+  return w->queued < PIPELINE_BATCH || drain (w);
+}
+
+/* @ids as a PostgreSQL text[] literal. */
+static char *
+text_array (char **ids)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (const char *c = ids[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 static gboolean
 prepare (Writer *w)
 {
-  /* A row's version goes up only when its content does. */
+  /* A row's version goes up only when its content does; a template's targets change only by
+   * the providers it stopped or started using. So a statement sent for a row that did not
+   * change writes nothing, and none of them needs the answer of another. */
   static const char * const statements[][2] = {
     { "upsert_provider",
       "INSERT INTO providers (id, name, doc) VALUES ($1, $2, $3) "
@@ -584,9 +656,12 @@ prepare (Writer *w)
       "source_provider = excluded.source_provider, doc = excluded.doc, "
       "row_version = templates.row_version + 1 "
       "WHERE templates.doc IS DISTINCT FROM excluded.doc;" },
-    { "clear_targets", "DELETE FROM targets WHERE template_id = $1;" },
-    { "add_target",
-      "INSERT INTO targets (template_id, provider_id) VALUES ($1, $2) ON CONFLICT DO NOTHING;" },
+    { "set_targets",
+      "WITH wanted AS (SELECT DISTINCT unnest ($2::text[]) AS provider_id), "
+      "gone AS (DELETE FROM targets WHERE template_id = $1 "
+      "  AND provider_id NOT IN (SELECT provider_id FROM wanted)) "
+      "INSERT INTO targets (template_id, provider_id) SELECT $1, provider_id FROM wanted "
+      "ON CONFLICT DO NOTHING;" },
     { "delete_template", "DELETE FROM templates WHERE id = $1;" },
     { "delete_provider", "DELETE FROM providers WHERE id = $1;" },
   };
@@ -603,7 +678,7 @@ prepare (Writer *w)
 }
 
 static gboolean
-write_rows (Writer    *w,
+queue_rows (Writer    *w,
             GPtrArray *providers,
             GPtrArray *templates,
             GPtrArray *removed,
@@ -613,36 +688,46 @@ write_rows (Writer    *w,
     {
       VdiFarmRow *row = g_ptr_array_index (providers, i);
 
-      if (!run (w, "upsert_provider", 3, row->id, row->name, NULL, row->doc, NULL))
+      if (!queue (w, "upsert_provider", 3, row->id, row->name, NULL, row->doc))
         return FALSE;
     }
 
   for (guint i = 0; i < templates->len; i++)
     {
       VdiFarmRow *row = g_ptr_array_index (templates, i);
-      gboolean changed;
+      g_autofree char *uses = text_array (row->uses);
 
-      if (!run (w, "upsert_template", 4, row->id, row->name, row->parent, row->doc, &changed))
+      if (!queue (w, "upsert_template", 4, row->id, row->name, row->parent, row->doc) ||
+          !queue (w, "set_targets", 2, row->id, uses, NULL, NULL))
         return FALSE;
-      if (!changed)
-        continue;
-
-      if (!run (w, "clear_targets", 1, row->id, NULL, NULL, NULL, NULL))
-        return FALSE;
-      for (guint j = 0; row->uses != NULL && row->uses[j] != NULL; j++)
-        if (!run (w, "add_target", 2, row->id, row->uses[j], NULL, NULL, NULL))
-          return FALSE;
     }
 
   for (guint i = 0; i < removed->len; i++)
-    if (!run (w, "delete_template", 1, g_ptr_array_index (removed, i), NULL, NULL, NULL, NULL))
+    if (!queue (w, "delete_template", 1, g_ptr_array_index (removed, i), NULL, NULL, NULL))
       return FALSE;
 
   for (guint i = 0; i < removed_providers->len; i++)
-    if (!run (w, "delete_provider", 1, g_ptr_array_index (removed_providers, i), NULL, NULL,
-              NULL, NULL))
+    if (!queue (w, "delete_provider", 1, g_ptr_array_index (removed_providers, i), NULL, NULL,
+                NULL))
       return FALSE;
   return TRUE;
+}
+
+static gboolean
+write_rows (Writer    *w,
+            GPtrArray *providers,
+            GPtrArray *templates,
+            GPtrArray *removed,
+            GPtrArray *removed_providers)
+{
+  if (!PQenterPipelineMode (w->conn))
+    return fail (w, NULL);
+  queue_rows (w, providers, templates, removed, removed_providers);
+  /* What was queued is read either way, so the connection can leave pipeline mode. */
+  drain (w);
+  if (!PQexitPipelineMode (w->conn))
+    fail (w, NULL);
+  return !w->failed;
 }
 
 static gboolean
@@ -654,7 +739,7 @@ write_session (Session    *session,
                GPtrArray  *removed_providers,
                GError    **error)
 {
-  Writer w = { session->conn, uri, error };
+  Writer w = { session->conn, uri, error, 0, FALSE };
 
   if (!session->ready)
     {

@@ -136,6 +136,22 @@ run_vdictl (const char  *farm,
   return g_subprocess_get_exit_status (process);
 }
 
+/* The targets the model holds, to compare with the table's rows. */
+static guint
+count_targets (VdiFarm *farm)
+{
+  GListModel *templates = vdi_farm_get_templates (farm);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      n += g_list_model_get_n_items (vdi_template_get_targets (template));
+    }
+  return n;
+}
+
 /* Providers, templates and their targets come back as they were saved; the schema holds them
  * as rows with foreign keys, and a save writes only the rows that changed. */
 static void
@@ -219,6 +235,40 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture, "SELECT sum(row_version) FROM templates;"), ==,
                    versions + 2);
 
+  /* A target removed and added back: the table follows, one template row changed each time. */
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), ==, count_targets (check));
+  {
+    g_autoptr(VdiTemplate) multi = g_list_model_get_item (vdi_farm_get_templates (check), 0);
+    GListModel *multi_targets = vdi_template_get_targets (multi);
+    g_autoptr(VdiTarget) last =
+      g_list_model_get_item (multi_targets, g_list_model_get_n_items (multi_targets) - 1);
+    g_autoptr(VdiProvider) provider = g_object_ref (vdi_target_get_provider (last));
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM targets WHERE template_id = "
+                                            "'template-00001' AND provider_id = '%s';",
+                                            vdi_provider_get_id (provider));
+
+    g_assert_false (vdi_target_get_is_source (last));
+    g_clear_object (&last);
+    g_assert_cmpint (query_int (fixture, sql), ==, 1);
+    g_assert_true (vdi_template_remove_target (multi, provider, &error));
+    g_assert_no_error (error);
+    g_assert_true (vdi_farm_save (check, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture, sql), ==, 0);
+    g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), ==,
+                     count_targets (check));
+    g_assert_cmpint (query_int (fixture, "SELECT sum(row_version) FROM templates;"), ==,
+                     versions + 3);
+
+    g_assert_nonnull (vdi_template_add_target (multi, provider, &error));
+    g_assert_no_error (error);
+    g_assert_true (vdi_farm_save (check, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (fixture, sql), ==, 1);
+    g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), ==,
+                     count_targets (check));
+  }
+
   /* A template removed goes, with its targets. */
   g_assert_true (vdi_farm_remove_template (check, template, &error));
   g_assert_no_error (error);
@@ -226,10 +276,56 @@ test_round_trip (Fixture       *fixture,
   g_assert_no_error (error);
   again = load (fixture->uri);
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (again)), ==, 39);
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), ==, count_targets (again));
   reloaded = export_json (fixture, again, "reloaded.json");
   g_free (loaded);
   loaded = export_json (fixture, check, "check.json");
   assert_same_farm (reloaded, loaded);
+}
+
+/* A save the database refuses (here: its providers were deleted behind the farm's back, so a
+ * template's provider is missing) fails whole, says why, and leaves the database as it was. */
+static void
+test_failed_save (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(VdiFarm) check = NULL;
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->pg == NULL)
+    return;
+
+  farm = vdi_test_farm_generate (fixture->uri, 15, 40);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  vdi_test_pg_exec (fixture->pg, "farm",
+                    "DELETE FROM targets; DELETE FROM templates; "
+                    "DELETE FROM providers WHERE id <> 'provider-00000';");
+
+  /* Two templates changed, whose providers are gone. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_object (&template);
+      g_clear_object (&target);
+      template = g_list_model_get_item (vdi_farm_get_templates (farm), i == 0 ? 9 : 6);
+      target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+      vdi_target_update_transfer (target, 10.0, 1, 10, 0, -1);
+    }
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "foreign key"));
+  g_clear_error (&error);
+  g_assert_true (vdi_farm_get_dirty (farm));
+
+  /* Nothing of it was written, and the session it used serves the next load. */
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM templates;"), ==, 0);
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), ==, 0);
+  check = load (fixture->uri);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (check)), ==, 0);
 }
 
 /* What one process saves, another loads. */
@@ -574,6 +670,7 @@ main (int   argc,
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
 
   ADD ("/farm-pg/round-trip", test_round_trip, NULL);
+  ADD ("/farm-pg/failed-save", test_failed_save, NULL);
   ADD ("/farm-pg/seen-by-another-process", test_seen_by_another_process, NULL);
   ADD ("/farm-pg/lock", test_lock, NULL);
   ADD ("/farm-pg/kill-writer", test_kill_writer, NULL);
