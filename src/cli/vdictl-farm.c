@@ -121,9 +121,20 @@ vdictl_farm_password (Cli   *cli,
 
   prompt = argc == 3 ? NULL : g_strdup_printf (_("Password for %s: "), argv[1]);
   password = vdictl_read_password_stdin (prompt);
+  if (password[0] == '\0')
+    {
+      vdictl_fail (_("no password given"));
+      return EXIT_ERROR;
+    }
   if (!vdi_farm_store_database_password (argv[1], password, &error))
     {
       vdictl_fail ("%s", error->message);
+      return EXIT_ERROR;
+    }
+  /* Kept in this process's memory only, it would be gone at the next command. */
+  if (!vdi_credentials_get_secret_service_available (vdi_credentials_get_default ()))
+    {
+      vdictl_fail (_("no Secret Service is running, so the password could not be kept"));
       return EXIT_ERROR;
     }
   return EXIT_OK;

@@ -160,9 +160,16 @@ connect_with (const char *uri,
   /* With expand_dbname the URI is read first and the keys after it override it. */
   keys[n] = "dbname"; values[n++] = uri;
   keys[n] = "client_encoding"; values[n++] = "UTF8";
-  keys[n] = application_name != NULL ? "application_name" : "fallback_application_name";
-  values[n++] = application_name != NULL ? application_name
-                                         : (g_get_prgname () != NULL ? g_get_prgname () : "vdi-console");
+  if (application_name != NULL)
+    {
+      keys[n] = "application_name";
+      values[n++] = application_name;
+    }
+  else
+    {
+      keys[n] = "fallback_application_name";
+      values[n++] = g_get_prgname () != NULL ? g_get_prgname () : "vdi-console";
+    }
   if (password != NULL)
     {
       keys[n] = "password";
@@ -205,11 +212,18 @@ _vdi_farm_pg_connect (const char  *uri,
 
   password = vdi_credentials_lookup_sync (vdi_credentials_get_default (), display, NULL,
                                           &local_error);
+  if (password == NULL && local_error != NULL)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not read the password of the farm database “%s”: %s"), display,
+                   local_error->message);
+      return NULL;
+    }
   if (password == NULL)
     {
       g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
                    _("The farm database “%s” asks for a password, and none is stored for it; "
-                     "store it with “vdictl farm password %s --password-stdin”"),
+                     "store it with: vdictl farm password '%s'"),
                    display, display);
       return NULL;
     }

@@ -658,6 +658,45 @@ test_password (Fixture       *fixture,
   }
 }
 
+/* vdictl farm password URI --password-stdin, with @input on its standard input. */
+static int
+run_farm_password (const char  *uri,
+                   const char  *input,
+                   char       **err)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                              G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              g_getenv ("VDICTL"), "farm", "password", uri, "--password-stdin",
+                              NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* The command runs without a farm, and refuses what is not a database URI, a URI holding a
+ * password, no password, and (here) a session without a Secret Service to keep it. */
+static void
+test_password_command (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *err4 = NULL;
+
+  g_assert_cmpint (run_farm_password ("postgresql://vdi@db.example/farm", "pw-1\n", &err), ==, 1);
+  g_assert_nonnull (strstr (err, "no Secret Service"));
+  g_assert_cmpint (run_farm_password ("/tmp/farm.db", "pw-1\n", &err2), ==, 2);
+  g_assert_cmpint (run_farm_password ("postgresql://vdi:inline-pw@db.example/farm", "pw-1\n",
+                                      &err3), ==, 1);
+  g_assert_null (strstr (err3, "inline-pw"));
+  g_assert_cmpint (run_farm_password ("postgresql://vdi@db.example/farm", "\n", &err4), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -676,6 +715,7 @@ main (int   argc,
   ADD ("/farm-pg/kill-writer", test_kill_writer, NULL);
   ADD ("/farm-pg/import-export", test_import_export, NULL);
   ADD ("/farm-pg/password", test_password, "local all alice scram-sha-256\n");
+  g_test_add_func ("/farm-pg/password-command", test_password_command);
 
 #undef ADD
 
