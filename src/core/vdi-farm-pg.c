@@ -63,7 +63,8 @@ gboolean
 _vdi_farm_is_pg_uri (const char *location)
 {
   return location != NULL &&
-         (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"));
+         (g_str_has_prefix (location, "postgresql://") ||
+          g_str_has_prefix (location, "postgres://"));
 }
 
 /* Appends the query of a URI without its password parameter. */

@@ -57,7 +57,8 @@ read_farm_file (const char    *path,
 
   if (store != NULL)
     {
-      if (store == &_vdi_farm_sqlite_store && !_vdi_farm_import_old_default (path, cancellable, error))
+      if (store == &_vdi_farm_sqlite_store &&
+          !_vdi_farm_import_old_default (path, cancellable, error))
         return NULL;
       return store->read (path, cancellable, error);
     }

@@ -284,3 +284,43 @@ vdi_test_pg_create_database (VdiTestPg  *pg,
   vdi_test_pg_exec (pg, "postgres", sql);
   return vdi_test_pg_uri (pg, "postgres", name);
 }
+
+/**
+ * vdi_test_run_vdictl:
+ * @input: (nullable): what vdictl reads on its standard input
+ * @err: (out): what it wrote on its standard error
+ * @...: its arguments, ending with %NULL
+ *
+ * Runs $VDICTL (the build's vdictl, which meson passes to the tests that need it).
+ *
+ * Returns: its exit status
+ */
+int
+vdi_test_run_vdictl (const char  *input,
+                     char       **err,
+                     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *vdictl = g_getenv ("VDICTL");
+  const char *arg;
+  va_list args;
+
+  g_assert_nonnull (vdictl);
+  g_ptr_array_add (argv, (char *)vdictl);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *)argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}

@@ -36,5 +36,10 @@ const char         *vdi_test_pg_get_dir               (VdiTestPg          *pg);
 char               *vdi_test_pg_uri                   (VdiTestPg          *pg,
                                                        const char         *user,
                                                        const char         *name);
+/* Runs the build's vdictl ($VDICTL) with the arguments (ending with %NULL) and @input
+ * (nullable) on its standard input; returns its exit status, and its standard error in @err. */
+int                 vdi_test_run_vdictl               (const char         *input,
+                                                       char              **err,
+                                                       ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

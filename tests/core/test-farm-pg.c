@@ -103,39 +103,6 @@ load (const char *uri)
   return g_steal_pointer (&farm);
 }
 
-/* Runs vdictl with @args after --farm @farm; returns its exit status and stderr. */
-static int
-run_vdictl (const char  *farm,
-            char       **err,
-            ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *vdictl = g_getenv ("VDICTL");
-  const char *arg;
-  va_list args;
-
-  g_assert_nonnull (vdictl);
-  g_ptr_array_add (argv, (char *)vdictl);
-  g_ptr_array_add (argv, (char *)"--farm");
-  g_ptr_array_add (argv, (char *)farm);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *)argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
-}
-
 /* The targets the model holds, to compare with the table's rows. */
 static guint
 count_targets (VdiFarm *farm)
@@ -422,15 +389,18 @@ test_lock (Fixture       *fixture,
   g_clear_error (&error);
 
   expected = g_strdup_printf ("in use by %s (process %d)", g_get_prgname (), (int)getpid ());
-  g_assert_cmpint (run_vdictl (fixture->uri, &err, "provider", "remove", "hv-0000", NULL), ==, 1);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err, "--farm", fixture->uri, "provider", "remove",
+                                        "hv-0000", NULL), ==, 1);
   g_assert_nonnull (strstr (err, expected));
-  g_assert_cmpint (run_vdictl (fixture->uri, &err2, "provider", "list", NULL), ==, 0);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err2, "--farm", fixture->uri, "provider", "list",
+                                        NULL), ==, 0);
   check = load (fixture->uri);
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 15);
 
   vdi_farm_lock_release (lock);
   g_assert_false (vdi_farm_lock_query_holder (fixture->uri, NULL, NULL));
-  g_assert_cmpint (run_vdictl (fixture->uri, &err3, "provider", "remove", "hv-0000", NULL), ==, 0);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err3, "--farm", fixture->uri, "provider", "remove",
+                                        "hv-0000", NULL), ==, 0);
   g_clear_object (&check);
   check = load (fixture->uri);
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 14);
@@ -525,8 +495,10 @@ test_import_export (Fixture       *fixture,
   g_assert_true (vdi_farm_save (source, &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (run_vdictl (fixture->uri, &err, "farm", "import", json, NULL), ==, 0);
-  g_assert_cmpint (run_vdictl (fixture->uri, &err2, "farm", "export", back, NULL), ==, 0);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err, "--farm", fixture->uri, "farm", "import", json,
+                                        NULL), ==, 0);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err2, "--farm", fixture->uri, "farm", "export",
+                                        back, NULL), ==, 0);
   {
     g_autoptr(VdiFarm) reference = load (json);
 
@@ -537,8 +509,10 @@ test_import_export (Fixture       *fixture,
   assert_same_farm (original, exported);
 
   /* The database holds a farm now: no import into it, no export over it. */
-  g_assert_cmpint (run_vdictl (fixture->uri, &err3, "farm", "import", json, NULL), ==, 1);
-  g_assert_cmpint (run_vdictl (json, &err4, "farm", "export", fixture->uri, NULL), ==, 1);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err3, "--farm", fixture->uri, "farm", "import",
+                                        json, NULL), ==, 1);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err4, "--farm", json, "farm", "export",
+                                        fixture->uri, NULL), ==, 1);
   g_assert_nonnull (strstr (err4, "already holds a farm"));
 
   /* Export from a file straight into a new database. */
@@ -658,26 +632,6 @@ test_password (Fixture       *fixture,
   }
 }
 
-/* vdictl farm password URI --password-stdin, with @input on its standard input. */
-static int
-run_farm_password (const char  *uri,
-                   const char  *input,
-                   char       **err)
-{
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                              G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                              g_getenv ("VDICTL"), "farm", "password", uri, "--password-stdin",
-                              NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, NULL, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
-}
-
 /* The command runs without a farm, and refuses what is not a database URI, a URI holding a
  * password, no password, and (here) a session without a Secret Service to keep it. */
 static void
@@ -688,13 +642,19 @@ test_password_command (void)
   g_autofree char *err3 = NULL;
   g_autofree char *err4 = NULL;
 
-  g_assert_cmpint (run_farm_password ("postgresql://vdi@db.example/farm", "pw-1\n", &err), ==, 1);
+  g_assert_cmpint (vdi_test_run_vdictl ("pw-1\n", &err, "farm", "password",
+                                        "postgresql://vdi@db.example/farm", "--password-stdin",
+                                        NULL), ==, 1);
   g_assert_nonnull (strstr (err, "no Secret Service"));
-  g_assert_cmpint (run_farm_password ("/tmp/farm.db", "pw-1\n", &err2), ==, 2);
-  g_assert_cmpint (run_farm_password ("postgresql://vdi:inline-pw@db.example/farm", "pw-1\n",
-                                      &err3), ==, 1);
+  g_assert_cmpint (vdi_test_run_vdictl ("pw-1\n", &err2, "farm", "password", "/tmp/farm.db",
+                                        "--password-stdin", NULL), ==, 2);
+  g_assert_cmpint (vdi_test_run_vdictl ("pw-1\n", &err3, "farm", "password",
+                                        "postgresql://vdi:inline-pw@db.example/farm",
+                                        "--password-stdin", NULL), ==, 1);
   g_assert_null (strstr (err3, "inline-pw"));
-  g_assert_cmpint (run_farm_password ("postgresql://vdi@db.example/farm", "\n", &err4), ==, 1);
+  g_assert_cmpint (vdi_test_run_vdictl ("\n", &err4, "farm", "password",
+                                        "postgresql://vdi@db.example/farm", "--password-stdin",
+                                        NULL), ==, 1);
 }
 
 int
