@@ -429,11 +429,13 @@ session_take (const char  *uri,
               GError     **error)
 {
   Session *session = NULL;
+  char *key = NULL;
 
   g_mutex_lock (&idle_mutex);
   if (idle_sessions != NULL)
-    g_hash_table_steal_extended (idle_sessions, uri, NULL, (gpointer *)&session);
+    g_hash_table_steal_extended (idle_sessions, uri, (gpointer *)&key, (gpointer *)&session);
   g_mutex_unlock (&idle_mutex);
+  g_free (key);
 
   *reused = session != NULL;
   if (session != NULL)
