@@ -32,7 +32,7 @@ struct _VdiFarmLock
   char    *path;
   int      fd;
   /* A farm in PostgreSQL: the session holding the advisory lock, kept open until release. */
-  PGconn  *conn;
+  gpointer session;
 };
 
 G_DEFINE_FINAL_TYPE (VdiFarmLock, vdi_farm_lock, G_TYPE_OBJECT)
@@ -217,105 +217,6 @@ write_holder (int      fd,
  *
  * Returns: (transfer full): the lock, held until it is released or finalized
  */
-/* PostgreSQL ---------------------------------------------------------------------------------- */
-
-/* The holder's session is named PROGRAM/PID, which the next taker reads from pg_stat_activity
- * (visible to every role): the database's counterpart of the lock file's line. */
-static gboolean
-pg_read_holder (PGconn  *conn,
-                char   **program,
-                GPid    *pid)
-{
-  g_autofree char *sql = g_strdup_printf (
-    "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-    "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
-    "(SELECT oid FROM pg_database WHERE datname = current_database ()) "
-    "AND l.classid = %d AND l.objid = %d AND l.objsubid = 2;",
-    VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_FARM);
-  PGresult *result = PQexec (conn, sql);
-  gboolean held = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0;
-  const char *name = held ? PQgetvalue (result, 0, 0) : "";
-  const char *slash = strrchr (name, '/');
-  gint64 value = slash != NULL ? g_ascii_strtoll (slash + 1, NULL, 10) : 0;
-
-  if (program != NULL)
-    *program = slash != NULL && slash > name ? g_strndup (name, slash - name) : NULL;
-  if (pid != NULL)
-    *pid = value > 0 && value <= G_MAXINT ? (GPid)value : 0;
-  PQclear (result);
-  return held;
-}
-
-static VdiFarmLock *
-pg_acquire (const char  *uri,
-            GError     **error)
-{
-  g_autoptr(VdiFarmLock) self = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = g_strdup_printf ("%s/%d", g_get_prgname () != NULL ? g_get_prgname ()
-                                                                             : "unknown",
-                                           (int)getpid ());
-  g_autofree char *sql = g_strdup_printf ("SELECT pg_try_advisory_lock (%d, %d);",
-                                          VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_FARM);
-  PGresult *result;
-  gboolean taken;
-
-  self = g_object_new (VDI_TYPE_FARM_LOCK, NULL);
-  self->path = _vdi_farm_pg_display (uri);
-  self->conn = _vdi_farm_pg_connect (uri, name, &local_error);
-  if (self->conn == NULL)
-    {
-      g_set_error_literal (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_FAILED,
-                           local_error->message);
-      return NULL;
-    }
-
-  result = PQexec (self->conn, sql);
-  if (PQresultStatus (result) != PGRES_TUPLES_OK)
-    {
-      g_autofree char *message = _vdi_farm_pg_message (self->conn, result);
-
-      PQclear (result);
-      g_set_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_FAILED,
-                   _("Could not lock the farm in %s: %s"), self->path, message);
-      return NULL;
-    }
-  taken = g_str_equal (PQgetvalue (result, 0, 0), "t");
-  PQclear (result);
-
-  if (!taken)
-    {
-      g_autofree char *program = NULL;
-      GPid pid = 0;
-
-      if (pg_read_holder (self->conn, &program, &pid) && program != NULL && pid > 0)
-        g_set_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD,
-                     _("The farm is in use by %s (process %d)"), program, (int)pid);
-      else
-        g_set_error_literal (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD,
-                             _("The farm is in use by another program"));
-      return NULL;
-    }
-  return g_steal_pointer (&self);
-}
-
-static gboolean
-pg_query_holder (const char  *uri,
-                 char       **program,
-                 GPid        *pid)
-{
-  PGconn *conn = _vdi_farm_pg_connect (uri, NULL, NULL);
-  gboolean held;
-
-  if (conn == NULL)
-    return FALSE;
-  held = pg_read_holder (conn, program, pid);
-  PQfinish (conn);
-  return held;
-}
-
-/* Taking and testing ------------------------------------------------------------------------ */
-
 VdiFarmLock *
 vdi_farm_lock_acquire (const char  *farm_path,
                        GError     **error)
@@ -329,7 +230,12 @@ vdi_farm_lock_acquire (const char  *farm_path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (_vdi_farm_is_pg_uri (farm_path))
-    return pg_acquire (farm_path, error);
+    {
+      self = g_object_new (VDI_TYPE_FARM_LOCK, NULL);
+      self->path = _vdi_farm_pg_display (farm_path);
+      self->session = _vdi_farm_pg_lock_take (farm_path, error);
+      return self->session != NULL ? g_steal_pointer (&self) : NULL;
+    }
 
   lock_path = lock_path_for (farm_path);
   directory = g_path_get_dirname (lock_path);
@@ -394,8 +300,7 @@ vdi_farm_lock_release (VdiFarmLock *self)
 {
   g_return_if_fail (VDI_IS_FARM_LOCK (self));
 
-  /* Ending the session ends its advisory locks. */
-  g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->session, _vdi_farm_pg_lock_drop);
   if (self->fd < 0)
     return;
 
@@ -424,7 +329,7 @@ vdi_farm_lock_query_holder (const char  *farm_path,
   g_return_val_if_fail (farm_path != NULL, FALSE);
 
   if (_vdi_farm_is_pg_uri (farm_path))
-    return pg_query_holder (farm_path, program, pid);
+    return _vdi_farm_pg_lock_query (farm_path, program, pid);
 
   lock_path = lock_path_for (farm_path);
   fd = g_open (lock_path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);

@@ -25,7 +25,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vdi-credentials.h"
-#include "vdi-farm-pg.h"
+#include "vdi-farm-pg-private.h"
 #include "vdi-farm-private.h"
 
 /* Ordered migration steps: step i takes a database from version i to i + 1. */
@@ -58,72 +58,6 @@ static const char * const migrations[] = {
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
-
-gboolean
-_vdi_farm_is_pg_uri (const char *location)
-{
-  return location != NULL &&
-         (g_str_has_prefix (location, "postgresql://") ||
-          g_str_has_prefix (location, "postgres://"));
-}
-
-/* Appends the query of a URI without its password parameter. */
-static void
-append_query_without_password (GString    *out,
-                               const char *query)
-{
-  g_auto(GStrv) params = g_strsplit (query, "&", -1);
-  gboolean first = TRUE;
-
-  for (guint i = 0; params[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (params[i], "password=") || params[i][0] == '\0')
-        continue;
-      g_string_append_c (out, first ? '?' : '&');
-      g_string_append (out, params[i]);
-      first = FALSE;
-    }
-}
-
-/**
- * _vdi_farm_pg_display:
- *
- * Returns: @uri without any password in it, spelled postgresql://: what messages show, and the
- *   key of the password in the Secret Service.
- */
-char *
-_vdi_farm_pg_display (const char *uri)
-{
-  g_autoptr(GString) out = g_string_new ("postgresql://");
-  const char *rest = strstr (uri, "://");
-  const char *authority_end, *at = NULL, *query;
-
-  if (rest == NULL)
-    return g_strdup (uri);
-  rest += 3;
-
-  authority_end = rest + strcspn (rest, "/?");
-  for (const char *p = rest; p < authority_end; p++)
-    if (*p == '@')
-      at = p;
-  if (at != NULL)
-    {
-      const char *colon = memchr (rest, ':', at - rest);
-
-      g_string_append_len (out, rest, (colon != NULL ? colon : at) - rest);
-      rest = at;
-    }
-
-  query = strchr (rest, '?');
-  if (query == NULL)
-    g_string_append (out, rest);
-  else
-    {
-      g_string_append_len (out, rest, query - rest);
-      append_query_without_password (out, query + 1);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
 
 static gboolean
 uri_has_password (const char *uri)
@@ -273,20 +207,6 @@ vdi_farm_store_database_password (const char  *location,
     }
   return vdi_credentials_store_sync (vdi_credentials_get_default (), display, display, password,
                                      NULL, error);
-}
-
-gboolean
-vdi_farm_location_is_database (const char *location)
-{
-  return _vdi_farm_is_pg_uri (location);
-}
-
-char *
-vdi_farm_dup_display_location (const char *location)
-{
-  g_return_val_if_fail (location != NULL, NULL);
-
-  return _vdi_farm_is_pg_uri (location) ? _vdi_farm_pg_display (location) : g_strdup (location);
 }
 
 /* Statements ---------------------------------------------------------------------------------- */

@@ -1,12 +1,10 @@
-/* vdi-farm-pg.h: connecting to a farm kept in PostgreSQL, shared by the store
- * (vdi-farm-pg.c) and the farm lock (vdi-farm-lock.c).
+/* vdi-farm-pg.h: farms in PostgreSQL, as the rest of the core sees them (no libpq here: a
+ * build without PostgreSQL support has the same functions, saying it has none).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #pragma once
-
-#include <libpq-fe.h>
 
 #include <gio/gio.h>
 
@@ -19,12 +17,16 @@ G_BEGIN_DECLS
 #define VDI_FARM_PG_LOCK_FARM   1
 #define VDI_FARM_PG_LOCK_SCHEMA 2
 
+/* vdi-farm-location.c */
 gboolean            _vdi_farm_is_pg_uri               (const char         *location);
 char               *_vdi_farm_pg_display              (const char         *uri);
-PGconn             *_vdi_farm_pg_connect              (const char         *uri,
-                                                       const char         *application_name,
+
+/* vdi-farm-pg-lock.c, or vdi-farm-pg-none.c */
+gpointer            _vdi_farm_pg_lock_take            (const char         *uri,
                                                        GError            **error);
-char               *_vdi_farm_pg_message              (PGconn             *conn,
-                                                       PGresult           *result);
+void                _vdi_farm_pg_lock_drop            (gpointer            session);
+gboolean            _vdi_farm_pg_lock_query           (const char         *uri,
+                                                       char              **program,
+                                                       GPid               *pid);
 
 G_END_DECLS

@@ -226,7 +226,7 @@ main (int   argc,
 
       if (i == 2 && pg == NULL)
         {
-          printf ("PostgreSQL: not installed, no figures\n");
+          printf ("PostgreSQL: no figures (not installed, or no support in this build)\n");
           break;
         }
       for (guint j = 0; j < (quick ? 1 : G_N_ELEMENTS (sizes)); j++)

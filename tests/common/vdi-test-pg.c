@@ -17,10 +17,13 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <libpq-fe.h>
 
 #include "vdi-test-farm.h"
 #include "vdi-test-pg.h"
+
+#if HAVE_LIBPQ
+
+#include <libpq-fe.h>
 
 #define PG_BIN "/usr/lib/postgresql/15/bin"
 #define START_TIMEOUT_S 120
@@ -284,6 +287,68 @@ vdi_test_pg_create_database (VdiTestPg  *pg,
   vdi_test_pg_exec (pg, "postgres", sql);
   return vdi_test_pg_uri (pg, "postgres", name);
 }
+
+#else /* !HAVE_LIBPQ */
+
+/* A build without PostgreSQL support: every shared farm test skips, saying so. */
+VdiTestPg *
+vdi_test_pg_start (const char *hba_lines)
+{
+  return vdi_test_pg_start_full (hba_lines, FALSE);
+}
+
+VdiTestPg *
+vdi_test_pg_start_full (const char *hba_lines,
+                        gboolean    durable)
+{
+  g_test_skip ("this build has no PostgreSQL support (configure with -Dpostgresql=enabled)");
+  return NULL;
+}
+
+void
+vdi_test_pg_stop (VdiTestPg *pg)
+{
+  g_assert_null (pg);
+}
+
+char *
+vdi_test_pg_create_database (VdiTestPg  *pg,
+                             const char *name)
+{
+  g_assert_not_reached ();
+}
+
+void
+vdi_test_pg_exec (VdiTestPg  *pg,
+                  const char *name,
+                  const char *sql)
+{
+  g_assert_not_reached ();
+}
+
+char *
+vdi_test_pg_query (VdiTestPg  *pg,
+                   const char *name,
+                   const char *sql)
+{
+  g_assert_not_reached ();
+}
+
+const char *
+vdi_test_pg_get_dir (VdiTestPg *pg)
+{
+  g_assert_not_reached ();
+}
+
+char *
+vdi_test_pg_uri (VdiTestPg  *pg,
+                 const char *user,
+                 const char *name)
+{
+  g_assert_not_reached ();
+}
+
+#endif /* HAVE_LIBPQ */
 
 /**
  * vdi_test_run_vdictl:
