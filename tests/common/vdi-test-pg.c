@@ -165,12 +165,6 @@ wait_ready (VdiTestPg *pg)
 }
 
 VdiTestPg *
-vdi_test_pg_start (const char *hba_lines)
-{
-  return vdi_test_pg_start_full (hba_lines, FALSE);
-}
-
-VdiTestPg *
 vdi_test_pg_start_full (const char *hba_lines,
                         gboolean    durable)
 {
@@ -292,12 +286,6 @@ vdi_test_pg_create_database (VdiTestPg  *pg,
 
 /* A build without PostgreSQL support: every shared farm test skips, saying so. */
 VdiTestPg *
-vdi_test_pg_start (const char *hba_lines)
-{
-  return vdi_test_pg_start_full (hba_lines, FALSE);
-}
-
-VdiTestPg *
 vdi_test_pg_start_full (const char *hba_lines,
                         gboolean    durable)
 {
@@ -349,6 +337,12 @@ vdi_test_pg_uri (VdiTestPg  *pg,
 }
 
 #endif /* HAVE_LIBPQ */
+
+VdiTestPg *
+vdi_test_pg_start (const char *hba_lines)
+{
+  return vdi_test_pg_start_full (hba_lines, FALSE);
+}
 
 /**
  * vdi_test_run_vdictl:
