@@ -650,6 +650,20 @@ queue_rows (Writer    *w,
   return TRUE;
 }
 
+/* Queues a statement without parameters, such as BEGIN or COMMIT. */
+static gboolean
+queue_sql (Writer     *w,
+           const char *sql)
+{
+  if (!PQsendQueryParams (w->conn, sql, 0, NULL, NULL, NULL, NULL, 0))
+    return fail (w, NULL);
+  w->queued++;
+  return TRUE;
+}
+
+/* The whole save, its BEGIN and COMMIT included, goes in pipelines: one round trip for a save
+ * of a few rows. After a failure the server skips the rest, COMMIT included, and the
+ * transaction is left open, failed, for the caller to roll back. */
 static gboolean
 write_rows (Writer    *w,
             GPtrArray *providers,
@@ -659,7 +673,9 @@ write_rows (Writer    *w,
 {
   if (!PQenterPipelineMode (w->conn))
     return fail (w, NULL);
-  queue_rows (w, providers, templates, removed, removed_providers);
+  if (queue_sql (w, "BEGIN") &&
+      queue_rows (w, providers, templates, removed, removed_providers))
+    queue_sql (w, "COMMIT");
   /* What was queued is read either way, so the connection can leave pipeline mode. */
   drain (w);
   if (!PQexitPipelineMode (w->conn))
@@ -685,12 +701,10 @@ write_session (Session    *session,
       session->ready = TRUE;
     }
 
-  if (!exec (session->conn, uri, "BEGIN;", error))
-    return FALSE;
-  if (!write_rows (&w, providers, templates, removed, removed_providers) ||
-      !exec (session->conn, uri, "COMMIT;", error))
+  if (!write_rows (&w, providers, templates, removed, removed_providers))
     {
-      PQclear (PQexec (session->conn, "ROLLBACK;"));
+      if (PQtransactionStatus (session->conn) != PQTRANS_IDLE)
+        PQclear (PQexec (session->conn, "ROLLBACK;"));
       return FALSE;
     }
   return TRUE;
