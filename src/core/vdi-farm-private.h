@@ -32,11 +32,11 @@ struct _VdiFarm
   guint         saving : 1;
   guint         load_failed : 1;
 
-  /* SQLite store: template id → the serialized form last written (or a placeholder after a
-   * load), to find what a save must write and what it must delete. */
+  /* A store of rows (SQLite, PostgreSQL): template id → the serialized form last written (or a
+   * placeholder after a load), to find what a save must write and what it must delete. */
   GHashTable   *written;
   GHashTable   *written_providers;
-  /* Templates changed since the last SQLite snapshot, and whether one may have been removed
+  /* Templates changed since the last snapshot of rows, and whether one may have been removed
    * (or the farm was loaded), which needs a pass over all of them. */
   GHashTable   *changed_templates;
   gboolean      full_pass;
@@ -73,7 +73,7 @@ VdiFarmContents    *_vdi_farm_parse                   (const char         *path,
                                                        gsize               length,
                                                        GError            **error);
 
-/* One row of the SQLite store, taken on the model's thread. */
+/* One row of a store of rows, taken on the model's thread. */
 typedef struct
 {
   char   *id;
