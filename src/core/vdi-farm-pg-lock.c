@@ -108,10 +108,13 @@ _vdi_farm_pg_lock_take (const char  *uri,
   return conn;
 }
 
-/* Ending the session ends its advisory locks. */
+/* Ending the session would end its advisory locks too, but only once the server has seen the
+ * session go: unlocking first means the next taker finds the lock free as soon as this
+ * returns. */
 void
 _vdi_farm_pg_lock_drop (gpointer session)
 {
+  PQclear (PQexec (session, "SELECT pg_advisory_unlock_all ();"));
   PQfinish (session);
 }
 
