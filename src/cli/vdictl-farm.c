@@ -1,4 +1,5 @@
-/* vdictl-farm.c: `vdictl farm export|import`, a farm copied to or from another file.
+/* vdictl-farm.c: `vdictl farm export|import`, a farm copied to or from another file or
+ * database, and `vdictl farm password`, the password of a farm database.
  *
  * Copyright 2026 The VDI Console authors
  *
@@ -63,8 +64,10 @@ vdictl_farm_import (Cli   *cli,
   if (g_list_model_get_n_items (vdi_farm_get_providers (cli->farm)) > 0 ||
       g_list_model_get_n_items (vdi_farm_get_templates (cli->farm)) > 0)
     {
+      g_autofree char *location = vdi_farm_dup_display_location (vdi_farm_get_path (cli->farm));
+
       vdictl_fail (_("the farm “%s” is not empty; import into a new farm with --farm NEW-FILE"),
-                   vdi_farm_get_path (cli->farm));
+                   location);
       return EXIT_ERROR;
     }
 
@@ -88,6 +91,50 @@ vdictl_farm_import (Cli   *cli,
   if (!vdi_farm_save (cli->farm, &error))
     {
       vdictl_fail ("%s", error->message);
+      return EXIT_ERROR;
+    }
+  return EXIT_OK;
+}
+
+/* farm password URI [--password-stdin]: keeps the password of a farm database in the Secret
+ * Service, where the console and vdictl look for it when the server asks for one. Runs without
+ * a farm: the farm is what needs the password. */
+int
+vdictl_farm_password (Cli   *cli,
+                      int    argc,
+                      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdiSecret) password = NULL;
+  g_autofree char *prompt = NULL;
+
+  if (argc < 2 || argc > 3 || (argc == 3 && !g_str_equal (argv[2], "--password-stdin")))
+    {
+      vdictl_fail (_("usage: farm password URI [--password-stdin]"));
+      return EXIT_USAGE;
+    }
+  if (!vdi_farm_location_is_database (argv[1]))
+    {
+      vdictl_fail (_("“%s” is not a farm database; it starts with postgresql://"), argv[1]);
+      return EXIT_USAGE;
+    }
+
+  prompt = argc == 3 ? NULL : g_strdup_printf (_("Password for %s: "), argv[1]);
+  password = vdictl_read_password_stdin (prompt);
+  if (password[0] == '\0')
+    {
+      vdictl_fail (_("no password given"));
+      return EXIT_ERROR;
+    }
+  if (!vdi_farm_store_database_password (argv[1], password, &error))
+    {
+      vdictl_fail ("%s", error->message);
+      return EXIT_ERROR;
+    }
+  /* Kept in this process's memory only, it would be gone at the next command. */
+  if (!vdi_credentials_get_secret_service_available (vdi_credentials_get_default ()))
+    {
+      vdictl_fail (_("no Secret Service is running, so the password could not be kept"));
       return EXIT_ERROR;
     }
   return EXIT_OK;

@@ -56,6 +56,7 @@ VdiProvider        *vdictl_lookup_provider            (Cli                *cli,
 /* vdictl-provider.c */
 int                 vdictl_farm_export                (Cli *cli, int argc, char **argv);
 int                 vdictl_farm_import                (Cli *cli, int argc, char **argv);
+int                 vdictl_farm_password              (Cli *cli, int argc, char **argv);
 
 int                 vdictl_provider_add               (Cli *cli, int argc, char **argv);
 int                 vdictl_provider_list              (Cli *cli, int argc, char **argv);

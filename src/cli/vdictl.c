@@ -146,9 +146,11 @@ static const struct
   const char  *name;
   CommandFunc  func;
   gboolean     locks;
+  gboolean     no_farm;
 } commands[] = {
   { "farm", "export", vdictl_farm_export, FALSE },
   { "farm", "import", vdictl_farm_import, TRUE },
+  { "farm", "password", vdictl_farm_password, FALSE, TRUE },
   { "provider", "add", vdictl_provider_add, TRUE },
   { "provider", "list", vdictl_provider_list, FALSE },
   { "provider", "check", vdictl_provider_check, FALSE },
@@ -170,13 +172,17 @@ static void
 print_usage (void)
 {
   g_printerr ("%s",
-              _("Usage: vdictl [--farm FILE] [--json] COMMAND\n"
+              _("Usage: vdictl [--farm FILE|URI] [--json] COMMAND\n"
                 "\n"
                 "A farm FILE ending in .db is an SQLite farm; any other is a JSON farm file.\n"
+                "A URI postgresql://USER@HOST/DATABASE is a farm shared in PostgreSQL.\n"
                 "\n"
                 "Farm:\n"
-                "  farm export FILE                            copy the farm to a new FILE\n"
+                "  farm export FILE|URI                        copy the farm to a new FILE or\n"
+                "                                              to a database without a farm\n"
                 "  farm import FILE                            fill an empty farm from FILE\n"
+                "  farm password URI [--password-stdin]        keep the password of a farm\n"
+                "                                              database in the Secret Service\n"
                 "\n"
                 "Providers:\n"
                 "  provider add NAME --type hyperv|vcenter --subtype SUBTYPE --address ADDRESS\n"
@@ -216,7 +222,8 @@ main (int   argc,
   g_autofree char *farm_path = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "farm", 0, 0, G_OPTION_ARG_FILENAME, &farm_path, N_("the farm file"), "FILE" },
+    { "farm", 0, 0, G_OPTION_ARG_FILENAME, &farm_path, N_("the farm file or database"),
+      "FILE|URI" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("print JSON"), NULL },
     { NULL }
   };
@@ -255,6 +262,11 @@ main (int   argc,
       if (!g_str_equal (argv[1], commands[i].group) || !g_str_equal (argv[2], commands[i].name))
         continue;
 
+      cli.credentials = vdi_credentials_get_default ();
+      cli.json = json;
+      if (commands[i].no_farm)
+        return commands[i].func (&cli, argc - 2, argv + 2);
+
       farm = vdi_farm_new (farm_path);
       /* Locked before loading, so this process reads what the previous holder last wrote. */
       if (commands[i].locks &&
@@ -270,8 +282,6 @@ main (int   argc,
         }
 
       cli.farm = farm;
-      cli.credentials = vdi_credentials_get_default ();
-      cli.json = json;
       /* Each command sees its own name as argv[0] and its arguments after it. */
       return commands[i].func (&cli, argc - 2, argv + 2);
     }

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "vdi-farm-lock.h"
+#include "vdi-farm-pg.h"
 
 struct _VdiFarmLock
 {
@@ -30,6 +31,8 @@ struct _VdiFarmLock
 
   char    *path;
   int      fd;
+  /* A farm in PostgreSQL: the session holding the advisory lock, kept open until release. */
+  gpointer session;
 };
 
 G_DEFINE_FINAL_TYPE (VdiFarmLock, vdi_farm_lock, G_TYPE_OBJECT)
@@ -226,6 +229,14 @@ vdi_farm_lock_acquire (const char  *farm_path,
   g_return_val_if_fail (farm_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (_vdi_farm_is_pg_uri (farm_path))
+    {
+      self = g_object_new (VDI_TYPE_FARM_LOCK, NULL);
+      self->path = _vdi_farm_pg_display (farm_path);
+      self->session = _vdi_farm_pg_lock_take (farm_path, error);
+      return self->session != NULL ? g_steal_pointer (&self) : NULL;
+    }
+
   lock_path = lock_path_for (farm_path);
   directory = g_path_get_dirname (lock_path);
   if (g_mkdir_with_parents (directory, 0700) != 0)
@@ -289,6 +300,7 @@ vdi_farm_lock_release (VdiFarmLock *self)
 {
   g_return_if_fail (VDI_IS_FARM_LOCK (self));
 
+  g_clear_pointer (&self->session, _vdi_farm_pg_lock_drop);
   if (self->fd < 0)
     return;
 
@@ -315,6 +327,9 @@ vdi_farm_lock_query_holder (const char  *farm_path,
   int fd, status;
 
   g_return_val_if_fail (farm_path != NULL, FALSE);
+
+  if (_vdi_farm_is_pg_uri (farm_path))
+    return _vdi_farm_pg_lock_query (farm_path, program, pid);
 
   lock_path = lock_path_for (farm_path);
   fd = g_open (lock_path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);

@@ -31,7 +31,11 @@ G_DECLARE_FINAL_TYPE (VdiFarmLock, vdi_farm_lock, VDI, FARM_LOCK, GObject)
  * the object is finalized (or vdi_farm_lock_release()). The kernel holds it for this open file
  * (an open file description lock), so it is released when the process ends in any way, kill -9
  * included: a lock is never stale. The file names the holder (its program and process id) so
- * that the next taker can say who has the farm. Read-only users never lock. */
+ * that the next taker can say who has the farm. Read-only users never lock.
+ *
+ * A farm in PostgreSQL (a postgresql:// location) is locked by a session advisory lock held on
+ * a connection this object keeps open: the server releases it when the session ends, the
+ * process killed included, and the session's application_name says who holds it. */
 
 GQuark              vdi_farm_lock_error_quark         (void);
 

@@ -32,11 +32,11 @@ struct _VdiFarm
   guint         saving : 1;
   guint         load_failed : 1;
 
-  /* SQLite store: template id → the serialized form last written (or a placeholder after a
-   * load), to find what a save must write and what it must delete. */
+  /* A store of rows (SQLite, PostgreSQL): template id → the serialized form last written (or a
+   * placeholder after a load), to find what a save must write and what it must delete. */
   GHashTable   *written;
   GHashTable   *written_providers;
-  /* Templates changed since the last SQLite snapshot, and whether one may have been removed
+  /* Templates changed since the last snapshot of rows, and whether one may have been removed
    * (or the farm was loaded), which needs a pass over all of them. */
   GHashTable   *changed_templates;
   gboolean      full_pass;
@@ -90,7 +90,7 @@ VdiFarmContents    *_vdi_farm_row_parser_finish       (VdiFarmRowParser   *self)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmRowParser, _vdi_farm_row_parser_free)
 
-/* One row of the SQLite store, taken on the model's thread. */
+/* One row of a store of rows, taken on the model's thread. */
 typedef struct
 {
   char   *id;
@@ -103,14 +103,44 @@ typedef struct
 void                _vdi_farm_row_free                (VdiFarmRow         *row);
 GBytes             *_vdi_farm_provider_to_bytes       (VdiProvider        *provider);
 gboolean            _vdi_farm_is_sqlite_path          (const char         *path);
-VdiFarmContents    *_vdi_farm_sqlite_read             (const char         *path,
-                                                       GCancellable       *cancellable,
-                                                       GError            **error);
-gboolean            _vdi_farm_sqlite_write            (const char         *path,
+gboolean            _vdi_farm_set_newer_schema_error  (GError            **error,
+                                                       const char         *location,
+                                                       int                 version,
+                                                       int                 supported);
+VdiFarmContents    *_vdi_farm_parse_rows              (const char         *location,
                                                        GPtrArray          *providers,
                                                        GPtrArray          *templates,
-                                                       GPtrArray          *removed,
-                                                       GPtrArray          *removed_providers,
+                                                       GError            **error);
+
+/* A store of rows (SQLite, PostgreSQL), as against a JSON farm file. read() of a store that
+ * holds no farm yet is an empty farm; write() takes the rows changed since the last save
+ * (VdiFarmRow) and the ids of the removed ones, and stores them in one transaction. Both run
+ * in worker threads, each on its own connection. */
+typedef struct
+{
+  VdiFarmContents *(*read)  (const char    *location,
+                             GCancellable  *cancellable,
+                             GError       **error);
+  gboolean         (*write) (const char    *location,
+                             GPtrArray     *providers,
+                             GPtrArray     *templates,
+                             GPtrArray     *removed,
+                             GPtrArray     *removed_providers,
+                             GError       **error);
+} VdiFarmRowStore;
+
+extern const VdiFarmRowStore _vdi_farm_sqlite_store;
+extern const VdiFarmRowStore _vdi_farm_pg_store;
+
+const VdiFarmRowStore *_vdi_farm_row_store_for        (const char         *location);
+
+/* vdi-farm-store.c, vdi-farm-recovery.c */
+gboolean            _vdi_farm_write_atomically        (const char         *path,
+                                                       const char         *data,
+                                                       gsize               length,
+                                                       GError            **error);
+gboolean            _vdi_farm_import_old_default      (const char         *path,
+                                                       GCancellable       *cancellable,
                                                        GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmContents, _vdi_farm_contents_free)

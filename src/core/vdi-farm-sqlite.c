@@ -68,6 +68,20 @@ _vdi_farm_row_free (VdiFarmRow *row)
   g_free (row);
 }
 
+/* A database of a schema newer than this version reads, SQLite's or PostgreSQL's. */
+gboolean
+_vdi_farm_set_newer_schema_error (GError     **error,
+                                  const char  *location,
+                                  int          version,
+                                  int          supported)
+{
+  g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
+               _("The farm database “%s” was written by a newer version of VDI Console "
+                 "(schema %d; this version reads schema %d and older)"),
+               location, version, supported);
+  return FALSE;
+}
+
 gboolean
 _vdi_farm_is_sqlite_path (const char *path)
 {
@@ -147,13 +161,7 @@ get_version (sqlite3     *db,
     return db_error (db, path, error);
 
   if (*version > SCHEMA_VERSION)
-    {
-      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION,
-                   _("The farm database “%s” was written by a newer version of VDI Console "
-                     "(schema %d; this version reads schema %d and older)"),
-                   path, *version, SCHEMA_VERSION);
-      return FALSE;
-    }
+    return _vdi_farm_set_newer_schema_error (error, path, *version, SCHEMA_VERSION);
   return TRUE;
 }
 
@@ -221,14 +229,48 @@ read_docs (sqlite3           *db,
 }
 
 /**
- * _vdi_farm_sqlite_read:
+ * _vdi_farm_parse_rows:
+ * @location: the farm, as messages name it
+ * @providers: (element-type GBytes): the providers' JSON objects, in order
+ * @templates: (element-type GBytes): the templates' JSON objects, in order
  *
- * Reads a farm database. A missing file is an empty farm; nothing is created by reading.
+ * Builds a farm from the rows of a store, through the checks of a farm file, one row at a
+ * time (see VdiFarmRowParser).
  */
 VdiFarmContents *
-_vdi_farm_sqlite_read (const char    *path,
-                       GCancellable  *cancellable,
-                       GError       **error)
+_vdi_farm_parse_rows (const char  *location,
+                      GPtrArray   *providers,
+                      GPtrArray   *templates,
+                      GError     **error)
+{
+  g_autoptr(VdiFarmRowParser) parser = _vdi_farm_row_parser_new (location);
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      gsize size;
+      const char *doc = g_bytes_get_data (g_ptr_array_index (providers, i), &size);
+
+      if (!_vdi_farm_row_parser_add_provider (parser, doc, size, error))
+        return NULL;
+    }
+  for (guint i = 0; i < templates->len; i++)
+    {
+      gsize size;
+      const char *doc = g_bytes_get_data (g_ptr_array_index (templates, i), &size);
+
+      if (!_vdi_farm_row_parser_add_template (parser, doc, size, error))
+        return NULL;
+    }
+  return _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+}
+
+/* Reads a farm database. A missing file is an empty farm; nothing is created by reading. Rows
+ * go to the parser as SQLite steps to them, so no more than one row's text and tree are held
+ * at a time. */
+static VdiFarmContents *
+sqlite_read (const char    *path,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autoptr(VdiFarmRowParser) parser = NULL;
   VdiFarmContents *contents;
@@ -409,22 +451,14 @@ write_rows (sqlite3    *db,
   return TRUE;
 }
 
-/**
- * _vdi_farm_sqlite_write:
- * @providers: (element-type VdiFarmRow): the providers changed since the last save
- * @templates: (element-type VdiFarmRow): the templates changed since the last save
- * @removed: (element-type utf8): ids of the templates removed since the last save
- * @removed_providers: (element-type utf8): ids of the providers removed since then
- *
- * Stores one save in one transaction, creating or migrating the database first.
- */
-gboolean
-_vdi_farm_sqlite_write (const char  *path,
-                        GPtrArray   *providers,
-                        GPtrArray   *templates,
-                        GPtrArray   *removed,
-                        GPtrArray   *removed_providers,
-                        GError     **error)
+/* Stores one save in one transaction, creating or migrating the database first. */
+static gboolean
+sqlite_write (const char  *path,
+              GPtrArray   *providers,
+              GPtrArray   *templates,
+              GPtrArray   *removed,
+              GPtrArray   *removed_providers,
+              GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   Statements s = { NULL, };
@@ -472,3 +506,8 @@ _vdi_farm_sqlite_write (const char  *path,
   sqlite3_close (db);
   return ok;
 }
+
+const VdiFarmRowStore _vdi_farm_sqlite_store = {
+  sqlite_read,
+  sqlite_write,
+};

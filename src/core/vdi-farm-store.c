@@ -1,4 +1,4 @@
-/* vdi-farm-store.c: loading and saving a farm, and recovering from a file that cannot be read.
+/* vdi-farm-store.c: loading and saving a farm, in a file (JSON) or a store of rows.
  *
  * Copyright 2026 The VDI Console authors
  *
@@ -18,6 +18,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "vdi-farm-lock.h"
+#include "vdi-farm-pg.h"
 #include "vdi-farm-private.h"
 
 /* A farm file is a few MiB at 10,000 templates; anything near this is not ours. */
@@ -25,68 +27,20 @@
 
 /* Loading ------------------------------------------------------------------------------------ */
 
-/* The farm file of versions that kept the default farm in JSON, beside the default database;
- * %NULL for any farm but the default one. */
-static char *
-dup_old_default (const char *path)
+/**
+ * _vdi_farm_row_store_for:
+ *
+ * Returns: (nullable): the store of rows a farm location names (a postgresql:// URI, a file
+ *   ending in .db), or %NULL for a JSON farm file
+ */
+const VdiFarmRowStore *
+_vdi_farm_row_store_for (const char *location)
 {
-  g_autofree char *default_path = vdi_farm_dup_default_path ();
-  g_autofree char *dir = NULL;
-
-  if (!g_str_equal (path, default_path))
-    return NULL;
-  dir = g_path_get_dirname (path);
-  return g_build_filename (dir, "farm.json", NULL);
-}
-
-/* The first load of the default farm imports the old farm.json into farm.db, then keeps the
- * JSON file renamed farm.json.imported-DATE. The database is written under a temporary name
- * and renamed into place before the JSON file is renamed, so a kill at any moment leaves either
- * the JSON file to import again or the complete database. A JSON file that cannot be read stays
- * untouched, and the load fails naming it. */
-static gboolean
-import_old_default (const char    *path,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  g_autofree char *json = dup_old_default (path);
-  g_autofree char *tmp_path = g_strconcat (path, ".import.db", NULL);
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *stamp = NULL;
-  g_autofree char *kept = NULL;
-  g_autoptr(VdiFarm) old = NULL;
-
-  if (json == NULL || g_file_test (path, G_FILE_TEST_EXISTS) ||
-      !g_file_test (json, G_FILE_TEST_EXISTS))
-    return TRUE;
-
-  old = vdi_farm_new (json);
-  if (!vdi_farm_load (old, cancellable, error))
-    return FALSE;
-
-  /* A leftover of an import that was killed. */
-  g_unlink (tmp_path);
-  if (!vdi_farm_export (old, tmp_path, error))
-    {
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
-                   _("Could not put the imported farm in place at “%s”: %s"), path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-
-  now = g_date_time_new_now_local ();
-  stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  kept = g_strdup_printf ("%s.imported-%s", json, stamp);
-  if (g_rename (json, kept) != 0)
-    g_warning ("Could not rename the imported farm file “%s”: %s", json, g_strerror (errno));
-  return TRUE;
+  if (_vdi_farm_is_pg_uri (location))
+    return &_vdi_farm_pg_store;
+  if (_vdi_farm_is_sqlite_path (location))
+    return &_vdi_farm_sqlite_store;
+  return NULL;
 }
 
 static VdiFarmContents *
@@ -94,17 +48,19 @@ read_farm_file (const char    *path,
                 GCancellable  *cancellable,
                 GError       **error)
 {
+  const VdiFarmRowStore *store = _vdi_farm_row_store_for (path);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   gsize length;
 
-  if (_vdi_farm_is_sqlite_path (path))
+  if (store != NULL)
     {
-      if (!import_old_default (path, cancellable, error))
+      if (store == &_vdi_farm_sqlite_store &&
+          !_vdi_farm_import_old_default (path, cancellable, error))
         return NULL;
-      return _vdi_farm_sqlite_read (path, cancellable, error);
+      return store->read (path, cancellable, error);
     }
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
@@ -167,7 +123,7 @@ apply_contents (VdiFarm         *self,
   g_hash_table_remove_all (self->written_providers);
   g_hash_table_remove_all (self->changed_templates);
   self->full_pass = TRUE;
-  if (_vdi_farm_is_sqlite_path (self->path))
+  if (self->track_rows)
     {
       for (guint i = 0; i < contents->templates->len; i++)
         g_hash_table_insert (self->written,
@@ -331,11 +287,11 @@ remove_stale_temp_files (const char *path)
 /* Writes @data to @path so that at every instant @path is either the old complete file or the
  * new complete file: temp file in the same folder, fsync, keep the old file as PATH.bak by a
  * hard link, rename over. A kill at any moment leaves a readable farm. */
-static gboolean
-write_atomically (const char  *path,
-                  const char  *data,
-                  gsize        length,
-                  GError     **error)
+gboolean
+_vdi_farm_write_atomically (const char  *path,
+                            const char  *data,
+                            gsize        length,
+                            GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *tmp_path = g_strconcat (path, ".XXXXXX", NULL);
@@ -422,6 +378,15 @@ static gboolean
 check_can_save (VdiFarm  *self,
                 GError  **error)
 {
+  if (self->load_failed && _vdi_farm_is_pg_uri (self->path))
+    {
+      g_autofree char *display = _vdi_farm_pg_display (self->path);
+
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The farm database “%s” could not be read, so nothing is written to it "
+                     "until it is loaded again"), display);
+      return FALSE;
+    }
   if (self->load_failed)
     {
       g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
@@ -624,7 +589,7 @@ take_snapshot (VdiFarm *self)
   GListModel *templates = G_LIST_MODEL (self->templates);
   guint n = g_list_model_get_n_items (templates);
 
-  if (_vdi_farm_is_sqlite_path (self->path))
+  if (self->track_rows)
     return take_rows (self);
 
   snapshot = g_new0 (Snapshot, 1);
@@ -649,12 +614,14 @@ write_snapshot (Snapshot  *snapshot,
   gsize length;
 
   if (snapshot->provider_rows != NULL)
-    return _vdi_farm_sqlite_write (snapshot->path, snapshot->provider_rows,
-                                   snapshot->template_rows, snapshot->removed,
-                                   snapshot->removed_providers, error);
+    return _vdi_farm_row_store_for (snapshot->path)->write (snapshot->path,
+                                                            snapshot->provider_rows,
+                                                            snapshot->template_rows,
+                                                            snapshot->removed,
+                                                            snapshot->removed_providers, error);
 
   data = _vdi_farm_join (snapshot->providers, snapshot->templates, &length);
-  return write_atomically (snapshot->path, data, length, error);
+  return _vdi_farm_write_atomically (snapshot->path, data, length, error);
 }
 
 /**
@@ -820,10 +787,11 @@ vdi_farm_flush (VdiFarm  *self,
 
 /**
  * vdi_farm_export:
- * @path: a file that does not exist yet, ending in .db for SQLite, else a JSON farm file
+ * @path: a file that does not exist yet, ending in .db for SQLite, else a JSON farm file; or a
+ *   postgresql:// database that holds no farm yet
  *
  * Writes what the farm holds into a new farm at @path, blocking: `vdictl farm export` and
- * `import`, and moving a farm between stores. An existing file is never written over.
+ * `import`, and moving a farm between stores. An existing file or farm is never written over.
  */
 gboolean
 vdi_farm_export (VdiFarm     *self,
@@ -831,13 +799,33 @@ vdi_farm_export (VdiFarm     *self,
                  GError     **error)
 {
   g_autoptr(VdiFarm) copy = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
   g_autoptr(GPtrArray) providers = NULL;
   g_autoptr(GPtrArray) templates = NULL;
 
   g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  copy = vdi_farm_new (path);
+  if (_vdi_farm_is_pg_uri (path))
+    {
+      g_autofree char *display = _vdi_farm_pg_display (path);
+
+      /* A database is "new" when it holds no farm; its lock keeps a console from writing
+       * there meanwhile. */
+      lock = vdi_farm_lock_acquire (path, error);
+      if (lock == NULL || !vdi_farm_load (copy, NULL, error))
+        return FALSE;
+      if (g_list_model_get_n_items (G_LIST_MODEL (copy->providers)) > 0 ||
+          g_list_model_get_n_items (G_LIST_MODEL (copy->templates)) > 0)
+        {
+          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                       _("The farm database “%s” already holds a farm; a farm is only "
+                         "exported to a new one"), display);
+          return FALSE;
+        }
+    }
+  else if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
                    _("The file “%s” already exists; a farm is only exported to a new file"),
@@ -853,121 +841,6 @@ vdi_farm_export (VdiFarm     *self,
   for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i < n; i++)
     g_ptr_array_add (templates, g_list_model_get_item (G_LIST_MODEL (self->templates), i));
 
-  copy = vdi_farm_new (path);
   vdi_farm_splice (copy, providers, templates);
   return vdi_farm_save (copy, error);
-}
-
-/* Recovery ----------------------------------------------------------------------------------- */
-
-char *
-vdi_farm_dup_backup_path (VdiFarm *self)
-{
-  g_return_val_if_fail (VDI_IS_FARM (self), NULL);
-
-  return g_strconcat (self->path, ".bak", NULL);
-}
-
-/**
- * vdi_farm_set_aside:
- *
- * Renames a farm file that could not be read to PATH.damaged-DATE (never deleting it), and
- * lets the farm start anew at PATH.
- *
- * Returns: (transfer full) (nullable): the new name of the bad file, or %NULL on error.
- */
-char *
-vdi_farm_set_aside (VdiFarm  *self,
-                    GError  **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *aside = NULL;
-  g_autofree char *old_json = NULL;
-
-  g_return_val_if_fail (VDI_IS_FARM (self), NULL);
-
-  /* The default farm failed to load because its old farm.json could not be imported: that is
-   * the file to set aside. */
-  old_json = dup_old_default (self->path);
-  if (old_json != NULL && !g_file_test (self->path, G_FILE_TEST_EXISTS) &&
-      g_file_test (old_json, G_FILE_TEST_EXISTS))
-    {
-      aside = g_strdup_printf ("%s.damaged-%s", old_json, stamp);
-      if (g_rename (old_json, aside) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
-                       _("Could not rename the farm file “%s”: %s"), old_json,
-                       g_strerror (saved));
-          return NULL;
-        }
-      self->load_failed = FALSE;
-      return g_steal_pointer (&aside);
-    }
-
-  aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
-  for (guint i = 2; g_file_test (aside, G_FILE_TEST_EXISTS); i++)
-    {
-      g_free (aside);
-      aside = g_strdup_printf ("%s.damaged-%s-%u", self->path, stamp, i);
-    }
-
-  if (g_rename (self->path, aside) != 0 && errno != ENOENT)
-    {
-      int saved = errno;
-
-      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
-                   _("Could not rename the farm file “%s”: %s"), self->path, g_strerror (saved));
-      return NULL;
-    }
-
-  /* A database's write-ahead log belongs to it: it goes along, never deleted. */
-  if (_vdi_farm_is_sqlite_path (self->path))
-    for (guint i = 0; i < 2; i++)
-      {
-        const char *suffix = i == 0 ? "-wal" : "-shm";
-        g_autofree char *from = g_strconcat (self->path, suffix, NULL);
-        g_autofree char *to = g_strconcat (aside, suffix, NULL);
-
-        g_rename (from, to);
-      }
-
-  self->load_failed = FALSE;
-  return g_steal_pointer (&aside);
-}
-
-/**
- * vdi_farm_restore_backup:
- *
- * Puts a copy of PATH.bak in place of the farm file, which must have been set aside first.
- * Load the farm again afterwards.
- */
-gboolean
-vdi_farm_restore_backup (VdiFarm  *self,
-                         GError  **error)
-{
-  g_autofree char *bak_path = vdi_farm_dup_backup_path (self);
-  g_autofree char *data = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length;
-
-  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
-
-  if (g_file_test (self->path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
-                   _("The farm file “%s” is still in place; set it aside first"), self->path);
-      return FALSE;
-    }
-
-  if (!g_file_get_contents (bak_path, &data, &length, &local_error))
-    {
-      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
-                   _("Could not read the backup “%s”: %s"), bak_path, local_error->message);
-      return FALSE;
-    }
-
-  return write_atomically (self->path, data, length, error);
 }

@@ -196,7 +196,7 @@ vdi_farm_constructed (GObject *object)
 
   if (self->path == NULL)
     self->path = vdi_farm_dup_default_path ();
-  self->track_rows = _vdi_farm_is_sqlite_path (self->path);
+  self->track_rows = _vdi_farm_row_store_for (self->path) != NULL;
 
   g_signal_connect_object (self->providers, "items-changed", G_CALLBACK (on_items_changed),
                            self, G_CONNECT_SWAPPED);

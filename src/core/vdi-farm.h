@@ -57,6 +57,14 @@ G_DECLARE_FINAL_TYPE (VdiFarm, vdi_farm, VDI, FARM, GObject)
 GQuark              vdi_farm_error_quark              (void);
 
 char               *vdi_farm_dup_default_path         (void);
+/* A farm location is a file (.db for SQLite, else JSON) or a postgresql:// (postgres://) URI
+ * naming a shared database, whose password, if the server asks for one, is kept with this. */
+gboolean            vdi_farm_location_is_database     (const char         *location);
+/* The location as messages show it: a database URI without its password. */
+char               *vdi_farm_dup_display_location     (const char         *location);
+gboolean            vdi_farm_store_database_password  (const char         *location,
+                                                       const char         *password,
+                                                       GError            **error);
 VdiFarm            *vdi_farm_new                      (const char         *path);
 const char         *vdi_farm_get_path                 (VdiFarm            *self);
 

@@ -68,7 +68,8 @@ static GParamSpec *properties[N_PROPS];
 
 static const GOptionEntry option_entries[] = {
   { "farm", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("Open the farm stored in FILE instead of the default one"), N_("FILE") },
+    N_("Open the farm stored in FILE, or shared in the database at a postgresql:// URI, "
+       "instead of the default one"), N_("FILE|URI") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show a demo farm of simulated Hyper-V hosts and vCenters; your own farm is not touched"),
     NULL },
@@ -962,7 +963,10 @@ vdi_application_handle_local_options (GApplication *app,
 
   g_assert (VDI_IS_APPLICATION (self));
 
-  if (g_variant_dict_lookup (options, "farm", "^ay", &path))
+  if (g_variant_dict_lookup (options, "farm", "^ay", &path) &&
+      vdi_farm_location_is_database (path))
+    vdi_application_set_farm_path (self, path);
+  else if (path != NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
 
@@ -1047,9 +1051,10 @@ vdi_application_shutdown (GApplication *app)
   if (self->farm != NULL && self->farm_state == FARM_STATE_LOADED && !self->read_only)
     {
       g_autoptr(GError) error = NULL;
+      g_autofree char *location = vdi_farm_dup_display_location (vdi_farm_get_path (self->farm));
 
       if (!vdi_farm_flush (self->farm, &error))
-        g_printerr ("%s: %s\n", vdi_farm_get_path (self->farm), error->message);
+        g_printerr ("%s: %s\n", location, error->message);
     }
 
   g_clear_object (&self->monitor);

@@ -16,6 +16,7 @@
 
 #include "vdi-core.h"
 #include "vdi-test-farm.h"
+#include "vdi-test-pg.h"
 
 static double
 now (void)
@@ -119,14 +120,15 @@ one_change_s (VdiFarm *farm)
   return total / 20;
 }
 
+/* @path: a farm file, or a database URI with @pg its server */
 static void
 measure (const char *self,
-         const char *dir,
+         const char *path,
+         VdiTestPg  *pg,
+         const char *label,
          guint       n_providers,
-         guint       n_templates,
-         const char *ext)
+         guint       n_templates)
 {
-  g_autofree char *path = g_strdup_printf ("%s/farm-%u.%s", dir, n_templates, ext);
   g_autoptr(VdiFarm) farm = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -145,7 +147,18 @@ measure (const char *self,
   if (!vdi_farm_save (farm, &error))
     g_error ("%s", error->message);
   save_s = now () - start;
-  g_stat (path, &st);
+  if (pg == NULL)
+    g_stat (path, &st);
+  else
+    {
+      /* postgresql://USER@/DB?host=… */
+      const char *name = strstr (path, "@/") + 2;
+      g_autofree char *db = g_strndup (name, strcspn (name, "?"));
+      g_autofree char *size = vdi_test_pg_query (pg, db,
+                                                 "SELECT pg_database_size (current_database ());");
+
+      st.st_size = g_ascii_strtoll (size, NULL, 10);
+    }
 
   /* What autosave costs during a distribution: a few targets report progress, then a save. */
   {
@@ -174,9 +187,9 @@ measure (const char *self,
               &rss_peak) != 5)
     g_error ("load printed “%s”", out);
 
-  printf ("%s farm of %u templates, %u providers:\n",
-          g_str_equal (ext, "db") ? "SQLite" : "JSON", n_templates, n_providers);
-  printf ("  file size            %8.1f MiB\n", st.st_size / 1048576.0);
+  printf ("%s farm of %u templates, %u providers:\n", label, n_templates, n_providers);
+  printf ("  %s %8.1f MiB\n", pg != NULL ? "database size       " : "file size           ",
+          st.st_size / 1048576.0);
   printf ("  generate in memory   %8.3f s\n", generate_s);
   printf ("  first save           %8.3f s\n", save_s);
   printf ("  save after 10 changes%8.3f s\n", incremental_s);
@@ -194,6 +207,7 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *dir = NULL;
+  VdiTestPg *pg;
   gboolean quick = FALSE;
 
   if (argc == 3 && g_str_equal (argv[1], "--load"))
@@ -202,20 +216,32 @@ main (int   argc,
     quick = TRUE;
 
   dir = vdi_test_make_tmpdir ();
+  /* The PostgreSQL figures, when it is installed: a server of our own on a Unix socket. */
+  pg = vdi_test_pg_start_full (NULL, TRUE);
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < 3; i++)
     {
-      const char *ext = i == 0 ? "json" : "db";
+      static const char * const labels[] = { "JSON", "SQLite", "PostgreSQL" };
+      static const guint sizes[] = { 1000, 10000 };
 
-      if (quick)
-        measure (argv[0], dir, 15, 50, ext);
-      else
+      if (i == 2 && pg == NULL)
         {
-          measure (argv[0], dir, 1000, 1000, ext);
-          measure (argv[0], dir, 1000, 10000, ext);
+          printf ("PostgreSQL: no figures (not installed, or no support in this build)\n");
+          break;
+        }
+      for (guint j = 0; j < (quick ? 1 : G_N_ELEMENTS (sizes)); j++)
+        {
+          guint n_templates = quick ? 50 : sizes[j];
+          g_autofree char *db = g_strdup_printf ("farm%u", n_templates);
+          g_autofree char *path =
+            i == 2 ? vdi_test_pg_create_database (pg, db)
+                   : g_strdup_printf ("%s/farm-%u.%s", dir, n_templates, i == 0 ? "json" : "db");
+
+          measure (argv[0], path, i == 2 ? pg : NULL, labels[i], quick ? 15 : 1000, n_templates);
         }
     }
 
+  vdi_test_pg_stop (pg);
   vdi_test_rm_rf (dir);
   return 0;
 }

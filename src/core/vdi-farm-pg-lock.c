@@ -1,0 +1,134 @@
+/* vdi-farm-pg-lock.c: the farm lock of a farm in PostgreSQL, a session advisory lock.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The lock is held by a session the VdiFarmLock keeps open: the server releases it when the
+ * session ends, the process killed included, so it is never stale. The holder's session is
+ * named PROGRAM/PID, which the next taker reads from pg_stat_activity (visible to every role):
+ * the database's counterpart of the lock file's line. */
+
+#include "config.h"
+
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vdi-farm-lock.h"
+#include "vdi-farm-pg-private.h"
+
+static gboolean
+read_holder (PGconn  *conn,
+             char   **program,
+             GPid    *pid)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+    "(SELECT oid FROM pg_database WHERE datname = current_database ()) "
+    "AND l.classid = %d AND l.objid = %d AND l.objsubid = 2;",
+    VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_FARM);
+  PGresult *result = PQexec (conn, sql);
+  gboolean held = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0;
+  const char *name = held ? PQgetvalue (result, 0, 0) : "";
+  const char *slash = strrchr (name, '/');
+  gint64 value = slash != NULL ? g_ascii_strtoll (slash + 1, NULL, 10) : 0;
+
+  if (program != NULL)
+    *program = slash != NULL && slash > name ? g_strndup (name, slash - name) : NULL;
+  if (pid != NULL)
+    *pid = value > 0 && value <= G_MAXINT ? (GPid)value : 0;
+  PQclear (result);
+  return held;
+}
+
+/**
+ * _vdi_farm_pg_lock_take:
+ *
+ * Returns: (transfer full) (nullable): the session holding the farm's lock, for
+ *   _vdi_farm_pg_lock_drop(); %NULL with VDI_FARM_LOCK_ERROR_HELD when another session holds
+ *   it, naming its holder
+ */
+gpointer
+_vdi_farm_pg_lock_take (const char  *uri,
+                        GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+  g_autofree char *name = g_strdup_printf ("%s/%d", g_get_prgname () != NULL ? g_get_prgname ()
+                                                                             : "unknown",
+                                           (int)getpid ());
+  g_autofree char *sql = g_strdup_printf ("SELECT pg_try_advisory_lock (%d, %d);",
+                                          VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_FARM);
+  PGconn *conn = _vdi_farm_pg_connect (uri, name, &local_error);
+  PGresult *result;
+  gboolean taken;
+
+  if (conn == NULL)
+    {
+      g_set_error_literal (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_FAILED,
+                           local_error->message);
+      return NULL;
+    }
+
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      g_autofree char *message = _vdi_farm_pg_message (conn, result);
+
+      PQclear (result);
+      PQfinish (conn);
+      g_set_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_FAILED,
+                   _("Could not lock the farm in %s: %s"), display, message);
+      return NULL;
+    }
+  taken = g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+
+  if (!taken)
+    {
+      g_autofree char *program = NULL;
+      GPid pid = 0;
+
+      if (read_holder (conn, &program, &pid) && program != NULL && pid > 0)
+        g_set_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD,
+                     _("The farm is in use by %s (process %d)"), program, (int)pid);
+      else
+        g_set_error_literal (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD,
+                             _("The farm is in use by another program"));
+      PQfinish (conn);
+      return NULL;
+    }
+  return conn;
+}
+
+/* Ending the session would end its advisory locks too, but only once the server has seen the
+ * session go: unlocking first means the next taker finds the lock free as soon as this
+ * returns. */
+void
+_vdi_farm_pg_lock_drop (gpointer session)
+{
+  PQclear (PQexec (session, "SELECT pg_advisory_unlock_all ();"));
+  PQfinish (session);
+}
+
+gboolean
+_vdi_farm_pg_lock_query (const char  *uri,
+                         char       **program,
+                         GPid        *pid)
+{
+  PGconn *conn = _vdi_farm_pg_connect (uri, NULL, NULL);
+  gboolean held;
+
+  if (conn == NULL)
+    return FALSE;
+  held = read_holder (conn, program, pid);
+  PQfinish (conn);
+  return held;
+}

@@ -1,0 +1,754 @@
+/* vdi-farm-pg.c: a farm kept in a PostgreSQL database (libpq), shared by a team.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The same schema as the SQLite store (vdi-farm-sqlite.c): a row per provider and template
+ * holding its JSON object, foreign keys for the providers a template uses, a row version bumped
+ * on every change, and a save writing only the rows that changed, in one transaction. The
+ * schema version lives in the table farm_schema, as SQLite keeps it in user_version.
+ *
+ * The location is a libpq URI (postgresql://USER@HOST/DB?sslmode=…), passed to libpq as it is.
+ * When it holds no password and the server asks for one, the password comes from the Secret
+ * Service (VdiCredentials), keyed by the URI without a password; it never goes to a file or a
+ * message. Loads and saves run in worker threads, each on a connection of its own, which waits
+ * for the next one when it is done (see Sessions). */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vdi-credentials.h"
+#include "vdi-farm-pg-private.h"
+#include "vdi-farm-private.h"
+
+/* Ordered migration steps: step i takes a database from version i to i + 1. */
+static const char * const migrations[] = {
+  /* 0 → 1 */
+  "CREATE TABLE providers ("
+  "  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  auth TEXT,"
+  "  row_version BIGINT NOT NULL DEFAULT 1,"
+  "  doc TEXT NOT NULL);"
+  "CREATE TABLE templates ("
+  "  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  source_provider TEXT NOT NULL REFERENCES providers (id),"
+  "  relay INTEGER NOT NULL DEFAULT 0,"
+  "  row_version BIGINT NOT NULL DEFAULT 1,"
+  "  doc TEXT NOT NULL);"
+  "CREATE TABLE targets ("
+  "  template_id TEXT NOT NULL REFERENCES templates (id) ON DELETE CASCADE,"
+  "  provider_id TEXT NOT NULL REFERENCES providers (id),"
+  "  fed_from TEXT,"
+  "  PRIMARY KEY (template_id, provider_id));"
+  "CREATE INDEX targets_provider ON targets (provider_id);",
+};
+
+#define SCHEMA_VERSION ((int)G_N_ELEMENTS (migrations))
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+static gboolean
+uri_has_password (const char *uri)
+{
+  PQconninfoOption *options = PQconninfoParse (uri, NULL);
+  gboolean found = FALSE;
+
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "password") && o->val != NULL && o->val[0] != '\0')
+      found = TRUE;
+  PQconninfoFree (options);
+  return found;
+}
+
+/* libpq's message, or the server's for @result, on one line. */
+char *
+_vdi_farm_pg_message (PGconn   *conn,
+                      PGresult *result)
+{
+  const char *message = result != NULL ? PQresultErrorMessage (result) : PQerrorMessage (conn);
+  char *copy = g_strdup (message != NULL && message[0] != '\0' ? message : _("unknown error"));
+
+  return g_strstrip (g_strdelimit (copy, "\n", ' '));
+}
+
+static PGconn *
+connect_with (const char *uri,
+              const char *application_name,
+              const char *password)
+{
+  const char *keys[5];
+  const char *values[5];
+  guint n = 0;
+
+  /* With expand_dbname the URI is read first and the keys after it override it. */
+  keys[n] = "dbname"; values[n++] = uri;
+  keys[n] = "client_encoding"; values[n++] = "UTF8";
+  if (application_name != NULL)
+    {
+      keys[n] = "application_name";
+      values[n++] = application_name;
+    }
+  else
+    {
+      keys[n] = "fallback_application_name";
+      values[n++] = g_get_prgname () != NULL ? g_get_prgname () : "vdi-console";
+    }
+  if (password != NULL)
+    {
+      keys[n] = "password";
+      values[n++] = password;
+    }
+  keys[n] = NULL;
+  values[n] = NULL;
+  return PQconnectdbParams (keys, values, 1);
+}
+
+/**
+ * _vdi_farm_pg_connect:
+ * @application_name: (nullable): what the server shows for this session, or %NULL for the
+ *   program's name
+ *
+ * Connects to the farm database, with the password from the Secret Service when the server
+ * asks for one the URI does not hold.
+ */
+PGconn *
+_vdi_farm_pg_connect (const char  *uri,
+                      const char  *application_name,
+                      GError     **error)
+{
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+  g_autoptr(PGconn) conn = connect_with (uri, application_name, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(VdiSecret) password = NULL;
+  g_autofree char *message = NULL;
+
+  if (PQstatus (conn) == CONNECTION_OK)
+    return g_steal_pointer (&conn);
+
+  if (!PQconnectionNeedsPassword (conn) || uri_has_password (uri))
+    {
+      message = _vdi_farm_pg_message (conn, NULL);
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not connect to the farm database “%s”: %s"), display, message);
+      return NULL;
+    }
+
+  password = vdi_credentials_lookup_sync (vdi_credentials_get_default (), display, NULL,
+                                          &local_error);
+  if (password == NULL && local_error != NULL)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not read the password of the farm database “%s”: %s"), display,
+                   local_error->message);
+      return NULL;
+    }
+  if (password == NULL)
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("The farm database “%s” asks for a password, and none is stored for it; "
+                     "store it with: vdictl farm password '%s'"),
+                   display, display);
+      return NULL;
+    }
+
+  g_clear_pointer (&conn, PQfinish);
+  conn = connect_with (uri, application_name, password);
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      message = _vdi_farm_pg_message (conn, NULL);
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Could not connect to the farm database “%s”: %s"), display, message);
+      return NULL;
+    }
+  return g_steal_pointer (&conn);
+}
+
+/**
+ * vdi_farm_store_database_password:
+ * @location: a postgresql:// farm location without a password
+ *
+ * Keeps the password of a farm database in the Secret Service, blocking: `vdictl farm
+ * password`. The console and vdictl take it from there when the server asks for one.
+ */
+gboolean
+vdi_farm_store_database_password (const char  *location,
+                                  const char  *password,
+                                  GError     **error)
+{
+  g_autofree char *display = NULL;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  if (!_vdi_farm_is_pg_uri (location))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("“%s” is not a farm database; it starts with postgresql://"), location);
+      return FALSE;
+    }
+  display = _vdi_farm_pg_display (location);
+  if (uri_has_password (location))
+    {
+      g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+                   _("Give the farm database as “%s”, without its password"), display);
+      return FALSE;
+    }
+  return vdi_credentials_store_sync (vdi_credentials_get_default (), display, display, password,
+                                     NULL, error);
+}
+
+/* Statements ---------------------------------------------------------------------------------- */
+
+static gboolean
+db_error (PGconn      *conn,
+          PGresult    *result,
+          const char  *uri,
+          GError     **error)
+{
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+  g_autofree char *message = _vdi_farm_pg_message (conn, result);
+
+  g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO,
+               _("Could not use the farm database “%s”: %s"), display, message);
+  return FALSE;
+}
+
+static gboolean
+exec (PGconn      *conn,
+      const char  *uri,
+      const char  *sql,
+      GError     **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    return db_error (conn, result, uri, error);
+  return TRUE;
+}
+
+/* The schema version, 0 for a database that holds no farm yet. Runs inside a transaction. */
+static gboolean
+get_version (PGconn      *conn,
+             const char  *uri,
+             int         *version,
+             GError     **error)
+{
+  g_autoptr(PGresult) exists = PQexec (conn, "SELECT to_regclass ('farm_schema') IS NOT NULL;");
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *display = NULL;
+
+  if (PQresultStatus (exists) != PGRES_TUPLES_OK)
+    return db_error (conn, exists, uri, error);
+  *version = 0;
+  if (!g_str_equal (PQgetvalue (exists, 0, 0), "t"))
+    return TRUE;
+
+  result = PQexec (conn, "SELECT coalesce (max (version), 0) FROM farm_schema;");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    return db_error (conn, result, uri, error);
+  *version = atoi (PQgetvalue (result, 0, 0));
+
+  if (*version > SCHEMA_VERSION)
+    {
+      display = _vdi_farm_pg_display (uri);
+      return _vdi_farm_set_newer_schema_error (error, display, *version, SCHEMA_VERSION);
+    }
+  return TRUE;
+}
+
+/* Brings the schema up to date in one transaction; two processes doing so at once take turns
+ * on a transaction advisory lock, and the second finds nothing left to do. */
+static gboolean
+migrate (PGconn      *conn,
+         const char  *uri,
+         GError     **error)
+{
+  g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, %d);",
+                                           VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_SCHEMA);
+  g_autofree char *set = NULL;
+  int version;
+
+  if (!exec (conn, uri, "BEGIN;", error))
+    return FALSE;
+  if (!exec (conn, uri, lock, error) || !get_version (conn, uri, &version, error))
+    goto fail;
+  if (version == SCHEMA_VERSION)
+    return exec (conn, uri, "COMMIT;", error);
+
+  if (!exec (conn, uri, "CREATE TABLE IF NOT EXISTS farm_schema (version INTEGER NOT NULL);",
+             error))
+    goto fail;
+  for (; version < SCHEMA_VERSION; version++)
+    if (!exec (conn, uri, migrations[version], error))
+      goto fail;
+
+  /* The number is ours, not input. */
+  set = g_strdup_printf ("DELETE FROM farm_schema; INSERT INTO farm_schema VALUES (%d);",
+                         SCHEMA_VERSION);
+  if (!exec (conn, uri, set, error))
+    goto fail;
+  return exec (conn, uri, "COMMIT;", error);
+
+fail:
+  PQclear (PQexec (conn, "ROLLBACK;"));
+  return FALSE;
+}
+
+static gboolean
+read_docs (PGconn      *conn,
+           const char  *uri,
+           const char  *sql,
+           GPtrArray   *docs,
+           GError     **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    return db_error (conn, result, uri, error);
+  for (int i = 0, n = PQntuples (result); i < n; i++)
+    g_ptr_array_add (docs, g_bytes_new (PQgetvalue (result, i, 0), PQgetlength (result, i, 0)));
+  return TRUE;
+}
+
+/* Sessions ------------------------------------------------------------------------------------ */
+
+/* A connection costs a server process and a few round trips, more than a save of one change: a
+ * connection that finished its work cleanly waits here, one per database, for the next load or
+ * save of this process. Saves of one farm never overlap; a load during a save opens its own. */
+typedef struct
+{
+  PGconn   *conn;
+  gboolean  ready;  /* the schema is current and the statements are prepared */
+} Session;
+
+static GMutex idle_mutex;
+static GHashTable *idle_sessions;  /* URI → Session */
+
+static void
+session_free (Session *session)
+{
+  g_clear_pointer (&session->conn, PQfinish);
+  g_free (session);
+}
+
+static Session *
+session_take (const char  *uri,
+              gboolean    *reused,
+              GError     **error)
+{
+  Session *session = NULL;
+  char *key = NULL;
+
+  g_mutex_lock (&idle_mutex);
+  if (idle_sessions != NULL)
+    g_hash_table_steal_extended (idle_sessions, uri, (gpointer *)&key, (gpointer *)&session);
+  g_mutex_unlock (&idle_mutex);
+  g_free (key);
+
+  *reused = session != NULL;
+  if (session != NULL)
+    return session;
+
+  session = g_new0 (Session, 1);
+  session->conn = _vdi_farm_pg_connect (uri, NULL, error);
+  if (session->conn == NULL)
+    {
+      session_free (session);
+      return NULL;
+    }
+  return session;
+}
+
+/* Keeps a session that ended its work with no transaction open; closes any other. */
+static void
+session_give_back (const char *uri,
+                   Session    *session)
+{
+  if (PQstatus (session->conn) != CONNECTION_OK ||
+      PQtransactionStatus (session->conn) != PQTRANS_IDLE)
+    {
+      session_free (session);
+      return;
+    }
+
+  g_mutex_lock (&idle_mutex);
+  if (idle_sessions == NULL)
+    idle_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)session_free);
+  if (!g_hash_table_contains (idle_sessions, uri))
+    {
+      g_hash_table_insert (idle_sessions, g_strdup (uri), session);
+      session = NULL;
+    }
+  g_mutex_unlock (&idle_mutex);
+
+  if (session != NULL)
+    session_free (session);
+}
+
+/* Reading ------------------------------------------------------------------------------------- */
+
+static gboolean
+read_session (PGconn      *conn,
+              const char  *uri,
+              GPtrArray   *providers,
+              GPtrArray   *templates,
+              GError     **error)
+{
+  int version;
+
+  /* One snapshot, so the providers and templates are of the same moment. */
+  if (!exec (conn, uri, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;", error) ||
+      !get_version (conn, uri, &version, error))
+    return FALSE;
+  if (version > 0 &&
+      (!read_docs (conn, uri, "SELECT doc FROM providers ORDER BY seq;", providers, error) ||
+       !read_docs (conn, uri, "SELECT doc FROM templates ORDER BY seq;", templates, error)))
+    return FALSE;
+  return exec (conn, uri, "COMMIT;", error);
+}
+
+/* Reads a farm database. A database without a farm yet is an empty farm; nothing is created by
+ * reading. A kept session the server has closed meanwhile is replaced once. */
+static VdiFarmContents *
+pg_read (const char    *uri,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean reused;
+      Session *session = session_take (uri, &reused, error);
+
+      if (session == NULL)
+        return NULL;
+      if (read_session (session->conn, uri, providers, templates, &local_error))
+        {
+          session_give_back (uri, session);
+          break;
+        }
+
+      if (attempt == 0 && reused && PQstatus (session->conn) == CONNECTION_BAD)
+        {
+          session_free (session);
+          g_ptr_array_set_size (providers, 0);
+          g_ptr_array_set_size (templates, 0);
+          continue;
+        }
+      session_give_back (uri, session);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return _vdi_farm_parse_rows (display, providers, templates, error);
+}
+
+/* Writing ------------------------------------------------------------------------------------- */
+
+/* A save's statements go to the server in pipelines of this many, their results read after
+ * each: a save of 10,000 templates costs a few dozen round trips, not 10,000, and the results
+ * waiting to be read stay far below what the socket buffers hold. */
+#define PIPELINE_BATCH 500
+
+typedef struct
+{
+  PGconn     *conn;
+  const char *uri;
+  GError    **error;
+  guint       queued;
+  gboolean    failed;
+} Writer;
+
+/* The first failure is the one to report; what the server skipped after it is not news. */
+static gboolean
+fail (Writer   *w,
+      PGresult *result)
+{
+  if (!w->failed)
+    db_error (w->conn, result, w->uri, w->error);
+  w->failed = TRUE;
+  return FALSE;
+}
+
+/* Reads the results of the statements queued since the last time. After a failed statement
+ * the server skips the rest up to the sync, and the transaction can only be rolled back. */
+static gboolean
+drain (Writer *w)
+{
+  guint queued = w->queued;
+  PGresult *result;
+
+  w->queued = 0;
+  if (queued == 0)
+    return !w->failed;
+  if (!PQpipelineSync (w->conn))
+    return fail (w, NULL);
+
+  for (guint i = 0; i < queued; i++)
+    {
+      result = PQgetResult (w->conn);
+      /* No result: the connection is gone, and nothing more will come. */
+      if (result == NULL)
+        return fail (w, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        fail (w, result);
+      PQclear (result);
+      /* Each statement's results end with a NULL. */
+      PQclear (PQgetResult (w->conn));
+    }
+
+  result = PQgetResult (w->conn);
+  if (PQresultStatus (result) != PGRES_PIPELINE_SYNC)
+    fail (w, result);
+  PQclear (result);
+  return !w->failed;
+}
+
+/* Queues the prepared statement @name with text parameters; @doc, when given, is the last one,
+ * sent as binary text so that its length, not a NUL, ends it. */
+static gboolean
+queue (Writer     *w,
+       const char *name,
+       int         n_params,
+       const char *p1,
+       const char *p2,
+       const char *p3,
+       GBytes     *doc)
+{
+  const char *values[4] = { p1, p2, p3, NULL };
+  int lengths[4] = { 0, 0, 0, 0 };
+  int formats[4] = { 0, 0, 0, 0 };
+
+  if (doc != NULL)
+    {
+      gsize size;
+
+      values[n_params - 1] = g_bytes_get_data (doc, &size);
+      lengths[n_params - 1] = (int)size;
+      formats[n_params - 1] = 1;
+    }
+  if (!PQsendQueryPrepared (w->conn, name, n_params, values, lengths, formats, 0))
+    return fail (w, NULL);
+  w->queued++;
+  return w->queued < PIPELINE_BATCH || drain (w);
+}
+
+/* @ids as a PostgreSQL text[] literal. */
+static char *
+text_array (char **ids)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (const char *c = ids[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+prepare (Writer *w)
+{
+  /* A row's version goes up only when its content does; a template's targets change only by
+   * the providers it stopped or started using. So a statement sent for a row that did not
+   * change writes nothing, and none of them needs the answer of another. */
+  static const char * const statements[][2] = {
+    { "upsert_provider",
+      "INSERT INTO providers (id, name, doc) VALUES ($1, $2, $3) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, doc = excluded.doc, "
+      "row_version = providers.row_version + 1 "
+      "WHERE providers.doc IS DISTINCT FROM excluded.doc;" },
+    { "upsert_template",
+      "INSERT INTO templates (id, name, source_provider, doc) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+      "source_provider = excluded.source_provider, doc = excluded.doc, "
+      "row_version = templates.row_version + 1 "
+      "WHERE templates.doc IS DISTINCT FROM excluded.doc;" },
+    { "set_targets",
+      "WITH wanted AS (SELECT DISTINCT unnest ($2::text[]) AS provider_id), "
+      "gone AS (DELETE FROM targets WHERE template_id = $1 "
+      "  AND provider_id NOT IN (SELECT provider_id FROM wanted)) "
+      "INSERT INTO targets (template_id, provider_id) SELECT $1, provider_id FROM wanted "
+      "ON CONFLICT DO NOTHING;" },
+    { "delete_template", "DELETE FROM templates WHERE id = $1;" },
+    { "delete_provider", "DELETE FROM providers WHERE id = $1;" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      g_autoptr(PGresult) result = PQprepare (w->conn, statements[i][0], statements[i][1], 0,
+                                              NULL);
+
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        return db_error (w->conn, result, w->uri, w->error);
+    }
+  return TRUE;
+}
+
+static gboolean
+queue_rows (Writer    *w,
+            GPtrArray *providers,
+            GPtrArray *templates,
+            GPtrArray *removed,
+            GPtrArray *removed_providers)
+{
+  for (guint i = 0; i < providers->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (providers, i);
+
+      if (!queue (w, "upsert_provider", 3, row->id, row->name, NULL, row->doc))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (templates, i);
+      g_autofree char *uses = text_array (row->uses);
+
+      if (!queue (w, "upsert_template", 4, row->id, row->name, row->parent, row->doc) ||
+          !queue (w, "set_targets", 2, row->id, uses, NULL, NULL))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < removed->len; i++)
+    if (!queue (w, "delete_template", 1, g_ptr_array_index (removed, i), NULL, NULL, NULL))
+      return FALSE;
+
+  for (guint i = 0; i < removed_providers->len; i++)
+    if (!queue (w, "delete_provider", 1, g_ptr_array_index (removed_providers, i), NULL, NULL,
+                NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* Queues a statement without parameters, such as BEGIN or COMMIT. */
+static gboolean
+queue_sql (Writer     *w,
+           const char *sql)
+{
+  if (!PQsendQueryParams (w->conn, sql, 0, NULL, NULL, NULL, NULL, 0))
+    return fail (w, NULL);
+  w->queued++;
+  return TRUE;
+}
+
+/* The whole save, its BEGIN and COMMIT included, goes in pipelines: one round trip for a save
+ * of a few rows. After a failure the server skips the rest, COMMIT included, and the
+ * transaction is left open, failed, for the caller to roll back. */
+static gboolean
+write_rows (Writer    *w,
+            GPtrArray *providers,
+            GPtrArray *templates,
+            GPtrArray *removed,
+            GPtrArray *removed_providers)
+{
+  if (!PQenterPipelineMode (w->conn))
+    return fail (w, NULL);
+  if (queue_sql (w, "BEGIN") &&
+      queue_rows (w, providers, templates, removed, removed_providers))
+    queue_sql (w, "COMMIT");
+  /* What was queued is read either way, so the connection can leave pipeline mode. */
+  drain (w);
+  if (!PQexitPipelineMode (w->conn))
+    fail (w, NULL);
+  return !w->failed;
+}
+
+static gboolean
+write_session (Session    *session,
+               const char *uri,
+               GPtrArray  *providers,
+               GPtrArray  *templates,
+               GPtrArray  *removed,
+               GPtrArray  *removed_providers,
+               GError    **error)
+{
+  Writer w = { session->conn, uri, error, 0, FALSE };
+
+  if (!session->ready)
+    {
+      if (!migrate (session->conn, uri, error) || !prepare (&w))
+        return FALSE;
+      session->ready = TRUE;
+    }
+
+  if (!write_rows (&w, providers, templates, removed, removed_providers))
+    {
+      if (PQtransactionStatus (session->conn) != PQTRANS_IDLE)
+        PQclear (PQexec (session->conn, "ROLLBACK;"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Stores one save in one transaction, creating or migrating the schema first. A writer killed
+ * at any moment leaves the last committed save: the server rolls back what it had begun. A kept
+ * session the server has closed meanwhile is replaced once; writing a save again is harmless,
+ * as a row whose document is unchanged is left as it is. */
+static gboolean
+pg_write (const char  *uri,
+          GPtrArray   *providers,
+          GPtrArray   *templates,
+          GPtrArray   *removed,
+          GPtrArray   *removed_providers,
+          GError     **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean reused;
+      Session *session = session_take (uri, &reused, error);
+
+      if (session == NULL)
+        return FALSE;
+      if (write_session (session, uri, providers, templates, removed, removed_providers,
+                         &local_error))
+        {
+          session_give_back (uri, session);
+          return TRUE;
+        }
+
+      if (attempt == 0 && reused && PQstatus (session->conn) == CONNECTION_BAD)
+        {
+          session_free (session);
+          continue;
+        }
+      session_give_back (uri, session);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+}
+
+const VdiFarmRowStore _vdi_farm_pg_store = {
+  pg_read,
+  pg_write,
+};
