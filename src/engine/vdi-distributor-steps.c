@@ -195,7 +195,7 @@ definition_file (Job *job)
 
   return vdi_hyperv_definition_file (directory,
                                      vdi_template_get_source_vm_name (job->run->template),
-                                     vdi_template_get_source_vm_id (job->run->template));
+                                     exported_vm_id (job));
 }
 
 typedef struct
@@ -266,6 +266,10 @@ job_step_migrate (Job *job)
   /* At most the template's concurrency of copies at once; the rest wait their turn. */
   if (!job->holds_copy)
     {
+      /* With relay, one copy at a time leaves a holder: sharing its uplink would only delay
+       * the first copy, and with it the holder that copy makes. */
+      if (relay_wait_uplink (job))
+        return;
       if (run->n_copying >= vdi_template_get_concurrency (run->template))
         {
           job->waiting_copy = TRUE;
@@ -274,6 +278,8 @@ job_step_migrate (Job *job)
         }
       run->n_copying++;
       job->holds_copy = TRUE;
+      /* Its holder may prepare the next copy while this one moves. */
+      relay_dispatch (run);
     }
 
   set_step (job, EXPORT_SHARE + IMPORT_SHARE, MIGRATE_SHARE);
@@ -354,6 +360,13 @@ job_step_export (Job *job)
   ExportSlot *slot;
   g_autofree char *directory = NULL;
 
+  /* With relay, the copy waits for a holder to come from. */
+  if (relay_wants_holder (job))
+    {
+      relay_enqueue (job);
+      return;
+    }
+
   if (!job->holds_export)
     {
       slot = g_hash_table_lookup (job->run->self->export_slots, source_provider (job));
@@ -374,11 +387,11 @@ job_step_export (Job *job)
     }
 
   set_step (job, 0, EXPORT_SHARE);
+  vdi_target_set_fed_from (job->target, vdi_provider_get_id (source_provider (job)));
   new_export_directory (job);
   directory = export_directory (job);
   run_operation (job, job->source, VDI_BACKEND_OP_EXPORT,
-                 g_variant_new ("(ss)", vdi_template_get_source_vm_id (job->run->template),
-                                directory),
+                 g_variant_new ("(ss)", exported_vm_id (job), directory),
                  export_done);
 }
 

@@ -1,0 +1,309 @@
+/* vdi-distributor-relay.c: relay, where the targets that already hold the template feed the
+ * others (DESIGN §2, Relay).
+ *
+ * With relay on, a copy still to be made waits for a holder: the source, or a target of the
+ * template that is Ready with an up-to-date copy, answers, and is of the source's type and
+ * subtype. The copy is then the same export → import → move as from the source, run on the
+ * holder; the target records the holder (fed-from) before the first step, so that a run that
+ * dies carries on, or cleans up, on that holder. Off, nothing here runs: every copy comes from
+ * the source, with the same provider jobs in the same order as before relay existed.
+ *
+ * Copyright 2026 The VDI Console authors
+ *
+ * This program is free software: you can redistribute it and/or modify it under the terms of
+ * the GNU General Public License as published by the Free Software Foundation, either version 3
+ * of the License, or (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vdi-distributor-private.h"
+
+/* Whether @target holds a copy of @run's template that can feed other targets now. */
+static gboolean
+is_holder (Run       *run,
+           VdiTarget *target)
+{
+  VdiProvider *provider = vdi_target_get_provider (target);
+  VdiProvider *source = vdi_template_get_source_provider (run->template);
+
+  if (vdi_provider_get_status (provider) == VDI_PROVIDER_STATUS_NOT_AVAILABLE)
+    return FALSE;
+  if (vdi_target_get_is_source (target))
+    return TRUE;
+
+  /* Ready means up to date: leaving maintenance makes every copy Needs update, so the outdated
+   * one still serving never feeds others. */
+  return vdi_target_get_state (target) == VDI_TARGET_STATE_READY &&
+         vdi_target_get_job (target) == NULL &&
+         vdi_target_get_remote_vm_id (target) != NULL &&
+         vdi_target_get_outdated_vm_id (target) == NULL &&
+         find_job (run, target) == NULL &&
+         vdi_provider_get_provider_type (provider) == vdi_provider_get_provider_type (source) &&
+         vdi_provider_get_subtype (provider) == vdi_provider_get_subtype (source);
+}
+
+gboolean
+relay_wants_holder (Job *job)
+{
+  g_assert (job != NULL);
+
+  return vdi_template_get_relay (job->run->template) && job->feeder == NULL &&
+         !job->holds_export && job->kind != JOB_REMOVE;
+}
+
+/* The copies going out of @holder for this template, and how many of them have not reached
+ * their copy (move) step yet. */
+static guint
+copies_out (Run         *run,
+            VdiProvider *holder,
+            guint       *n_preparing)
+{
+  guint n = 0;
+
+  *n_preparing = 0;
+  for (guint i = 0; i < run->jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (run->jobs, i);
+
+      if (job->feeder != holder)
+        continue;
+      n++;
+      if (!job->holds_copy)
+        (*n_preparing)++;
+    }
+  return n;
+}
+
+static gboolean
+tried (Job         *job,
+       VdiProvider *holder)
+{
+  return job->tried_feeders != NULL && g_ptr_array_find (job->tried_feeders, holder, NULL);
+}
+
+/* The holder for @job: of those that may start a copy now, the one with the fewest copies out.
+ * A holder prepares one copy at a time (its next export starts once the previous copy moves),
+ * so a holder never takes a second copy while another sits idle, and exports overlap the
+ * moves as in the one-source pipeline. */
+static VdiProvider *
+pick_holder (Run *run,
+             Job *job)
+{
+  GListModel *targets = vdi_template_get_targets (run->template);
+  VdiProvider *best = NULL;
+  guint best_out = G_MAXUINT;
+
+  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+      VdiProvider *provider = vdi_target_get_provider (target);
+      guint out, preparing;
+
+      if (target == job->target || !is_holder (run, target) || tried (job, provider))
+        continue;
+      out = copies_out (run, provider, &preparing);
+      if (preparing == 0 && out < best_out)
+        {
+          best = provider;
+          best_out = out;
+        }
+    }
+  return best;
+}
+
+/* How many of the run's copies are being prepared (holder chosen, not moving yet). */
+static guint
+n_preparing (Run *run)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < run->jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (run->jobs, i);
+
+      n += job->feeder != NULL && !job->holds_copy;
+    }
+  return n;
+}
+
+typedef struct
+{
+  Job         *job;
+  VdiProvider *holder;
+} Assignment;
+
+static void
+holder_password_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Assignment *assignment = user_data;
+  Job *job = assignment->job;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = vdi_credentials_lookup_finish (VDI_CREDENTIALS (object), result,
+                                                             NULL);
+  VdiBackend *backend;
+
+  g_free (assignment);
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+    {
+      job_fail (job, _("Export"), error);
+      return;
+    }
+
+  backend = run_backend_for (job->run, job->feeder, password, &error);
+  if (backend == NULL)
+    {
+      job_fail (job, _("Connecting"), error);
+      return;
+    }
+  g_clear_object (&job->source);
+  job->source = backend;
+  job_step_export (job);
+}
+
+static void
+assign (Job         *job,
+        VdiProvider *holder)
+{
+  Assignment *assignment;
+
+  g_set_object (&job->feeder, holder);
+  vdi_target_set_fed_from (job->target, vdi_provider_get_id (holder));
+  save_now (job->run->self);
+
+  if (holder == vdi_template_get_source_provider (job->run->template))
+    {
+      job_step_export (job);
+      return;
+    }
+
+  assignment = g_new0 (Assignment, 1);
+  assignment->job = job;
+  assignment->holder = holder;
+  vdi_credentials_lookup_async (job->run->self->credentials, vdi_provider_get_id (holder),
+                                job->cancellable, holder_password_cb, assignment);
+}
+
+/* Gives waiting copies to holders, in the order the copies were asked for. */
+void
+relay_dispatch (Run *run)
+{
+  g_assert (run != NULL);
+
+  while (!g_queue_is_empty (&run->waiting_holder))
+    {
+      Job *job = g_queue_peek_head (&run->waiting_holder);
+      VdiProvider *holder;
+
+      /* The concurrency caps the copies moving; as many again may be prepared meanwhile. */
+      if (n_preparing (run) >= vdi_template_get_concurrency (run->template))
+        return;
+      if ((holder = pick_holder (run, job)) == NULL)
+        return;
+      g_queue_pop_head (&run->waiting_holder);
+      job->waiting_holder = FALSE;
+      assign (job, holder);
+    }
+}
+
+void
+relay_enqueue (Job *job)
+{
+  g_assert (job != NULL);
+
+  job->waiting_holder = TRUE;
+  g_queue_push_tail (&job->run->waiting_holder, job);
+  relay_dispatch (job->run);
+}
+
+/* Whether another copy of this template is moving out of @job's holder. */
+static gboolean
+uplink_busy (Job *job)
+{
+  for (guint i = 0; i < job->run->jobs->len; i++)
+    {
+      Job *other = g_ptr_array_index (job->run->jobs, i);
+
+      if (other != job && other->feeder == job->feeder && other->holds_copy)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Queues @job if its holder is moving another copy; it moves once that one is through. */
+gboolean
+relay_wait_uplink (Job *job)
+{
+  g_assert (job != NULL);
+
+  if (job->feeder == NULL || !uplink_busy (job))
+    return FALSE;
+  job->waiting_uplink = TRUE;
+  g_queue_push_tail (&job->run->waiting_uplink, job);
+  return TRUE;
+}
+
+/* @job's copy stopped moving: the next one waiting for the same holder goes. */
+void
+relay_uplink_freed (Job *job)
+{
+  Run *run = job->run;
+
+  g_assert (job != NULL);
+
+  if (job->feeder == NULL)
+    return;
+  for (GList *l = run->waiting_uplink.head; l != NULL; l = l->next)
+    {
+      Job *next = l->data;
+
+      if (next->feeder != job->feeder)
+        continue;
+      g_queue_delete_link (&run->waiting_uplink, l);
+      next->waiting_uplink = FALSE;
+      job_step_migrate (next);
+      return;
+    }
+}
+
+/* At the start of a job: with relay, interrupted work on the target (a step done, a provider
+ * job or a copy recorded) was made on the holder it names, and carries on, or is cleaned up,
+ * there. */
+VdiProvider *
+relay_resume_feeder (Run       *run,
+                     VdiTarget *target)
+{
+  VdiProvider *feeder;
+
+  if (!vdi_template_get_relay (run->template))
+    return NULL;
+  if ((feeder = vdi_template_get_feeder (run->template, target)) == NULL ||
+      feeder == vdi_template_get_source_provider (run->template))
+    return NULL;
+  if (vdi_target_get_step (target) == VDI_TARGET_STEP_NONE &&
+      vdi_target_get_job (target) == NULL && vdi_target_get_remote_vm_id (target) == NULL)
+    return NULL;
+  if (vdi_target_get_step (target) >= VDI_TARGET_STEP_MIGRATED)
+    return NULL;
+  return g_object_ref (feeder);
+}
+
+/* The VM an export of this copy starts from: the template's own on the source, the holder's
+ * copy elsewhere. */
+const char *
+exported_vm_id (Job *job)
+{
+  VdiTemplate *template = job->run->template;
+  VdiTarget *holder;
+
+  if (job->feeder == NULL || job->feeder == vdi_template_get_source_provider (template) ||
+      (holder = vdi_template_find_target (template, job->feeder)) == NULL)
+    return vdi_template_get_source_vm_id (template);
+  return vdi_target_get_remote_vm_id (holder);
+}

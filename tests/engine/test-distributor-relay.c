@@ -1,0 +1,445 @@
+/* test-distributor-relay.c: relay distribution (targets that hold the template feed others)
+ * against vdi-provider-sim, judged by the simulator's own counters and inventory; and relay
+ * off giving the provider jobs of the one-source distribution.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include <glib/gstdio.h>
+
+#include "sim-test-util.h"
+#include "vdi-test-farm.h"
+#include "vdi-distributor.h"
+
+#define PASSWORD "pw"
+#define GOLD "Win11 Gold"
+
+/* The provider jobs a copy is made of, as the simulator counts their requests. */
+static const char * const job_methods[] = {
+  "ExportSystemDefinition",
+  "ImportSystemDefinition",
+  "RealizePlannedSystem",
+  "MigrateVirtualSystemToHost",
+};
+
+typedef struct
+{
+  SimFixture      sim;
+  VdiFarm        *farm;
+  VdiCredentials *credentials;
+  VdiDistributor *distributor;
+  VdiTemplate    *template;
+  GPtrArray      *targets;      /* VdiProvider */
+  GPtrArray      *export_order; /* provider names, in the order their exports started */
+  char           *dir;
+} Fixture;
+
+/* Every host alike: the same uplink and downlink, so that a target that holds the template can
+ * feed others as fast as the source. 10 GiB at 1 Gbit/s is about 86 s simulated per copy. */
+static char *
+scenario (guint n_targets)
+{
+  GString *json = g_string_new ("{ \"time_scale\": 40, \"hyperv_hosts\": [");
+
+  g_string_append (json,
+                   "{ \"name\": \"hv-src\", \"user\": \"admin\", \"password\": \"" PASSWORD "\","
+                   "  \"export_mbps\": 8000, \"up_mbps\": 1000, \"down_mbps\": 1000,"
+                   "  \"vms\": [ { \"name\": \"" GOLD "\", \"disk_gb\": 10, \"state\": \"off\" } ] }");
+  for (guint i = 1; i <= n_targets; i++)
+    g_string_append_printf (json,
+                            ", { \"name\": \"hv-t%u\", \"user\": \"admin\", \"password\": \""
+                            PASSWORD "\", \"export_mbps\": 8000, \"down_mbps\": 1000,"
+                            " \"up_mbps\": 1000, \"vms\": [] }", i);
+  g_string_append (json, "] }");
+  return g_string_free (json, FALSE);
+}
+
+static VdiProvider *
+add_provider (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *url = sim_provider_url (&fixture->sim, name);
+
+  return vdi_test_add_provider (fixture->farm, fixture->credentials, name,
+                                VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE, url, "admin", PASSWORD);
+}
+
+static JsonObject *
+provider_json (JsonNode   *root,
+               const char *name)
+{
+  return json_object_get_object_member (json_object_get_object_member (json_node_get_object (root),
+                                                                       "providers"),
+                                        name);
+}
+
+static gint64
+requests_of (JsonNode   *counters,
+             const char *host,
+             const char *method)
+{
+  JsonObject *requests = json_object_get_object_member (provider_json (counters, host),
+                                                        "requests");
+
+  return json_object_has_member (requests, method)
+    ? json_object_get_int_member (requests, method) : 0;
+}
+
+static char *
+gold_id (Fixture *fixture)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
+  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
+                                                       "providers");
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+      JsonArray *vms = json_object_get_array_member (provider, "vms");
+
+      if (!g_str_equal (json_object_get_string_member (provider, "name"), "hv-src"))
+        continue;
+      for (guint k = 0; k < json_array_get_length (vms); k++)
+        {
+          JsonObject *vm = json_array_get_object_element (vms, k);
+
+          if (g_str_equal (json_object_get_string_member (vm, "name"), GOLD))
+            return g_strdup (json_object_get_string_member (vm, "id"));
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* Each export records its folder first: the order of those is the order exports started. */
+static void
+on_export_dir (VdiTarget  *target,
+               GParamSpec *pspec,
+               Fixture    *fixture)
+{
+  if (vdi_target_get_export_dir (target) != NULL)
+    g_ptr_array_add (fixture->export_order,
+                     g_strdup (vdi_provider_get_name (vdi_target_get_provider (target))));
+}
+
+static void
+setup (Fixture  *fixture,
+       guint     n_targets,
+       guint     concurrency,
+       gboolean  relay)
+{
+  g_autofree char *json = scenario (n_targets);
+  g_autofree char *path = NULL;
+  g_autofree char *gold = NULL;
+  g_autoptr(VdiProvider) source = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sim_fixture_start (&fixture->sim, json);
+  fixture->dir = g_dir_make_tmp ("vdi-relay-XXXXXX", NULL);
+  path = g_build_filename (fixture->dir, "farm.json", NULL);
+  fixture->farm = vdi_farm_new (path);
+  fixture->credentials = vdi_credentials_new (FALSE);
+  fixture->targets = g_ptr_array_new_with_free_func (g_object_unref);
+  fixture->export_order = g_ptr_array_new_with_free_func (g_free);
+
+  source = add_provider (fixture, "hv-src");
+  fixture->template = vdi_template_new (NULL, "Win11", source, GOLD);
+  gold = gold_id (fixture);
+  vdi_template_set_source_vm_id (fixture->template, gold);
+  vdi_template_set_multi_provider (fixture->template, TRUE, NULL);
+  for (guint i = 1; i <= n_targets; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hv-t%u", i);
+      VdiProvider *provider = add_provider (fixture, name);
+      VdiTarget *target;
+
+      g_ptr_array_add (fixture->targets, provider);
+      target = vdi_template_add_target (fixture->template, provider, NULL);
+      g_assert_nonnull (target);
+      g_signal_connect (target, "notify::export-dir", G_CALLBACK (on_export_dir), fixture);
+    }
+  g_assert_true (vdi_template_set_concurrency (fixture->template, concurrency, &error));
+  vdi_template_set_relay (fixture->template, relay);
+  g_assert_true (vdi_farm_add_template (fixture->farm, fixture->template, &error));
+  g_assert_no_error (error);
+  vdi_farm_set_autosave (fixture->farm, TRUE);
+
+  fixture->distributor = vdi_distributor_new (fixture->farm, fixture->credentials);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  GListModel *targets;
+
+  if (fixture->template != NULL)
+    {
+      targets = vdi_template_get_targets (fixture->template);
+      for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+          g_signal_handlers_disconnect_by_data (target, fixture);
+        }
+    }
+  g_clear_object (&fixture->distributor);
+  if (fixture->farm != NULL)
+    vdi_farm_flush (fixture->farm, NULL);
+  g_clear_object (&fixture->template);
+  g_clear_object (&fixture->farm);
+  g_clear_object (&fixture->credentials);
+  g_clear_pointer (&fixture->targets, g_ptr_array_unref);
+  g_clear_pointer (&fixture->export_order, g_ptr_array_unref);
+  sim_fixture_stop (&fixture->sim);
+  if (fixture->dir != NULL)
+    vdi_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gboolean
+distribute (Fixture  *fixture,
+            GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vdi_distributor_distribute_async (fixture->distributor, fixture->template, NULL,
+                                    sim_store_result, &result);
+  sim_wait_result (&result, 300000, "the distribution");
+  return vdi_distributor_finish (fixture->distributor, result, error);
+}
+
+static VdiTarget *
+target_of (Fixture *fixture,
+           guint    i)
+{
+  return vdi_template_find_target (fixture->template, g_ptr_array_index (fixture->targets, i));
+}
+
+/* Every target Ready with exactly one copy, the source with its gold VM only: no planned VM
+ * or half copy left anywhere. */
+static void
+assert_all_ready (Fixture *fixture)
+{
+  for (guint i = 0; i < fixture->targets->len; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+      g_autofree char *host = g_strdup_printf ("hv-t%u", i + 1);
+
+      g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_READY);
+      g_assert_cmpint (vdi_target_get_progress (target), ==, VDI_DISTRIBUTION_OK);
+      g_assert_null (vdi_target_get_job (target));
+      g_assert_cmpuint (sim_count_vms (&fixture->sim, host, GOLD), ==, 1);
+    }
+  g_assert_cmpuint (sim_count_vms (&fixture->sim, "hv-src", GOLD), ==, 1);
+  g_assert_cmpint (vdi_template_get_distribution (fixture->template), ==, VDI_DISTRIBUTION_OK);
+}
+
+static const char *
+host_name (guint i)
+{
+  static char names[16][8];
+
+  if (i == 0)
+    return "hv-src";
+  g_snprintf (names[i], sizeof names[i], "hv-t%u", i);
+  return names[i];
+}
+
+/* Relay off is the one-source distribution, job for job: every export, import, realize and
+ * move on the source, one of each per target, exports in the targets' order, as many copies
+ * at once as the concurrency. Relay on, run the same way, does not give these counts, so the
+ * comparison can fail. */
+static void
+test_off_same_jobs (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  gboolean relay = GPOINTER_TO_INT (data);
+  const guint n_targets = 5, concurrency = 2;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  guint n_elsewhere = 0;
+
+  setup (fixture, n_targets, concurrency, relay);
+  g_assert_true (distribute (fixture, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+
+  counters = sim_control_get (&fixture->sim, "counters");
+  for (guint m = 0; m < G_N_ELEMENTS (job_methods); m++)
+    {
+      gint64 on_source = requests_of (counters, "hv-src", job_methods[m]);
+
+      g_test_message ("relay %s: %s on hv-src: %" G_GINT64_FORMAT, relay ? "on" : "off",
+                      job_methods[m], on_source);
+      if (!relay)
+        g_assert_cmpint (on_source, ==, n_targets);
+      for (guint i = 1; i <= n_targets; i++)
+        n_elsewhere += requests_of (counters, host_name (i), job_methods[m]);
+    }
+
+  if (relay)
+    {
+      /* The control: relay moves work off the source, which the assertions above catch. */
+      g_assert_cmpuint (n_elsewhere, >, 0);
+      return;
+    }
+
+  g_assert_cmpuint (n_elsewhere, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (provider_json (counters, "hv-src"),
+                                               "peak_concurrent_migrations_out"), ==,
+                   concurrency);
+  g_assert_cmpuint (fixture->export_order->len, ==, n_targets);
+  for (guint i = 0; i < n_targets; i++)
+    {
+      g_assert_cmpstr (g_ptr_array_index (fixture->export_order, i), ==, host_name (i + 1));
+      g_assert_cmpstr (vdi_target_get_fed_from (target_of (fixture, i)), ==,
+                       vdi_provider_get_id (vdi_template_get_source_provider (fixture->template)));
+    }
+}
+
+/* Relay on: holders counted from the simulator's per-host peak of copies out. */
+static void
+test_relay_holders (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const guint n_targets = 7, concurrency = 4;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  guint n_holders = 0, n_fed_by_targets = 0;
+
+  setup (fixture, n_targets, concurrency, TRUE);
+  g_assert_true (distribute (fixture, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+
+  counters = sim_control_get (&fixture->sim, "counters");
+  for (guint i = 0; i <= n_targets; i++)
+    {
+      JsonObject *host = provider_json (counters, host_name (i));
+      gint64 peak_out = json_object_get_int_member (host, "peak_concurrent_migrations_out");
+      gint64 moves = requests_of (counters, host_name (i), "MigrateVirtualSystemToHost");
+      guint n_fed = 0;
+
+      /* One export at a time on every holder, and one copy out of it at a time. */
+      g_assert_cmpint (json_object_get_int_member (host, "peak_concurrent_exports"), <=, 1);
+      g_assert_cmpint (peak_out, <=, 1);
+      n_holders += peak_out > 0;
+
+      /* The targets say where their copy came from, and the hosts agree. */
+      for (guint t = 0; t < n_targets; t++)
+        {
+          const char *fed_from = vdi_target_get_fed_from (target_of (fixture, t));
+          VdiProvider *feeder = vdi_template_get_feeder (fixture->template,
+                                                         target_of (fixture, t));
+
+          g_assert_nonnull (fed_from);
+          g_assert_nonnull (feeder);
+          n_fed += g_str_equal (vdi_provider_get_name (feeder), host_name (i));
+        }
+      g_test_message ("%s: fed %u, peak copies out %" G_GINT64_FORMAT, host_name (i), n_fed,
+                      peak_out);
+      g_assert_cmpint (moves, ==, n_fed);
+      g_assert_cmpint (requests_of (counters, host_name (i), "ExportSystemDefinition"), ==, n_fed);
+      if (i > 0)
+        n_fed_by_targets += n_fed;
+    }
+
+  /* The source moves one copy at a time, so by the time the first copy is in place targets are
+   * still waiting: that first target feeds at least one. */
+  g_assert_cmpuint (n_holders, >=, 2);
+  g_assert_cmpuint (n_fed_by_targets, >=, 1);
+}
+
+/* The setting and where each copy came from are stored, in JSON and SQLite; a farm from before
+ * relay existed loads with relay off. */
+static void
+test_stored (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *files[] = { "copy.json", "copy.db" };
+
+  setup (fixture, 2, 2, TRUE);
+  vdi_target_set_fed_from (target_of (fixture, 1),
+                           vdi_provider_get_id (g_ptr_array_index (fixture->targets, 0)));
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, files[f], NULL);
+      g_autoptr(VdiFarm) reloaded = vdi_farm_new (path);
+      VdiTemplate *template;
+      VdiTarget *target;
+
+      g_assert_true (vdi_farm_export (fixture->farm, path, &error));
+      g_assert_no_error (error);
+      g_assert_true (vdi_farm_load (reloaded, NULL, &error));
+      g_assert_no_error (error);
+      template = vdi_farm_find_template (reloaded, "Win11");
+      g_assert_true (vdi_template_get_relay (template));
+      target = vdi_template_find_target (template, vdi_farm_find_provider (reloaded, "hv-t2"));
+      g_assert_cmpstr (vdi_provider_get_name (vdi_template_get_feeder (template, target)), ==,
+                       "hv-t1");
+    }
+
+  /* The SQLite store's own columns say it too, for queries of the shared farm. */
+  {
+    g_autofree char *path = g_build_filename (fixture->dir, "copy.db", NULL);
+    g_autofree char *sql = g_strdup_printf ("SELECT t.relay, g.fed_from FROM templates t "
+                                            "JOIN targets g ON g.template_id = t.id "
+                                            "WHERE g.provider_id = '%s';",
+                                            vdi_provider_get_id (g_ptr_array_index (fixture->targets,
+                                                                                    1)));
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 1), ==,
+                     vdi_provider_get_id (g_ptr_array_index (fixture->targets, 0)));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  /* A farm file without the setting: relay off. */
+  {
+    g_autofree char *path = g_build_filename (fixture->dir, "copy.json", NULL);
+    g_autofree char *old_path = g_build_filename (fixture->dir, "old.json", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GRegex) regex = g_regex_new ("\\s*\"relay\"\\s*:\\s*true\\s*,?", 0, 0, NULL);
+    g_autofree char *old_text = NULL;
+    g_autoptr(VdiFarm) old = vdi_farm_new (old_path);
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+    old_text = g_regex_replace_literal (regex, text, -1, 0, "", 0, &error);
+    g_assert_null (strstr (old_text, "\"relay\""));
+    g_assert_true (g_file_set_contents (old_path, old_text, -1, &error));
+    g_assert_true (vdi_farm_load (old, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_false (vdi_template_get_relay (vdi_farm_find_template (old, "Win11")));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, data, func) \
+  g_test_add (path, Fixture, data, NULL, func, teardown)
+
+  ADD ("/engine/relay/off-same-jobs", GINT_TO_POINTER (FALSE), test_off_same_jobs);
+  ADD ("/engine/relay/on-differs", GINT_TO_POINTER (TRUE), test_off_same_jobs);
+  ADD ("/engine/relay/holders", NULL, test_relay_holders);
+  ADD ("/engine/relay/stored", NULL, test_stored);
+
+#undef ADD
+
+  return g_test_run ();
+}
