@@ -935,6 +935,74 @@ test_vcenter_hosts (Fixture       *fixture,
                    json_object_get_string_member (vcenter_vm (again, "GV-01"), "id"));
 }
 
+/* --relay (the default) and --no-relay are stored, shown, and where each copy came from is
+ * told in show --json ("fed-from") and in the progress lines. */
+static void
+test_relay (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(Run) on = NULL;
+  g_autoptr(Run) off = NULL;
+  g_autoptr(Run) both = NULL;
+  g_autoptr(Run) single = NULL;
+  g_autoptr(Run) human = NULL;
+  g_autoptr(JsonNode) shown_on = NULL;
+  g_autoptr(JsonNode) shown_off = NULL;
+  JsonArray *targets;
+
+  both = vdictl (fixture, "pw\n", "template", "create", "Both", "--provider", "hv-1", "--vm",
+                 GOLD, "--multi-provider", "--target", "hv-2", "--relay", "--no-relay",
+                 "--password-stdin", NULL);
+  g_assert_cmpint (both->status, ==, 2);
+  single = vdictl (fixture, "pw\n", "template", "create", "Single", "--provider", "hv-1",
+                   "--vm", GOLD, "--relay", "--password-stdin", NULL);
+  g_assert_cmpint (single->status, ==, 2);
+  g_assert_nonnull (strstr (single->err, "--multi-provider"));
+
+  off = vdictl (fixture, "pw\n", "template", "create", "Off", "--provider", "hv-1", "--vm",
+                GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3",
+                "--no-relay", "--password-stdin", NULL);
+  g_assert_cmpint (off->status, ==, 0);
+  g_assert_null (strstr (off->out, "(from "));
+  shown_off = show (fixture, "Off");
+  assert_all_ready (shown_off);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (shown_off), "relay"));
+  /* Off, every copy comes from the source. */
+  g_assert_true (json_object_get_null_member (find_target (shown_off, "hv-1"), "fed-from"));
+  g_assert_cmpstr (json_object_get_string_member (find_target (shown_off, "hv-2"), "fed-from"),
+                   ==, "hv-1");
+  g_assert_cmpstr (json_object_get_string_member (find_target (shown_off, "hv-3"), "fed-from"),
+                   ==, "hv-1");
+
+  on = vdictl (fixture, "pw\n", "template", "create", "On", "--provider", "hv-1", "--vm", GOLD,
+               "--multi-provider", "--target", "hv-2", "--target", "hv-3", "--target", "hv-4",
+               "--password-stdin", NULL);
+  g_assert_cmpint (on->status, ==, 0);
+  g_assert_nonnull (strstr (on->out, "hv-2: Distributing (from hv-1)"));
+  shown_on = show (fixture, "On");
+  assert_all_ready (shown_on);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (shown_on), "relay"));
+  targets = json_object_get_array_member (json_node_get_object (shown_on), "targets");
+  for (guint i = 1; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *target = json_array_get_object_element (targets, i);
+      const char *from = json_object_get_string_member (target, "fed-from");
+
+      /* A holder of this template: the source or another target. */
+      g_assert_nonnull (from);
+      g_assert_nonnull (find_target (shown_on, from));
+      g_assert_cmpstr (from, !=, json_object_get_string_member (target, "provider"));
+    }
+  /* Each template's copy, and no other. */
+  g_assert_cmpuint (count_vms (fixture, "hv-2", GOLD), ==, 2);
+  g_assert_cmpuint (count_vms (fixture, "hv-3", GOLD), ==, 2);
+  g_assert_cmpuint (count_vms (fixture, "hv-4", GOLD), ==, 1);
+
+  human = vdictl (fixture, NULL, "template", "show", "On", NULL);
+  g_assert_cmpint (human->status, ==, 0);
+  g_assert_nonnull (strstr (human->out, "Relay:"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -959,6 +1027,8 @@ main (int   argc,
   g_test_add ("/vdictl-template/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
               fixture_teardown);
   g_test_add ("/vdictl-template/vcenter-hosts", Fixture, NULL, fixture_setup, test_vcenter_hosts,
+              fixture_teardown);
+  g_test_add ("/vdictl-template/relay", Fixture, NULL, fixture_setup, test_relay,
               fixture_teardown);
 
   return g_test_run ();
