@@ -228,6 +228,24 @@ update_row_transfer (GtkWidget *row)
   gtk_widget_set_visible (parts->transfer_label, transfer != NULL);
 }
 
+/* With relay, where a target's current or last copy comes from: "from hv-ams-03". */
+static char *
+feeder_text (GtkWidget *row,
+             VdiTarget *target)
+{
+  GtkRoot *root = gtk_widget_get_root (row);
+  VdiTemplate *template;
+  VdiProvider *feeder;
+
+  if (root == NULL || !VDI_IS_DISTRIBUTION_DIALOG (root) ||
+      (template = VDI_DISTRIBUTION_DIALOG (root)->template) == NULL ||
+      !vdi_template_get_relay (template) || vdi_target_get_is_source (target) ||
+      (feeder = vdi_template_get_feeder (template, target)) == NULL)
+    return NULL;
+  /* Translators: where a copy comes from, next to the provider it goes to. */
+  return g_strdup_printf (_("from %s"), vdi_provider_get_name (feeder));
+}
+
 static void
 update_row (GtkWidget *row)
 {
@@ -242,8 +260,13 @@ update_row (GtkWidget *row)
   GtkLabel *state_label = GTK_LABEL (parts->state_label);
   g_autofree char *retry_label = NULL;
   g_autofree char *row_label = NULL;
+  g_autofree char *from = feeder_text (row, target);
 
   gtk_label_set_text (GTK_LABEL (parts->provider_label), provider_name);
+  /* Beside the name: "Source", or where the copy comes from. */
+  gtk_label_set_text (GTK_LABEL (parts->source_label),
+                      vdi_target_get_is_source (target) ? _("Source") : from);
+  gtk_widget_set_visible (parts->source_label, vdi_target_get_is_source (target) || from != NULL);
   gtk_label_set_text (state_label, state_text);
   gtk_widget_remove_css_class (GTK_WIDGET (state_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (state_label), "warning");
@@ -271,6 +294,13 @@ update_row (GtkWidget *row)
                                progress == VDI_DISTRIBUTION_NONE
                                  ? ""
                                  : vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress));
+  if (from != NULL)
+    {
+      g_autofree char *with_from = g_strdup_printf ("%s %s", row_label, from);
+
+      g_free (row_label);
+      row_label = g_steal_pointer (&with_from);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, row_label,
                                   -1);
