@@ -77,6 +77,7 @@ struct _Job
   guint         fail_unavailable : 1;
   guint         waiting_holder : 1;
   guint         waiting_uplink : 1;
+  guint         destination_down : 1; /* the target itself stopped answering */
 };
 
 /* The distribution work of one template: its jobs share the template's copy slots. */
@@ -176,6 +177,7 @@ void          job_succeed         (Job            *job);
 void          job_fail            (Job            *job,
                                    const char     *step,
                                    GError         *error);
+void          job_fail_end        (Job            *job);
 
 /* vdi-distributor-reconcile.c */
 gboolean      holds_vm            (GPtrArray      *vms,
@@ -191,6 +193,8 @@ void          relay_uplink_freed  (Job            *job);
 VdiProvider  *relay_resume_feeder (Run            *run,
                                    VdiTarget      *target);
 const char   *exported_vm_id      (Job            *job);
+gboolean      relay_refeed        (Job            *job,
+                                   GError         *error);
 
 /* vdi-distributor-remove.c */
 void          remove_decide       (Reconcile      *reconcile);

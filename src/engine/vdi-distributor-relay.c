@@ -31,10 +31,12 @@ is_holder (Run       *run,
   VdiProvider *provider = vdi_target_get_provider (target);
   VdiProvider *source = vdi_template_get_source_provider (run->template);
 
-  if (vdi_provider_get_status (provider) == VDI_PROVIDER_STATUS_NOT_AVAILABLE)
-    return FALSE;
+  /* The source feeds as without relay, answering or not: a copy that waits for it fails on it
+   * as it would have, rather than waiting for a holder that never comes. */
   if (vdi_target_get_is_source (target))
     return TRUE;
+  if (vdi_provider_get_status (provider) == VDI_PROVIDER_STATUS_NOT_AVAILABLE)
+    return FALSE;
 
   /* Ready means up to date: leaving maintenance makes every copy Needs update, so the outdated
    * one still serving never feeds others. */
@@ -91,12 +93,15 @@ tried (Job         *job,
  * so a holder never takes a second copy while another sits idle, and exports overlap the
  * moves as in the one-source pipeline. */
 static VdiProvider *
-pick_holder (Run *run,
-             Job *job)
+pick_holder (Run      *run,
+             Job      *job,
+             gboolean *any)
 {
   GListModel *targets = vdi_template_get_targets (run->template);
   VdiProvider *best = NULL;
   guint best_out = G_MAXUINT;
+
+  *any = FALSE;
 
   for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
     {
@@ -106,6 +111,7 @@ pick_holder (Run *run,
 
       if (target == job->target || !is_holder (run, target) || tried (job, provider))
         continue;
+      *any = TRUE;
       out = copies_out (run, provider, &preparing);
       if (preparing == 0 && out < best_out)
         {
@@ -171,14 +177,17 @@ static void
 assign (Job         *job,
         VdiProvider *holder)
 {
+  SharedBackend *shared = g_hash_table_lookup (job->run->backends, holder);
   Assignment *assignment;
 
   g_set_object (&job->feeder, holder);
   vdi_target_set_fed_from (job->target, vdi_provider_get_id (holder));
   save_now (job->run->self);
 
-  if (holder == vdi_template_get_source_provider (job->run->template))
+  /* The run talks to this holder already (the source always): no password to look up. */
+  if (shared != NULL)
     {
+      g_set_object (&job->source, shared->backend);
       job_step_export (job);
       return;
     }
@@ -200,14 +209,24 @@ relay_dispatch (Run *run)
     {
       Job *job = g_queue_peek_head (&run->waiting_holder);
       VdiProvider *holder;
+      gboolean any;
 
       /* The concurrency caps the copies moving; as many again may be prepared meanwhile. */
       if (n_preparing (run) >= vdi_template_get_concurrency (run->template))
         return;
-      if ((holder = pick_holder (run, job)) == NULL)
+      holder = pick_holder (run, job, &any);
+      if (holder == NULL && any)
         return;
       g_queue_pop_head (&run->waiting_holder);
       job->waiting_holder = FALSE;
+      if (holder == NULL)
+        {
+          /* A copy to feed once more, and no other holder to feed it: it fails with the
+           * words of the holder that failed it. The run may end with it: the jobs left
+           * are dispatched from job_end(). */
+          job_fail_end (job);
+          return;
+        }
       assign (job, holder);
     }
 }
@@ -306,4 +325,117 @@ exported_vm_id (Job *job)
       (holder = vdi_template_find_target (template, job->feeder)) == NULL)
     return vdi_template_get_source_vm_id (template);
   return vdi_target_get_remote_vm_id (holder);
+}
+
+/* Feeding once more --------------------------------------------------------------------------- */
+
+typedef struct
+{
+  Job    *job;
+  GError *error;
+} Refeed;
+
+/* The holder failed this copy: it is not asked again for it. */
+static void
+remember_tried (Job *job)
+{
+  if (job->tried_feeders == NULL)
+    job->tried_feeders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (job->tried_feeders, g_object_ref (job->feeder));
+}
+
+static void
+refeed_now (Job *job)
+{
+  VdiTarget *target = job->target;
+
+  remember_tried (job);
+  g_clear_object (&job->feeder);
+
+  /* From the start, from another holder: the export folder and the copy were the failed
+   * holder's. */
+  vdi_target_set_remote_vm_id (target, NULL);
+  vdi_target_set_export_dir (target, NULL);
+  vdi_target_set_step (target, VDI_TARGET_STEP_NONE);
+  vdi_target_set_fed_from (target, NULL);
+  save_now (job->run->self);
+  job->fail_unavailable = FALSE;
+  relay_enqueue (job);
+}
+
+static void
+half_copy_removed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Refeed *refeed = user_data;
+  Job *job = refeed->job;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = vdi_provider_job_run_finish (VDI_BACKEND (object), result, NULL,
+                                                       &error);
+
+  job->cleaning = FALSE;
+  if (vm_is_gone (error))
+    refeed_now (job);
+  else
+    {
+      /* The half copy stays recorded on the failed holder, for a Retry to find there: the
+       * copy fails with the holder's words. */
+      remember_tried (job);
+      job_fail (job, _("Copy"), refeed->error);
+    }
+  g_error_free (refeed->error);
+  g_free (refeed);
+}
+
+/* A copy whose holder failed it (in its own words, with no provider job of it left running)
+ * goes once more to another holder, rather than to Needs update; what it left on the failed
+ * holder is removed first. Not when it was cancelled, when the target itself stopped
+ * answering, once the copy is in place, or on the second holder. Returns whether it took
+ * the job over. */
+gboolean
+relay_refeed (Job    *job,
+              GError *error)
+{
+  VdiTarget *target;
+  const char *half_copy;
+  Refeed *refeed;
+
+  g_assert (job != NULL);
+
+  target = job->target;
+  if (!vdi_template_get_relay (job->run->template) || job->kind == JOB_REMOVE ||
+      job->feeder == NULL || job->cleaning || job->destination_down ||
+      (job->tried_feeders != NULL && job->tried_feeders->len > 0) ||
+      vdi_backend_error_is_cancelled (error) || vdi_target_get_job (target) != NULL ||
+      vdi_target_get_step (target) >= VDI_TARGET_STEP_MIGRATED)
+    return FALSE;
+
+  g_debug ("%s: the copy from %s failed (%s); feeding it from another holder",
+           vdi_provider_get_name (vdi_target_get_provider (target)),
+           vdi_provider_get_name (job->feeder), error->message);
+  /* Kept should no other holder take it. */
+  g_free (job->fail_message);
+  /* Translators: a step (Export, Import, Copy), a provider, and the provider's words. */
+  job->fail_message = g_strdup_printf (_("%s to %s failed: %s"), _("Copy"),
+                                       vdi_provider_get_name (vdi_target_get_provider (target)),
+                                       error->message);
+  export_slot_release (job);
+  copy_slot_release (job);
+
+  half_copy = vdi_target_get_remote_vm_id (target);
+  if (half_copy == NULL)
+    {
+      refeed_now (job);
+      return TRUE;
+    }
+
+  refeed = g_new0 (Refeed, 1);
+  refeed->job = job;
+  refeed->error = g_error_copy (error);
+  job->cleaning = TRUE;
+  vdi_provider_job_run_async (job->source, VDI_BACKEND_OP_DESTROY,
+                              g_variant_new ("(s)", half_copy), NULL, NULL, NULL, NULL,
+                              half_copy_removed_cb, refeed);
+  return TRUE;
 }

@@ -219,7 +219,7 @@ destination_probed_cb (GObject      *object,
   if (product == NULL &&
       (g_error_matches (probe_error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
        g_error_matches (probe_error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT)))
-    failure->job->fail_unavailable = TRUE;
+    failure->job->fail_unavailable = failure->job->destination_down = TRUE;
 
   job_fail (failure->job, _("Copy"), failure->copy_error);
   g_error_free (failure->copy_error);
@@ -437,7 +437,7 @@ job_succeed (Job *job)
   job_end (job, TRUE, FALSE);
 }
 
-static void
+void
 job_fail_end (Job *job)
 {
   vdi_target_set_last_error (job->target, job->fail_message);
@@ -477,6 +477,10 @@ job_fail (Job        *job,
           GError     *error)
 {
   gboolean cancelled = vdi_backend_error_is_cancelled (error);
+
+  /* With relay, a copy its holder failed is fed once more from another holder. */
+  if (relay_refeed (job, error))
+    return;
 
   /* Set already when a step found out another way that its provider does not answer. */
   job->fail_unavailable = job->fail_unavailable ||

@@ -354,6 +354,108 @@ test_relay_holders (Fixture       *fixture,
   g_assert_cmpuint (n_fed_by_targets, >=, 1);
 }
 
+/* Distributes to hv-t1 alone (it becomes a holder), then adds hv-t2 with @faults injected
+ * (each a host and a fault rule), and returns how the add ended. */
+static gboolean
+add_second_target (Fixture             *fixture,
+                   const char * const  *faults,
+                   GError             **error)
+{
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GError) local_error = NULL;
+  VdiProvider *second;
+
+  setup (fixture, 2, 2, TRUE);
+  second = g_ptr_array_index (fixture->targets, 1);
+  g_assert_true (vdi_template_remove_target (fixture->template, second, NULL));
+  g_assert_true (distribute (fixture, &local_error));
+  g_assert_no_error (local_error);
+
+  for (guint i = 0; faults[i] != NULL; i += 2)
+    {
+      g_autofree char *path = g_strdup_printf ("providers/%s/faults", faults[i]);
+
+      sim_control_post (&fixture->sim, path, faults[i + 1]);
+    }
+  sim_control_post (&fixture->sim, "counters/reset", "{}");
+  vdi_distributor_add_provider_async (fixture->distributor, fixture->template, second, NULL,
+                                      sim_store_result, &added);
+  sim_wait_result (&added, 300000, "the added provider");
+  return vdi_distributor_finish (fixture->distributor, added, error);
+}
+
+#define DISK_FULL "There is not enough space on the disk. (0x80070070)"
+
+/* The first holder fails the copy after its import: the planned VM it left is removed there,
+ * and the copy comes from the other holder. */
+static void
+test_holder_fails_refeed (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const char * const faults[] = {
+    "hv-src", "{\"method\": \"RealizePlannedSystem\", \"count\": 1, \"fault\": \"job:32768\","
+              " \"message\": \"" DISK_FULL "\"}",
+    NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  VdiTarget *second;
+
+  g_assert_true (add_second_target (fixture, faults, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+
+  second = target_of (fixture, 1);
+  g_assert_cmpstr (vdi_provider_get_name (vdi_template_get_feeder (fixture->template, second)),
+                   ==, "hv-t1");
+  counters = sim_control_get (&fixture->sim, "counters");
+  g_assert_cmpint (requests_of (counters, "hv-src", "RealizePlannedSystem"), ==, 1);
+  /* The planned VM it left there was removed (assert_all_ready() counted one VM on it). */
+  g_assert_cmpint (requests_of (counters, "hv-src", "DestroySystem"), >=, 1);
+  g_assert_cmpint (requests_of (counters, "hv-t1", "ExportSystemDefinition"), ==, 1);
+  g_assert_cmpint (requests_of (counters, "hv-t1", "MigrateVirtualSystemToHost"), ==, 1);
+}
+
+/* Both holders fail it: fed once more, not twice, then Needs update in the provider's words;
+ * Retry then brings it up to date. */
+static void
+test_holders_fail_needs_update (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  static const char * const faults[] = {
+    "hv-src", "{\"method\": \"ExportSystemDefinition\", \"count\": 1, \"fault\": \"job:32768\","
+              " \"message\": \"" DISK_FULL "\"}",
+    "hv-t1", "{\"method\": \"ExportSystemDefinition\", \"count\": 1, \"fault\": \"job:32768\","
+             " \"message\": \"" DISK_FULL "\"}",
+    NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  g_autoptr(GAsyncResult) retried = NULL;
+  VdiTarget *second;
+
+  g_assert_false (add_second_target (fixture, faults, &error));
+  g_assert_error (error, VDI_DISTRIBUTOR_ERROR, VDI_DISTRIBUTOR_ERROR_FAILED);
+  g_clear_error (&error);
+
+  second = target_of (fixture, 1);
+  g_assert_cmpint (vdi_target_get_state (second), ==, VDI_TARGET_STATE_NEEDS_UPDATE);
+  g_assert_nonnull (strstr (vdi_target_get_last_error (second), DISK_FULL));
+  /* The other target is untouched. */
+  g_assert_cmpint (vdi_target_get_state (target_of (fixture, 0)), ==, VDI_TARGET_STATE_READY);
+  counters = sim_control_get (&fixture->sim, "counters");
+  g_assert_cmpint (requests_of (counters, "hv-src", "ExportSystemDefinition") +
+                   requests_of (counters, "hv-t1", "ExportSystemDefinition"), ==, 2);
+  g_assert_cmpint (requests_of (counters, "hv-src", "ExportSystemDefinition"), ==, 1);
+
+  vdi_distributor_retry_async (fixture->distributor, fixture->template, second, NULL,
+                               sim_store_result, &retried);
+  sim_wait_result (&retried, 300000, "the retry");
+  g_assert_true (vdi_distributor_finish (fixture->distributor, retried, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+}
+
 /* The setting and where each copy came from are stored, in JSON and SQLite; a farm from before
  * relay existed loads with relay off. */
 static void
@@ -438,6 +540,8 @@ main (int   argc,
   ADD ("/engine/relay/on-differs", GINT_TO_POINTER (TRUE), test_off_same_jobs);
   ADD ("/engine/relay/holders", NULL, test_relay_holders);
   ADD ("/engine/relay/stored", NULL, test_stored);
+  ADD ("/engine/relay/holder-fails-refeed", NULL, test_holder_fails_refeed);
+  ADD ("/engine/relay/holders-fail-needs-update", NULL, test_holders_fail_needs_update);
 
 #undef ADD
 
