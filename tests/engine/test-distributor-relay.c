@@ -89,31 +89,6 @@ requests_of (JsonNode   *counters,
     ? json_object_get_int_member (requests, method) : 0;
 }
 
-static char *
-gold_id (Fixture *fixture)
-{
-  g_autoptr(JsonNode) inventory = sim_control_get (&fixture->sim, "inventory");
-  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory),
-                                                       "providers");
-
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *provider = json_array_get_object_element (providers, i);
-      JsonArray *vms = json_object_get_array_member (provider, "vms");
-
-      if (!g_str_equal (json_object_get_string_member (provider, "name"), "hv-src"))
-        continue;
-      for (guint k = 0; k < json_array_get_length (vms); k++)
-        {
-          JsonObject *vm = json_array_get_object_element (vms, k);
-
-          if (g_str_equal (json_object_get_string_member (vm, "name"), GOLD))
-            return g_strdup (json_object_get_string_member (vm, "id"));
-        }
-    }
-  g_assert_not_reached ();
-}
-
 /* Each export records its folder first: the order of those is the order exports started. */
 static void
 on_export_dir (VdiTarget  *target,
@@ -147,7 +122,7 @@ setup (Fixture  *fixture,
 
   source = add_provider (fixture, "hv-src");
   fixture->template = vdi_template_new (NULL, "Win11", source, GOLD);
-  gold = gold_id (fixture);
+  gold = sim_find_vm_id (&fixture->sim, "hv-src", GOLD);
   vdi_template_set_source_vm_id (fixture->template, gold);
   vdi_template_set_multi_provider (fixture->template, TRUE, NULL);
   for (guint i = 1; i <= n_targets; i++)
