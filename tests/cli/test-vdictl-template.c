@@ -796,6 +796,8 @@ static void
 test_killed_in_a_loop (Fixture       *fixture,
                        gconstpointer  data)
 {
+  /* 8 rounds, or the number given (the relay loop: templates relay by default). */
+  guint n_rounds = data != NULL ? GPOINTER_TO_UINT (data) : 8;
   g_autoptr(Run) retry = NULL;
   g_autoptr(JsonNode) finished = NULL;
   gboolean created = FALSE;
@@ -803,7 +805,7 @@ test_killed_in_a_loop (Fixture       *fixture,
 
   /* About eight seconds for the whole distribution, so that rounds stop it at every step. */
   sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 30}");
-  for (guint round = 0; round < 8; round++)
+  for (guint round = 0; round < n_rounds; round++)
     {
       g_autoptr(GSubprocess) process = NULL;
       g_autoptr(Run) killed = NULL;
@@ -829,7 +831,7 @@ test_killed_in_a_loop (Fixture       *fixture,
 
       created = farm_holds_template (fixture);
     }
-  g_test_message ("%u of 8 rounds killed", n_killed);
+  g_test_message ("%u of %u rounds killed", n_killed, n_rounds);
   g_assert_true (created);
 
   sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 2000}");
@@ -841,6 +843,14 @@ test_killed_in_a_loop (Fixture       *fixture,
     g_assert_cmpuint (count_vms (fixture, hosts[i], GOLD), ==, 1);
   assert_no_orphans (fixture);
   g_test_message ("exports on hv-1 that no target records: %u", count_unrecorded_exports (fixture));
+  for (guint i = 1; i < G_N_ELEMENTS (hosts); i++)
+    {
+      JsonObject *target = find_target (finished, hosts[i]);
+
+      g_test_message ("%s fed from %s", hosts[i],
+                      json_object_get_null_member (target, "fed-from")
+                        ? "(none)" : json_object_get_string_member (target, "fed-from"));
+    }
 }
 
 /* The JSON record the simulator keeps of the VM @name on vc-1 (NULL if none). */
@@ -1032,6 +1042,10 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/vdictl-template/relay", Fixture, NULL, fixture_setup, test_relay,
               fixture_teardown);
+  /* kill -9 at 50 moments from the seed, with relay on (vdictl's default): the copies in
+   * flight come from holders as well as the source. */
+  g_test_add ("/vdictl-template/killed-in-a-loop-relay", Fixture, GUINT_TO_POINTER (50),
+              fixture_setup, test_killed_in_a_loop, fixture_teardown);
 
   return g_test_run ();
 }
