@@ -63,6 +63,8 @@ struct _Job
   VdiBackend   *destination;
   VdiProvider  *feeder;        /* relay: the holder this copy comes from, once chosen */
   GPtrArray    *tried_feeders; /* relay: holders that failed this copy (VdiProvider) */
+  gulong        holder_cancel_id;   /* relay: a cancel while waiting for a holder */
+  guint         holder_cancel_idle;
   GCancellable *cancellable;
   JobKind       kind;
   double        step_base;
@@ -187,6 +189,7 @@ void          job_step_reconcile  (Job            *job);
 /* vdi-distributor-relay.c */
 gboolean      relay_wants_holder  (Job            *job);
 void          relay_enqueue       (Job            *job);
+void          relay_stop_waiting  (Job            *job);
 void          relay_dispatch      (Run            *run);
 gboolean      relay_wait_uplink   (Job            *job);
 void          relay_uplink_freed  (Job            *job);
@@ -195,6 +198,7 @@ VdiProvider  *relay_resume_feeder (Run            *run,
 const char   *exported_vm_id      (Job            *job);
 gboolean      relay_refeed        (Job            *job,
                                    GError         *error);
+gboolean      relay_fed_by_target (Job            *job);
 
 /* vdi-distributor-remove.c */
 void          remove_decide       (Reconcile      *reconcile);

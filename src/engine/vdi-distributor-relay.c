@@ -211,6 +211,20 @@ relay_dispatch (Run *run)
       VdiProvider *holder;
       gboolean any;
 
+      /* Cancelled while it waited: it ends, with nothing started for it. */
+      if (g_cancellable_is_cancelled (job->cancellable))
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_queue_pop_head (&run->waiting_holder);
+          job->waiting_holder = FALSE;
+          relay_stop_waiting (job);
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+          job_fail (job, _("Export"), error);
+          /* The run may have ended with it: the jobs left are dispatched from job_end(). */
+          return;
+        }
+
       /* The concurrency caps the copies moving; as many again may be prepared meanwhile. */
       if (n_preparing (run) >= vdi_template_get_concurrency (run->template))
         return;
@@ -219,6 +233,7 @@ relay_dispatch (Run *run)
         return;
       g_queue_pop_head (&run->waiting_holder);
       job->waiting_holder = FALSE;
+      relay_stop_waiting (job);
       if (holder == NULL)
         {
           /* A copy to feed once more, and no other holder to feed it: it fails with the
@@ -231,6 +246,47 @@ relay_dispatch (Run *run)
     }
 }
 
+static gboolean
+waiting_cancelled_idle (gpointer user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  job->holder_cancel_idle = 0;
+  if (!job->waiting_holder)
+    return G_SOURCE_REMOVE;
+
+  g_queue_remove (&job->run->waiting_holder, job);
+  job->waiting_holder = FALSE;
+  relay_stop_waiting (job);
+  g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+  job_fail (job, _("Export"), error);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancelled while no holder has taken it: it ends now, not when a holder frees. From an idle,
+ * as the cancel may come from inside g_cancellable_connect() or g_cancellable_cancel(). */
+static void
+waiting_cancelled_cb (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  Job *job = user_data;
+
+  if (job->holder_cancel_idle == 0)
+    job->holder_cancel_idle = g_idle_add (waiting_cancelled_idle, job);
+}
+
+void
+relay_stop_waiting (Job *job)
+{
+  g_assert (job != NULL);
+
+  if (job->holder_cancel_id != 0)
+    g_cancellable_disconnect (job->cancellable, job->holder_cancel_id);
+  job->holder_cancel_id = 0;
+  g_clear_handle_id (&job->holder_cancel_idle, g_source_remove);
+}
+
 void
 relay_enqueue (Job *job)
 {
@@ -238,6 +294,8 @@ relay_enqueue (Job *job)
 
   job->waiting_holder = TRUE;
   g_queue_push_tail (&job->run->waiting_holder, job);
+  job->holder_cancel_id = g_cancellable_connect (job->cancellable,
+                                                 G_CALLBACK (waiting_cancelled_cb), job, NULL);
   relay_dispatch (job->run);
 }
 
@@ -325,6 +383,19 @@ exported_vm_id (Job *job)
       (holder = vdi_template_find_target (template, job->feeder)) == NULL)
     return vdi_template_get_source_vm_id (template);
   return vdi_target_get_remote_vm_id (holder);
+}
+
+/* Whether @job's copy is being made on a target that holds the template (not the source),
+ * and a failure of its steps is the holder's, not the target's. */
+gboolean
+relay_fed_by_target (Job *job)
+{
+  g_assert (job != NULL);
+
+  return job->feeder != NULL &&
+         job->feeder != vdi_template_get_source_provider (job->run->template) &&
+         !job->destination_down &&
+         vdi_target_get_step (job->target) < VDI_TARGET_STEP_MIGRATED;
 }
 
 /* Feeding once more --------------------------------------------------------------------------- */
@@ -416,8 +487,10 @@ relay_refeed (Job    *job,
            vdi_provider_get_name (job->feeder), error->message);
   /* Kept should no other holder take it. */
   g_free (job->fail_message);
-  /* Translators: a step (Export, Import, Copy), a provider, and the provider's words. */
-  job->fail_message = g_strdup_printf (_("%s to %s failed: %s"), _("Copy"),
+  /* Translators: a step (Export, Import, Copy), the provider the copy comes from, the one it
+   * goes to, and the provider's words. */
+  job->fail_message = g_strdup_printf (_("%s from %s to %s failed: %s"), _("Copy"),
+                                       vdi_provider_get_name (job->feeder),
                                        vdi_provider_get_name (vdi_target_get_provider (target)),
                                        error->message);
   export_slot_release (job);

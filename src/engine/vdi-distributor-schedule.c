@@ -170,6 +170,7 @@ job_end (Job      *job,
     g_queue_remove (&run->waiting_copy, job);
   if (job->waiting_holder)
     g_queue_remove (&run->waiting_holder, job);
+  relay_stop_waiting (job);
   if (job->waiting_uplink)
     g_queue_remove (&run->waiting_uplink, job);
   g_ptr_array_remove (run->jobs, job);

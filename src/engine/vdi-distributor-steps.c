@@ -477,19 +477,31 @@ job_fail (Job        *job,
           GError     *error)
 {
   gboolean cancelled = vdi_backend_error_is_cancelled (error);
+  gboolean fed_by_target;
 
   /* With relay, a copy its holder failed is fed once more from another holder. */
   if (relay_refeed (job, error))
     return;
 
-  /* Set already when a step found out another way that its provider does not answer. */
+  /* Set already when a step found out another way that its provider does not answer. A
+   * holder that does not answer (relay) leaves its target Needs update, naming the holder. */
+  fed_by_target = relay_fed_by_target (job);
   job->fail_unavailable = job->fail_unavailable ||
-                          g_error_matches (error, VDI_BACKEND_ERROR,
-                                           VDI_BACKEND_ERROR_UNREACHABLE) ||
-                          g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
+                          (!fed_by_target &&
+                           (g_error_matches (error, VDI_BACKEND_ERROR,
+                                             VDI_BACKEND_ERROR_UNREACHABLE) ||
+                            g_error_matches (error, VDI_BACKEND_ERROR,
+                                             VDI_BACKEND_ERROR_TIMED_OUT)));
   g_free (job->fail_message);
   if (cancelled)
     job->fail_message = g_strdup (_("Cancelled"));
+  else if (fed_by_target)
+    /* Translators: a step (Export, Import, Copy), the provider the copy comes from, the one it
+     * goes to, and the provider's words. */
+    job->fail_message = g_strdup_printf (_("%s from %s to %s failed: %s"), step,
+                                         vdi_provider_get_name (job->feeder),
+                                         vdi_provider_get_name (target_provider (job)),
+                                         error->message);
   else
     /* Translators: a step (Export, Import, Copy), a provider, and the provider's words. */
     job->fail_message = g_strdup_printf (_("%s to %s failed: %s"), step,

@@ -14,6 +14,7 @@
 #include "sim-test-util.h"
 #include "vdi-test-farm.h"
 #include "vdi-distributor.h"
+#include "vdi-maintenance.h"
 
 #define PASSWORD "pw"
 #define GOLD "Win11 Gold"
@@ -35,6 +36,7 @@ typedef struct
   VdiTemplate    *template;
   GPtrArray      *targets;      /* VdiProvider */
   GPtrArray      *export_order; /* provider names, in the order their exports started */
+  guint           n_bad_feeds;  /* exports started on a holder not Ready and up to date */
   char           *dir;
 } Fixture;
 
@@ -95,9 +97,24 @@ on_export_dir (VdiTarget  *target,
                GParamSpec *pspec,
                Fixture    *fixture)
 {
-  if (vdi_target_get_export_dir (target) != NULL)
-    g_ptr_array_add (fixture->export_order,
-                     g_strdup (vdi_provider_get_name (vdi_target_get_provider (target))));
+  VdiProvider *feeder;
+  VdiTarget *holder;
+
+  if (vdi_target_get_export_dir (target) == NULL)
+    return;
+  g_ptr_array_add (fixture->export_order,
+                   g_strdup (vdi_provider_get_name (vdi_target_get_provider (target))));
+
+  /* Only the source and up-to-date copies feed others: never a target still copying, nor the
+   * outdated copy one keeps serving after maintenance. */
+  feeder = vdi_template_get_feeder (fixture->template, target);
+  g_assert_nonnull (feeder);
+  holder = vdi_template_find_target (fixture->template, feeder);
+  if (!vdi_target_get_is_source (holder) &&
+      (vdi_target_get_state (holder) != VDI_TARGET_STATE_READY ||
+       vdi_target_get_outdated_vm_id (holder) != NULL ||
+       vdi_target_get_remote_vm_id (holder) == NULL))
+    fixture->n_bad_feeds++;
 }
 
 static void
@@ -211,6 +228,7 @@ assert_all_ready (Fixture *fixture)
     }
   g_assert_cmpuint (sim_count_vms (&fixture->sim, "hv-src", GOLD), ==, 1);
   g_assert_cmpint (vdi_template_get_distribution (fixture->template), ==, VDI_DISTRIBUTION_OK);
+  g_assert_cmpuint (fixture->n_bad_feeds, ==, 0);
 }
 
 static const char *
@@ -431,6 +449,198 @@ test_holders_fail_needs_update (Fixture       *fixture,
   assert_all_ready (fixture);
 }
 
+static gboolean
+maintenance (Fixture  *fixture,
+             gboolean  enter,
+             GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (enter)
+    vdi_maintenance_enter_async (fixture->farm, fixture->credentials, fixture->template, NULL,
+                                 sim_store_result, &result);
+  else
+    vdi_maintenance_leave_async (fixture->farm, fixture->credentials, fixture->template, NULL,
+                                 sim_store_result, &result);
+  sim_wait_result (&result, 60000, "maintenance");
+  return vdi_maintenance_finish (result, error);
+}
+
+/* After leaving maintenance every copy is outdated and keeps serving until replaced: only the
+ * new copies feed others (checked at every export by on_export_dir()). */
+static void
+test_after_maintenance (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const guint n_targets = 4;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) old_copies = g_ptr_array_new_with_free_func (g_free);
+  guint n_fed_by_targets = 0;
+
+  setup (fixture, n_targets, 2, TRUE);
+  g_assert_true (distribute (fixture, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_targets; i++)
+    g_ptr_array_add (old_copies, g_strdup (vdi_target_get_remote_vm_id (target_of (fixture, i))));
+
+  g_assert_true (maintenance (fixture, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (maintenance (fixture, FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (distribute (fixture, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+  for (guint i = 0; i < n_targets; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      g_assert_null (vdi_target_get_outdated_vm_id (target));
+      g_assert_cmpstr (vdi_target_get_remote_vm_id (target), !=, old_copies->pdata[i]);
+      n_fed_by_targets += !vdi_target_get_is_source (
+        vdi_template_find_target (fixture->template,
+                                  vdi_template_get_feeder (fixture->template, target)));
+    }
+  /* The source sends one copy at a time: the first new copy feeds at least one other. */
+  g_assert_cmpuint (n_fed_by_targets, >=, 1);
+}
+
+typedef struct
+{
+  Fixture     *fixture;
+  VdiProvider *holder;
+  VdiTarget   *found;
+} HolderWait;
+
+/* A target whose copy from @holder is moving (imported, its move job recorded). */
+static gboolean
+copying_from (gpointer data)
+{
+  HolderWait *wait = data;
+
+  for (guint i = 0; i < wait->fixture->targets->len; i++)
+    {
+      VdiTarget *target = target_of (wait->fixture, i);
+
+      if (target != NULL && vdi_template_get_feeder (wait->fixture->template, target) == wait->holder &&
+          vdi_target_get_step (target) == VDI_TARGET_STEP_IMPORTED &&
+          vdi_target_get_job (target) != NULL)
+        {
+          wait->found = target;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A holder that stops answering mid-copy fails only the copy it was feeding; the provider job
+ * it runs is kept, and once it answers again one Retry finishes with one copy each. */
+static void
+test_holder_offline_mid_copy (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) leaving = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GAsyncResult) retried = NULL;
+  HolderWait wait = { fixture, NULL, NULL };
+  guint n_failed = 0;
+
+  setup (fixture, 3, 2, TRUE);
+  for (guint i = 1; i < 3; i++)
+    {
+      g_ptr_array_add (leaving, g_object_ref (g_ptr_array_index (fixture->targets, i)));
+      g_assert_true (vdi_template_remove_target (fixture->template,
+                                                 g_ptr_array_index (fixture->targets, i), NULL));
+    }
+  g_assert_true (distribute (fixture, &error));
+  g_assert_no_error (error);
+
+  /* Two copies at once: one from the source, the other from hv-t1, the idle holder. */
+  vdi_distributor_add_provider_async (fixture->distributor, fixture->template, leaving->pdata[0],
+                                      NULL, sim_store_result, &first);
+  vdi_distributor_add_provider_async (fixture->distributor, fixture->template, leaving->pdata[1],
+                                      NULL, sim_store_result, &second);
+  wait.holder = g_ptr_array_index (fixture->targets, 0);
+  sim_wait_until (copying_from, &wait, 120000, "a copy to leave hv-t1");
+  sim_control_post (&fixture->sim, "providers/hv-t1/offline", "{\"mode\": \"refuse\"}");
+  sim_wait_result (&first, 300000, "the first added provider");
+  sim_wait_result (&second, 300000, "the second added provider");
+  n_failed += !vdi_distributor_finish (fixture->distributor, first, NULL);
+  n_failed += !vdi_distributor_finish (fixture->distributor, second, NULL);
+
+  /* Only hv-t1's copy failed; the one from the source is in place. */
+  g_assert_cmpuint (n_failed, ==, 1);
+  for (guint i = 1; i < 3; i++)
+    {
+      VdiTarget *target = target_of (fixture, i);
+
+      g_test_message ("%s: %s, %s", vdi_provider_get_name (vdi_target_get_provider (target)),
+                      vdi_enum_get_nick (VDI_TYPE_TARGET_STATE, vdi_target_get_state (target)),
+                      vdi_target_get_last_error (target));
+      /* Needs update (the target answers), in words that name the holder. */
+      if (target == wait.found)
+        {
+          g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_NEEDS_UPDATE);
+          g_assert_true (g_str_has_prefix (vdi_target_get_last_error (target),
+                                           "Copy from hv-t1 to "));
+        }
+      else
+        g_assert_cmpint (vdi_target_get_state (target), ==, VDI_TARGET_STATE_READY);
+    }
+
+  /* Back online, one Retry: the copy hv-t1 was moving is followed there, nothing is doubled. */
+  sim_control_post (&fixture->sim, "providers/hv-t1/online", "{}");
+  vdi_distributor_retry_async (fixture->distributor, fixture->template, wait.found, NULL,
+                               sim_store_result, &retried);
+  sim_wait_result (&retried, 300000, "the retry");
+  g_assert_true (vdi_distributor_finish (fixture->distributor, retried, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+}
+
+static gboolean
+first_copy_moving (gpointer data)
+{
+  return vdi_target_get_step (data) == VDI_TARGET_STEP_IMPORTED &&
+         vdi_target_get_job (data) != NULL;
+}
+
+/* Cancel while copies wait for a holder: the run ends at once (those that waited never
+ * started), and a new distributor (a console restarted) finishes with one copy each. */
+static void
+test_cancel_while_waiting (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  setup (fixture, 3, 1, TRUE);
+  vdi_distributor_distribute_async (fixture->distributor, fixture->template, cancellable,
+                                    sim_store_result, &result);
+  sim_wait_until (first_copy_moving, target_of (fixture, 0), 120000, "the first copy to move");
+  g_cancellable_cancel (cancellable);
+  sim_wait_result (&result, 300000, "the cancelled distribution");
+  g_assert_false (vdi_distributor_finish (fixture->distributor, result, &error));
+  g_clear_error (&error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (vdi_target_get_state (target_of (fixture, i)), ==,
+                       VDI_TARGET_STATE_NEEDS_UPDATE);
+      g_assert_cmpstr (vdi_target_get_last_error (target_of (fixture, i)), ==, "Cancelled");
+    }
+  /* The last one never got a holder: nothing of it was started. */
+  g_assert_null (vdi_target_get_export_dir (target_of (fixture, 2)));
+
+  g_clear_object (&fixture->distributor);
+  fixture->distributor = vdi_distributor_new (fixture->farm, fixture->credentials);
+  g_assert_true (distribute (fixture, &error));
+  g_assert_no_error (error);
+  assert_all_ready (fixture);
+}
+
 /* The setting and where each copy came from are stored, in JSON and SQLite; a farm from before
  * relay existed loads with relay off. */
 static void
@@ -515,6 +725,9 @@ main (int   argc,
   ADD ("/engine/relay/on-differs", GINT_TO_POINTER (TRUE), test_off_same_jobs);
   ADD ("/engine/relay/holders", NULL, test_relay_holders);
   ADD ("/engine/relay/stored", NULL, test_stored);
+  ADD ("/engine/relay/after-maintenance", NULL, test_after_maintenance);
+  ADD ("/engine/relay/holder-offline-mid-copy", NULL, test_holder_offline_mid_copy);
+  ADD ("/engine/relay/cancel-while-waiting", NULL, test_cancel_while_waiting);
   ADD ("/engine/relay/holder-fails-refeed", NULL, test_holder_fails_refeed);
   ADD ("/engine/relay/holders-fail-needs-update", NULL, test_holders_fail_needs_update);
 
