@@ -557,7 +557,9 @@ test_holder_offline_mid_copy (Fixture       *fixture,
   g_assert_true (distribute (fixture, &error));
   g_assert_no_error (error);
 
-  /* Two copies at once: one from the source, the other from hv-t1, the idle holder. */
+  /* Two copies at once: one from the source, the other from hv-t1, the idle holder. Slowly
+   * enough that the copy is still moving when hv-t1 goes, however loaded the machine. */
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 4}");
   vdi_distributor_add_provider_async (fixture->distributor, fixture->template, leaving->pdata[0],
                                       NULL, sim_store_result, &first);
   vdi_distributor_add_provider_async (fixture->distributor, fixture->template, leaving->pdata[1],
@@ -565,6 +567,7 @@ test_holder_offline_mid_copy (Fixture       *fixture,
   wait.holder = g_ptr_array_index (fixture->targets, 0);
   sim_wait_until (copying_from, &wait, 120000, "a copy to leave hv-t1");
   sim_control_post (&fixture->sim, "providers/hv-t1/offline", "{\"mode\": \"refuse\"}");
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
   sim_wait_result (&first, 300000, "the first added provider");
   sim_wait_result (&second, 300000, "the second added provider");
   n_failed += !vdi_distributor_finish (fixture->distributor, first, NULL);
@@ -618,10 +621,13 @@ test_cancel_while_waiting (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   setup (fixture, 3, 1, TRUE);
+  /* Slowly enough that the first copy still moves when the cancel comes. */
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 4}");
   vdi_distributor_distribute_async (fixture->distributor, fixture->template, cancellable,
                                     sim_store_result, &result);
-  sim_wait_until (first_copy_moving, target_of (fixture, 0), 120000, "the first copy to move");
+  sim_wait_until (first_copy_moving, target_of (fixture, 0), 300000, "the first copy to move");
   g_cancellable_cancel (cancellable);
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 40}");
   sim_wait_result (&result, 300000, "the cancelled distribution");
   g_assert_false (vdi_distributor_finish (fixture->distributor, result, &error));
   g_clear_error (&error);
