@@ -199,6 +199,19 @@ assign (Job         *job,
                                 job->cancellable, holder_password_cb, assignment);
 }
 
+/* A copy cancelled while it waited for a holder ends, with nothing started for it. */
+static void
+end_cancelled_wait (Job *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_queue_remove (&job->run->waiting_holder, job);
+  job->waiting_holder = FALSE;
+  relay_stop_waiting (job);
+  g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+  job_fail (job, _("Export"), error);
+}
+
 /* Gives waiting copies to holders, in the order the copies were asked for. */
 void
 relay_dispatch (Run *run)
@@ -211,17 +224,11 @@ relay_dispatch (Run *run)
       VdiProvider *holder;
       gboolean any;
 
-      /* Cancelled while it waited: it ends, with nothing started for it. */
+      /* Cancelled while it waited: it ends, with nothing started for it. The run may end with
+       * it: the jobs left are dispatched from job_end(). */
       if (g_cancellable_is_cancelled (job->cancellable))
         {
-          g_autoptr(GError) error = NULL;
-
-          g_queue_pop_head (&run->waiting_holder);
-          job->waiting_holder = FALSE;
-          relay_stop_waiting (job);
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-          job_fail (job, _("Export"), error);
-          /* The run may have ended with it: the jobs left are dispatched from job_end(). */
+          end_cancelled_wait (job);
           return;
         }
 
@@ -250,17 +257,10 @@ static gboolean
 waiting_cancelled_idle (gpointer user_data)
 {
   Job *job = user_data;
-  g_autoptr(GError) error = NULL;
 
   job->holder_cancel_idle = 0;
-  if (!job->waiting_holder)
-    return G_SOURCE_REMOVE;
-
-  g_queue_remove (&job->run->waiting_holder, job);
-  job->waiting_holder = FALSE;
-  relay_stop_waiting (job);
-  g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-  job_fail (job, _("Export"), error);
+  if (job->waiting_holder)
+    end_cancelled_wait (job);
   return G_SOURCE_REMOVE;
 }
 
