@@ -141,9 +141,11 @@ add_template_summary_json (JsonBuilder *builder,
 
 static void
 add_target_json (JsonBuilder *builder,
+                 VdiTemplate *template,
                  VdiTarget   *target)
 {
   VdiProvider *provider = vdi_target_get_provider (target);
+  VdiProvider *feeder = vdi_template_get_feeder (template, target);
 
   json_builder_begin_object (builder);
   add_string_member (builder, "provider", vdi_provider_get_name (provider));
@@ -162,6 +164,11 @@ add_target_json (JsonBuilder *builder,
   add_string_member (builder, "step", vdi_enum_get_nick (VDI_TYPE_TARGET_STEP,
                                                          vdi_target_get_step (target)));
   add_string_member (builder, "remote-vm-id", vdi_target_get_remote_vm_id (target));
+  json_builder_set_member_name (builder, "fed-from");
+  if (feeder != NULL)
+    json_builder_add_string_value (builder, vdi_provider_get_name (feeder));
+  else
+    json_builder_add_null_value (builder);
   add_string_member (builder, "last-error", vdi_target_get_last_error (target));
   add_time_member (builder, "started-at", vdi_target_get_started_at (target));
   add_time_member (builder, "updated-at", vdi_target_get_updated_at (target));
@@ -179,6 +186,8 @@ vdictl_print_template_json (VdiTemplate *template)
   json_builder_begin_object (builder);
   add_template_summary_json (builder, template);
   add_int_member (builder, "concurrency", vdi_template_get_concurrency (template));
+  json_builder_set_member_name (builder, "relay");
+  json_builder_add_boolean_value (builder, vdi_template_get_relay (template));
   add_string_member (builder, "host-name-format", vdi_template_get_host_name_format (template));
   add_int_member (builder, "initial-hosts", vdi_template_get_initial_hosts (template));
   add_int_member (builder, "max-hosts", vdi_template_get_max_hosts (template));
@@ -200,7 +209,7 @@ vdictl_print_template_json (VdiTemplate *template)
     {
       g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
 
-      add_target_json (builder, target);
+      add_target_json (builder, template, target);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -431,7 +440,7 @@ vdictl_template_create (Cli   *cli,
   g_autofree char *clone = NULL;
   g_auto(GStrv) target_names = NULL;
   g_auto(GStrv) datastore_names = NULL;
-  gboolean multi_provider = FALSE, password_stdin = FALSE;
+  gboolean multi_provider = FALSE, password_stdin = FALSE, relay = FALSE, no_relay = FALSE;
   int hosts = -1, max_hosts = -1, concurrency = -1;
   GOptionEntry entries[] = {
     { "provider", 0, 0, G_OPTION_ARG_STRING, &provider_name,
@@ -448,6 +457,10 @@ vdictl_template_create (Cli   *cli,
       N_("a target provider (repeat for more)"), "PROVIDER" },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency,
       N_("number of providers for concurrent distribution"), "N" },
+    { "relay", 0, 0, G_OPTION_ARG_NONE, &relay,
+      N_("copy from providers that already hold the template (the default)"), NULL },
+    { "no-relay", 0, 0, G_OPTION_ARG_NONE, &no_relay,
+      N_("copy every target from the source provider only"), NULL },
     { "datastore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &datastore_names,
       N_("an additional datastore (vCenter; repeat for more)"), "DATASTORE" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
@@ -477,7 +490,7 @@ vdictl_template_create (Cli   *cli,
   if (!parse_options (&argc, &argv, _("NAME — create a template"), entries, 1,
                       "create NAME --provider PROVIDER --vm VM [--hosts N] [--max-hosts N] "
                       "[--name-format FORMAT] [--clone full|linked] [--multi-provider "
-                      "--target PROVIDER … [--concurrency N]] [--datastore DATASTORE …] "
+                      "--target PROVIDER … [--concurrency N] [--relay|--no-relay]] [--datastore DATASTORE …] "
                       "[--password-stdin]"))
     return EXIT_USAGE;
   if (provider_name == NULL || vm_name == NULL)
@@ -498,6 +511,16 @@ vdictl_template_create (Cli   *cli,
   if (!multi_provider && (target_names != NULL || concurrency != -1))
     {
       vdictl_fail (_("--target and --concurrency need --multi-provider"));
+      return EXIT_USAGE;
+    }
+  if (relay && no_relay)
+    {
+      vdictl_fail (_("--relay and --no-relay cannot be used together"));
+      return EXIT_USAGE;
+    }
+  if (!multi_provider && (relay || no_relay))
+    {
+      vdictl_fail (_("--relay and --no-relay need --multi-provider"));
       return EXIT_USAGE;
     }
 
@@ -586,6 +609,8 @@ vdictl_template_create (Cli   *cli,
           vdictl_fail ("%s", error->message);
           return EXIT_ERROR;
         }
+      /* On for new templates unless asked otherwise. */
+      vdi_template_set_relay (template, !no_relay);
     }
 
   created.cli = cli;
@@ -754,6 +779,10 @@ vdictl_template_show (Cli   *cli,
   g_print (_("Distribution:    %s, %u at a time\n"),
            vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, vdi_template_get_distribution (template)),
            vdi_template_get_concurrency (template));
+  g_print (_("Relay:           %s\n"),
+           vdi_template_get_relay (template)
+             ? _("copies also come from providers that already hold the template")
+             : _("every copy comes from the source"));
   if (vdi_farm_lock_query_holder (vdi_farm_get_path (cli->farm), &holder, &pid) && holder != NULL)
     g_print (_("In use by:       %s (process %d)\n"), holder, (int)pid);
 

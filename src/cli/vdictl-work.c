@@ -99,16 +99,36 @@ row_free (Row *row)
   g_free (row);
 }
 
+/* With relay, where a running copy comes from (" (from hv-ams-03)"), else "". */
+static char *
+feeder_suffix (VdiTemplate *template,
+               VdiTarget   *target)
+{
+  VdiProvider *feeder;
+
+  if (!vdi_template_get_relay (template) ||
+      (feeder = vdi_template_get_feeder (template, target)) == NULL)
+    return g_strdup ("");
+  /* Translators: where a copy comes from, after its progress: " (from hv-ams-03)". */
+  return g_strdup_printf (_(" (from %s)"), vdi_provider_get_name (feeder));
+}
+
 /* A target's line for logs: its Progress while work runs, else its State and error. */
 static char *
-plain_line (VdiTarget *target)
+plain_line (VdiTemplate *template,
+            VdiTarget   *target)
 {
   VdiDistribution progress = vdi_target_get_progress (target);
   const char *name = vdi_provider_get_name (vdi_target_get_provider (target));
   const char *error = vdi_target_get_last_error (target);
 
   if (vdictl_progress_is_running (progress))
-    return g_strdup_printf ("%s: %s", name, vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress));
+    {
+      g_autofree char *from = feeder_suffix (template, target);
+
+      return g_strdup_printf ("%s: %s%s", name,
+                              vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress), from);
+    }
   if (error != NULL && vdi_target_get_state (target) != VDI_TARGET_STATE_READY)
     return g_strdup_printf ("%s: %s — %s", name,
                             vdi_enum_get_label (VDI_TYPE_TARGET_STATE,
@@ -120,7 +140,8 @@ plain_line (VdiTarget *target)
 }
 
 static char *
-tty_line (VdiTarget *target)
+tty_line (VdiTemplate *template,
+          VdiTarget   *target)
 {
   VdiDistribution progress = vdi_target_get_progress (target);
   const char *name = vdi_provider_get_name (vdi_target_get_provider (target));
@@ -129,10 +150,12 @@ tty_line (VdiTarget *target)
 
   if (vdictl_progress_is_running (progress))
     {
+      g_autofree char *from = feeder_suffix (template, target);
+
       left = vdictl_format_time_left (vdi_target_get_seconds_left (target));
-      return g_strdup_printf ("  %-20s %-18s %5.1f %%  %s", name,
+      return g_strdup_printf ("  %-20s %-18s %5.1f %%  %s%s", name,
                               vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress),
-                              vdi_target_get_percent (target), left);
+                              vdi_target_get_percent (target), left, from);
     }
   return g_strdup_printf ("  %-20s %-18s %s", name,
                           vdi_enum_get_label (VDI_TYPE_TARGET_STATE,
@@ -163,7 +186,7 @@ work_redraw (Work *work)
   for (guint i = 0; i < work->rows->len; i++)
     {
       Row *row = g_ptr_array_index (work->rows, i);
-      g_autofree char *line = tty_line (row->target);
+      g_autofree char *line = tty_line (work->template, row->target);
 
       if (g_utf8_strlen (line, -1) > columns - 1)
         {
@@ -206,7 +229,7 @@ row_changed (Work *work,
       return;
     }
 
-  line = plain_line (row->target);
+  line = plain_line (work->template, row->target);
   if (g_strcmp0 (line, row->shown) != 0)
     {
       g_print ("%s\n", line);
@@ -260,7 +283,7 @@ work_sync_rows (Work *work)
           row->work = work;
           row->target = g_object_ref (target);
           row->provider_name = g_strdup (vdi_provider_get_name (vdi_target_get_provider (target)));
-          row->shown = plain_line (target);
+          row->shown = plain_line (work->template, target);
           g_signal_connect (target, "notify", G_CALLBACK (on_target_notify), row);
           g_ptr_array_add (rows, row);
         }

@@ -118,6 +118,7 @@ serialize_target (JsonBuilder *builder,
   add_int (builder, "bytes-total", (gint64)vdi_target_get_bytes_total (target));
   add_string (builder, "remote-vm-id", vdi_target_get_remote_vm_id (target));
   add_string (builder, "export-dir", vdi_target_get_export_dir (target));
+  add_string (builder, "fed-from", vdi_target_get_fed_from (target));
   add_string (builder, "outdated-vm-id", vdi_target_get_outdated_vm_id (target));
   add_string (builder, "job", vdi_target_get_job (target));
   add_string (builder, "last-error", vdi_target_get_last_error (target));
@@ -164,6 +165,7 @@ serialize_template (JsonBuilder *builder,
   add_enum (builder, "status", VDI_TYPE_TEMPLATE_STATUS, vdi_template_get_status (template));
   add_bool (builder, "multi-provider", vdi_template_get_multi_provider (template));
   add_int (builder, "concurrency", vdi_template_get_concurrency (template));
+  add_bool (builder, "relay", vdi_template_get_relay (template));
   add_string (builder, "host-name-format", vdi_template_get_host_name_format (template));
   add_int (builder, "initial-hosts", vdi_template_get_initial_hosts (template));
   add_int (builder, "max-hosts", vdi_template_get_max_hosts (template));
@@ -646,7 +648,7 @@ parse_target (Reader       *reader,
   g_autoptr(GError) local_error = NULL;
   VdiProvider *provider;
   VdiTarget *target;
-  const char *remote_vm_id, *export_dir, *outdated_vm_id, *last_error, *job;
+  const char *remote_vm_id, *export_dir, *fed_from, *outdated_vm_id, *last_error, *job;
   gboolean is_source;
   int state, progress, step;
   double percent;
@@ -668,6 +670,7 @@ parse_target (Reader       *reader,
       !read_int (reader, object, "bytes-total", 0, G_MAXINT64, 0, &bytes_total, error) ||
       !read_string (reader, object, "remote-vm-id", FALSE, &remote_vm_id, error) ||
       !read_string (reader, object, "export-dir", FALSE, &export_dir, error) ||
+      !read_string (reader, object, "fed-from", FALSE, &fed_from, error) ||
       !read_string (reader, object, "outdated-vm-id", FALSE, &outdated_vm_id, error) ||
       !read_string (reader, object, "job", FALSE, &job, error) ||
       !read_string (reader, object, "last-error", FALSE, &last_error, error) ||
@@ -697,6 +700,7 @@ parse_target (Reader       *reader,
   vdi_target_update_transfer (target, percent, bytes_done, bytes_total, 0, -1);
   vdi_target_set_remote_vm_id (target, remote_vm_id);
   vdi_target_set_export_dir (target, export_dir);
+  vdi_target_set_fed_from (target, fed_from);
   vdi_target_set_outdated_vm_id (target, outdated_vm_id);
   vdi_target_set_job (target, job);
   vdi_target_set_last_error (target, last_error);
@@ -786,7 +790,7 @@ parse_template (Reader       *reader,
   VdiProvider *source;
   const char *id, *name, *vm_name, *vm_id, *format;
   JsonArray *array;
-  gboolean multi_provider;
+  gboolean multi_provider, relay;
   gint64 concurrency, initial_hosts, max_hosts;
   int status, clone_method, datastore_mode;
 
@@ -809,6 +813,8 @@ parse_template (Reader       *reader,
                   &status, error) ||
       !read_bool (reader, object, "multi-provider", &multi_provider, error) ||
       !read_int (reader, object, "concurrency", 1, 1024, 1, &concurrency, error) ||
+      /* Absent in farms from before relay existed: those copy from the source only. */
+      !read_bool (reader, object, "relay", &relay, error) ||
       !read_string (reader, object, "host-name-format", TRUE, &format, error) ||
       !read_int (reader, object, "initial-hosts", 0, G_MAXUINT, 0, &initial_hosts, error) ||
       !read_int (reader, object, "max-hosts", 1, G_MAXUINT, 10, &max_hosts, error) ||
@@ -823,6 +829,7 @@ parse_template (Reader       *reader,
   vdi_template_set_source_vm_id (template, vm_id);
   vdi_template_set_status (template, status);
   vdi_template_set_host_name_format (template, format);
+  vdi_template_set_relay (template, relay);
   vdi_template_set_initial_hosts (template, (guint)initial_hosts);
   vdi_template_set_max_hosts (template, (guint)max_hosts);
   vdi_template_set_clone_method (template, clone_method);

@@ -97,6 +97,8 @@ typedef struct
   char   *name;
   char   *parent;   /* a template's source provider id */
   char  **uses;     /* a template's target provider ids */
+  char  **fed_from; /* for each of uses, the provider its copy came from, "" when none */
+  gboolean relay;
   GBytes *doc;
 } VdiFarmRow;
 

@@ -64,6 +64,7 @@ _vdi_farm_row_free (VdiFarmRow *row)
   g_free (row->name);
   g_free (row->parent);
   g_strfreev (row->uses);
+  g_strfreev (row->fed_from);
   g_clear_pointer (&row->doc, g_bytes_unref);
   g_free (row);
 }
@@ -375,15 +376,17 @@ prepare (sqlite3       *db,
       "row_version = row_version + 1 WHERE doc IS NOT excluded.doc;",
       -1, &s->upsert_provider, NULL) == SQLITE_OK &&
     sqlite3_prepare_v2 (db,
-      "INSERT INTO templates (id, name, source_provider, doc) VALUES (?1, ?2, ?3, ?4) "
+      "INSERT INTO templates (id, name, source_provider, relay, doc) "
+      "VALUES (?1, ?2, ?3, ?5, ?4) "
       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-      "source_provider = excluded.source_provider, doc = excluded.doc, "
+      "source_provider = excluded.source_provider, relay = excluded.relay, doc = excluded.doc, "
       "row_version = row_version + 1 WHERE doc IS NOT excluded.doc;",
       -1, &s->upsert_template, NULL) == SQLITE_OK &&
     sqlite3_prepare_v2 (db, "DELETE FROM targets WHERE template_id = ?1;",
                         -1, &s->clear_targets, NULL) == SQLITE_OK &&
     sqlite3_prepare_v2 (db,
-      "INSERT OR IGNORE INTO targets (template_id, provider_id) VALUES (?1, ?2);",
+      "INSERT OR IGNORE INTO targets (template_id, provider_id, fed_from) "
+      "VALUES (?1, ?2, NULLIF (?3, ''));",
       -1, &s->add_target, NULL) == SQLITE_OK &&
     sqlite3_prepare_v2 (db, "DELETE FROM templates WHERE id = ?1;",
                         -1, &s->delete_template, NULL) == SQLITE_OK &&
@@ -418,6 +421,7 @@ write_rows (sqlite3    *db,
       bind_text (s->upsert_template, 2, row->name);
       bind_text (s->upsert_template, 3, row->parent);
       bind_doc (s->upsert_template, 4, row->doc);
+      sqlite3_bind_int (s->upsert_template, 5, row->relay ? 1 : 0);
       if (!step_done (s->upsert_template))
         return FALSE;
       if (sqlite3_changes (db) == 0)
@@ -430,6 +434,7 @@ write_rows (sqlite3    *db,
         {
           bind_text (s->add_target, 1, row->id);
           bind_text (s->add_target, 2, row->uses[j]);
+          bind_text (s->add_target, 3, row->fed_from != NULL ? row->fed_from[j] : NULL);
           if (!step_done (s->add_target))
             return FALSE;
         }

@@ -464,12 +464,16 @@ add_template_row (VdiFarm     *self,
   row->id = g_strdup (id);
   row->name = g_strdup (vdi_template_get_name (template));
   row->parent = g_strdup (vdi_provider_get_id (vdi_template_get_source_provider (template)));
+  row->relay = vdi_template_get_relay (template);
   row->uses = g_new0 (char *, nt + 1);
+  row->fed_from = g_new0 (char *, nt + 1);
   for (guint j = 0; j < nt; j++)
     {
       g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
+      const char *fed_from = vdi_target_get_fed_from (target);
 
       row->uses[j] = g_strdup (vdi_provider_get_id (vdi_target_get_provider (target)));
+      row->fed_from[j] = g_strdup (fed_from != NULL ? fed_from : "");
     }
   row->doc = g_bytes_ref (bytes);
   g_ptr_array_add (snapshot->template_rows, row);

@@ -22,6 +22,7 @@ struct _VdiTarget
   char            *last_error;
   char            *remote_vm_id;
   char            *export_dir;
+  char            *fed_from;
   char            *outdated_vm_id;
   char            *job;
   GDateTime       *started_at;
@@ -56,6 +57,7 @@ enum {
   PROP_STEP,
   PROP_REMOTE_VM_ID,
   PROP_EXPORT_DIR,
+  PROP_FED_FROM,
   PROP_OUTDATED_VM_ID,
   PROP_JOB,
   PROP_STARTED_AT,
@@ -82,6 +84,7 @@ vdi_target_finalize (GObject *object)
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->remote_vm_id, g_free);
   g_clear_pointer (&self->export_dir, g_free);
+  g_clear_pointer (&self->fed_from, g_free);
   g_clear_pointer (&self->outdated_vm_id, g_free);
   g_clear_pointer (&self->job, g_free);
   g_clear_pointer (&self->started_at, g_date_time_unref);
@@ -152,6 +155,10 @@ vdi_target_get_property (GObject    *object,
       g_value_set_string (value, self->export_dir);
       break;
 
+    case PROP_FED_FROM:
+      g_value_set_string (value, self->fed_from);
+      break;
+
     case PROP_OUTDATED_VM_ID:
       g_value_set_string (value, self->outdated_vm_id);
       break;
@@ -215,6 +222,10 @@ vdi_target_set_property (GObject      *object,
       vdi_target_set_export_dir (self, g_value_get_string (value));
       break;
 
+    case PROP_FED_FROM:
+      vdi_target_set_fed_from (self, g_value_get_string (value));
+      break;
+
     case PROP_OUTDATED_VM_ID:
       vdi_target_set_outdated_vm_id (self, g_value_get_string (value));
       break;
@@ -266,6 +277,7 @@ vdi_target_class_init (VdiTargetClass *klass)
     g_param_spec_enum ("step", NULL, NULL, VDI_TYPE_TARGET_STEP, VDI_TARGET_STEP_NONE, rw);
   properties[PROP_REMOTE_VM_ID] = g_param_spec_string ("remote-vm-id", NULL, NULL, NULL, rw);
   properties[PROP_EXPORT_DIR] = g_param_spec_string ("export-dir", NULL, NULL, NULL, rw);
+  properties[PROP_FED_FROM] = g_param_spec_string ("fed-from", NULL, NULL, NULL, rw);
   properties[PROP_OUTDATED_VM_ID] =
     g_param_spec_string ("outdated-vm-id", NULL, NULL, NULL, rw);
   properties[PROP_JOB] = g_param_spec_string ("job", NULL, NULL, NULL, rw);
@@ -521,6 +533,30 @@ vdi_target_set_export_dir (VdiTarget  *self,
 
   if (vdi_set_str (&self->export_dir, export_dir))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPORT_DIR]);
+}
+
+/**
+ * vdi_target_get_fed_from:
+ *
+ * Returns: (nullable): the id of the provider the current or last copy came from (the holder
+ *   that exported it), or %NULL when no copy was started since this was recorded
+ */
+const char *
+vdi_target_get_fed_from (VdiTarget *self)
+{
+  g_return_val_if_fail (VDI_IS_TARGET (self), NULL);
+
+  return self->fed_from;
+}
+
+void
+vdi_target_set_fed_from (VdiTarget  *self,
+                         const char *provider_id)
+{
+  g_return_if_fail (VDI_IS_TARGET (self));
+
+  if (vdi_set_str (&self->fed_from, provider_id))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FED_FROM]);
 }
 
 const char *

@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (VdiTarget, vdi_target, VDI, TARGET, GObject)
  * "state", "progress" (a VdiDistribution value), "percent" (0–100), "bytes-done",
  * "bytes-total", "rate" (bytes per second), "seconds-left" (-1 when unknown), "last-error",
  * "step", "remote-vm-id" (the copy's id on that provider), "export-dir" (where the source
- * host wrote the export this copy is made from), "outdated-vm-id" (the copy made before the
+ * host wrote the export this copy is made from), "fed-from" (the id of the provider that copy
+ * comes from: the source, or with relay a target that already held the template), "outdated-vm-id" (the copy made before the
  * template last changed, removed once the new one is in place), "job" (the provider job under way
  * for it, in vdi_backend_job_to_string() form, so an interrupted run can follow it again),
  * "started-at" and "updated-at" (GDateTime, UTC). */
@@ -62,6 +63,9 @@ void                vdi_target_set_remote_vm_id       (VdiTarget          *self,
 const char         *vdi_target_get_export_dir         (VdiTarget          *self);
 void                vdi_target_set_export_dir         (VdiTarget          *self,
                                                        const char         *export_dir);
+const char         *vdi_target_get_fed_from           (VdiTarget          *self);
+void                vdi_target_set_fed_from           (VdiTarget          *self,
+                                                       const char         *provider_id);
 const char         *vdi_target_get_outdated_vm_id     (VdiTarget          *self);
 void                vdi_target_set_outdated_vm_id     (VdiTarget          *self,
                                                        const char         *outdated_vm_id);

@@ -50,6 +50,7 @@ struct _VdiTemplate
 
   guint              multi_provider : 1;
   guint              locked : 1;
+  guint              relay : 1;
 };
 
 G_DEFINE_FINAL_TYPE (VdiTemplate, vdi_template, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ enum {
   PROP_MULTI_PROVIDER,
   PROP_LOCKED,
   PROP_CONCURRENCY,
+  PROP_RELAY,
   PROP_HOST_NAME_FORMAT,
   PROP_INITIAL_HOSTS,
   PROP_MAX_HOSTS,
@@ -395,6 +397,10 @@ vdi_template_get_property (GObject    *object,
       g_value_set_uint (value, self->concurrency);
       break;
 
+    case PROP_RELAY:
+      g_value_set_boolean (value, self->relay);
+      break;
+
     case PROP_HOST_NAME_FORMAT:
       g_value_set_string (value, self->host_name_format);
       break;
@@ -504,6 +510,10 @@ vdi_template_set_property (GObject      *object,
       }
       break;
 
+    case PROP_RELAY:
+      vdi_template_set_relay (self, g_value_get_boolean (value));
+      break;
+
     case PROP_HOST_NAME_FORMAT:
       vdi_template_set_host_name_format (self, g_value_get_string (value));
       break;
@@ -567,6 +577,9 @@ vdi_template_class_init (VdiTemplateClass *klass)
     g_param_spec_boolean ("multi-provider", NULL, NULL, FALSE, rw);
   properties[PROP_LOCKED] = g_param_spec_boolean ("locked", NULL, NULL, FALSE, ro);
   properties[PROP_CONCURRENCY] = g_param_spec_uint ("concurrency", NULL, NULL, 1, 1024, 1, rw);
+  /* Off unless set: a template stored before the setting existed copies from its source only.
+   * New templates (the wizard, vdictl) turn it on. */
+  properties[PROP_RELAY] = g_param_spec_boolean ("relay", NULL, NULL, FALSE, rw);
   properties[PROP_HOST_NAME_FORMAT] =
     g_param_spec_string ("host-name-format", NULL, NULL, DEFAULT_HOST_NAME_FORMAT, rw);
   properties[PROP_INITIAL_HOSTS] =
@@ -876,6 +889,34 @@ vdi_template_set_concurrency (VdiTemplate  *self,
   return TRUE;
 }
 
+/**
+ * vdi_template_get_relay:
+ *
+ * Whether targets that hold a ready, up-to-date copy feed other targets (DESIGN §2, Relay),
+ * rather than every copy coming from the source.
+ */
+gboolean
+vdi_template_get_relay (VdiTemplate *self)
+{
+  g_return_val_if_fail (VDI_IS_TEMPLATE (self), FALSE);
+
+  return self->relay;
+}
+
+void
+vdi_template_set_relay (VdiTemplate *self,
+                        gboolean     relay)
+{
+  g_return_if_fail (VDI_IS_TEMPLATE (self));
+
+  relay = !!relay;
+  if (self->relay != relay)
+    {
+      self->relay = relay;
+      notify (self, PROP_RELAY);
+    }
+}
+
 const char *
 vdi_template_get_host_name_format (VdiTemplate *self)
 {
@@ -1057,6 +1098,37 @@ vdi_template_get_source_target (VdiTemplate *self)
   /* The store holds a reference, so a borrowed pointer stays valid. */
   target = g_list_model_get_item (G_LIST_MODEL (self->targets), 0);
   return target;
+}
+
+/**
+ * vdi_template_get_feeder:
+ *
+ * Returns: (transfer none) (nullable): the provider @target's current or last copy came from
+ *   (the source, or with relay another target of this template), if recorded and still one of
+ *   the template's providers.
+ */
+VdiProvider *
+vdi_template_get_feeder (VdiTemplate *self,
+                         VdiTarget   *target)
+{
+  const char *fed_from;
+  guint n;
+
+  g_return_val_if_fail (VDI_IS_TEMPLATE (self), NULL);
+  g_return_val_if_fail (VDI_IS_TARGET (target), NULL);
+
+  if ((fed_from = vdi_target_get_fed_from (target)) == NULL)
+    return NULL;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->targets));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VdiTarget) holder = g_list_model_get_item (G_LIST_MODEL (self->targets), i);
+      VdiProvider *provider = vdi_target_get_provider (holder);
+
+      if (g_strcmp0 (vdi_provider_get_id (provider), fed_from) == 0)
+        return provider;
+    }
+  return NULL;
 }
 
 /**

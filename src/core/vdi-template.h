@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VdiTemplate, vdi_template, VDI, TEMPLATE, GObject)
 
 /* Properties: "id" (construct-only), "name", "source-provider" (construct-only),
- * "source-vm-name", "source-vm-id", "status", "multi-provider", "concurrency",
+ * "source-vm-name", "source-vm-id", "status", "multi-provider", "concurrency", "relay",
  * "host-name-format", "initial-hosts" (hosts created on completion), "max-hosts",
  * "clone-method", "datastore-mode", "datastores" (GStrv), "created-at",
  * and, derived and read-only: "distribution" (the Distribution column), "distribution-fraction"
@@ -60,6 +60,9 @@ guint               vdi_template_get_concurrency      (VdiTemplate        *self)
 gboolean            vdi_template_set_concurrency      (VdiTemplate        *self,
                                                        guint               concurrency,
                                                        GError            **error);
+gboolean            vdi_template_get_relay            (VdiTemplate        *self);
+void                vdi_template_set_relay            (VdiTemplate        *self,
+                                                       gboolean            relay);
 const char         *vdi_template_get_host_name_format (VdiTemplate        *self);
 void                vdi_template_set_host_name_format (VdiTemplate        *self,
                                                        const char         *format);
@@ -84,6 +87,8 @@ void                vdi_template_set_created_at       (VdiTemplate        *self,
 
 GListModel         *vdi_template_get_targets          (VdiTemplate        *self);
 VdiTarget          *vdi_template_get_source_target    (VdiTemplate        *self);
+VdiProvider        *vdi_template_get_feeder           (VdiTemplate        *self,
+                                                       VdiTarget          *target);
 VdiTarget          *vdi_template_find_target          (VdiTemplate        *self,
                                                        VdiProvider        *provider);
 gboolean            vdi_template_check_target         (VdiTemplate        *self,

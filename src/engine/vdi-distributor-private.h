@@ -1,7 +1,8 @@
 /* vdi-distributor-private.h: what the distributor's topic files share: the runs, their jobs and
  * the slots they wait for (vdi-distributor-schedule.c), the steps of a copy and the following of
  * provider jobs (vdi-distributor-steps.c), reconciling with what the providers hold
- * (vdi-distributor-reconcile.c) and removing a provider (vdi-distributor-remove.c).
+ * (vdi-distributor-reconcile.c), removing a provider (vdi-distributor-remove.c) and relay, where
+ * targets that hold the template feed others (vdi-distributor-relay.c).
  *
  * Copyright 2026 The VDI Console authors
  *
@@ -58,8 +59,12 @@ struct _Job
   Run          *run;
   Operation    *operation;
   VdiTarget    *target;
-  VdiBackend   *source;
+  VdiBackend   *source;        /* the feeder's with relay, else the template source's */
   VdiBackend   *destination;
+  VdiProvider  *feeder;        /* relay: the holder this copy comes from, once chosen */
+  GPtrArray    *tried_feeders; /* relay: holders that failed this copy (VdiProvider) */
+  gulong        holder_cancel_id;   /* relay: a cancel while waiting for a holder */
+  guint         holder_cancel_idle;
   GCancellable *cancellable;
   JobKind       kind;
   double        step_base;
@@ -72,6 +77,9 @@ struct _Job
   guint         cleaning : 1;       /* removing what a failed step left: not cancellable */
   guint         importing : 1;      /* from asking for an import until its VM is recorded */
   guint         fail_unavailable : 1;
+  guint         waiting_holder : 1;
+  guint         waiting_uplink : 1;
+  guint         destination_down : 1; /* the target itself stopped answering */
 };
 
 /* The distribution work of one template: its jobs share the template's copy slots. */
@@ -81,6 +89,8 @@ struct _Run
   VdiTemplate    *template;
   GPtrArray      *jobs;
   GQueue          waiting_copy;  /* Job */
+  GQueue          waiting_holder; /* Job, relay: copies no holder has taken yet */
+  GQueue          waiting_uplink; /* Job, relay: copies whose holder is moving another */
   guint           n_copying;
   GHashTable     *backends;      /* VdiProvider → SharedBackend */
 };
@@ -127,6 +137,10 @@ void          save_now            (VdiDistributor *self);
 void          operation_job_done  (Operation      *operation,
                                    gboolean        ok,
                                    gboolean        unavailable);
+VdiBackend   *run_backend_for     (Run            *run,
+                                   VdiProvider    *provider,
+                                   const char     *password,
+                                   GError        **error);
 
 /* vdi-distributor-schedule.c */
 void          export_slot_free    (ExportSlot     *slot);
@@ -165,11 +179,26 @@ void          job_succeed         (Job            *job);
 void          job_fail            (Job            *job,
                                    const char     *step,
                                    GError         *error);
+void          job_fail_end        (Job            *job);
 
 /* vdi-distributor-reconcile.c */
 gboolean      holds_vm            (GPtrArray      *vms,
                                    const char     *id);
 void          job_step_reconcile  (Job            *job);
+
+/* vdi-distributor-relay.c */
+gboolean      relay_wants_holder  (Job            *job);
+void          relay_enqueue       (Job            *job);
+void          relay_stop_waiting  (Job            *job);
+void          relay_dispatch      (Run            *run);
+gboolean      relay_wait_uplink   (Job            *job);
+void          relay_uplink_freed  (Job            *job);
+VdiProvider  *relay_resume_feeder (Run            *run,
+                                   VdiTarget      *target);
+const char   *exported_vm_id      (Job            *job);
+gboolean      relay_refeed        (Job            *job,
+                                   GError         *error);
+gboolean      relay_fed_by_target (Job            *job);
 
 /* vdi-distributor-remove.c */
 void          remove_decide       (Reconcile      *reconcile);

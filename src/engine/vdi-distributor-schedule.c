@@ -48,6 +48,8 @@ run_for (VdiDistributor *self,
       run->backends = g_hash_table_new_full (NULL, NULL, g_object_unref,
                                              (GDestroyNotify)shared_backend_free);
       g_queue_init (&run->waiting_copy);
+      g_queue_init (&run->waiting_holder);
+      g_queue_init (&run->waiting_uplink);
       g_hash_table_insert (self->runs, template, run);
     }
   return run;
@@ -61,6 +63,8 @@ run_free (Run *run)
   g_ptr_array_unref (run->jobs);
   g_hash_table_unref (run->backends);
   g_queue_clear (&run->waiting_copy);
+  g_queue_clear (&run->waiting_holder);
+  g_queue_clear (&run->waiting_uplink);
   g_free (run);
 }
 
@@ -78,9 +82,12 @@ find_job (Run       *run,
   return NULL;
 }
 
+/* Where the copy comes from: with relay, the holder chosen for it. */
 VdiProvider *
 source_provider (Job *job)
 {
+  if (job->feeder != NULL)
+    return job->feeder;
   return vdi_template_get_source_provider (job->run->template);
 }
 
@@ -123,11 +130,16 @@ copy_slot_release (Job *job)
 
   job->holds_copy = FALSE;
   run->n_copying--;
-  if ((next = g_queue_pop_head (&run->waiting_copy)) != NULL)
+  /* With relay, the next copy out of the same holder goes first: its uplink is free now. */
+  relay_uplink_freed (job);
+  if (run->n_copying < vdi_template_get_concurrency (run->template) &&
+      (next = g_queue_pop_head (&run->waiting_copy)) != NULL)
     {
       next->waiting_copy = FALSE;
       job_step_migrate (next);
     }
+  /* A holder whose copy left may take the next one. */
+  relay_dispatch (run);
 }
 
 static void
@@ -136,6 +148,8 @@ job_free (Job *job)
   g_clear_object (&job->target);
   g_clear_object (&job->source);
   g_clear_object (&job->destination);
+  g_clear_object (&job->feeder);
+  g_clear_pointer (&job->tried_feeders, g_ptr_array_unref);
   g_clear_object (&job->cancellable);
   g_free (job->fail_message);
   g_free (job);
@@ -154,11 +168,19 @@ job_end (Job      *job,
   copy_slot_release (job);
   if (job->waiting_copy)
     g_queue_remove (&run->waiting_copy, job);
+  if (job->waiting_holder)
+    g_queue_remove (&run->waiting_holder, job);
+  relay_stop_waiting (job);
+  if (job->waiting_uplink)
+    g_queue_remove (&run->waiting_uplink, job);
   g_ptr_array_remove (run->jobs, job);
 
   job_free (job);
   if (run->jobs->len == 0)
     run_free (run);
+  else
+    /* A copy that ended may have made a holder, or freed one. */
+    relay_dispatch (run);
 
   operation_job_done (operation, ok, unavailable);
 }

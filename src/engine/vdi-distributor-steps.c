@@ -195,7 +195,7 @@ definition_file (Job *job)
 
   return vdi_hyperv_definition_file (directory,
                                      vdi_template_get_source_vm_name (job->run->template),
-                                     vdi_template_get_source_vm_id (job->run->template));
+                                     exported_vm_id (job));
 }
 
 typedef struct
@@ -219,7 +219,7 @@ destination_probed_cb (GObject      *object,
   if (product == NULL &&
       (g_error_matches (probe_error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
        g_error_matches (probe_error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT)))
-    failure->job->fail_unavailable = TRUE;
+    failure->job->fail_unavailable = failure->job->destination_down = TRUE;
 
   job_fail (failure->job, _("Copy"), failure->copy_error);
   g_error_free (failure->copy_error);
@@ -266,6 +266,10 @@ job_step_migrate (Job *job)
   /* At most the template's concurrency of copies at once; the rest wait their turn. */
   if (!job->holds_copy)
     {
+      /* With relay, one copy at a time leaves a holder: sharing its uplink would only delay
+       * the first copy, and with it the holder that copy makes. */
+      if (relay_wait_uplink (job))
+        return;
       if (run->n_copying >= vdi_template_get_concurrency (run->template))
         {
           job->waiting_copy = TRUE;
@@ -274,6 +278,8 @@ job_step_migrate (Job *job)
         }
       run->n_copying++;
       job->holds_copy = TRUE;
+      /* Its holder may prepare the next copy while this one moves. */
+      relay_dispatch (run);
     }
 
   set_step (job, EXPORT_SHARE + IMPORT_SHARE, MIGRATE_SHARE);
@@ -354,6 +360,13 @@ job_step_export (Job *job)
   ExportSlot *slot;
   g_autofree char *directory = NULL;
 
+  /* With relay, the copy waits for a holder to come from. */
+  if (relay_wants_holder (job))
+    {
+      relay_enqueue (job);
+      return;
+    }
+
   if (!job->holds_export)
     {
       slot = g_hash_table_lookup (job->run->self->export_slots, source_provider (job));
@@ -374,11 +387,11 @@ job_step_export (Job *job)
     }
 
   set_step (job, 0, EXPORT_SHARE);
+  vdi_target_set_fed_from (job->target, vdi_provider_get_id (source_provider (job)));
   new_export_directory (job);
   directory = export_directory (job);
   run_operation (job, job->source, VDI_BACKEND_OP_EXPORT,
-                 g_variant_new ("(ss)", vdi_template_get_source_vm_id (job->run->template),
-                                directory),
+                 g_variant_new ("(ss)", exported_vm_id (job), directory),
                  export_done);
 }
 
@@ -424,7 +437,7 @@ job_succeed (Job *job)
   job_end (job, TRUE, FALSE);
 }
 
-static void
+void
 job_fail_end (Job *job)
 {
   vdi_target_set_last_error (job->target, job->fail_message);
@@ -464,15 +477,31 @@ job_fail (Job        *job,
           GError     *error)
 {
   gboolean cancelled = vdi_backend_error_is_cancelled (error);
+  gboolean fed_by_target;
 
-  /* Set already when a step found out another way that its provider does not answer. */
+  /* With relay, a copy its holder failed is fed once more from another holder. */
+  if (relay_refeed (job, error))
+    return;
+
+  /* Set already when a step found out another way that its provider does not answer. A
+   * holder that does not answer (relay) leaves its target Needs update, naming the holder. */
+  fed_by_target = relay_fed_by_target (job);
   job->fail_unavailable = job->fail_unavailable ||
-                          g_error_matches (error, VDI_BACKEND_ERROR,
-                                           VDI_BACKEND_ERROR_UNREACHABLE) ||
-                          g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
+                          (!fed_by_target &&
+                           (g_error_matches (error, VDI_BACKEND_ERROR,
+                                             VDI_BACKEND_ERROR_UNREACHABLE) ||
+                            g_error_matches (error, VDI_BACKEND_ERROR,
+                                             VDI_BACKEND_ERROR_TIMED_OUT)));
   g_free (job->fail_message);
   if (cancelled)
     job->fail_message = g_strdup (_("Cancelled"));
+  else if (fed_by_target)
+    /* Translators: a step (Export, Import, Copy), the provider the copy comes from, the one it
+     * goes to, and the provider's words. */
+    job->fail_message = g_strdup_printf (_("%s from %s to %s failed: %s"), step,
+                                         vdi_provider_get_name (job->feeder),
+                                         vdi_provider_get_name (target_provider (job)),
+                                         error->message);
   else
     /* Translators: a step (Export, Import, Copy), a provider, and the provider's words. */
     job->fail_message = g_strdup_printf (_("%s to %s failed: %s"), step,

@@ -209,8 +209,8 @@ typedef struct
 
 /* The run's backend for @provider; a password changed since (the admin fixed a wrong one)
  * makes a new one. */
-static VdiBackend *
-backend_for (Run          *run,
+VdiBackend *
+run_backend_for (Run          *run,
              VdiProvider  *provider,
              const char   *password,
              GError      **error)
@@ -245,9 +245,9 @@ target_password_cb (GObject      *object,
 
   g_free (passwords);
 
-  job->source = backend_for (job->run, source_provider (job), source_password, &error);
+  job->source = run_backend_for (job->run, source_provider (job), source_password, &error);
   if (job->source != NULL)
-    job->destination = backend_for (job->run, target_provider (job), target_password, &error);
+    job->destination = run_backend_for (job->run, target_provider (job), target_password, &error);
   if (job->destination == NULL)
     {
       job_fail (job, _("Connecting"), error);
@@ -300,6 +300,9 @@ start_job (VdiDistributor *self,
   job->kind = kind;
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   job->started_us = g_get_monotonic_time ();
+  /* Work interrupted on a holder carries on there (its backends open for it). */
+  if (kind != JOB_REMOVE)
+    job->feeder = relay_resume_feeder (run, target);
   g_ptr_array_add (run->jobs, job);
   operation->n_pending++;
 

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-distribution-dialog.h"
 #include "vdi-target-row.h"
 
 struct _VdiTargetRow
@@ -169,6 +170,24 @@ vdi_target_row_update_transfer (VdiTargetRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->transfer_label), transfer != NULL);
 }
 
+/* With relay, where the target's current or last copy comes from: "from hv-ams-03". The
+ * template is the dialog's the row is in. */
+static char *
+vdi_target_row_dup_feeder_text (VdiTargetRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  VdiTemplate *template;
+  VdiProvider *feeder;
+
+  if (!VDI_IS_DISTRIBUTION_DIALOG (root) ||
+      (template = vdi_distribution_dialog_get_template (VDI_DISTRIBUTION_DIALOG (root))) == NULL ||
+      !vdi_template_get_relay (template) || vdi_target_get_is_source (self->target) ||
+      (feeder = vdi_template_get_feeder (template, self->target)) == NULL)
+    return NULL;
+  /* Translators: where a copy comes from, next to the provider it goes to. */
+  return g_strdup_printf (_("from %s"), vdi_provider_get_name (feeder));
+}
+
 static void
 vdi_target_row_update (VdiTargetRow *self)
 {
@@ -182,8 +201,13 @@ vdi_target_row_update (VdiTargetRow *self)
   GtkWidget *state_label = GTK_WIDGET (self->state_label);
   g_autofree char *retry_label = NULL;
   g_autofree char *row_label = NULL;
+  g_autofree char *from = vdi_target_row_dup_feeder_text (self);
 
   gtk_label_set_text (self->provider_label, provider_name);
+  /* Beside the name: "Source", or where the copy comes from. */
+  gtk_label_set_text (GTK_LABEL (self->source_label),
+                      vdi_target_get_is_source (target) ? _("Source") : from);
+  gtk_widget_set_visible (self->source_label, vdi_target_get_is_source (target) || from != NULL);
   gtk_label_set_text (self->state_label, state_text);
   gtk_widget_remove_css_class (state_label, "success");
   gtk_widget_remove_css_class (state_label, "warning");
@@ -211,6 +235,13 @@ vdi_target_row_update (VdiTargetRow *self)
                                progress == VDI_DISTRIBUTION_NONE
                                  ? ""
                                  : vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, progress));
+  if (from != NULL)
+    {
+      g_autofree char *with_from = g_strdup_printf ("%s %s", row_label, from);
+
+      g_free (row_label);
+      row_label = g_steal_pointer (&with_from);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, row_label,
                                   -1);
@@ -292,7 +323,6 @@ vdi_target_row_set_target (VdiTargetRow *self,
 
   if (target != NULL)
     {
-      gtk_widget_set_visible (self->source_label, vdi_target_get_is_source (target));
       /* The target first: the name alone would name an action that needs one. */
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retry_button), "s",
                                         vdi_provider_get_id (vdi_target_get_provider (target)));
@@ -304,6 +334,18 @@ vdi_target_row_set_target (VdiTargetRow *self,
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}
+
+/* In the dialog now: where the copy comes from can be told. */
+static void
+vdi_target_row_root (GtkWidget *widget)
+{
+  VdiTargetRow *self = VDI_TARGET_ROW (widget);
+
+  GTK_WIDGET_CLASS (vdi_target_row_parent_class)->root (widget);
+
+  if (self->target != NULL)
+    vdi_target_row_update (self);
 }
 
 static void
@@ -364,6 +406,8 @@ vdi_target_row_class_init (VdiTargetRowClass *klass)
   object_class->dispose = vdi_target_row_dispose;
   object_class->get_property = vdi_target_row_get_property;
   object_class->set_property = vdi_target_row_set_property;
+
+  widget_class->root = vdi_target_row_root;
 
   properties[PROP_TARGET] =
     g_param_spec_object ("target", NULL, NULL,

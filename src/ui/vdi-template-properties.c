@@ -47,6 +47,7 @@ struct _VdiTemplateProperties
   VdiTargetPicker     *picker;
   AdwPreferencesGroup *concurrency_group;
   GtkSpinButton       *concurrency_spin;
+  GtkSwitch           *relay_switch;
   GtkListBox          *hosts_list;
   GtkLabel            *error_label;
 
@@ -168,6 +169,15 @@ vdi_template_properties_concurrency_cb (VdiTemplateProperties *self)
     show_error (self, error->message);
   else
     show_error (self, NULL);
+}
+
+/* Takes effect for the copies started from now on. */
+static void
+vdi_template_properties_relay_cb (VdiTemplateProperties *self)
+{
+  if (self->filling)
+    return;
+  vdi_template_set_relay (self->template, gtk_switch_get_active (self->relay_switch));
 }
 
 /* Providers ------------------------------------------------------------------------------------ */
@@ -456,6 +466,7 @@ vdi_template_properties_update (VdiTemplateProperties *self)
   self->filling = TRUE;
   gtk_spin_button_set_range (self->concurrency_spin, 1, MAX (1, n_copies));
   gtk_spin_button_set_value (self->concurrency_spin, vdi_template_get_concurrency (self->template));
+  gtk_switch_set_active (self->relay_switch, vdi_template_get_relay (self->template));
   self->filling = FALSE;
 }
 
@@ -588,6 +599,7 @@ vdi_template_properties_class_init (VdiTemplatePropertiesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, picker);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, concurrency_group);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, concurrency_spin);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, relay_switch);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, hosts_list);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateProperties, error_label);
   gtk_widget_class_bind_template_callback (widget_class, vdi_template_properties_update);
@@ -596,6 +608,7 @@ vdi_template_properties_class_init (VdiTemplatePropertiesClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, vdi_template_properties_max_hosts_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_template_properties_clone_cb);
   gtk_widget_class_bind_template_callback (widget_class, vdi_template_properties_concurrency_cb);
+  gtk_widget_class_bind_template_callback (widget_class, vdi_template_properties_relay_cb);
 
   gtk_widget_class_install_action (widget_class, "props.apply-targets", NULL,
                                    vdi_template_properties_apply_targets_action);

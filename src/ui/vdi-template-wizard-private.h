@@ -81,6 +81,8 @@ struct _VdiTemplateWizard
   VdiTargetPicker    *picker;
   AdwActionRow       *concurrency_row;
   GtkSpinButton      *concurrency_spin;
+  AdwActionRow       *relay_row;
+  GtkSwitch          *relay_switch;
   VdiDatastorePicker *datastore_picker;
   GtkListBox         *summary_list;
 

@@ -173,6 +173,7 @@ build_template (VdiTemplateWizard  *self,
                                          gtk_spin_button_get_value_as_int (self->concurrency_spin),
                                          error))
         return NULL;
+      vdi_template_set_relay (template, gtk_switch_get_active (self->relay_switch));
     }
   else if (vcenter_additional (self))
     {
@@ -267,6 +268,8 @@ vdi_template_wizard_update (VdiTemplateWizard *self)
                             gtk_check_button_get_active (self->multi_check));
   gtk_widget_set_sensitive (GTK_WIDGET (self->concurrency_row),
                             gtk_check_button_get_active (self->multi_check) && n_targets > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->relay_row),
+                            gtk_check_button_get_active (self->multi_check) && n_targets > 0);
   gtk_spin_button_set_range (self->concurrency_spin, 1, MAX (1, n_targets));
 
   g_clear_pointer (&self->reason, g_free);
@@ -334,6 +337,7 @@ prepare_distribution (VdiTemplateWizard *self)
   gtk_check_button_set_active (self->multi_check, FALSE);
   vdi_target_picker_set_providers (self->picker, available, NULL);
   gtk_spin_button_set_value (self->concurrency_spin, 1);
+  gtk_switch_set_active (self->relay_switch, TRUE);
 }
 
 /* Summary -------------------------------------------------------------------------------------- */
@@ -361,6 +365,7 @@ distribution_summary (VdiTemplateWizard *self)
     {
       GListModel *targets = vdi_target_picker_get_targets (self->picker);
       guint n = g_list_model_get_n_items (targets);
+      g_autofree char *copies = NULL;
 
       for (guint i = 0; i < n; i++)
         {
@@ -369,10 +374,17 @@ distribution_summary (VdiTemplateWizard *self)
           g_string_append_printf (text, "%s%s", i > 0 ? ", " : "",
                                   vdi_provider_get_name (provider));
         }
-      return g_strdup_printf (ngettext ("To %s, %u copy at a time",
-                                        "To %s, %u copies at a time",
-                                        gtk_spin_button_get_value_as_int (self->concurrency_spin)),
-                              text->str, gtk_spin_button_get_value_as_int (self->concurrency_spin));
+      copies =
+        g_strdup_printf (ngettext ("To %s, %u copy at a time",
+                                   "To %s, %u copies at a time",
+                                   gtk_spin_button_get_value_as_int (self->concurrency_spin)),
+                         text->str, gtk_spin_button_get_value_as_int (self->concurrency_spin));
+
+      /* Translators: the copies, then where they come from. */
+      return g_strdup_printf (_("%s; %s"), copies,
+                              gtk_switch_get_active (self->relay_switch)
+                                ? _("also from providers that already hold the template")
+                                : _("every copy from the source"));
     }
   if (vcenter_additional (self))
     {
@@ -677,6 +689,8 @@ vdi_template_wizard_class_init (VdiTemplateWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, picker);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, concurrency_row);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, concurrency_spin);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, relay_row);
+  gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, relay_switch);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, datastore_picker);
   gtk_widget_class_bind_template_child (widget_class, VdiTemplateWizard, summary_list);
   gtk_widget_class_bind_template_callback (widget_class, vdi_template_wizard_update);

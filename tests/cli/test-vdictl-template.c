@@ -322,10 +322,12 @@ test_distribution (Fixture       *fixture,
   g_autoptr(JsonNode) removed = NULL;
   JsonObject *target, *summary;
 
+  /* One-source: the failing copy below comes from hv-1 alone (with relay another holder
+   * would feed it once more; test_relay and the engine's relay tests cover that). */
   create = vdictl (fixture, "pw\n", "template", "create", "Win11", "--provider", "hv-1", "--vm",
                    GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3", "--target",
-                   "hv-4", "--concurrency", "2", "--max-hosts", "20", "--name-format",
-                   "W11-%ID:3%", "--password-stdin", NULL);
+                   "hv-4", "--concurrency", "2", "--no-relay", "--max-hosts", "20",
+                   "--name-format", "W11-%ID:3%", "--password-stdin", NULL);
   g_assert_cmpint (create->status, ==, 0);
   /* Not a terminal: plain lines as targets change. */
   g_assert_nonnull (strstr (create->out, "hv-3: Distributing"));
@@ -794,6 +796,8 @@ static void
 test_killed_in_a_loop (Fixture       *fixture,
                        gconstpointer  data)
 {
+  /* 8 rounds, or the number given (the relay loop: templates relay by default). */
+  guint n_rounds = data != NULL ? GPOINTER_TO_UINT (data) : 8;
   g_autoptr(Run) retry = NULL;
   g_autoptr(JsonNode) finished = NULL;
   gboolean created = FALSE;
@@ -801,7 +805,7 @@ test_killed_in_a_loop (Fixture       *fixture,
 
   /* About eight seconds for the whole distribution, so that rounds stop it at every step. */
   sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 30}");
-  for (guint round = 0; round < 8; round++)
+  for (guint round = 0; round < n_rounds; round++)
     {
       g_autoptr(GSubprocess) process = NULL;
       g_autoptr(Run) killed = NULL;
@@ -827,7 +831,7 @@ test_killed_in_a_loop (Fixture       *fixture,
 
       created = farm_holds_template (fixture);
     }
-  g_test_message ("%u of 8 rounds killed", n_killed);
+  g_test_message ("%u of %u rounds killed", n_killed, n_rounds);
   g_assert_true (created);
 
   sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 2000}");
@@ -839,6 +843,14 @@ test_killed_in_a_loop (Fixture       *fixture,
     g_assert_cmpuint (count_vms (fixture, hosts[i], GOLD), ==, 1);
   assert_no_orphans (fixture);
   g_test_message ("exports on hv-1 that no target records: %u", count_unrecorded_exports (fixture));
+  for (guint i = 1; i < G_N_ELEMENTS (hosts); i++)
+    {
+      JsonObject *target = find_target (finished, hosts[i]);
+
+      g_test_message ("%s fed from %s", hosts[i],
+                      json_object_get_null_member (target, "fed-from")
+                        ? "(none)" : json_object_get_string_member (target, "fed-from"));
+    }
 }
 
 /* The JSON record the simulator keeps of the VM @name on vc-1 (NULL if none). */
@@ -935,6 +947,75 @@ test_vcenter_hosts (Fixture       *fixture,
                    json_object_get_string_member (vcenter_vm (again, "GV-01"), "id"));
 }
 
+/* --relay (the default) and --no-relay are stored, shown, and where each copy came from is
+ * told in show --json ("fed-from") and in the progress lines. */
+static void
+test_relay (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(Run) on = NULL;
+  g_autoptr(Run) off = NULL;
+  g_autoptr(Run) both = NULL;
+  g_autoptr(Run) single = NULL;
+  g_autoptr(Run) human = NULL;
+  g_autoptr(JsonNode) shown_on = NULL;
+  g_autoptr(JsonNode) shown_off = NULL;
+  JsonArray *targets;
+
+  both = vdictl (fixture, "pw\n", "template", "create", "Both", "--provider", "hv-1", "--vm",
+                 GOLD, "--multi-provider", "--target", "hv-2", "--relay", "--no-relay",
+                 "--password-stdin", NULL);
+  g_assert_cmpint (both->status, ==, 2);
+  single = vdictl (fixture, "pw\n", "template", "create", "Single", "--provider", "hv-1",
+                   "--vm", GOLD, "--relay", "--password-stdin", NULL);
+  g_assert_cmpint (single->status, ==, 2);
+  g_assert_nonnull (strstr (single->err, "--multi-provider"));
+
+  off = vdictl (fixture, "pw\n", "template", "create", "Off", "--provider", "hv-1", "--vm",
+                GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3",
+                "--no-relay", "--password-stdin", NULL);
+  g_assert_cmpint (off->status, ==, 0);
+  g_assert_null (strstr (off->out, "(from "));
+  shown_off = show (fixture, "Off");
+  assert_all_ready (shown_off);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (shown_off), "relay"));
+  /* Off, every copy comes from the source. */
+  g_assert_true (json_object_get_null_member (find_target (shown_off, "hv-1"), "fed-from"));
+  g_assert_cmpstr (json_object_get_string_member (find_target (shown_off, "hv-2"), "fed-from"),
+                   ==, "hv-1");
+  g_assert_cmpstr (json_object_get_string_member (find_target (shown_off, "hv-3"), "fed-from"),
+                   ==, "hv-1");
+
+  on = vdictl (fixture, "pw\n", "template", "create", "On", "--provider", "hv-1", "--vm", GOLD,
+               "--multi-provider", "--target", "hv-2", "--target", "hv-3", "--target", "hv-4",
+               "--password-stdin", NULL);
+  g_assert_cmpint (on->status, ==, 0);
+  /* The first copy can only come from the source. */
+  g_assert_nonnull (strstr (on->out, ": Distributing (from hv-1)"));
+  shown_on = show (fixture, "On");
+  assert_all_ready (shown_on);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (shown_on), "relay"));
+  targets = json_object_get_array_member (json_node_get_object (shown_on), "targets");
+  for (guint i = 1; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *target = json_array_get_object_element (targets, i);
+      const char *from = json_object_get_string_member (target, "fed-from");
+
+      /* A holder of this template: the source or another target. */
+      g_assert_nonnull (from);
+      g_assert_nonnull (find_target (shown_on, from));
+      g_assert_cmpstr (from, !=, json_object_get_string_member (target, "provider"));
+    }
+  /* Each template's copy, and no other. */
+  g_assert_cmpuint (count_vms (fixture, "hv-2", GOLD), ==, 2);
+  g_assert_cmpuint (count_vms (fixture, "hv-3", GOLD), ==, 2);
+  g_assert_cmpuint (count_vms (fixture, "hv-4", GOLD), ==, 1);
+
+  human = vdictl (fixture, NULL, "template", "show", "On", NULL);
+  g_assert_cmpint (human->status, ==, 0);
+  g_assert_nonnull (strstr (human->out, "Relay:"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -960,6 +1041,12 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/vdictl-template/vcenter-hosts", Fixture, NULL, fixture_setup, test_vcenter_hosts,
               fixture_teardown);
+  g_test_add ("/vdictl-template/relay", Fixture, NULL, fixture_setup, test_relay,
+              fixture_teardown);
+  /* kill -9 at 50 moments from the seed, with relay on (vdictl's default): the copies in
+   * flight come from holders as well as the source. */
+  g_test_add ("/vdictl-template/killed-in-a-loop-relay", Fixture, GUINT_TO_POINTER (50),
+              fixture_setup, test_killed_in_a_loop, fixture_teardown);
 
   return g_test_run ();
 }

@@ -389,6 +389,25 @@ sim_count_vms (SimFixture *fixture,
   return n;
 }
 
+/* The id of the VM named @vm_name on the provider @name (the first, if several). */
+char *
+sim_find_vm_id (SimFixture *fixture,
+                const char *name,
+                const char *vm_name)
+{
+  g_autoptr(JsonNode) inventory = sim_control_get (fixture, "/inventory");
+  JsonArray *vms = json_object_get_array_member (sim_inventory_provider (inventory, name), "vms");
+
+  for (guint i = 0; i < json_array_get_length (vms); i++)
+    {
+      JsonObject *vm = json_array_get_object_element (vms, i);
+
+      if (g_str_equal (json_object_get_string_member (vm, "name"), vm_name))
+        return g_strdup (json_object_get_string_member (vm, "id"));
+    }
+  g_error ("the simulator has no %s on %s", vm_name, name);
+}
+
 /* How many entries the demo world's definition (vdi-provider-sim --scenario demo) has in its
  * @member list: "hyperv_hosts" or "vcenters". */
 guint

@@ -91,6 +91,9 @@ JsonObject *sim_inventory_provider (JsonNode    *inventory,
 guint       sim_count_vms          (SimFixture  *fixture,
                                     const char  *name,
                                     const char  *vm_name);
+char       *sim_find_vm_id         (SimFixture  *fixture,
+                                    const char  *name,
+                                    const char  *vm_name);
 guint       sim_demo_count         (const char  *member);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimReply, sim_reply_free)

@@ -615,6 +615,39 @@ test_recycled_rows (Fixture       *fixture,
   vdi_test_flush_events ();
 }
 
+/* With relay, each row says where its copy came from, as the farm records it. */
+static void
+test_relay_from (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  VdiDistributionDialog *dialog;
+  Wait wait;
+
+  vdi_template_set_relay (fixture->template, TRUE);
+  dialog = open_dialog (fixture);
+  wait = wait_on (fixture, dialog);
+  click (vdi_test_find_action_button (GTK_WIDGET (dialog), "dialog.retry-all"));
+  sim_wait_until (all_ready, &wait, WAIT_MS, "every row to show Ready");
+  vdi_test_flush_events ();
+
+  g_assert_cmpstr (row_text (row_at (dialog, 0), "source-label"), ==, "Source");
+  for (guint i = 1; i <= N_TARGETS; i++)
+    {
+      GtkWidget *row = row_at (dialog, i);
+      VdiTarget *target = g_list_model_get_item (vdi_template_get_targets (fixture->template), i);
+      VdiProvider *feeder = vdi_template_get_feeder (fixture->template, target);
+      g_autofree char *expected = NULL;
+
+      g_assert_nonnull (feeder);
+      expected = g_strdup_printf ("from %s", vdi_provider_get_name (feeder));
+      g_assert_true (gtk_widget_get_visible (vdi_test_find_widget (row, "source-label",
+                                                                   GTK_TYPE_LABEL)));
+      g_assert_cmpstr (row_text (row, "source-label"), ==, expected);
+      g_object_unref (target);
+    }
+  assert_one_copy_per_target (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -632,6 +665,8 @@ main (int   argc,
               setup, test_recycled_rows, teardown);
   g_test_add ("/ui/distribution-dialog/single-provider", Fixture, NULL,
               setup, test_single_provider, teardown);
+  g_test_add ("/ui/distribution-dialog/relay-from", Fixture, NULL,
+              setup, test_relay_from, teardown);
 
   return g_test_run ();
 }

@@ -372,6 +372,48 @@ test_datastores (Fixture       *fixture,
   g_assert_cmpint (vdi_template_get_datastore_mode (gold), ==, VDI_DATASTORE_MODE_SOURCE);
 }
 
+static gboolean
+switch_on (gpointer data)
+{
+  return gtk_switch_get_active (data);
+}
+
+/* The relay switch shows the template's setting, changes it (from the keyboard too: the row
+ * activates it), and the farm keeps it. */
+static void
+test_relay_setting (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  VdiTemplateProperties *dialog = open_properties (fixture, "Pool");
+  GtkWidget *relay = vdi_test_get_widget (dialog, "relay-switch");
+  GtkWidget *row = vdi_test_get_widget (dialog, "relay-row");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (vdi_template_get_relay (fixture->template));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (relay)));
+  g_assert_true (gtk_widget_get_visible (row) && gtk_widget_is_sensitive (row));
+  g_assert_true (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)) == relay);
+
+  /* Enter on the row, as a keyboard user would. */
+  adw_action_row_activate (ADW_ACTION_ROW (row));
+  /* The switch turns once its animation ends. */
+  vdi_test_wait_for (switch_on, relay);
+  g_assert_true (vdi_template_get_relay (fixture->template));
+
+  g_assert_true (vdi_farm_flush (fixture->farm, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(VdiFarm) reloaded = vdi_farm_new (vdi_farm_get_path (fixture->farm));
+
+    g_assert_true (vdi_farm_load (reloaded, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (vdi_template_get_relay (vdi_farm_find_template (reloaded, "Pool")));
+  }
+
+  gtk_switch_set_active (GTK_SWITCH (relay), FALSE);
+  g_assert_false (vdi_template_get_relay (fixture->template));
+}
+
 /* Every control of both kinds of Properties has an accessible name. */
 static void
 test_accessible_names (Fixture       *fixture,
@@ -397,6 +439,8 @@ main (int   argc,
               setup, test_single_provider, teardown);
   g_test_add ("/ui/template-properties/datastores", Fixture, NULL,
               setup, test_datastores, teardown);
+  g_test_add ("/ui/template-properties/relay-setting", Fixture, NULL, setup, test_relay_setting,
+              teardown);
   g_test_add ("/ui/template-properties/accessible-names", Fixture, NULL,
               setup, test_accessible_names, teardown);
 

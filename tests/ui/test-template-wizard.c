@@ -1124,6 +1124,64 @@ test_accessible_names (Fixture       *fixture,
   g_assert_cmpstr (vcenter, ==, "");
 }
 
+static gboolean
+relayed_idle (gpointer data)
+{
+  Fixture *fixture = data;
+  VdiTemplate *template = vdi_farm_find_template (fixture->farm, "Relayed");
+
+  return template != NULL &&
+         !vdi_distributor_is_busy (vdi_application_get_distributor (fixture->app), template);
+}
+
+static gboolean
+switch_off (gpointer data)
+{
+  return !gtk_switch_get_active (data);
+}
+
+/* The relay switch under the concurrency: on for a new template, named for assistive
+ * technologies, reached and toggled from the keyboard, said in the summary, and stored. */
+static void
+test_relay_setting (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  VdiTemplateWizard *wizard = open_wizard (fixture);
+  VdiTargetPicker *picker = to_hyperv_distribution (wizard, "Relayed");
+  GtkWidget *relay = vdi_test_get_widget (wizard, "relay-switch");
+  GtkWidget *row = vdi_test_get_widget (wizard, "relay-row");
+  GtkWidget *summary;
+  VdiTemplate *template;
+  g_autofree char *unnamed = NULL;
+
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (relay)));
+  g_assert_false (gtk_widget_is_sensitive (row));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vdi_test_get_widget (wizard, "multi-check")), TRUE);
+  vdi_test_press (picker, "picker.add-all");
+  g_assert_true (gtk_widget_is_sensitive (row));
+  unnamed = vdi_test_dup_unnamed_controls (GTK_WIDGET (wizard));
+  g_assert_cmpstr (unnamed, ==, "");
+  g_assert_true (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)) == relay);
+
+  /* Tab to the switch, Space/Enter turns it off (once its animation ends). */
+  key_activate (GTK_WINDOW (wizard), relay);
+  vdi_test_wait_for (switch_off, relay);
+
+  vdi_test_press (wizard, "wizard.next");
+  g_assert_cmpstr (vdi_template_wizard_get_page (wizard), ==, "summary");
+  summary = find_row (vdi_test_get_widget (wizard, "summary-list"), NULL, "Distribution");
+  g_assert_nonnull (summary);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (summary)),
+                            "every copy from the source"));
+
+  vdi_test_press (wizard, "wizard.create");
+  sim_wait_until (wizard_gone, NULL, WAIT_MS, "the wizard to close on Create");
+  template = vdi_farm_find_template (fixture->farm, "Relayed");
+  g_assert_nonnull (template);
+  g_assert_false (vdi_template_get_relay (template));
+  sim_wait_until (relayed_idle, fixture, WAIT_MS, "the distribution to end");
+}
+
 /* From the Templates tab's empty state, with no provider yet: the wizard says what to do. */
 static void
 test_no_provider (Fixture       *fixture,
@@ -1187,6 +1245,8 @@ main (int   argc,
   g_test_add ("/ui/template-wizard/create-failure-stays", Fixture, NULL,
               setup, test_create_failure_stays, teardown);
   g_test_add ("/ui/template-wizard/keyboard", Fixture, NULL, setup, test_keyboard, teardown);
+  g_test_add ("/ui/template-wizard/relay-setting", Fixture, NULL, setup, test_relay_setting,
+              teardown);
   g_test_add ("/ui/template-wizard/no-provider", Fixture, NULL,
               setup, test_no_provider, teardown);
   g_test_add ("/ui/template-wizard/accessible-names", Fixture, NULL,
