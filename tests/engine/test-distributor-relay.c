@@ -409,6 +409,47 @@ test_holder_fails_refeed (Fixture       *fixture,
   g_assert_cmpint (requests_of (counters, "hv-t1", "MigrateVirtualSystemToHost"), ==, 1);
 }
 
+/* The first holder's disk has no room for the export a copy needs there (the simulator
+ * promises an export its disk's size on the exporting host): the export fails at once, in
+ * Hyper-V's words, and the copy comes from the other holder. */
+static void
+test_holder_disk_full (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) counters = NULL;
+  VdiTarget *second;
+
+  /* hv-t1 becomes a holder; then the source's disk fills (less than the 10 GB a copy takes). */
+  setup (fixture, 2, 2, TRUE);
+  {
+    VdiProvider *hv_t2 = g_ptr_array_index (fixture->targets, 1);
+    g_autoptr(GAsyncResult) added = NULL;
+
+    g_assert_true (vdi_template_remove_target (fixture->template, hv_t2, NULL));
+    g_assert_true (distribute (fixture, &error));
+    g_assert_no_error (error);
+    sim_control_post (&fixture->sim, "providers/hv-src/settings", "{\"free_gb\": 5}");
+    sim_control_post (&fixture->sim, "counters/reset", "{}");
+    vdi_distributor_add_provider_async (fixture->distributor, fixture->template, hv_t2, NULL,
+                                        sim_store_result, &added);
+    sim_wait_result (&added, 300000, "the added provider");
+    g_assert_true (vdi_distributor_finish (fixture->distributor, added, &error));
+    g_assert_no_error (error);
+  }
+  assert_all_ready (fixture);
+
+  second = target_of (fixture, 1);
+  g_assert_cmpstr (vdi_provider_get_name (vdi_template_get_feeder (fixture->template, second)),
+                   ==, "hv-t1");
+  counters = sim_control_get (&fixture->sim, "counters");
+  /* The source was asked once, refused for want of space, and not asked again. */
+  g_assert_cmpint (requests_of (counters, "hv-src", "ExportSystemDefinition"), ==, 1);
+  g_assert_cmpint (requests_of (counters, "hv-src", "MigrateVirtualSystemToHost"), ==, 0);
+  g_assert_cmpint (requests_of (counters, "hv-t1", "ExportSystemDefinition"), ==, 1);
+  g_assert_cmpint (requests_of (counters, "hv-t1", "MigrateVirtualSystemToHost"), ==, 1);
+}
+
 /* Both holders fail it: fed once more, not twice, then Needs update in the provider's words;
  * Retry then brings it up to date. */
 static void
@@ -736,6 +777,7 @@ main (int   argc,
   ADD ("/engine/relay/cancel-while-waiting", NULL, test_cancel_while_waiting);
   ADD ("/engine/relay/holder-fails-refeed", NULL, test_holder_fails_refeed);
   ADD ("/engine/relay/holders-fail-needs-update", NULL, test_holders_fail_needs_update);
+  ADD ("/engine/relay/holder-disk-full", NULL, test_holder_disk_full);
 
 #undef ADD
 
