@@ -303,9 +303,11 @@ job_ended (gpointer user_data)
   return job->state == VDI_SIM_JOB_COMPLETED || job->state == VDI_SIM_JOB_FAILED;
 }
 
+/* A number of a provider in /inventory, such as its "free_gb". */
 static double
-free_gb_of (SimFixture *fixture,
-            const char *name)
+inventory_number (SimFixture *fixture,
+                  const char *name,
+                  const char *member)
 {
   g_autoptr(JsonNode) inventory = sim_control_get (fixture, "/inventory");
   JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory), "providers");
@@ -315,9 +317,16 @@ free_gb_of (SimFixture *fixture,
       JsonObject *provider = json_array_get_object_element (providers, i);
 
       if (g_str_equal (json_object_get_string_member (provider, "name"), name))
-        return json_object_get_double_member (provider, "free_gb");
+        return json_object_get_double_member (provider, member);
     }
   g_assert_not_reached ();
+}
+
+static double
+free_gb_of (SimFixture *fixture,
+            const char *name)
+{
+  return inventory_number (fixture, name, "free_gb");
 }
 
 /* A Hyper-V host with little free space: a migration that does not fit fails at once, one in
@@ -366,17 +375,7 @@ static double
 reserved_gb_of (SimFixture *fixture,
                 const char *name)
 {
-  g_autoptr(JsonNode) inventory = sim_control_get (fixture, "/inventory");
-  JsonArray *providers = json_object_get_array_member (json_node_get_object (inventory), "providers");
-
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *provider = json_array_get_object_element (providers, i);
-
-      if (g_str_equal (json_object_get_string_member (provider, "name"), name))
-        return json_object_get_double_member (provider, "reserved_gb");
-    }
-  g_assert_not_reached ();
+  return inventory_number (fixture, name, "reserved_gb");
 }
 
 static void
