@@ -97,6 +97,12 @@ main (int   argc,
       return 1;
     }
 
+  /* Before the endpoints are told: whoever reads them may stop the simulator at once, and
+   * SIGTERM must then end it cleanly, not by the signal's default action. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+
   line = vdi_sim_simulator_endpoints_line (simulator);
   if (endpoints_file != NULL)
     {
@@ -111,9 +117,6 @@ main (int   argc,
   g_print ("%s\n", line);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
 
   return 0;
