@@ -29,6 +29,8 @@ _vdi_farm_contents_free (VdiFarmContents *contents)
 
   g_clear_pointer (&contents->providers, g_ptr_array_unref);
   g_clear_pointer (&contents->templates, g_ptr_array_unref);
+  g_clear_pointer (&contents->provider_versions, g_hash_table_unref);
+  g_clear_pointer (&contents->template_versions, g_hash_table_unref);
   g_free (contents);
 }
 
@@ -640,7 +642,6 @@ parse_target (Reader       *reader,
               VdiTemplate  *template,
               GHashTable   *by_id,
               guint         index,
-              guint        *n_interrupted,
               GError      **error)
 {
   g_autoptr(GDateTime) started_at = NULL;
@@ -706,17 +707,9 @@ parse_target (Reader       *reader,
   vdi_target_set_last_error (target, last_error);
   vdi_target_set_started_at (target, started_at);
 
-  /* Work that was running when the console stopped did not finish: it needs doing again. */
-  if (vdi_target_is_busy (target))
-    {
-      vdi_target_set_state (target, VDI_TARGET_STATE_NEEDS_UPDATE);
-      vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
-      vdi_target_set_last_error (target,
-                                 _("Interrupted: VDI Console stopped while this work was "
-                                   "running. Retry to finish it."));
-      (*n_interrupted)++;
-    }
-  else if (updated_at != NULL)
+  /* Work found running is as the file says; what that means (interrupted, or another
+   * process's work under way) is for whoever applies the contents (vdi-farm-store.c). */
+  if (updated_at != NULL)
     _vdi_target_restore_updated_at (target, updated_at);
 
   return TRUE;
@@ -727,7 +720,6 @@ parse_host (Reader       *reader,
             JsonObject   *object,
             VdiTemplate  *template,
             GHashTable   *by_id,
-            guint        *n_interrupted,
             GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -762,14 +754,6 @@ parse_host (Reader       *reader,
   vdi_host_set_vm_id (host, vm_id);
   vdi_host_set_last_error (host, last_error);
   vdi_host_set_state (host, state);
-  if (state == VDI_HOST_STATE_CREATING)
-    {
-      vdi_host_set_state (host, VDI_HOST_STATE_FAILED);
-      vdi_host_set_last_error (host,
-                               _("Interrupted: VDI Console stopped while this host was being "
-                                 "created. Recreate it."));
-      (*n_interrupted)++;
-    }
 
   vdi_template_add_host (template, host);
   return TRUE;
@@ -780,7 +764,6 @@ parse_template (Reader       *reader,
                 JsonObject   *object,
                 GHashTable   *by_id,
                 GHashTable   *template_ids,
-                guint        *n_interrupted,
                 GError      **error)
 {
   g_autoptr(VdiTemplate) template = NULL;
@@ -877,7 +860,7 @@ parse_template (Reader       *reader,
       if (element == NULL)
         return NULL;
       push (reader, "targets", i);
-      if (!parse_target (reader, element, template, by_id, i, n_interrupted, error))
+      if (!parse_target (reader, element, template, by_id, i, error))
         return NULL;
       pop (reader, mark);
     }
@@ -900,7 +883,7 @@ parse_template (Reader       *reader,
           if (element == NULL)
             return NULL;
           push (reader, "hosts", i);
-          if (!parse_host (reader, element, template, by_id, n_interrupted, error))
+          if (!parse_host (reader, element, template, by_id, error))
             return NULL;
           pop (reader, mark);
         }
@@ -1103,8 +1086,7 @@ _vdi_farm_parse (const char  *path,
       if (element == NULL)
         return NULL;
       push (&reader, "templates", i);
-      template = parse_template (&reader, element, by_id, template_ids,
-                                 &contents->n_interrupted, error);
+      template = parse_template (&reader, element, by_id, template_ids, error);
       if (template == NULL)
         return NULL;
       pop (&reader, 0);
@@ -1144,6 +1126,20 @@ _vdi_farm_row_parser_new (const char *path)
   self->contents->providers = g_ptr_array_new_with_free_func (g_object_unref);
   self->contents->templates = g_ptr_array_new_with_free_func (g_object_unref);
   return self;
+}
+
+/* Templates parsed after this name these providers (a farm's own, when rows that changed are
+ * read into it): the model's objects, not new ones. Main thread only. */
+void
+_vdi_farm_row_parser_use_providers (VdiFarmRowParser *self,
+                                    GListModel       *providers)
+{
+  for (guint i = 0, n = g_list_model_get_n_items (providers); i < n; i++)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
+
+      g_hash_table_insert (self->by_id, (gpointer)vdi_provider_get_id (provider), provider);
+    }
 }
 
 void
@@ -1229,7 +1225,7 @@ _vdi_farm_row_parser_add_template (VdiFarmRowParser  *self,
 
   if (object == NULL ||
       (template = parse_template (&reader, object, self->by_id, self->template_ids,
-                                  &self->contents->n_interrupted, error)) == NULL)
+                                  error)) == NULL)
     return FALSE;
   g_ptr_array_add (self->contents->templates, template);
   g_hash_table_insert (self->template_ids, (gpointer)vdi_template_get_id (template), template);

@@ -51,9 +51,26 @@ none_write (const char  *uri,
   return set_unsupported (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO, uri);
 }
 
+static gboolean
+none_changes (const char      *uri,
+              VdiFarmFollow   *follow,
+              VdiFarmChanges **changes,
+              GError         **error)
+{
+  *changes = NULL;
+  return set_unsupported (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO, uri);
+}
+
+static void
+none_close (gpointer conn)
+{
+}
+
 const VdiFarmRowStore _vdi_farm_pg_store = {
   none_read,
   none_write,
+  none_changes,
+  none_close,
 };
 
 gboolean

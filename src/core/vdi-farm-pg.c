@@ -56,6 +56,9 @@ static const char * const migrations[] = {
 
 #define SCHEMA_VERSION ((int)G_N_ELEMENTS (migrations))
 
+/* The channel a save notifies and followers listen on; a database holds one farm. */
+#define FOLLOW_CHANNEL "vdi_farm_changed"
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
@@ -80,7 +83,7 @@ _vdi_farm_pg_message (PGconn   *conn,
   const char *message = result != NULL ? PQresultErrorMessage (result) : PQerrorMessage (conn);
   char *copy = g_strdup (message != NULL && message[0] != '\0' ? message : _("unknown error"));
 
-  return g_strstrip (g_strdelimit (copy, "\n", ' '));
+  return g_strstrip (g_strdelimit (copy, "\n\t", ' '));
 }
 
 static PGconn *
@@ -306,11 +309,13 @@ fail:
   return FALSE;
 }
 
+/* Reads "SELECT doc, id, row_version …": the documents, and the versions when asked for. */
 static gboolean
 read_docs (PGconn      *conn,
            const char  *uri,
            const char  *sql,
            GPtrArray   *docs,
+           GHashTable  *versions,
            GError     **error)
 {
   g_autoptr(PGresult) result = PQexec (conn, sql);
@@ -318,7 +323,13 @@ read_docs (PGconn      *conn,
   if (PQresultStatus (result) != PGRES_TUPLES_OK)
     return db_error (conn, result, uri, error);
   for (int i = 0, n = PQntuples (result); i < n; i++)
-    g_ptr_array_add (docs, g_bytes_new (PQgetvalue (result, i, 0), PQgetlength (result, i, 0)));
+    {
+      g_ptr_array_add (docs, g_bytes_new (PQgetvalue (result, i, 0),
+                                          PQgetlength (result, i, 0)));
+      if (versions != NULL)
+        _vdi_farm_versions_set (versions, PQgetvalue (result, i, 1),
+                                g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10));
+    }
   return TRUE;
 }
 
@@ -405,6 +416,8 @@ read_session (PGconn      *conn,
               const char  *uri,
               GPtrArray   *providers,
               GPtrArray   *templates,
+              GHashTable  *provider_versions,
+              GHashTable  *template_versions,
               GError     **error)
 {
   int version;
@@ -414,8 +427,10 @@ read_session (PGconn      *conn,
       !get_version (conn, uri, &version, error))
     return FALSE;
   if (version > 0 &&
-      (!read_docs (conn, uri, "SELECT doc FROM providers ORDER BY seq;", providers, error) ||
-       !read_docs (conn, uri, "SELECT doc FROM templates ORDER BY seq;", templates, error)))
+      (!read_docs (conn, uri, "SELECT doc, id, row_version FROM providers ORDER BY seq;",
+                   providers, provider_versions, error) ||
+       !read_docs (conn, uri, "SELECT doc, id, row_version FROM templates ORDER BY seq;",
+                   templates, template_versions, error)))
     return FALSE;
   return exec (conn, uri, "COMMIT;", error);
 }
@@ -429,7 +444,10 @@ pg_read (const char    *uri,
 {
   g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GHashTable) provider_versions = _vdi_farm_versions_new ();
+  g_autoptr(GHashTable) template_versions = _vdi_farm_versions_new ();
   g_autofree char *display = _vdi_farm_pg_display (uri);
+  VdiFarmContents *contents;
 
   for (guint attempt = 0;; attempt++)
     {
@@ -439,7 +457,8 @@ pg_read (const char    *uri,
 
       if (session == NULL)
         return NULL;
-      if (read_session (session->conn, uri, providers, templates, &local_error))
+      if (read_session (session->conn, uri, providers, templates, provider_versions,
+                        template_versions, &local_error))
         {
           session_give_back (uri, session);
           break;
@@ -450,6 +469,8 @@ pg_read (const char    *uri,
           session_free (session);
           g_ptr_array_set_size (providers, 0);
           g_ptr_array_set_size (templates, 0);
+          g_hash_table_remove_all (provider_versions);
+          g_hash_table_remove_all (template_versions);
           continue;
         }
       session_give_back (uri, session);
@@ -459,7 +480,13 @@ pg_read (const char    *uri,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  return _vdi_farm_parse_rows (display, providers, templates, error);
+  contents = _vdi_farm_parse_rows (display, providers, templates, error);
+  if (contents != NULL)
+    {
+      contents->provider_versions = g_steal_pointer (&provider_versions);
+      contents->template_versions = g_steal_pointer (&template_versions);
+    }
+  return contents;
 }
 
 /* Writing ------------------------------------------------------------------------------------- */
@@ -673,8 +700,10 @@ write_rows (Writer    *w,
 {
   if (!PQenterPipelineMode (w->conn))
     return fail (w, NULL);
+  /* Consoles following the farm (vdi-farm-follow.c) hear of the save when it commits. */
   if (queue_sql (w, "BEGIN") &&
-      queue_rows (w, providers, templates, removed, removed_providers))
+      queue_rows (w, providers, templates, removed, removed_providers) &&
+      queue_sql (w, "NOTIFY " FOLLOW_CHANNEL))
     queue_sql (w, "COMMIT");
   /* What was queued is read either way, so the connection can leave pipeline mode. */
   drain (w);
@@ -748,7 +777,148 @@ pg_write (const char  *uri,
     }
 }
 
+/* Following ----------------------------------------------------------------------------------- */
+
+/* Diffs one table's (id, row_version) list against what was taken in, then reads the documents
+ * of the rows new or changed in one statement. */
+static gboolean
+table_changes (PGconn      *conn,
+               const char  *uri,
+               const char  *table,
+               GHashTable **seen,
+               GPtrArray   *docs,
+               GPtrArray   *removed,
+               GError     **error)
+{
+  g_autofree char *list_sql = g_strdup_printf ("SELECT id, row_version FROM %s ORDER BY seq;",
+                                               table);
+  g_autofree char *doc_sql = g_strdup_printf ("SELECT doc FROM %s WHERE id = ANY ($1::text[]) "
+                                              "ORDER BY seq;", table);
+  g_autoptr(PGresult) list = PQexec (conn, list_sql);
+  VdiFarmDiff diff;
+
+  if (PQresultStatus (list) != PGRES_TUPLES_OK)
+    return db_error (conn, list, uri, error);
+
+  _vdi_farm_diff_init (&diff, *seen);
+  for (int i = 0, n = PQntuples (list); i < n; i++)
+    _vdi_farm_diff_row (&diff, PQgetvalue (list, i, 0),
+                        g_ascii_strtoll (PQgetvalue (list, i, 1), NULL, 10));
+
+  if (diff.changed->len > 0)
+    {
+      g_autofree char *ids = NULL;
+      g_autoptr(PGresult) result = NULL;
+      const char *values[1];
+
+      g_ptr_array_add (diff.changed, NULL);
+      ids = text_array ((char **)diff.changed->pdata);
+      g_ptr_array_remove_index (diff.changed, diff.changed->len - 1);
+      values[0] = ids;
+      result = PQexecParams (conn, doc_sql, 1, NULL, values, NULL, NULL, 0);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        {
+          _vdi_farm_diff_clear (&diff);
+          return db_error (conn, result, uri, error);
+        }
+      for (int i = 0, n = PQntuples (result); i < n; i++)
+        g_ptr_array_add (docs, g_bytes_new (PQgetvalue (result, i, 0),
+                                            PQgetlength (result, i, 0)));
+    }
+
+  _vdi_farm_diff_finish (&diff, seen, removed);
+  return TRUE;
+}
+
+static void
+pg_close (gpointer conn)
+{
+  PQfinish (conn);
+}
+
+/* Waits for nothing: reads what the server sent since the last poll, and compares row versions
+ * only after a save was announced (or on a new connection, which may have missed some). */
+static gboolean
+pg_changes (const char      *uri,
+            VdiFarmFollow   *follow,
+            VdiFarmChanges **changes,
+            GError         **error)
+{
+  g_autoptr(GHashTable) providers = NULL;
+  g_autoptr(GHashTable) templates = NULL;
+  PGconn *conn = follow->conn;
+  VdiFarmChanges *found;
+  PGnotify *notify;
+  gboolean announced = FALSE;
+  int version;
+
+  *changes = NULL;
+  if (conn == NULL)
+    {
+      conn = _vdi_farm_pg_connect (uri, NULL, error);
+      if (conn == NULL)
+        return FALSE;
+      if (!exec (conn, uri, "LISTEN " FOLLOW_CHANNEL ";", error))
+        {
+          PQfinish (conn);
+          return FALSE;
+        }
+      follow->conn = conn;
+      follow->compare_all = TRUE;
+    }
+
+  if (!PQconsumeInput (conn) || PQstatus (conn) != CONNECTION_OK)
+    goto fail_conn;
+  while ((notify = PQnotifies (conn)) != NULL)
+    {
+      announced = TRUE;
+      PQfreemem (notify);
+    }
+  if (!announced && !follow->compare_all)
+    return TRUE;
+
+  providers = g_hash_table_ref (follow->providers);
+  templates = g_hash_table_ref (follow->templates);
+  found = _vdi_farm_changes_new ();
+
+  if (!exec (conn, uri, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;", error) ||
+      !get_version (conn, uri, &version, error))
+    goto fail;
+  if (version > 0 &&
+      (!table_changes (conn, uri, "providers", &providers, found->providers,
+                      found->removed_providers, error) ||
+       !table_changes (conn, uri, "templates", &templates, found->templates,
+                      found->removed_templates, error)))
+    goto fail;
+  if (!exec (conn, uri, "COMMIT;", error))
+    goto fail;
+
+  _vdi_farm_follow_commit (follow, g_steal_pointer (&providers), g_steal_pointer (&templates),
+                           found, changes);
+  return TRUE;
+
+fail:
+  _vdi_farm_changes_free (found);
+  if (PQstatus (conn) == CONNECTION_OK)
+    {
+      PQclear (PQexec (conn, "ROLLBACK;"));
+      return FALSE;
+    }
+  /* A connection the server closed: a new one next time. */
+  PQfinish (conn);
+  follow->conn = NULL;
+  return FALSE;
+
+fail_conn:
+  db_error (conn, NULL, uri, error);
+  PQfinish (conn);
+  follow->conn = NULL;
+  return FALSE;
+}
+
 const VdiFarmRowStore _vdi_farm_pg_store = {
   pg_read,
   pg_write,
+  pg_changes,
+  pg_close,
 };

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* A burst of changes (progress reports from many jobs) costs one write per this interval. */
 #define SAVE_DELAY_MS 500
 
+typedef struct _VdiFarmFollow VdiFarmFollow;
+typedef struct _VdiFarmChanges VdiFarmChanges;
+typedef struct _VdiFarmContents VdiFarmContents;
+
 struct _VdiFarm
 {
   GObject       parent_instance;
@@ -41,7 +45,25 @@ struct _VdiFarm
   GHashTable   *changed_templates;
   gboolean      full_pass;
   gboolean      track_rows;
+
+  /* Following a store another process writes (vdi-farm-follow.c). */
+  gboolean       following;
+  VdiFarmFollow *follow;         /* %NULL while a poll has it, or before a load */
+  guint          follow_serial;  /* a load's new versions make a poll under way stale */
+  guint          follow_source;
+  gboolean       polling;
+  GCancellable  *follow_cancellable;
+  GError        *follow_error;
 };
+
+/* Takes the row versions a load read, for following from there. */
+void                _vdi_farm_follow_loaded           (VdiFarm            *self,
+                                                       VdiFarmContents    *contents);
+void                _vdi_farm_follow_stop             (VdiFarm            *self);
+void                _vdi_farm_notify_following        (VdiFarm            *self);
+void                _vdi_farm_notify_follow_error     (VdiFarm            *self);
+void                _vdi_farm_emit_followed           (VdiFarm            *self,
+                                                       guint               n_changes);
 
 void                _vdi_farm_set_dirty               (VdiFarm            *self,
                                                        gboolean            dirty);
@@ -55,12 +77,20 @@ gboolean            _vdi_farm_same_name               (const char         *a,
 void                _vdi_farm_start_save              (VdiFarm            *self);
 
 /* What a load produces, built off the main thread and then spliced into the farm. */
-typedef struct
+struct _VdiFarmContents
 {
-  GPtrArray *providers;
-  GPtrArray *templates;
-  guint      n_interrupted;
-} VdiFarmContents;
+  GPtrArray  *providers;
+  GPtrArray  *templates;
+  /* From a store of rows: each row's id → its row version as read (gint64 *), so a farm that
+   * follows the store knows which rows changed after the load. %NULL for a farm file. */
+  GHashTable *provider_versions;
+  GHashTable *template_versions;
+};
+
+GHashTable         *_vdi_farm_versions_new            (void);
+void                _vdi_farm_versions_set            (GHashTable         *versions,
+                                                       const char         *id,
+                                                       gint64              version);
 
 void                _vdi_farm_contents_free           (VdiFarmContents    *contents);
 GBytes             *_vdi_farm_providers_to_bytes      (GListModel         *providers);
@@ -87,6 +117,8 @@ gboolean            _vdi_farm_row_parser_add_template (VdiFarmRowParser   *self,
                                                        gsize               length,
                                                        GError            **error);
 VdiFarmContents    *_vdi_farm_row_parser_finish       (VdiFarmRowParser   *self);
+void                _vdi_farm_row_parser_use_providers (VdiFarmRowParser  *self,
+                                                       GListModel         *providers);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmRowParser, _vdi_farm_row_parser_free)
 
@@ -120,16 +152,73 @@ VdiFarmContents    *_vdi_farm_parse_rows              (const char         *locat
  * in worker threads, each on its own connection. */
 typedef struct
 {
-  VdiFarmContents *(*read)  (const char    *location,
-                             GCancellable  *cancellable,
-                             GError       **error);
-  gboolean         (*write) (const char    *location,
-                             GPtrArray     *providers,
-                             GPtrArray     *templates,
-                             GPtrArray     *removed,
-                             GPtrArray     *removed_providers,
-                             GError       **error);
+  VdiFarmContents *(*read)    (const char    *location,
+                               GCancellable  *cancellable,
+                               GError       **error);
+  gboolean         (*write)   (const char    *location,
+                               GPtrArray     *providers,
+                               GPtrArray     *templates,
+                               GPtrArray     *removed,
+                               GPtrArray     *removed_providers,
+                               GError       **error);
+  /* What other processes stored since @follow's versions, in a worker thread, on a connection
+   * kept in @follow between calls: *@changes is left %NULL when nothing did. */
+  gboolean         (*changes) (const char     *location,
+                               VdiFarmFollow  *follow,
+                               VdiFarmChanges **changes,
+                               GError        **error);
+  void             (*close)   (gpointer        conn);
 } VdiFarmRowStore;
+
+/* vdi-farm-follow.c: what a farm that follows its store knows of it, used by one thread at a
+ * time (the main thread between polls, a worker during one). */
+struct _VdiFarmFollow
+{
+  GHashTable *providers;     /* id → gint64 *: the row versions last taken in */
+  GHashTable *templates;
+  gpointer    conn;          /* the store's connection, kept between polls */
+  gint64      data_version;  /* SQLite's PRAGMA data_version at the last poll */
+  gboolean    compare_all;   /* compare every row's version on the next poll */
+};
+
+/* What changed in a store: the documents of rows new or changed, in the store's order, and
+ * the ids of rows removed. */
+struct _VdiFarmChanges
+{
+  GPtrArray *providers;          /* GBytes */
+  GPtrArray *templates;          /* GBytes */
+  GPtrArray *removed_providers;  /* char * */
+  GPtrArray *removed_templates;  /* char * */
+};
+
+void                _vdi_farm_follow_free             (VdiFarmFollow      *follow,
+                                                       const VdiFarmRowStore *store);
+VdiFarmChanges     *_vdi_farm_changes_new             (void);
+void                _vdi_farm_changes_free            (VdiFarmChanges     *changes);
+void                _vdi_farm_follow_commit           (VdiFarmFollow      *follow,
+                                                       GHashTable         *providers,
+                                                       GHashTable         *templates,
+                                                       VdiFarmChanges     *found,
+                                                       VdiFarmChanges    **changes);
+
+/* Finding changed rows from a store's (id, version) list, for the stores' changes(). */
+typedef struct
+{
+  GHashTable *seen;   /* the versions before */
+  GHashTable *next;   /* the versions now */
+  GPtrArray  *changed;
+} VdiFarmDiff;
+
+void                _vdi_farm_diff_init               (VdiFarmDiff        *diff,
+                                                       GHashTable         *seen);
+void                _vdi_farm_diff_row                (VdiFarmDiff        *diff,
+                                                       const char         *id,
+                                                       gint64              version);
+/* Adds to @removed the ids in seen and no longer in the store; next replaces seen. */
+void                _vdi_farm_diff_finish             (VdiFarmDiff        *diff,
+                                                       GHashTable        **seen,
+                                                       GPtrArray          *removed);
+void                _vdi_farm_diff_clear              (VdiFarmDiff        *diff);
 
 extern const VdiFarmRowStore _vdi_farm_sqlite_store;
 extern const VdiFarmRowStore _vdi_farm_pg_store;

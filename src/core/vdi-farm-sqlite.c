@@ -209,6 +209,7 @@ read_docs (sqlite3           *db,
            const char        *sql,
            VdiFarmRowParser  *parser,
            AddRow             add,
+           GHashTable        *versions,
            GError           **error)
 {
   sqlite3_stmt *stmt = NULL;
@@ -217,12 +218,16 @@ read_docs (sqlite3           *db,
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return db_error (db, path, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (!add (parser, (const char *)sqlite3_column_text (stmt, 0), sqlite3_column_bytes (stmt, 0),
-              error))
-      {
-        sqlite3_finalize (stmt);
-        return FALSE;
-      }
+    {
+      if (!add (parser, (const char *)sqlite3_column_text (stmt, 0),
+                sqlite3_column_bytes (stmt, 0), error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      _vdi_farm_versions_set (versions, (const char *)sqlite3_column_text (stmt, 1),
+                              sqlite3_column_int64 (stmt, 2));
+    }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return db_error (db, path, error);
@@ -274,6 +279,8 @@ sqlite_read (const char    *path,
              GError       **error)
 {
   g_autoptr(VdiFarmRowParser) parser = NULL;
+  g_autoptr(GHashTable) provider_versions = NULL;
+  g_autoptr(GHashTable) template_versions = NULL;
   VdiFarmContents *contents;
   sqlite3 *db;
   int version;
@@ -283,6 +290,8 @@ sqlite_read (const char    *path,
       contents = g_new0 (VdiFarmContents, 1);
       contents->providers = g_ptr_array_new_with_free_func (g_object_unref);
       contents->templates = g_ptr_array_new_with_free_func (g_object_unref);
+      contents->provider_versions = _vdi_farm_versions_new ();
+      contents->template_versions = _vdi_farm_versions_new ();
       return contents;
     }
 
@@ -293,13 +302,15 @@ sqlite_read (const char    *path,
   /* One read transaction, so the providers and templates are of the same moment. A database
    * created but never written (version 0) is an empty farm. */
   parser = _vdi_farm_row_parser_new (path);
+  provider_versions = _vdi_farm_versions_new ();
+  template_versions = _vdi_farm_versions_new ();
   if (!exec (db, path, "BEGIN;", error) || !get_version (db, path, &version, error))
     goto fail;
   if (version > 0 &&
-      (!read_docs (db, path, "SELECT doc FROM providers ORDER BY seq;", parser,
-                   _vdi_farm_row_parser_add_provider, error) ||
-       !read_docs (db, path, "SELECT doc FROM templates ORDER BY seq;", parser,
-                   _vdi_farm_row_parser_add_template, error)))
+      (!read_docs (db, path, "SELECT doc, id, row_version FROM providers ORDER BY seq;", parser,
+                   _vdi_farm_row_parser_add_provider, provider_versions, error) ||
+       !read_docs (db, path, "SELECT doc, id, row_version FROM templates ORDER BY seq;", parser,
+                   _vdi_farm_row_parser_add_template, template_versions, error)))
     goto fail;
   sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL);
   sqlite3_close (db);
@@ -307,7 +318,10 @@ sqlite_read (const char    *path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  return _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+  contents = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+  contents->provider_versions = g_steal_pointer (&provider_versions);
+  contents->template_versions = g_steal_pointer (&template_versions);
+  return contents;
 
 fail:
   sqlite3_close (db);
@@ -512,7 +526,139 @@ sqlite_write (const char  *path,
   return ok;
 }
 
+/* Following ---------------------------------------------------------------------------------- */
+
+/* Diffs one table's (id, row_version) list against what was taken in, then reads the documents
+ * of the rows new or changed. */
+static gboolean
+table_changes (sqlite3      *db,
+               const char   *path,
+               const char   *table,
+               GHashTable  **seen,
+               GPtrArray    *docs,
+               GPtrArray    *removed,
+               GError      **error)
+{
+  g_autofree char *list_sql = g_strdup_printf ("SELECT id, row_version FROM %s ORDER BY seq;",
+                                               table);
+  g_autofree char *doc_sql = g_strdup_printf ("SELECT doc FROM %s WHERE id = ?1;", table);
+  sqlite3_stmt *stmt = NULL;
+  VdiFarmDiff diff;
+  int rc;
+
+  _vdi_farm_diff_init (&diff, *seen);
+  if (sqlite3_prepare_v2 (db, list_sql, -1, &stmt, NULL) != SQLITE_OK)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    _vdi_farm_diff_row (&diff, (const char *)sqlite3_column_text (stmt, 0),
+                        sqlite3_column_int64 (stmt, 1));
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    goto fail;
+
+  if (diff.changed->len > 0)
+    {
+      if (sqlite3_prepare_v2 (db, doc_sql, -1, &stmt, NULL) != SQLITE_OK)
+        goto fail;
+      for (guint i = 0; i < diff.changed->len; i++)
+        {
+          bind_text (stmt, 1, g_ptr_array_index (diff.changed, i));
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            g_ptr_array_add (docs, g_bytes_new (sqlite3_column_text (stmt, 0),
+                                                sqlite3_column_bytes (stmt, 0)));
+          sqlite3_reset (stmt);
+        }
+      sqlite3_finalize (stmt);
+    }
+
+  _vdi_farm_diff_finish (&diff, seen, removed);
+  return TRUE;
+
+fail:
+  db_error (db, path, error);
+  sqlite3_finalize (stmt);
+  _vdi_farm_diff_clear (&diff);
+  return FALSE;
+}
+
+static gboolean
+sqlite_changes (const char      *path,
+                VdiFarmFollow   *follow,
+                VdiFarmChanges **changes,
+                GError         **error)
+{
+  g_autoptr(GHashTable) providers = NULL;
+  g_autoptr(GHashTable) templates = NULL;
+  VdiFarmChanges *found;
+  sqlite3 *db = follow->conn;
+  sqlite3_stmt *stmt = NULL;
+  gint64 data_version;
+  int version;
+
+  *changes = NULL;
+  if (db == NULL)
+    {
+      /* A farm no one has written yet: nothing to follow until the file is there. */
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return TRUE;
+      db = open_db (path, FALSE, error);
+      if (db == NULL)
+        return FALSE;
+      follow->conn = db;
+      follow->compare_all = TRUE;
+    }
+
+  /* Another connection's commit changes the number; this connection never writes. */
+  if (sqlite3_prepare_v2 (db, "PRAGMA data_version;", -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_finalize (stmt);
+      return db_error (db, path, error);
+    }
+  data_version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (!follow->compare_all && data_version == follow->data_version)
+    return TRUE;
+
+  /* Work on copies, so a failure part way leaves the versions as they were. */
+  providers = g_hash_table_ref (follow->providers);
+  templates = g_hash_table_ref (follow->templates);
+  found = _vdi_farm_changes_new ();
+
+  if (!exec (db, path, "BEGIN;", error) || !get_version (db, path, &version, error))
+    goto fail;
+  if (version > 0 &&
+      (!table_changes (db, path, "providers", &providers, found->providers,
+                      found->removed_providers, error) ||
+       !table_changes (db, path, "templates", &templates, found->templates,
+                      found->removed_templates, error)))
+    goto fail;
+  sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL);
+
+  follow->data_version = data_version;
+  _vdi_farm_follow_commit (follow, g_steal_pointer (&providers), g_steal_pointer (&templates),
+                           found, changes);
+  return TRUE;
+
+fail:
+  sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+  _vdi_farm_changes_free (found);
+  /* Start over from a new connection next time. */
+  sqlite3_close (db);
+  follow->conn = NULL;
+  return FALSE;
+}
+
+static void
+sqlite_close (gpointer conn)
+{
+  sqlite3_close (conn);
+}
+
 const VdiFarmRowStore _vdi_farm_sqlite_store = {
   sqlite_read,
   sqlite_write,
+  sqlite_changes,
+  sqlite_close,
 };

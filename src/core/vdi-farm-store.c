@@ -106,12 +106,56 @@ read_farm_file (const char    *path,
   return _vdi_farm_parse (path, data, length, error);
 }
 
+/* Work that was running when the process that ran it stopped did not finish: it needs doing
+ * again. Returns: how many targets and hosts that was. */
+static guint
+mark_interrupted (GPtrArray *templates)
+{
+  guint n_interrupted = 0;
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      VdiTemplate *template = g_ptr_array_index (templates, i);
+      GListModel *targets = vdi_template_get_targets (template);
+      GListModel *hosts = vdi_template_get_hosts (template);
+
+      for (guint j = 0, n = g_list_model_get_n_items (targets); j < n; j++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
+
+          if (!vdi_target_is_busy (target))
+            continue;
+          vdi_target_set_state (target, VDI_TARGET_STATE_NEEDS_UPDATE);
+          vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+          vdi_target_set_last_error (target,
+                                     _("Interrupted: VDI Console stopped while this work was "
+                                       "running. Retry to finish it."));
+          n_interrupted++;
+        }
+      for (guint j = 0, n = g_list_model_get_n_items (hosts); j < n; j++)
+        {
+          g_autoptr(VdiHost) host = g_list_model_get_item (hosts, j);
+
+          if (vdi_host_get_state (host) != VDI_HOST_STATE_CREATING)
+            continue;
+          vdi_host_set_state (host, VDI_HOST_STATE_FAILED);
+          vdi_host_set_last_error (host,
+                                   _("Interrupted: VDI Console stopped while this host was "
+                                     "being created. Recreate it."));
+          n_interrupted++;
+        }
+    }
+  return n_interrupted;
+}
+
 static void
 apply_contents (VdiFarm         *self,
                 VdiFarmContents *contents)
 {
   guint n_providers = g_list_model_get_n_items (G_LIST_MODEL (self->providers));
   guint n_templates = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
+  /* A farm another process writes shows that process's work under way as it is. */
+  guint n_interrupted = self->following ? 0 : mark_interrupted (contents->templates);
 
   /* Replace what was there in one step per list. */
   g_list_store_splice (self->templates, 0, n_templates, NULL, 0);
@@ -136,8 +180,9 @@ apply_contents (VdiFarm         *self,
     }
 
   self->load_failed = FALSE;
+  _vdi_farm_follow_loaded (self, contents);
   /* Interrupted work was rewritten as Needs update; that is a change worth saving. */
-  _vdi_farm_set_dirty (self, contents->n_interrupted > 0);
+  _vdi_farm_set_dirty (self, n_interrupted > 0);
   if (self->dirty && self->autosave && self->save_source == 0)
     self->save_source = g_timeout_add (SAVE_DELAY_MS, _vdi_farm_save_timeout_cb, self);
 }

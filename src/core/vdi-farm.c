@@ -27,11 +27,14 @@ enum {
   PROP_TEMPLATES,
   PROP_DIRTY,
   PROP_AUTOSAVE,
+  PROP_FOLLOWING,
+  PROP_FOLLOW_ERROR,
   N_PROPS
 };
 
 enum {
   SAVE_FAILED,
+  FOLLOWED,
   N_SIGNALS
 };
 
@@ -67,6 +70,25 @@ _vdi_farm_emit_save_failed (VdiFarm      *self,
                             const GError *error)
 {
   g_signal_emit (self, signals[SAVE_FAILED], 0, error);
+}
+
+void
+_vdi_farm_notify_following (VdiFarm *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWING]);
+}
+
+void
+_vdi_farm_notify_follow_error (VdiFarm *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_ERROR]);
+}
+
+void
+_vdi_farm_emit_followed (VdiFarm *self,
+                         guint    n_changes)
+{
+  g_signal_emit (self, signals[FOLLOWED], 0, n_changes);
 }
 
 static void
@@ -210,6 +232,7 @@ vdi_farm_dispose (GObject *object)
   VdiFarm *self = (VdiFarm *)object;
 
   g_clear_handle_id (&self->save_source, g_source_remove);
+  _vdi_farm_follow_stop (self);
 
   G_OBJECT_CLASS (vdi_farm_parent_class)->dispose (object);
 }
@@ -259,6 +282,14 @@ vdi_farm_get_property (GObject    *object,
       g_value_set_boolean (value, self->autosave);
       break;
 
+    case PROP_FOLLOWING:
+      g_value_set_boolean (value, self->following);
+      break;
+
+    case PROP_FOLLOW_ERROR:
+      g_value_set_boxed (value, self->follow_error);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -280,6 +311,10 @@ vdi_farm_set_property (GObject      *object,
 
     case PROP_AUTOSAVE:
       vdi_farm_set_autosave (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_FOLLOWING:
+      vdi_farm_set_following (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -313,12 +348,21 @@ vdi_farm_class_init (VdiFarmClass *klass)
   properties[PROP_AUTOSAVE] =
     g_param_spec_boolean ("autosave", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLLOWING] =
+    g_param_spec_boolean ("following", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLLOW_ERROR] =
+    g_param_spec_boxed ("follow-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SAVE_FAILED] =
     g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[FOLLOWED] =
+    g_signal_new ("followed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void

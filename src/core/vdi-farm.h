@@ -127,6 +127,19 @@ void                vdi_farm_set_autosave             (VdiFarm            *self,
                                                        gboolean            autosave);
 guint               vdi_farm_get_n_saves              (VdiFarm            *self);
 
+/* Following a farm another process writes (it holds the farm's lock): while "following" is
+ * set, a load keeps the work it finds running as it is, that process's work under way, instead
+ * of marking it interrupted; and what that process stores in a farm database shows in this
+ * farm's own objects, changed in place, within a second (SQLite: PRAGMA data_version, polled;
+ * PostgreSQL: LISTEN). "follow-error" (a GError, or %NULL) says why changes cannot be read just
+ * now; signal "followed" (guint n_changes) comes after changes were taken in. */
+void                vdi_farm_set_following            (VdiFarm            *self,
+                                                       gboolean            following);
+gboolean            vdi_farm_get_following            (VdiFarm            *self);
+const GError       *vdi_farm_get_follow_error         (VdiFarm            *self);
+/* Whether the farm's store can be followed: a farm database (SQLite or PostgreSQL), not a file. */
+gboolean            vdi_farm_can_follow               (VdiFarm            *self);
+
 /* Writes the farm into a new file of either store (.json or .db), for import and export. */
 gboolean            vdi_farm_export                   (VdiFarm            *self,
                                                        const char         *path,

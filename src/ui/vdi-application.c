@@ -368,6 +368,7 @@ lock_retried_cb (GObject      *object,
     }
 
   /* What the other process wrote is what we show and change from now on. */
+  vdi_farm_set_following (self->farm, FALSE);
   vdi_farm_load_async (self->farm, self->lock_cancellable, farm_reloaded_cb,
                        g_object_ref (self));
 }
@@ -452,6 +453,8 @@ vdi_application_lock_acquired_cb (GObject      *object,
       return;
     }
   set_read_only (self, self->lock == NULL, error != NULL ? error->message : NULL);
+  /* Without the lock, the holder's work under way shows as it goes, not as interrupted. */
+  vdi_farm_set_following (vdi_application_get_farm (self), self->lock == NULL);
 
   cancellable = g_task_get_cancellable (task);
   vdi_farm_load_async (vdi_application_get_farm (self),

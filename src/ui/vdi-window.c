@@ -245,10 +245,24 @@ vdi_window_read_only_cb (VdiWindow      *self,
 
   if (read_only)
     {
-      g_autofree char *text =
+      const GError *follow_error = vdi_farm_get_follow_error (self->farm);
+      g_autofree char *text = NULL;
+
+      if (follow_error != NULL)
+        /* Translators: the first %s says who holds the farm, e.g. "The farm is in use by vdictl
+         * (process 42)"; the second why its changes cannot be read, from the database. */
+        text = g_strdup_printf (_("%s. It is shown read-only until that program ends. Its "
+                                  "changes cannot be read just now: %s"),
+                                vdi_application_get_lock_holder (app), follow_error->message);
+      else if (vdi_farm_can_follow (self->farm))
         /* Translators: %s says who holds the farm, e.g. "The farm is in use by vdictl (process 42)". */
-        g_strdup_printf (_("%s. It is shown read-only until that program ends."),
-                         vdi_application_get_lock_holder (app));
+        text = g_strdup_printf (_("%s. It is shown read-only, changing as that program works, "
+                                  "until it ends."),
+                                vdi_application_get_lock_holder (app));
+      else
+        /* Translators: %s says who holds the farm, e.g. "The farm is in use by vdictl (process 42)". */
+        text = g_strdup_printf (_("%s. It is shown read-only until that program ends."),
+                                vdi_application_get_lock_holder (app));
 
       gtk_label_set_text (self->read_only_label, text);
     }
@@ -271,6 +285,15 @@ vdi_window_read_only_cb (VdiWindow      *self,
   vdi_templates_page_set_read_only (self->templates_page, read_only);
   vdi_providers_page_set_read_only (self->providers_page, read_only);
   vdi_window_set_loading (self, self->loading);
+}
+
+static void
+vdi_window_follow_error_cb (VdiWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (VDI_IS_APPLICATION (app))
+    vdi_window_read_only_cb (self, NULL, VDI_APPLICATION (app));
 }
 
 static void vdi_window_show_load_error (VdiWindow    *self,
@@ -743,6 +766,9 @@ vdi_window_set_up (VdiWindow      *self,
 
   g_signal_connect_object (app, "notify::read-only",
                            G_CALLBACK (vdi_window_read_only_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->farm, "notify::follow-error",
+                           G_CALLBACK (vdi_window_follow_error_cb),
                            self, G_CONNECT_SWAPPED);
 
   vdi_templates_page_set_farm (self->templates_page, self->farm);

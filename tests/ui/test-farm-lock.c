@@ -11,6 +11,7 @@
 
 #include "vdi-distribution-dialog.h"
 #include "vdi-farm-lock.h"
+#include "vdi-test-farm.h"
 #include "vdi-test-ui.h"
 
 static gboolean
@@ -176,6 +177,147 @@ test_read_only_until_released (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  GtkWidget *dialog;
+  double     fraction;
+} BarWanted;
+
+/* Some progress bar in the dialog shows @fraction. */
+static gboolean
+bar_shows (gpointer data)
+{
+  BarWanted *wanted = data;
+  g_autoptr(GPtrArray) bars = vdi_test_find_widgets (wanted->dialog, NULL, GTK_TYPE_PROGRESS_BAR);
+
+  for (guint i = 0; i < bars->len; i++)
+    if (gtk_widget_get_visible (g_ptr_array_index (bars, i)) &&
+        G_APPROX_VALUE (gtk_progress_bar_get_fraction (g_ptr_array_index (bars, i)),
+                        wanted->fraction, 1e-6))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  VdiFarm    *farm;
+  const char *name;
+} Named;
+
+static gboolean
+has_template (gpointer data)
+{
+  Named *named = data;
+
+  return vdi_farm_find_template (named->farm, named->name) != NULL;
+}
+
+/* A farm database another process holds and works on: the console shows that process's copy
+ * under way as under way, and follows it, in the list and in an open details dialog, while it
+ * saves nothing itself. */
+static void
+test_follows_holder (void)
+{
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(VdiFarm) writer = NULL;
+  g_autoptr(VdiTemplate) multi = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vdi-test-follow-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "farm.db", NULL);
+  VdiTarget *copying = NULL;
+  VdiFarm *shown;
+  GtkWindow *details;
+  GtkWidget *label;
+  VdiWindow *window;
+  BarWanted wanted;
+  Named named;
+
+  writer = vdi_farm_new (path);
+  vdi_test_populate_farm (writer, 11, 3);
+  for (guint i = 0; multi == NULL && i < 3; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (writer), i);
+
+      if (vdi_template_get_multi_provider (template))
+        multi = g_steal_pointer (&template);
+    }
+  g_assert_nonnull (multi);
+  {
+    g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (multi), 1);
+
+    copying = target;
+    vdi_target_set_state (copying, VDI_TARGET_STATE_NEEDS_UPDATE);
+    vdi_target_set_progress (copying, VDI_DISTRIBUTION_DISTRIBUTING);
+    vdi_target_update_transfer (copying, 20, 2u << 30, 10u << 30, 0, -1);
+  }
+  g_assert_true (vdi_farm_save (writer, &error));
+  g_assert_no_error (error);
+  lock = vdi_farm_lock_acquire (path, &error);
+  g_assert_no_error (error);
+
+  app = vdi_test_application_new (path, credentials);
+  g_application_activate (G_APPLICATION (app));
+  window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  vdi_test_wait_for (farm_loaded, app);
+  vdi_test_flush_events ();
+  g_assert_true (vdi_application_get_read_only (app));
+  shown = vdi_window_get_farm (window);
+  g_assert_true (vdi_farm_get_following (shown));
+  label = banner_label (window);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "changing as that program "
+                                                                    "works"));
+
+  /* The copy is the holder's, under way: not interrupted. */
+  {
+    VdiTemplate *template = vdi_farm_find_template (shown, vdi_template_get_name (multi));
+    g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+
+    g_assert_true (vdi_target_is_busy (target));
+    g_assert_null (vdi_target_get_last_error (target));
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.distribution-details", "s",
+                              vdi_template_get_id (multi));
+  details = vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL);
+  g_assert_nonnull (details);
+  vdi_test_flush_events ();
+  wanted.dialog = GTK_WIDGET (details);
+  wanted.fraction = 0.2;
+  g_assert_true (bar_shows (&wanted));
+
+  /* The holder reports progress and renames another template. */
+  vdi_target_update_transfer (copying, 60, 6u << 30, 10u << 30, 0, -1);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(VdiTemplate) other = g_list_model_get_item (vdi_farm_get_templates (writer), i);
+
+      if (other != multi)
+        {
+          vdi_template_set_name (other, "renamed-by-holder");
+          break;
+        }
+    }
+  g_assert_true (vdi_farm_save (writer, &error));
+  g_assert_no_error (error);
+
+  wanted.fraction = 0.6;
+  vdi_test_wait_for (bar_shows, &wanted);
+  named.farm = shown;
+  named.name = "renamed-by-holder";
+  vdi_test_wait_for (has_template, &named);
+  /* The same dialog, on the same template, still open. */
+  g_assert_true (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL) == details);
+  g_assert_cmpuint (vdi_farm_get_n_saves (shown), ==, 0);
+
+  vdi_test_destroy_toplevels ();
+  g_clear_object (&app);
+  vdi_test_flush_events ();
+  g_clear_object (&lock);
+  vdi_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -184,6 +326,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/farm-lock/read-only-until-released", test_read_only_until_released);
+  g_test_add_func ("/farm-lock/follows-holder", test_follows_holder);
 
   return g_test_run ();
 }
