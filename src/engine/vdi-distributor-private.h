@@ -80,6 +80,7 @@ struct _Job
   guint         waiting_holder : 1;
   guint         waiting_uplink : 1;
   guint         destination_down : 1; /* the target itself stopped answering */
+  guint         relisted : 1;       /* reconcile: listed again after finding no job running */
 };
 
 /* The distribution work of one template: its jobs share the template's copy slots. */

@@ -171,6 +171,7 @@ reconcile_act (Reconcile *reconcile)
 static void pending_job_done (Job        *job,
                               const char *result,
                               GError     *error);
+static void list_both        (Job        *job);
 
 static void
 running_jobs_found_cb (GObject      *object,
@@ -189,6 +190,17 @@ running_jobs_found_cb (GObject      *object,
     {
       job_fail (job, NULL, error);
       reconcile_free (reconcile);
+      return;
+    }
+
+  /* No job runs on the copy now, and none can start on it but ours; but one that ended
+   * around the listings may have moved it (a migration a killed run asked for): the listings
+   * are read again, and this time taken as they are. */
+  if (running != NULL && running->len == 0 && !job->relisted)
+    {
+      job->relisted = TRUE;
+      reconcile_free (reconcile);
+      list_both (job);
       return;
     }
 
@@ -243,11 +255,13 @@ reconcile_decide (Reconcile *reconcile)
       return;
     }
 
-  /* The copy is on the source, where a run killed between asking for a step on it (the copy,
-   * most likely) and saving the job may have left that job running: asking again beside it
-   * would fail with "in use", and removing the copy too. Such a job is followed first. */
-  if (copy != NULL && (holds_vm (reconcile->on_source, copy) ||
-                       holds_vm (reconcile->planned_on_source, copy)))
+  /* A run killed between asking for a step on the copy (a copy to the target, most likely)
+   * and saving the job may have left that job running: asking again beside it would fail with
+   * "in use", and removing the copy too. Such a job is followed first. The copy may also be
+   * found on neither host, when that copy ended between the two listings, or be in the source's
+   * listing and gone by now: so the source is asked for jobs on the copy wherever the listings
+   * put it, and if none runs the listings are taken again (running_jobs_found_cb). */
+  if (copy != NULL && !job->relisted)
     {
       vdi_backend_find_running_jobs_async (job->source, copy, job->cancellable,
                                            running_jobs_found_cb, reconcile);
