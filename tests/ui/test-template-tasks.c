@@ -379,10 +379,16 @@ test_maintenance (Fixture       *fixture,
   g_assert_false (action_enabled (page, "templates.leave-maintenance"));
   g_assert_true (action_enabled (page, "templates.recreate-hosts"));
 
+  /* While the provider works, nothing else may start on the template: the answer that ends
+   * the work is held back until that is checked (each check runs the main loop). */
+  sim_control_post (&fixture->sim, "providers/" VC "/hold",
+                    "{\"method\": \"MarkAsVirtualMachine\"}");
   activate (page, "templates.enter-maintenance");
-  /* While the provider works, nothing else may start on the template. */
   g_assert_false (action_enabled (page, "templates.enter-maintenance"));
   g_assert_false (action_enabled (page, "templates.delete"));
+  g_assert_cmpint (vdi_template_get_status (fixture->template), !=,
+                   VDI_TEMPLATE_STATUS_MAINTENANCE);
+  sim_control_post (&fixture->sim, "providers/" VC "/release", "{}");
   wait_for_status (fixture, VDI_TEMPLATE_STATUS_MAINTENANCE);
   wait_for_toast (fixture, "is in maintenance");
   g_assert_false (gold_is_template (fixture));
