@@ -53,6 +53,9 @@ char               *vdictl_get_password               (Cli                *cli,
 VdiProvider        *vdictl_lookup_provider            (Cli                *cli,
                                                        const char         *name);
 
+/* vdictl-agent.c */
+int                 vdictl_agent                      (Cli *cli, int argc, char **argv);
+
 /* vdictl-provider.c */
 int                 vdictl_farm_export                (Cli *cli, int argc, char **argv);
 int                 vdictl_farm_import                (Cli *cli, int argc, char **argv);

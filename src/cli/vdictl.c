@@ -210,6 +210,12 @@ print_usage (void)
                 "  template maintenance NAME enter|leave [--recreate] [--password-stdin]\n"
                 "  template recreate-hosts NAME [--password-stdin]\n"
                 "\n"
+                "Agent:\n"
+                "  agent [--interval SECONDS] [--once] [--password-stdin]\n"
+                "                                              take over the work a console or\n"
+                "                                              vdictl left running, whenever the\n"
+                "                                              farm is free\n"
+                "\n"
                 "Commands that copy or remove templates stay until the work ends; Ctrl+C cancels.\n"
                 "\n"
                 "Exit codes: 0 success, 1 error (also: the farm is in use, or cancelled),\n"
@@ -252,6 +258,14 @@ main (int   argc,
       return EXIT_USAGE;
     }
 
+  /* The agent holds the farm only while it has work, so it loads the farm itself. */
+  if (argc >= 2 && g_str_equal (argv[1], "agent"))
+    {
+      cli.credentials = vdi_credentials_get_default ();
+      cli.farm = farm = vdi_farm_new (farm_path);
+      return vdictl_agent (&cli, argc - 1, argv + 1);
+    }
+
   if (argc < 3 || g_str_equal (argv[1], "help"))
     {
       print_usage ();
@@ -276,11 +290,17 @@ main (int   argc,
           vdictl_fail ("%s", error->message);
           return EXIT_ERROR;
         }
+      /* A farm another process holds is read as it is: its work under way shows as under
+       * way, not as interrupted. */
+      if (!commands[i].locks && vdi_farm_lock_query_holder (vdi_farm_get_path (farm), NULL, NULL))
+        vdi_farm_set_following (farm, TRUE);
       if (!vdi_farm_load (farm, NULL, &error))
         {
           vdictl_fail ("%s", error->message);
           return EXIT_ERROR;
         }
+      /* Read once: nothing to follow after. */
+      vdi_farm_set_following (farm, FALSE);
 
       cli.farm = farm;
       /* Each command sees its own name as argv[0] and its arguments after it. */

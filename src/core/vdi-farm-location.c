@@ -97,3 +97,22 @@ vdi_farm_dup_display_location (const char *location)
 
   return _vdi_farm_is_pg_uri (location) ? _vdi_farm_pg_display (location) : g_strdup (location);
 }
+
+/**
+ * vdi_farm_dup_agent_bus_name:
+ *
+ * Returns: the name a vdictl agent of the farm at @location owns on the session bus while it
+ *   runs, so that a console on the same farm can tell one is there: a hash of the location,
+ *   as bus names allow only letters, digits and underscores.
+ */
+char *
+vdi_farm_dup_agent_bus_name (const char *location)
+{
+  g_autofree char *digest = NULL;
+
+  g_return_val_if_fail (location != NULL, NULL);
+
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, location, -1);
+  digest[24] = '\0';
+  return g_strconcat ("io.github.vdiconsole.Agent.f", digest, NULL);
+}

@@ -46,6 +46,8 @@ struct _VdiFarm
   gboolean      full_pass;
   gboolean      track_rows;
 
+  GPtrArray    *interrupted;  /* VdiFarmInterrupted, from the last load */
+
   /* Following a store another process writes (vdi-farm-follow.c). */
   gboolean       following;
   VdiFarmFollow *follow;         /* %NULL while a poll has it, or before a load */

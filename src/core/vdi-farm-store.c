@@ -109,7 +109,8 @@ read_farm_file (const char    *path,
 /* Work that was running when the process that ran it stopped did not finish: it needs doing
  * again. Returns: how many targets and hosts that was. */
 static guint
-mark_interrupted (GPtrArray *templates)
+mark_interrupted (GPtrArray *templates,
+                  GPtrArray *interrupted)
 {
   guint n_interrupted = 0;
 
@@ -125,6 +126,7 @@ mark_interrupted (GPtrArray *templates)
 
           if (!vdi_target_is_busy (target))
             continue;
+          g_ptr_array_add (interrupted, vdi_farm_interrupted_new (template, target));
           vdi_target_set_state (target, VDI_TARGET_STATE_NEEDS_UPDATE);
           vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
           vdi_target_set_last_error (target,
@@ -155,7 +157,10 @@ apply_contents (VdiFarm         *self,
   guint n_providers = g_list_model_get_n_items (G_LIST_MODEL (self->providers));
   guint n_templates = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
   /* A farm another process writes shows that process's work under way as it is. */
-  guint n_interrupted = self->following ? 0 : mark_interrupted (contents->templates);
+  guint n_interrupted;
+
+  g_ptr_array_set_size (self->interrupted, 0);
+  n_interrupted = self->following ? 0 : mark_interrupted (contents->templates, self->interrupted);
 
   /* Replace what was there in one step per list. */
   g_list_store_splice (self->templates, 0, n_templates, NULL, 0);
@@ -892,4 +897,47 @@ vdi_farm_export (VdiFarm     *self,
 
   vdi_farm_splice (copy, providers, templates);
   return vdi_farm_save (copy, error);
+}
+
+/* Interrupted work ----------------------------------------------------------------------------- */
+
+VdiFarmInterrupted *
+vdi_farm_interrupted_new (VdiTemplate *template,
+                          VdiTarget   *target)
+{
+  VdiFarmInterrupted *interrupted = g_new0 (VdiFarmInterrupted, 1);
+
+  interrupted->template = g_object_ref (template);
+  interrupted->target = g_object_ref (target);
+  interrupted->progress = vdi_target_get_progress (target);
+  return interrupted;
+}
+
+void
+vdi_farm_interrupted_free (VdiFarmInterrupted *interrupted)
+{
+  if (interrupted == NULL)
+    return;
+  g_object_unref (interrupted->template);
+  g_object_unref (interrupted->target);
+  g_free (interrupted);
+}
+
+/**
+ * vdi_farm_take_interrupted:
+ *
+ * Returns: (transfer full) (element-type VdiFarmInterrupted): the work the last load found
+ *   under way by a process that is gone, and marked interrupted, for whoever takes it over
+ *   (vdictl agent); emptied by the call.
+ */
+GPtrArray *
+vdi_farm_take_interrupted (VdiFarm *self)
+{
+  GPtrArray *taken;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), NULL);
+
+  taken = g_steal_pointer (&self->interrupted);
+  self->interrupted = g_ptr_array_new_with_free_func ((GDestroyNotify)vdi_farm_interrupted_free);
+  return taken;
 }

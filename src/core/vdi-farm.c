@@ -248,6 +248,7 @@ vdi_farm_finalize (GObject *object)
   g_clear_pointer (&self->written, g_hash_table_unref);
   g_clear_pointer (&self->written_providers, g_hash_table_unref);
   g_clear_pointer (&self->changed_templates, g_hash_table_unref);
+  g_clear_pointer (&self->interrupted, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vdi_farm_parent_class)->finalize (object);
 }
@@ -370,6 +371,7 @@ vdi_farm_init (VdiFarm *self)
 {
   self->providers = g_list_store_new (VDI_TYPE_PROVIDER);
   self->templates = g_list_store_new (VDI_TYPE_TEMPLATE);
+  self->interrupted = g_ptr_array_new_with_free_func ((GDestroyNotify)vdi_farm_interrupted_free);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)g_bytes_unref);
   self->written_providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

@@ -65,6 +65,7 @@ char               *vdi_farm_dup_display_location     (const char         *locat
 gboolean            vdi_farm_store_database_password  (const char         *location,
                                                        const char         *password,
                                                        GError            **error);
+char               *vdi_farm_dup_agent_bus_name       (const char         *location);
 VdiFarm            *vdi_farm_new                      (const char         *path);
 const char         *vdi_farm_get_path                 (VdiFarm            *self);
 
@@ -126,6 +127,22 @@ gboolean            vdi_farm_get_dirty                (VdiFarm            *self)
 void                vdi_farm_set_autosave             (VdiFarm            *self,
                                                        gboolean            autosave);
 guint               vdi_farm_get_n_saves              (VdiFarm            *self);
+
+/* Work a load found under way by a process that is gone (so marked interrupted): what the
+ * target was doing, for whoever takes the work over. */
+typedef struct
+{
+  VdiTemplate     *template;
+  VdiTarget       *target;
+  VdiDistribution  progress;  /* distributing, adding or removing the provider */
+} VdiFarmInterrupted;
+
+VdiFarmInterrupted *vdi_farm_interrupted_new          (VdiTemplate        *template,
+                                                       VdiTarget          *target);
+void                vdi_farm_interrupted_free         (VdiFarmInterrupted *interrupted);
+GPtrArray          *vdi_farm_take_interrupted         (VdiFarm            *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmInterrupted, vdi_farm_interrupted_free)
 
 /* Following a farm another process writes (it holds the farm's lock): while "following" is
  * set, a load keeps the work it finds running as it is, that process's work under way, instead

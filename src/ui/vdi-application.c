@@ -750,27 +750,19 @@ quit_response_cb (AdwMessageDialog *dialog,
     quit_now (self);
 }
 
-/**
- * vdi_application_confirm_quit:
- * @parent: (nullable): the window the question belongs to
- *
- * Returns: TRUE when the console may quit at once; FALSE when copies are running, in which case
- *   the admin is asked first, and the application quits if they say so.
- */
-gboolean
-vdi_application_confirm_quit (VdiApplication *self,
-                              GtkWindow      *parent)
+static void
+ask_quit (VdiApplication *self,
+          GtkWindow      *parent,
+          gboolean        agent)
 {
   GtkWidget *dialog;
 
-  g_return_val_if_fail (VDI_IS_APPLICATION (self), TRUE);
-
-  if (!copies_running (self))
-    return TRUE;
-
   dialog = adw_message_dialog_new (parent, _("Quit While Copies Run?"),
-                                   _("Copies are running; they will resume the next time you "
-                                     "open the console."));
+                                   agent
+                                   ? _("Copies are running. The agent on this farm takes them "
+                                       "over when you quit, and finishes them.")
+                                   : _("Copies are running; they will resume the next time you "
+                                       "open the console."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "quit", _("_Quit"),
@@ -782,6 +774,68 @@ vdi_application_confirm_quit (VdiApplication *self,
   gtk_widget_set_name (dialog, "quit-dialog");
   g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  VdiApplication *self;
+  GtkWindow      *parent;
+} QuitQuestion;
+
+static void
+agent_known_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  QuitQuestion *question = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result,
+                                                             NULL);
+  gboolean agent = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &agent);
+  ask_quit (question->self, question->parent, agent);
+  g_clear_object (&question->parent);
+  g_object_unref (question->self);
+  g_free (question);
+}
+
+/**
+ * vdi_application_confirm_quit:
+ * @parent: (nullable): the window the question belongs to
+ *
+ * Returns: TRUE when the console may quit at once; FALSE when copies are running, in which case
+ *   the admin is asked first (saying that a vdictl agent on the farm will take them over, when
+ *   one runs in this session), and the application quits if they say so.
+ */
+gboolean
+vdi_application_confirm_quit (VdiApplication *self,
+                              GtkWindow      *parent)
+{
+  GDBusConnection *bus;
+  QuitQuestion *question;
+  g_autofree char *agent_name = NULL;
+
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), TRUE);
+
+  if (!copies_running (self))
+    return TRUE;
+
+  bus = g_application_get_dbus_connection (G_APPLICATION (self));
+  if (bus == NULL)
+    {
+      ask_quit (self, parent, FALSE);
+      return FALSE;
+    }
+
+  agent_name = vdi_farm_dup_agent_bus_name (vdi_farm_get_path (self->farm));
+  question = g_new0 (QuitQuestion, 1);
+  question->self = g_object_ref (self);
+  question->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "NameHasOwner",
+                          g_variant_new ("(s)", agent_name), G_VARIANT_TYPE ("(b)"),
+                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, agent_known_cb, question);
   return FALSE;
 }
 

@@ -652,6 +652,99 @@ test_interrupted (Fixture       *fixture,
   assert_one_copy_each (fixture);
 }
 
+static void assert_no_orphans (Fixture *fixture);
+
+static gboolean
+all_ready (Fixture *fixture)
+{
+  g_autoptr(JsonNode) template = show (fixture, "Win11");
+  JsonArray *targets = json_object_get_array_member (json_node_get_object (template), "targets");
+
+  for (guint i = 0; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *target = json_array_get_object_element (targets, i);
+
+      if (!g_str_equal (json_object_get_string_member (target, "state"), "ready"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+wait_until (Fixture    *fixture,
+            gboolean  (*condition) (Fixture *fixture),
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s did not happen within 90 s", what);
+      sim_sleep_ms (200);
+    }
+}
+
+static gboolean
+farm_free (Fixture *fixture)
+{
+  return !vdi_farm_lock_query_holder (fixture->farm, NULL, NULL);
+}
+
+/* vdictl is killed in the middle of the copies while an agent waits on the farm: the agent takes
+ * the farm within its interval, finishes every copy (one each, the running ones followed, not
+ * made again), lets the farm go, and on SIGTERM ends. */
+static void
+test_agent (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GSubprocess) agent = NULL;
+  g_autoptr(Run) killed = NULL;
+  g_autoptr(Run) ended = NULL;
+  g_autoptr(JsonNode) while_held = NULL;
+  g_autoptr(JsonNode) finished = NULL;
+  gint64 killed_at;
+
+  sim_control_post (&fixture->sim, "time-scale", "{\"time_scale\": 20}");
+  process = vdictl_start (fixture, "template", "create", "Win11", "--provider", "hv-1", "--vm",
+                          GOLD, "--multi-provider", "--target", "hv-2", "--target", "hv-3",
+                          "--target", "hv-4", "--concurrency", "2", "--password-stdin", NULL);
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), "pw\n", 3, NULL, NULL, NULL);
+  wait_for_migration (fixture);
+
+  agent = vdictl_start (fixture, "agent", "--interval", "1", "--password-stdin", NULL);
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (agent), "pw\n", 3, NULL, NULL, NULL);
+  /* Read while vdictl holds the farm: its copies under way are under way, not interrupted. */
+  while_held = show (fixture, "Win11");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (while_held),
+                                                  "distribution"), ==, "distributing");
+  sim_sleep_ms (1200);
+
+  g_subprocess_send_signal (process, SIGKILL);
+  killed = collect (process, NULL);
+  g_assert_cmpint (killed->status, ==, -SIGKILL);
+  killed_at = g_get_monotonic_time ();
+
+  wait_until (fixture, all_ready, "every copy ready");
+  g_test_message ("every copy ready %.1f s after the kill",
+                  (g_get_monotonic_time () - killed_at) / (double)G_USEC_PER_SEC);
+  finished = show (fixture, "Win11");
+  assert_all_ready (finished);
+  assert_one_copy_each (fixture);
+  assert_no_orphans (fixture);
+
+  /* Its work done, the agent lets the farm go. */
+  wait_until (fixture, farm_free, "the agent letting the farm go");
+
+  g_subprocess_send_signal (agent, SIGTERM);
+  ended = collect (agent, NULL);
+  g_assert_cmpint (ended->status, ==, 0);
+  g_assert_nonnull (strstr (ended->out, "Waiting: The farm is in use by vdictl"));
+  g_assert_nonnull (strstr (ended->out, "Win11: taking over the work on hv-"));
+  g_assert_nonnull (strstr (ended->out, "Done; the farm is free again."));
+}
+
 static void
 test_maintenance (Fixture       *fixture,
                   gconstpointer  data)
@@ -1037,6 +1130,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/vdictl-template/killed-in-a-loop", Fixture, NULL, fixture_setup,
               test_killed_in_a_loop, fixture_teardown);
+  g_test_add ("/vdictl-template/agent", Fixture, NULL, fixture_setup, test_agent,
+              fixture_teardown);
   g_test_add ("/vdictl-template/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
               fixture_teardown);
   g_test_add ("/vdictl-template/vcenter-hosts", Fixture, NULL, fixture_setup, test_vcenter_hosts,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gstdio.h>
 
 #include "vdi-test-ui-sim.h"
@@ -490,14 +492,26 @@ quit_dialog (void)
   return NULL;
 }
 
-static void
-answer_quit_dialog (const char *response)
+static gboolean
+quit_dialog_shown (gpointer data)
 {
-  GtkWindow *dialog = quit_dialog ();
+  return quit_dialog () != NULL;
+}
 
-  g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
-                   "Copies are running; they will resume the next time you open the console.");
+#define RESUME_NEXT_TIME "Copies are running; they will resume the next time you open the console."
+#define AGENT_TAKES_OVER "Copies are running. The agent on this farm takes them over when you " \
+                         "quit, and finishes them."
+
+/* The question comes once the console has asked the bus whether an agent is there. */
+static void
+answer_quit_dialog (const char *response,
+                    const char *body)
+{
+  GtkWindow *dialog;
+
+  vdi_test_wait_for (quit_dialog_shown, NULL);
+  dialog = quit_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, body);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
   gtk_window_destroy (dialog);
   vdi_test_flush_events ();
@@ -516,12 +530,12 @@ test_quit_while_copying (Fixture       *fixture,
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
   vdi_test_flush_events ();
-  answer_quit_dialog ("cancel");
+  answer_quit_dialog ("cancel", RESUME_NEXT_TIME);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
 
   gtk_window_close (GTK_WINDOW (fixture->window));
   vdi_test_flush_events ();
-  answer_quit_dialog ("cancel");
+  answer_quit_dialog ("cancel", RESUME_NEXT_TIME);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
 
   /* Once the copies are done, closing is closing. */
@@ -532,6 +546,50 @@ test_quit_while_copying (Fixture       *fixture,
   g_assert_null (quit_dialog ());
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
   g_object_unref (fixture->window);
+}
+
+static gboolean
+agent_on_bus (gpointer data)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", (const char *)data),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+/* With a vdictl agent on the same farm in the session, quitting says it takes the copies
+ * over. The agent is the real one, waiting for the farm the console holds. */
+static void
+test_quit_with_agent (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  VdiDistributor *distributor = vdi_application_get_distributor (fixture->app);
+  const char *farm = vdi_farm_get_path (vdi_application_get_farm (fixture->app));
+  g_autofree char *name = vdi_farm_dup_agent_bus_name (farm);
+  g_autoptr(GSubprocess) agent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("VDICTL"),
+                            "--farm", farm, "agent", "--interval", "1", NULL);
+  g_assert_no_error (error);
+  vdi_test_wait_for (agent_on_bus, name);
+
+  vdi_distributor_distribute_async (distributor, fixture->template, NULL, ignore_result_cb, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
+  answer_quit_dialog ("cancel", AGENT_TAKES_OVER);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+
+  g_subprocess_send_signal (agent, SIGTERM);
+  g_subprocess_wait_check (agent, NULL, &error);
+  g_assert_no_error (error);
 }
 
 /* The rows of @dialog in sight, each checked against the target it says it shows; how many. */
@@ -657,6 +715,8 @@ main (int   argc,
 
   g_test_add ("/ui/distribution-dialog/quit-while-copying", Fixture, NULL,
               setup, test_quit_while_copying, teardown);
+  g_test_add ("/ui/distribution-dialog/quit-with-agent", Fixture, NULL,
+              setup, test_quit_with_agent, teardown);
   g_test_add ("/ui/distribution-dialog/retry-all", Fixture, NULL,
               setup, test_retry_all, teardown);
   g_test_add ("/ui/distribution-dialog/failure-then-retry", Fixture, NULL,
