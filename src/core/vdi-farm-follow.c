@@ -10,10 +10,11 @@
  */
 
 /* A console that does not hold the farm's lock shows the farm read-only; following keeps what it
- * shows current. A load remembers each row's version; a poll every FOLLOW_INTERVAL_MS, in a
- * worker thread, asks the store what changed since (SQLite: nothing to do unless PRAGMA
- * data_version moved; PostgreSQL: nothing unless a save was announced with NOTIFY), and reads
- * the documents of the rows new or changed. Back on the main thread they go through the checks
+ * shows current. A load remembers each row's version; a poll in a worker thread asks the store
+ * what changed since, and reads the documents of the rows new or changed. SQLite is polled
+ * every VDI_FARM_FOLLOW_WAIT_MS, and reads nothing unless PRAGMA data_version moved;
+ * PostgreSQL's poll waits that long on its LISTEN connection for a save's NOTIFY, and the next
+ * one starts at once. Back on the main thread they go through the checks
  * of a load, and into the objects the farm already has, changed in place: the lists, selections
  * and open dialogs stay on the same objects and see their properties change, as they do when
  * this process does the work. */
@@ -24,8 +25,6 @@
 
 #include "vdi-farm-private.h"
 #include "vdi-target-private.h"
-
-#define FOLLOW_INTERVAL_MS 250
 
 /* Versions and diffs ------------------------------------------------------------------------- */
 
@@ -624,8 +623,15 @@ poll_cb (gpointer user_data)
 static void
 schedule_poll (VdiFarm *self)
 {
-  if (self->following && self->follow != NULL && !self->polling && self->follow_source == 0)
-    self->follow_source = g_timeout_add (FOLLOW_INTERVAL_MS, poll_cb, self);
+  const VdiFarmRowStore *store;
+
+  if (!self->following || self->follow == NULL || self->polling || self->follow_source != 0)
+    return;
+  store = _vdi_farm_row_store_for (self->path);
+  /* A store that waits for news itself is asked again at once, unless it just failed. */
+  self->follow_source = g_timeout_add (store->waits && self->follow_error == NULL
+                                         ? 0 : VDI_FARM_FOLLOW_WAIT_MS,
+                                       poll_cb, self);
 }
 
 void

@@ -71,6 +71,7 @@ const VdiFarmRowStore _vdi_farm_pg_store = {
   none_write,
   none_changes,
   none_close,
+  FALSE,
 };
 
 gboolean

@@ -22,6 +22,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "vdi-credentials.h"
@@ -867,12 +870,22 @@ pg_changes (const char      *uri,
       follow->compare_all = TRUE;
     }
 
-  if (!PQconsumeInput (conn) || PQstatus (conn) != CONNECTION_OK)
-    goto fail_conn;
-  while ((notify = PQnotifies (conn)) != NULL)
+  for (guint attempt = 0; attempt < 2; attempt++)
     {
-      announced = TRUE;
-      PQfreemem (notify);
+      struct pollfd fd = { PQsocket (conn), POLLIN, 0 };
+
+      if (!PQconsumeInput (conn) || PQstatus (conn) != CONNECTION_OK)
+        goto fail_conn;
+      while ((notify = PQnotifies (conn)) != NULL)
+        {
+          announced = TRUE;
+          PQfreemem (notify);
+        }
+      if (announced || follow->compare_all || attempt > 0)
+        break;
+      /* Nothing yet: wait a while for the server to say something. */
+      if (poll (&fd, 1, VDI_FARM_FOLLOW_WAIT_MS) < 0 && errno != EINTR)
+        goto fail_conn;
     }
   if (!announced && !follow->compare_all)
     return TRUE;
@@ -921,4 +934,5 @@ const VdiFarmRowStore _vdi_farm_pg_store = {
   pg_write,
   pg_changes,
   pg_close,
+  TRUE,
 };

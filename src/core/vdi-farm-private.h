@@ -170,7 +170,12 @@ typedef struct
                                VdiFarmChanges **changes,
                                GError        **error);
   void             (*close)   (gpointer        conn);
+  /* changes() waits up to VDI_FARM_FOLLOW_WAIT_MS for news of a change (PostgreSQL: a NOTIFY),
+   * so the next poll may start at once; otherwise polls are that far apart. */
+  gboolean           waits;
 } VdiFarmRowStore;
+
+#define VDI_FARM_FOLLOW_WAIT_MS 250
 
 /* vdi-farm-follow.c: what a farm that follows its store knows of it, used by one thread at a
  * time (the main thread between polls, a worker during one). */

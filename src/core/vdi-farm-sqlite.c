@@ -661,4 +661,5 @@ const VdiFarmRowStore _vdi_farm_sqlite_store = {
   sqlite_write,
   sqlite_changes,
   sqlite_close,
+  FALSE,
 };
