@@ -228,7 +228,10 @@ vdi_window_set_loading (VdiWindow *self,
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, !loading);
   gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), !loading);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", !loading);
+  /* Nothing that changes the farm while another process holds it. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-provider",
+                                 !loading && !gtk_revealer_get_reveal_child (self->read_only_revealer));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-template",
                                  !loading && !gtk_revealer_get_reveal_child (self->read_only_revealer));
 }
 

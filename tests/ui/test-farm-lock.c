@@ -105,6 +105,7 @@ test_read_only_until_released (void)
   g_assert_false (vdi_test_action_enabled (templates_page, "templates.enter-maintenance"));
   g_assert_false (vdi_test_action_enabled (providers_page, "providers.add"));
   g_assert_false (vdi_test_action_enabled (window, "win.add-provider"));
+  g_assert_false (vdi_test_action_enabled (window, "win.new-template"));
 
   /* Distribution details can be looked at, but nothing retried. */
   {
@@ -157,6 +158,7 @@ test_read_only_until_released (void)
   g_assert_true (vdi_test_action_enabled (templates_page, "templates.delete"));
   g_assert_true (vdi_test_action_enabled (providers_page, "providers.add"));
   g_assert_true (vdi_test_action_enabled (window, "win.add-provider"));
+  g_assert_true (vdi_test_action_enabled (window, "win.new-template"));
   /* The details showed the farm as it was read before; they close rather than act on it. */
   g_assert_null (vdi_test_find_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG, NULL));
   /* Nothing was written while it was read-only. */

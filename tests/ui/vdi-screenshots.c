@@ -612,12 +612,30 @@ farm_loaded (gpointer data)
   return vdi_application_get_farm_loaded (data);
 }
 
-/* The banner of a farm that vdictl holds. */
+typedef struct
+{
+  VdiFarm    *farm;
+  const char *name;
+  double      percent;
+} PercentWanted;
+
+static gboolean
+shows_percent (gpointer data)
+{
+  PercentWanted *wanted = data;
+  VdiTemplate *template = vdi_farm_find_template (wanted->farm, wanted->name);
+  g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+
+  return vdi_target_get_percent (target) == wanted->percent;
+}
+
+/* The banner of a farm database that vdictl holds, and that process's copy moving on in the
+ * Distribution details of the read-only console. */
 static void
 shoot_read_only (const char     *tmp,
                  VdiCredentials *credentials)
 {
-  g_autofree char *path = g_build_filename (tmp, "locked.json", NULL);
+  g_autofree char *path = g_build_filename (tmp, "locked.db", NULL);
   g_autofree char *lock_path = NULL;
   g_autoptr(VdiFarm) writer = build_sample_farm (path);
   g_autoptr(VdiFarmLock) lock = NULL;
@@ -640,6 +658,26 @@ shoot_read_only (const char     *tmp,
   vdi_window_show_page (window, "templates");
   vdi_test_wait_frames (GTK_WIDGET (window), 30);
   shoot (GTK_WIDGET (window), "read-only.png");
+
+  /* The holder's copy moves on; the read-only console's details follow it. */
+  {
+    VdiTemplate *template = vdi_farm_find_template (writer, "win11-office-2024");
+    g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 1);
+    PercentWanted wanted = { vdi_window_get_farm (window), "win11-office-2024", 67 };
+    GtkWidget *details;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.distribution-details", "s",
+                                vdi_template_get_id (template));
+    details = wait_for_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG);
+    vdi_target_update_transfer (target, 67, 40ull << 30, 60ull << 30, 0, -1);
+    vdi_farm_save (writer, &error);
+    g_assert_no_error (error);
+    vdi_test_wait_for (shows_percent, &wanted);
+    vdi_test_wait_frames (details, 30);
+    shoot_over (GTK_WIDGET (window), details, "read-only-following.png");
+    gtk_window_destroy (GTK_WINDOW (details));
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
   g_clear_object (&lock);
