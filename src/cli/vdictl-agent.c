@@ -186,6 +186,18 @@ agent_credentials (Agent *agent)
   return g_steal_pointer (&credentials);
 }
 
+/* Another process took the farm after this one lost its lock: end as if killed (the hosts go
+ * on with their jobs, which that process follows); systemd starts the agent again. */
+static void
+on_save_failed (VdiFarm *farm,
+                GError  *error,
+                Agent   *agent)
+{
+  vdictl_fail (_("could not save the farm: %s"), error->message);
+  if (g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER))
+    exit (EXIT_ERROR);
+}
+
 static void
 take_over (Agent     *agent,
            GPtrArray *interrupted)
@@ -196,6 +208,7 @@ take_over (Agent     *agent,
   agent->cancellable = g_cancellable_new ();
   agent->n_failed = 0;
   /* Every change is saved as it comes, for the consoles following the farm. */
+  g_signal_connect (agent->farm, "save-failed", G_CALLBACK (on_save_failed), agent);
   vdi_farm_set_autosave (agent->farm, TRUE);
 
   for (guint i = 0; i < interrupted->len; i++)

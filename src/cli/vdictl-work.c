@@ -338,6 +338,10 @@ on_save_failed (VdiFarm *farm,
                 Work    *work)
 {
   vdictl_fail (_("could not save the farm: %s"), error->message);
+  /* Nothing more may be written: end as if killed. The hosts go on with their jobs, which the
+   * process that holds the farm now follows. */
+  if (g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER))
+    exit (EXIT_ERROR);
 }
 
 void

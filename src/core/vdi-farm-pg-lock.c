@@ -23,6 +23,45 @@
 #include "vdi-farm-lock.h"
 #include "vdi-farm-pg-private.h"
 
+typedef struct
+{
+  PGconn *conn;
+  char   *uri;
+} Session;
+
+/* The lock taken, the farm is this process's to write: a new token in farm_writer, which
+ * every save of this process checks (vdi-farm-pg.c). Another process that held the lock
+ * before and lost it can no longer save. */
+static gboolean
+claim (PGconn      *conn,
+       const char  *uri,
+       const char  *name,
+       GError     **error)
+{
+  g_autofree char *token = g_uuid_string_random ();
+  const char *values[2] = { token, name };
+  PGresult *result;
+
+  if (!_vdi_farm_pg_migrate (conn, uri, error))
+    return FALSE;
+  result = PQexecParams (conn,
+                         "INSERT INTO farm_writer (id, token, holder) VALUES (1, $1, $2) "
+                         "ON CONFLICT (id) DO UPDATE SET token = excluded.token, "
+                         "holder = excluded.holder, since = now ();",
+                         2, NULL, values, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      g_autofree char *message = _vdi_farm_pg_message (conn, result);
+
+      PQclear (result);
+      g_set_error_literal (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_FAILED, message);
+      return FALSE;
+    }
+  PQclear (result);
+  _vdi_farm_pg_set_writer_token (uri, token);
+  return TRUE;
+}
+
 static gboolean
 read_holder (PGconn  *conn,
              char   **program,
@@ -53,7 +92,7 @@ read_holder (PGconn  *conn,
  *
  * Returns: (transfer full) (nullable): the session holding the farm's lock, for
  *   _vdi_farm_pg_lock_drop(); %NULL with VDI_FARM_LOCK_ERROR_HELD when another session holds
- *   it, naming its holder
+ *   it, naming its holder. Taking it makes this process the farm's writer (claim()).
  */
 gpointer
 _vdi_farm_pg_lock_take (const char  *uri,
@@ -91,7 +130,26 @@ _vdi_farm_pg_lock_take (const char  *uri,
   taken = g_str_equal (PQgetvalue (result, 0, 0), "t");
   PQclear (result);
 
-  if (!taken)
+  if (taken)
+    {
+      g_autoptr(GError) claim_error = NULL;
+
+      if (!claim (conn, uri, name, &claim_error))
+        {
+          PQfinish (conn);
+          g_set_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_FAILED,
+                       _("Could not lock the farm in %s: %s"), display, claim_error->message);
+          return NULL;
+        }
+      {
+        Session *session = g_new0 (Session, 1);
+
+        session->conn = conn;
+        session->uri = g_strdup (uri);
+        return session;
+      }
+    }
+  else
     {
       g_autofree char *program = NULL;
       GPid pid = 0;
@@ -105,17 +163,21 @@ _vdi_farm_pg_lock_take (const char  *uri,
       PQfinish (conn);
       return NULL;
     }
-  return conn;
 }
 
 /* Ending the session would end its advisory locks too, but only once the server has seen the
  * session go: unlocking first means the next taker finds the lock free as soon as this
  * returns. */
 void
-_vdi_farm_pg_lock_drop (gpointer session)
+_vdi_farm_pg_lock_drop (gpointer data)
 {
-  PQclear (PQexec (session, "SELECT pg_advisory_unlock_all ();"));
-  PQfinish (session);
+  Session *session = data;
+
+  _vdi_farm_pg_set_writer_token (session->uri, NULL);
+  PQclear (PQexec (session->conn, "SELECT pg_advisory_unlock_all ();"));
+  PQfinish (session->conn);
+  g_free (session->uri);
+  g_free (session);
 }
 
 gboolean

@@ -17,5 +17,12 @@ PGconn             *_vdi_farm_pg_connect              (const char         *uri,
                                                        GError            **error);
 char               *_vdi_farm_pg_message              (PGconn             *conn,
                                                        PGresult           *result);
+gboolean            _vdi_farm_pg_migrate              (PGconn             *conn,
+                                                       const char         *uri,
+                                                       GError            **error);
+void                _vdi_farm_pg_set_writer_token     (const char         *uri,
+                                                       const char         *token);
+char               *_vdi_farm_pg_dup_writer_token     (const char         *uri);
+char               *_vdi_farm_pg_describe_holder      (const char         *name);
 
 G_END_DECLS

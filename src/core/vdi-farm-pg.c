@@ -31,6 +31,10 @@
 #include "vdi-farm-pg-private.h"
 #include "vdi-farm-private.h"
 
+/* What farm_check_writer raises when another process holds the farm now (a class of codes
+ * left to implementations). */
+#define FENCED_SQLSTATE "VF001"
+
 /* Ordered migration steps: step i takes a database from version i to i + 1. */
 static const char * const migrations[] = {
   /* 0 → 1 */
@@ -55,6 +59,25 @@ static const char * const migrations[] = {
   "  fed_from TEXT,"
   "  PRIMARY KEY (template_id, provider_id));"
   "CREATE INDEX targets_provider ON targets (provider_id);",
+  /* 1 → 2: the process that holds the farm's lock, by a token it writes when it takes it.
+   * Every save of a lock holder checks its token first (farm_check_writer), so a process whose
+   * lock session ended (the server restarted, the network dropped) and whose lock another
+   * process then took can never write over that process's farm. */
+  "CREATE TABLE farm_writer ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  token TEXT NOT NULL,"
+  "  holder TEXT NOT NULL,"
+  "  since TIMESTAMPTZ NOT NULL DEFAULT now ());"
+  "CREATE PROCEDURE farm_check_writer (mine TEXT) LANGUAGE plpgsql AS $$"
+  "DECLARE current_token TEXT; current_holder TEXT;"
+  "BEGIN"
+  "  SELECT token, holder INTO current_token, current_holder FROM farm_writer WHERE id = 1"
+  "    FOR SHARE;"
+  "  IF current_token IS DISTINCT FROM mine THEN"
+  "    RAISE EXCEPTION USING ERRCODE = '" FENCED_SQLSTATE "', MESSAGE = 'farm taken over',"
+  "      DETAIL = coalesce (current_holder, '');"
+  "  END IF;"
+  "END $$;",
 };
 
 #define SCHEMA_VERSION ((int)G_N_ELEMENTS (migrations))
@@ -276,10 +299,10 @@ get_version (PGconn      *conn,
 
 /* Brings the schema up to date in one transaction; two processes doing so at once take turns
  * on a transaction advisory lock, and the second finds nothing left to do. */
-static gboolean
-migrate (PGconn      *conn,
-         const char  *uri,
-         GError     **error)
+gboolean
+_vdi_farm_pg_migrate (PGconn      *conn,
+                      const char  *uri,
+                      GError     **error)
 {
   g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, %d);",
                                            VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_SCHEMA);
@@ -334,6 +357,52 @@ read_docs (PGconn      *conn,
                                 g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10));
     }
   return TRUE;
+}
+
+/* Writer tokens -------------------------------------------------------------------------------- */
+
+/* The token this process wrote into farm_writer when it took each farm's lock: URI → token. */
+static GMutex tokens_mutex;
+static GHashTable *writer_tokens;
+
+void
+_vdi_farm_pg_set_writer_token (const char *uri,
+                               const char *token)
+{
+  g_mutex_lock (&tokens_mutex);
+  if (writer_tokens == NULL)
+    writer_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (token != NULL)
+    g_hash_table_replace (writer_tokens, g_strdup (uri), g_strdup (token));
+  else
+    g_hash_table_remove (writer_tokens, uri);
+  g_mutex_unlock (&tokens_mutex);
+}
+
+char *
+_vdi_farm_pg_dup_writer_token (const char *uri)
+{
+  char *token = NULL;
+
+  g_mutex_lock (&tokens_mutex);
+  if (writer_tokens != NULL)
+    token = g_strdup (g_hash_table_lookup (writer_tokens, uri));
+  g_mutex_unlock (&tokens_mutex);
+  return token;
+}
+
+/* "vdi-console (process 42)" from a session's name, "vdi-console/42". */
+char *
+_vdi_farm_pg_describe_holder (const char *name)
+{
+  const char *slash = name != NULL ? strrchr (name, '/') : NULL;
+  gint64 pid = slash != NULL ? g_ascii_strtoll (slash + 1, NULL, 10) : 0;
+  g_autofree char *program = slash != NULL && slash > name ? g_strndup (name, slash - name)
+                                                           : NULL;
+
+  if (program != NULL && pid > 0 && pid <= G_MAXINT)
+    return g_strdup_printf (_("%s (process %d)"), program, (int)pid);
+  return g_strdup (_("Another program"));
 }
 
 /* Sessions ------------------------------------------------------------------------------------ */
@@ -513,7 +582,18 @@ static gboolean
 fail (Writer   *w,
       PGresult *result)
 {
-  if (!w->failed)
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  if (!w->failed && g_strcmp0 (state, FENCED_SQLSTATE) == 0)
+    {
+      g_autofree char *holder = _vdi_farm_pg_describe_holder (
+        PQresultErrorField (result, PG_DIAG_MESSAGE_DETAIL));
+
+      g_set_error (w->error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER,
+                   _("%s took the farm over after this process lost its connection to the "
+                     "database; what this process changed since was not saved"), holder);
+    }
+  else if (!w->failed)
     db_error (w->conn, result, w->uri, w->error);
   w->failed = TRUE;
   return FALSE;
@@ -691,6 +771,20 @@ queue_sql (Writer     *w,
   return TRUE;
 }
 
+/* A lock holder's save first checks that it still holds the farm (see farm_writer). */
+static gboolean
+queue_check (Writer     *w,
+             const char *token)
+{
+  const char *values[1] = { token };
+
+  if (!PQsendQueryParams (w->conn, "CALL farm_check_writer ($1);", 1, NULL, values, NULL,
+                          NULL, 0))
+    return fail (w, NULL);
+  w->queued++;
+  return TRUE;
+}
+
 /* The whole save, its BEGIN and COMMIT included, goes in pipelines: one round trip for a save
  * of a few rows. After a failure the server skips the rest, COMMIT included, and the
  * transaction is left open, failed, for the caller to roll back. */
@@ -701,10 +795,13 @@ write_rows (Writer    *w,
             GPtrArray *removed,
             GPtrArray *removed_providers)
 {
+  g_autofree char *token = _vdi_farm_pg_dup_writer_token (w->uri);
+
   if (!PQenterPipelineMode (w->conn))
     return fail (w, NULL);
   /* Consoles following the farm (vdi-farm-follow.c) hear of the save when it commits. */
   if (queue_sql (w, "BEGIN") &&
+      (token == NULL || queue_check (w, token)) &&
       queue_rows (w, providers, templates, removed, removed_providers) &&
       queue_sql (w, "NOTIFY " FOLLOW_CHANNEL))
     queue_sql (w, "COMMIT");
@@ -728,7 +825,7 @@ write_session (Session    *session,
 
   if (!session->ready)
     {
-      if (!migrate (session->conn, uri, error) || !prepare (&w))
+      if (!_vdi_farm_pg_migrate (session->conn, uri, error) || !prepare (&w))
         return FALSE;
       session->ready = TRUE;
     }

@@ -41,6 +41,7 @@ typedef enum
   VDI_FARM_ERROR_CORRUPT,
   VDI_FARM_ERROR_UNSUPPORTED_VERSION,
   VDI_FARM_ERROR_IO,
+  VDI_FARM_ERROR_TAKEN_OVER,
 } VdiFarmError;
 
 /* The schema version written into every farm file; files of a newer version are refused. */

@@ -50,6 +50,7 @@ struct _VdiApplication
 
   FarmState       farm_state;
   guint           read_only : 1;
+  guint           taken_over : 1;  /* another process took the farm after this one lost it */
   guint           lock_trying : 1;
 };
 
@@ -117,6 +118,88 @@ vdi_application_set_farm_path (VdiApplication *self,
  * Returns: (transfer none): the farm, created on first use from the --farm path or the default
  *   one. It is empty until vdi_application_load_farm_async() has completed.
  */
+static void set_read_only (VdiApplication *self,
+                           gboolean        read_only,
+                           const char     *holder);
+static void quit_now      (VdiApplication *self);
+static gboolean spawn_console (const char  *location,
+                               GError     **error);
+
+static gboolean
+reopen_idle_cb (gpointer user_data)
+{
+  VdiApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!spawn_console (vdi_farm_get_path (self->farm), &error))
+    g_printerr ("%s\n", error->message);
+  quit_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+quit_idle_cb (gpointer user_data)
+{
+  quit_now (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the dialog has closed: quitting destroys every window, the dialog's too. */
+static void
+taken_over_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        VdiApplication   *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                   g_str_equal (response, "reopen") ? reopen_idle_cb : quit_idle_cb,
+                   g_object_ref (self), g_object_unref);
+}
+
+/* Another process took the farm over after this one lost its lock (a PostgreSQL farm whose
+ * server ended the lock's session): nothing more is saved here. What the admin sees here is no
+ * longer the farm; a console opened again shows it, following the new holder. The copies this
+ * one had running go on on their hosts, for the new holder to follow, as when a console quits. */
+static void
+farm_save_failed_cb (VdiApplication *self,
+                     const GError   *error,
+                     VdiFarm        *farm)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  if (!g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER) || self->taken_over)
+    return;
+
+  self->taken_over = TRUE;
+  vdi_farm_set_autosave (farm, FALSE);
+  set_read_only (self, TRUE, error->message);
+
+  dialog = adw_message_dialog_new (parent, _("Farm Taken Over"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("%s. Open the farm again to see it as it is now; copies "
+                                    "this console had running go on, for the new holder to "
+                                    "follow."),
+                                  error->message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "quit", _("_Quit"),
+                                    "reopen", _("_Open Again"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reopen",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reopen");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "reopen");
+  gtk_widget_set_name (dialog, "taken-over-dialog");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (taken_over_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+watch_farm (VdiApplication *self)
+{
+  g_signal_connect_object (self->farm, "save-failed", G_CALLBACK (farm_save_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 VdiFarm *
 vdi_application_get_farm (VdiApplication *self)
 {
@@ -130,6 +213,7 @@ vdi_application_get_farm (VdiApplication *self)
         default_path = vdi_farm_dup_default_path ();
 
       self->farm = vdi_farm_new (self->farm_path != NULL ? self->farm_path : default_path);
+      watch_farm (self);
     }
 
   return self->farm;
@@ -145,6 +229,7 @@ vdi_application_set_farm (VdiApplication *self,
   g_return_if_fail (self->farm_state != FARM_STATE_LOADING);
 
   g_set_object (&self->farm, farm);
+  watch_farm (self);
   self->farm_state = FARM_STATE_LOADED;
 }
 
@@ -746,8 +831,9 @@ quit_response_cb (AdwMessageDialog *dialog,
                   const char       *response,
                   VdiApplication   *self)
 {
+  /* Once the dialog has closed: quitting destroys every window, the dialog's too. */
   if (g_str_equal (response, "quit"))
-    quit_now (self);
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, quit_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -942,9 +1028,6 @@ vdi_application_open_farm (VdiApplication  *self,
                            const char      *location,
                            GError         **error)
 {
-  g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *self_exe = NULL;
-  const char *program = g_getenv ("VDI_CONSOLE_BINARY");
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
@@ -956,6 +1039,18 @@ vdi_application_open_farm (VdiApplication  *self,
         gtk_window_present (window);
       return TRUE;
     }
+
+  return spawn_console (location, error);
+}
+
+/* `vdi-console --farm LOCATION`, or `VDI_CONSOLE_BINARY` instead (tests). */
+static gboolean
+spawn_console (const char  *location,
+               GError     **error)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *self_exe = NULL;
+  const char *program = g_getenv ("VDI_CONSOLE_BINARY");
 
   if (program == NULL)
     program = self_exe = g_file_read_link ("/proc/self/exe", error);

@@ -519,6 +519,10 @@ vdi_window_save_failed_cb (VdiWindow    *self,
 
   g_assert (VDI_IS_WINDOW (self));
 
+  /* The application asks what to do about that one (farm_save_failed_cb). */
+  if (g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER))
+    return;
+
   /* Translators: %s is the reason, e.g. "No space left on device". */
   message = g_strdup_printf (_("Could not save the farm: %s"), error->message);
   vdi_show_toast (GTK_WIDGET (self), message);

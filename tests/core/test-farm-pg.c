@@ -159,7 +159,7 @@ test_round_trip (Fixture       *fixture,
   }
   assert_same_farm (saved, loaded);
 
-  g_assert_cmpint (query_int (fixture, "SELECT version FROM farm_schema;"), ==, 1);
+  g_assert_cmpint (query_int (fixture, "SELECT version FROM farm_schema;"), ==, 2);
   g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), >, 0);
   g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM templates WHERE row_version <> 1;"),
                    ==, 0);
@@ -403,6 +403,57 @@ test_lock (Fixture       *fixture,
                                         "hv-0000", NULL), ==, 0);
   g_clear_object (&check);
   check = load (fixture->uri);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 14);
+}
+
+/* A lock holder whose session the server ended (a restart, a dropped network) saves as before
+ * while no one else has the lock; once another process took it, the holder's saves are refused,
+ * naming that process, and write nothing. */
+static void
+test_taken_over (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(VdiFarm) check = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *err = NULL;
+
+  if (fixture->pg == NULL)
+    return;
+
+  farm = vdi_test_farm_generate (fixture->uri, 15, 4);
+  lock = vdi_farm_lock_acquire (fixture->uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  /* The server ends the lock's session; this process's saves use sessions of their own. */
+  sql = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                         "WHERE application_name = '%s/%d';", g_get_prgname (), (int)getpid ());
+  vdi_test_pg_exec (fixture->pg, "farm", sql);
+  g_assert_false (vdi_farm_lock_query_holder (fixture->uri, NULL, NULL));
+
+  template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  vdi_template_set_name (template, "saved-before");
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  /* vdictl takes the free lock, changes the farm, and ends. */
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err, "--farm", fixture->uri, "provider", "remove",
+                                        "vc-0003", NULL), ==, 0);
+
+  vdi_template_set_name (template, "never-saved");
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "vdictl (process "));
+
+  check = load (fixture->uri);
+  g_assert_nonnull (vdi_farm_find_template (check, "saved-before"));
+  g_assert_null (vdi_farm_find_template (check, "never-saved"));
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 14);
 }
 
@@ -678,6 +729,7 @@ main (int   argc,
   ADD ("/farm-pg/failed-save", test_failed_save, NULL);
   ADD ("/farm-pg/seen-by-another-process", test_seen_by_another_process, NULL);
   ADD ("/farm-pg/lock", test_lock, NULL);
+  ADD ("/farm-pg/taken-over", test_taken_over, NULL);
   ADD ("/farm-pg/kill-writer", test_kill_writer, NULL);
   ADD ("/farm-pg/import-export", test_import_export, NULL);
   ADD ("/farm-pg/password", test_password, "local all alice scram-sha-256\n");

@@ -193,6 +193,65 @@ test_locations (void)
   g_assert_cmpstr (display, ==, "postgresql://vdi@db.example.com/farm");
 }
 
+static gboolean
+taken_over_dialog_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (window)), "taken-over-dialog") == 0)
+        {
+          *(GtkWindow **)data = window;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A save refused because another process took the farm over (test-farm-pg's taken-over case
+ * shows when the store says so): the console stops saving, shows the farm read-only, says who
+ * took it, and opens it again in a console of its own. */
+static void
+test_taken_over (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) taken = g_error_new_literal (VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER,
+                                                 "vdictl (process 4242) took the farm over after "
+                                                 "this process lost its connection to the "
+                                                 "database; what this process changed since was "
+                                                 "not saved");
+  VdiFarm *farm = vdi_application_get_farm (fixture->app);
+  GtkWindow *dialog = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vdi_farm_set_autosave (farm, TRUE);
+  g_signal_emit_by_name (farm, "save-failed", taken);
+  vdi_test_wait_for (taken_over_dialog_shown, &dialog);
+
+  g_assert_true (vdi_application_get_read_only (fixture->app));
+  {
+    gboolean autosave = TRUE;
+
+    g_object_get (farm, "autosave", &autosave, NULL);
+    g_assert_false (autosave);
+  }
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "vdictl (process 4242) took the farm over"));
+  g_assert_false (vdi_test_action_enabled (fixture->window, "win.new-template"));
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reopen");
+  vdi_test_wait_for (args_written, fixture->args_path);
+  g_file_get_contents (fixture->args_path, &args, NULL, &error);
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("--farm\n%s\n", fixture->path);
+  g_assert_cmpstr (args, ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -205,6 +264,8 @@ main (int   argc,
   g_test_add ("/VdiConsole/OpenFarm/fails", Fixture, NULL, fixture_set_up, test_open_fails,
               fixture_tear_down);
   g_test_add_func ("/VdiConsole/OpenFarm/locations", test_locations);
+  g_test_add ("/VdiConsole/OpenFarm/taken-over", Fixture, NULL, fixture_set_up, test_taken_over,
+              fixture_tear_down);
 
   return g_test_run ();
 }
