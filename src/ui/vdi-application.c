@@ -41,6 +41,7 @@ struct _VdiApplication
   VdiDistributor *distributor;
   VdiDistributionNotifier *notifier;
   VdiProviderMonitor *monitor;
+  guint               monitor_idle;
   char           *farm_path;
   char           *demo_dir;
   VdiFarmLock    *lock;
@@ -476,6 +477,17 @@ schedule_lock_retry (VdiApplication *self)
     self->lock_retry_id = g_timeout_add_seconds (LOCK_RETRY_SECONDS, lock_retry_cb, self);
 }
 
+static gboolean
+start_monitor_cb (gpointer user_data)
+{
+  VdiApplication *self = user_data;
+
+  self->monitor_idle = 0;
+  if (self->monitor == NULL)
+    self->monitor = vdi_provider_monitor_new (self->farm, vdi_application_get_credentials (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 farm_ready (VdiApplication *self)
 {
@@ -484,8 +496,10 @@ farm_ready (VdiApplication *self)
   vdi_farm_set_autosave (self->farm, !self->read_only);
   if (self->read_only)
     schedule_lock_retry (self);
-  if (self->monitor == NULL)
-    self->monitor = vdi_provider_monitor_new (self->farm, vdi_application_get_credentials (self));
+  /* The list first: probing a thousand providers sets up as many sessions, which can wait until
+   * the farm has been drawn (idle at low priority runs after the frame). */
+  if (self->monitor == NULL && self->monitor_idle == 0)
+    self->monitor_idle = g_idle_add_full (G_PRIORITY_LOW, start_monitor_cb, self, NULL);
   if (self->demo != NULL)
     start_demo_distribution (self);
 }
@@ -1209,6 +1223,7 @@ vdi_application_shutdown (GApplication *app)
         g_printerr ("%s: %s\n", location, error->message);
     }
 
+  g_clear_handle_id (&self->monitor_idle, g_source_remove);
   g_clear_object (&self->monitor);
   g_clear_object (&self->notifier);
   g_clear_object (&self->distributor);
@@ -1231,6 +1246,7 @@ vdi_application_finalize (GObject *object)
   g_clear_object (&self->farm);
   g_clear_object (&self->credentials);
   g_clear_object (&self->demo);
+  g_clear_handle_id (&self->monitor_idle, g_source_remove);
   g_clear_object (&self->monitor);
   g_clear_object (&self->notifier);
   g_clear_object (&self->distributor);
