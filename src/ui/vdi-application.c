@@ -551,9 +551,9 @@ vdi_application_lock_acquired_cb (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  set_read_only (self, self->lock == NULL, error != NULL ? error->message : NULL);
   /* Without the lock, the holder's work under way shows as it goes, not as interrupted. */
   vdi_farm_set_following (vdi_application_get_farm (self), self->lock == NULL);
+  set_read_only (self, self->lock == NULL, error != NULL ? error->message : NULL);
 
   cancellable = g_task_get_cancellable (task);
   vdi_farm_load_async (vdi_application_get_farm (self),

@@ -257,7 +257,7 @@ vdi_window_read_only_cb (VdiWindow      *self,
         text = g_strdup_printf (_("%s. It is shown read-only until that program ends. Its "
                                   "changes cannot be read just now: %s"),
                                 vdi_application_get_lock_holder (app), follow_error->message);
-      else if (vdi_farm_can_follow (self->farm))
+      else if (vdi_farm_get_following (self->farm) && vdi_farm_can_follow (self->farm))
         /* Translators: %s says who holds the farm, e.g. "The farm is in use by vdictl (process 42)". */
         text = g_strdup_printf (_("%s. It is shown read-only, changing as that program works, "
                                   "until it ends."),

@@ -585,6 +585,17 @@ shoot_template_tasks (const char *tmp)
                                     ignore_distribution_cb, NULL);
   g_action_group_activate_action (G_ACTION_GROUP (tasks.app), "quit", NULL);
   shoot_named (tasks.window, "quit-dialog", "cancel", "quit-while-copying.png");
+  {
+    /* The same with a vdictl agent on the farm: this process stands in for it on the bus. */
+    g_autofree char *agent = vdi_farm_dup_agent_bus_name (vdi_farm_get_path (tasks.farm));
+    guint owner = g_bus_own_name (G_BUS_TYPE_SESSION, agent, G_BUS_NAME_OWNER_FLAGS_NONE,
+                                  NULL, NULL, NULL, NULL, NULL);
+
+    vdi_test_wait_frames (GTK_WIDGET (tasks.window), 10);
+    g_action_group_activate_action (G_ACTION_GROUP (tasks.app), "quit", NULL);
+    shoot_named (tasks.window, "quit-dialog", "cancel", "quit-with-agent.png");
+    g_bus_unown_name (owner);
+  }
   sim_control_post (&tasks.sim, "time-scale", "{\"time_scale\": 5000}");
   vdi_test_wait_for (distributor_idle, &tasks);
 
@@ -676,6 +687,24 @@ shoot_read_only (const char     *tmp,
     vdi_test_wait_frames (details, 30);
     shoot_over (GTK_WIDGET (window), details, "read-only-following.png");
     gtk_window_destroy (GTK_WINDOW (details));
+  }
+
+  /* A console that held a shared farm and lost it to another process: what it says. Emitted as
+   * the store reports it (test-farm-pg's taken-over case makes the real one). */
+  {
+    g_autoptr(GError) taken = g_error_new_literal (VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER,
+                                                   "vdi-console (process 7311) took the farm "
+                                                   "over after this process lost its connection "
+                                                   "to the database; what this process changed "
+                                                   "since was not saved");
+
+    GtkWidget *dialog;
+
+    g_signal_emit_by_name (vdi_window_get_farm (window), "save-failed", taken);
+    dialog = wait_for_named ("taken-over-dialog");
+    shoot_over (GTK_WIDGET (window), dialog, "taken-over.png");
+    /* Without an answer: either would quit this program. */
+    gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
