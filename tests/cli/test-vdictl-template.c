@@ -743,6 +743,23 @@ test_agent (Fixture       *fixture,
   g_assert_nonnull (strstr (ended->out, "Waiting: The farm is in use by vdictl"));
   g_assert_nonnull (strstr (ended->out, "Win11: taking over the work on hv-"));
   g_assert_nonnull (strstr (ended->out, "Done; the farm is free again."));
+
+  /* --once on a farm with nothing left running: nothing taken, exit 0; on a farm another
+   * process holds: exit 1, saying who holds it. */
+  {
+    g_autoptr(Run) idle = vdictl (fixture, "pw\n", "agent", "--once", "--password-stdin", NULL);
+    g_autoptr(VdiFarmLock) lock = NULL;
+    g_autoptr(Run) held = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (idle->status, ==, 0);
+    g_assert_null (strstr (idle->out, "taking over"));
+    lock = vdi_farm_lock_acquire (fixture->farm, &error);
+    g_assert_no_error (error);
+    held = vdictl (fixture, "pw\n", "agent", "--once", "--password-stdin", NULL);
+    g_assert_cmpint (held->status, ==, 1);
+    g_assert_nonnull (strstr (held->out, "Waiting: The farm is in use by"));
+  }
 }
 
 static void
