@@ -42,6 +42,7 @@ typedef struct
   gboolean        once;
   int             status;
 
+  VdiFarm        *watch;            /* the farm followed between checks (a farm database) */
   VdiFarmLock    *lock;
   VdiFarm        *farm;
   VdiDistributor *distributor;
@@ -55,14 +56,13 @@ typedef struct
 
 static void agent_check (Agent *agent);
 
+/* A line on standard output, at once: the agent's journal under systemd. */
 static void
-say (Agent      *agent,
-     const char *format,
-     ...) G_GNUC_PRINTF (2, 3);
+say (const char *format,
+     ...) G_GNUC_PRINTF (1, 2);
 
 static void
-say (Agent      *agent,
-     const char *format,
+say (const char *format,
      ...)
 {
   g_autofree char *line = NULL;
@@ -137,14 +137,14 @@ work_done_cb (GObject      *object,
   const char *provider = vdi_provider_get_name (vdi_target_get_provider (work->target));
 
   if (vdi_distributor_finish (VDI_DISTRIBUTOR (object), result, &error))
-    say (agent, work->progress == VDI_DISTRIBUTION_REMOVING_PROVIDER
+    say (work->progress == VDI_DISTRIBUTION_REMOVING_PROVIDER
                   /* Translators: a template's name, then a provider's */
                 ? _("%s: removed from %s") : _("%s: %s is ready"),
          template, provider);
   else
     {
       /* The target says why; the last error of the run is the provider's words. */
-      say (agent, _("%s: %s: %s"), template, provider,
+      say (_("%s: %s: %s"), template, provider,
            vdi_target_get_last_error (work->target) != NULL
              ? vdi_target_get_last_error (work->target) : error->message);
       agent->n_failed++;
@@ -158,7 +158,7 @@ work_done_cb (GObject      *object,
   let_go (agent);
   if (agent->n_failed > 0)
     agent->status = EXIT_FAILED;
-  say (agent, _("Done; the farm is free again."));
+  say (_("Done; the farm is free again."));
   schedule_next (agent);
 }
 
@@ -217,7 +217,7 @@ take_over (Agent     *agent,
       VdiProvider *provider = vdi_target_get_provider (work->target);
       Taken *taken;
 
-      say (agent, _("%s: taking over the work on %s"), vdi_template_get_name (work->template),
+      say (_("%s: taking over the work on %s"), vdi_template_get_name (work->template),
            vdi_provider_get_name (provider));
       taken = g_new0 (Taken, 1);
       taken->agent = agent;
@@ -230,6 +230,28 @@ take_over (Agent     *agent,
         vdi_distributor_retry_async (agent->distributor, work->template, work->target,
                                      agent->cancellable, work_done_cb, taken);
     }
+}
+
+/* Whether a template of @farm has a target with work under way. */
+static gboolean
+work_under_way (VdiFarm *farm)
+{
+  GListModel *templates = vdi_farm_get_templates (farm);
+
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      GListModel *targets = vdi_template_get_targets (template);
+
+      for (guint j = 0, m = g_list_model_get_n_items (targets); j < m; j++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
+
+          if (vdi_target_is_busy (target))
+            return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void
@@ -245,7 +267,7 @@ agent_check (Agent *agent)
       /* Said once for each holder, not every few seconds. */
       if (g_strcmp0 (agent->last_said, error->message) != 0)
         {
-          say (agent, _("Waiting: %s"), error->message);
+          say (_("Waiting: %s"), error->message);
           g_free (agent->last_said);
           agent->last_said = g_strdup (error->message);
         }
@@ -255,6 +277,15 @@ agent_check (Agent *agent)
       return;
     }
   g_clear_pointer (&agent->last_said, g_free);
+
+  /* A farm database is followed between checks: when it shows no work under way, there is
+   * nothing to take over, and the farm is let go without loading it again. */
+  if (agent->watch != NULL && !work_under_way (agent->watch))
+    {
+      let_go (agent);
+      schedule_next (agent);
+      return;
+    }
 
   /* What the last holder wrote, with its work under way marked interrupted. */
   agent->farm = vdi_farm_new (path);
@@ -269,8 +300,8 @@ agent_check (Agent *agent)
     }
 
   interrupted = vdi_farm_take_interrupted (agent->farm);
-  /* Hosts being created are not the agent's to finish: they stay failed, saying to recreate
-   * them, as a console shows them. */
+  /* Copies and removals are taken up. (Hosts that were being created are not among them: the
+   * load marked them failed, saying to recreate them, as a console shows them.) */
   for (guint i = interrupted->len; i > 0; i--)
     {
       VdiFarmInterrupted *work = g_ptr_array_index (interrupted, i - 1);
@@ -297,7 +328,7 @@ on_stop (gpointer user_data)
 
   /* Nothing is cancelled: the hosts go on, and whoever holds the farm next follows them. */
   if (agent->n_running > 0)
-    say (agent, _("Stopping; the work under way goes on and is taken up by the next holder."));
+    say (_("Stopping; the work under way goes on and is taken up by the next holder."));
   let_go (agent);
   g_main_loop_quit (agent->loop);
   return G_SOURCE_CONTINUE;
@@ -348,7 +379,7 @@ vdictl_agent (Cli   *cli,
   {
     g_autofree char *location = vdi_farm_dup_display_location (vdi_farm_get_path (cli->farm));
 
-    say (&agent, _("Agent on %s"), location);
+    say (_("Agent on %s"), location);
   }
   /* Consoles on this farm, in this session, see that an agent is there (where there is no
    * session bus, as on a server, nothing is said: ownership just fails). */
@@ -357,6 +388,20 @@ vdictl_agent (Cli   *cli,
 
     bus_name_id = g_bus_own_name (G_BUS_TYPE_SESSION, name, G_BUS_NAME_OWNER_FLAGS_NONE,
                                   NULL, NULL, NULL, NULL, NULL);
+  }
+  /* Followed, so that a check of a free farm with nothing under way costs no load. */
+  {
+    g_autoptr(VdiFarm) watch = vdi_farm_new (vdi_farm_get_path (cli->farm));
+    g_autoptr(GError) watch_error = NULL;
+
+    if (!once && vdi_farm_can_follow (watch))
+      {
+        vdi_farm_set_following (watch, TRUE);
+        if (vdi_farm_load (watch, NULL, &watch_error))
+          agent.watch = g_steal_pointer (&watch);
+        else
+          g_debug ("Not following %s: %s", vdi_farm_get_path (cli->farm), watch_error->message);
+      }
   }
   sigint_id = g_unix_signal_add (SIGINT, on_stop, &agent);
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop, &agent);
@@ -370,6 +415,7 @@ vdictl_agent (Cli   *cli,
   g_bus_unown_name (bus_name_id);
   g_clear_handle_id (&agent.next_id, g_source_remove);
   let_go (&agent);
+  g_clear_object (&agent.watch);
   g_free (agent.last_said);
   vdi_secret_free (agent.shared_password);
   g_main_loop_unref (agent.loop);

@@ -43,6 +43,9 @@ static const char scenario[] =
 
 static const char * const hosts[] = { "hv-1", "hv-2", "hv-3", "hv-4", "hv-5" };
 
+/* A test's data that asks for an SQLite farm instead of a farm file. */
+static const char sqlite_farm[] = "sqlite";
+
 typedef struct
 {
   SimFixture  sim;
@@ -183,7 +186,9 @@ fixture_setup (Fixture       *fixture,
   sim_fixture_start (&fixture->sim, scenario);
   fixture->dir = g_dir_make_tmp ("vdictl-template-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->farm = g_build_filename (fixture->dir, "farm.json", NULL);
+  /* A farm file, or with sqlite_farm an SQLite farm. */
+  fixture->farm = g_build_filename (fixture->dir, data == sqlite_farm ? "farm.db" : "farm.json",
+                                    NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
     {
@@ -1148,6 +1153,9 @@ main (int   argc,
   g_test_add ("/vdictl-template/killed-in-a-loop", Fixture, NULL, fixture_setup,
               test_killed_in_a_loop, fixture_teardown);
   g_test_add ("/vdictl-template/agent", Fixture, NULL, fixture_setup, test_agent,
+              fixture_teardown);
+  /* On a farm database the agent follows the farm between its checks. */
+  g_test_add ("/vdictl-template/agent-sqlite", Fixture, sqlite_farm, fixture_setup, test_agent,
               fixture_teardown);
   g_test_add ("/vdictl-template/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
               fixture_teardown);
