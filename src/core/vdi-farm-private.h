@@ -48,6 +48,9 @@ struct _VdiFarm
 
   GPtrArray    *interrupted;  /* VdiFarmInterrupted, from the last load */
 
+  GError       *save_error;   /* why background saves fail, until one succeeds */
+  guint         retry_ms;     /* the wait before trying a failed background save again */
+
   /* Following a store another process writes (vdi-farm-follow.c). */
   gboolean       following;
   VdiFarmFollow *follow;         /* %NULL while a poll has it, or before a load */
@@ -63,6 +66,7 @@ void                _vdi_farm_follow_loaded           (VdiFarm            *self,
                                                        VdiFarmContents    *contents);
 void                _vdi_farm_follow_stop             (VdiFarm            *self);
 void                _vdi_farm_notify_following        (VdiFarm            *self);
+void                _vdi_farm_notify_save_error       (VdiFarm            *self);
 void                _vdi_farm_notify_follow_error     (VdiFarm            *self);
 void                _vdi_farm_emit_followed           (VdiFarm            *self,
                                                        guint               n_changes);

@@ -734,14 +734,41 @@ save_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      gboolean news = self->save_error == NULL ||
+                      !g_error_matches (error, self->save_error->domain,
+                                        self->save_error->code) ||
+                      g_strcmp0 (error->message, self->save_error->message) != 0;
+
       snapshot_failed (self, g_task_get_task_data (G_TASK (result)));
       _vdi_farm_set_dirty (self, TRUE);
-      _vdi_farm_emit_save_failed (self, error);
+      /* Tried again on its own, soon at first (a database back within seconds), then every
+       * 30 s at most: what happened while the store was away is written once it is back,
+       * another change or not. Not when another process has the farm now. */
+      if (self->autosave && self->save_source == 0 &&
+          !g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER))
+        {
+          self->retry_ms = self->retry_ms == 0 ? 1000 : MIN (self->retry_ms * 2, 30000);
+          self->save_source = g_timeout_add (self->retry_ms, _vdi_farm_save_timeout_cb, self);
+        }
+      /* Said once while it lasts, and again should the reason change. */
+      if (news)
+        {
+          g_clear_error (&self->save_error);
+          self->save_error = g_error_copy (error);
+          _vdi_farm_notify_save_error (self);
+          _vdi_farm_emit_save_failed (self, error);
+        }
       return;
     }
 
   snapshot_written (self, g_task_get_task_data (G_TASK (result)));
   self->n_saves++;
+  self->retry_ms = 0;
+  if (self->save_error != NULL)
+    {
+      g_clear_error (&self->save_error);
+      _vdi_farm_notify_save_error (self);
+    }
 
   /* Changes made while writing go out in the next save: at once if one was urgent, else after
    * the coalescing delay. */

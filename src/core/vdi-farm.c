@@ -29,6 +29,7 @@ enum {
   PROP_AUTOSAVE,
   PROP_FOLLOWING,
   PROP_FOLLOW_ERROR,
+  PROP_SAVE_ERROR,
   N_PROPS
 };
 
@@ -76,6 +77,12 @@ void
 _vdi_farm_notify_following (VdiFarm *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWING]);
+}
+
+void
+_vdi_farm_notify_save_error (VdiFarm *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVE_ERROR]);
 }
 
 void
@@ -249,6 +256,7 @@ vdi_farm_finalize (GObject *object)
   g_clear_pointer (&self->written_providers, g_hash_table_unref);
   g_clear_pointer (&self->changed_templates, g_hash_table_unref);
   g_clear_pointer (&self->interrupted, g_ptr_array_unref);
+  g_clear_error (&self->save_error);
 
   G_OBJECT_CLASS (vdi_farm_parent_class)->finalize (object);
 }
@@ -289,6 +297,10 @@ vdi_farm_get_property (GObject    *object,
 
     case PROP_FOLLOW_ERROR:
       g_value_set_boxed (value, self->follow_error);
+      break;
+
+    case PROP_SAVE_ERROR:
+      g_value_set_boxed (value, self->save_error);
       break;
 
     default:
@@ -354,6 +366,9 @@ vdi_farm_class_init (VdiFarmClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FOLLOW_ERROR] =
     g_param_spec_boxed ("follow-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SAVE_ERROR] =
+    g_param_spec_boxed ("save-error", NULL, NULL, G_TYPE_ERROR,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

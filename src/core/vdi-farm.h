@@ -53,7 +53,10 @@ G_DECLARE_FINAL_TYPE (VdiFarm, vdi_farm, VDI, FARM, GObject)
 
 /* Properties: "path" (construct-only), "providers", "templates" (GListModels the UI binds to),
  * "dirty" (a change not yet on disk), "autosave" (schedule a coalesced save on every change,
- * default FALSE). Signal "save-failed" (GError *) when a background save fails. */
+ * default FALSE), "save-error" (a GError while background saves fail, %NULL once one
+ * succeeds). Signal "save-failed" (GError *) when background saves start failing, or fail for
+ * another reason; with autosave, a failed save is tried again on its own (after 1 s, doubling to
+ * 30 s). */
 
 GQuark              vdi_farm_error_quark              (void);
 

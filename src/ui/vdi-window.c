@@ -43,6 +43,7 @@ struct _VdiWindow
   AdwToast             *distribution_toast;  /* weak: the last one, replaced by the next */
   AdwViewStack         *view_stack;
   GtkRevealer          *read_only_revealer;
+  gboolean              save_failing;
   GtkLabel             *read_only_label;
 
   guint                 loading : 1;
@@ -516,6 +517,8 @@ vdi_window_save_failed_cb (VdiWindow    *self,
                            VdiFarm      *farm)
 {
   g_autofree char *message = NULL;
+  g_autoptr(GError) retried = NULL;
+  gboolean autosave = FALSE;
 
   g_assert (VDI_IS_WINDOW (self));
 
@@ -523,9 +526,29 @@ vdi_window_save_failed_cb (VdiWindow    *self,
   if (g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER))
     return;
 
-  /* Translators: %s is the reason, e.g. "No space left on device". */
-  message = g_strdup_printf (_("Could not save the farm: %s"), error->message);
+  g_object_get (farm, "save-error", &retried, "autosave", &autosave, NULL);
+  if (retried != NULL && autosave)
+    /* Translators: %s is the reason, e.g. "No space left on device". */
+    message = g_strdup_printf (_("Could not save the farm, trying again: %s"), error->message);
+  else
+    /* Translators: %s is the reason, e.g. "No space left on device". */
+    message = g_strdup_printf (_("Could not save the farm: %s"), error->message);
   vdi_show_toast (GTK_WIDGET (self), message);
+}
+
+/* Saves failed, and now one went through: what waited is written. */
+static void
+vdi_window_save_error_cb (VdiWindow  *self,
+                          GParamSpec *pspec,
+                          VdiFarm    *farm)
+{
+  GError *error = NULL;
+
+  g_object_get (farm, "save-error", &error, NULL);
+  if (error == NULL && self->save_failing)
+    vdi_show_toast (GTK_WIDGET (self), _("The farm is saved again"));
+  self->save_failing = error != NULL;
+  g_clear_error (&error);
 }
 
 static void
@@ -766,6 +789,9 @@ vdi_window_set_up (VdiWindow      *self,
 
   g_signal_connect_object (self->farm, "save-failed",
                            G_CALLBACK (vdi_window_save_failed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->farm, "notify::save-error",
+                           G_CALLBACK (vdi_window_save_error_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (vdi_application_get_distributor (app), "finished",
                            G_CALLBACK (vdi_window_distribution_finished_cb),

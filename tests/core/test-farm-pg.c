@@ -457,6 +457,89 @@ test_taken_over (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 14);
 }
 
+static void
+count_failure (VdiFarm      *farm,
+               const GError *error,
+               guint        *n_failed)
+{
+  (*n_failed)++;
+}
+
+static gboolean
+saved_again (gpointer data)
+{
+  GError *error = NULL;
+  gboolean saved;
+
+  g_object_get (data, "save-error", &error, NULL);
+  saved = error == NULL && !vdi_farm_get_dirty (data);
+  g_clear_error (&error);
+  return saved;
+}
+
+/* The database goes away in the middle of work (no connections accepted, every session
+ * ended): the writer says so once, keeps its changes, tries again on its own, and writes them
+ * once the database is back, with no further change to prompt it. */
+static void
+test_outage (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(VdiFarm) check = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(GError) error = NULL;
+  GError *save_error = NULL;
+  guint n_failed = 0;
+  gint64 deadline;
+
+  if (fixture->pg == NULL)
+    return;
+
+  farm = vdi_test_farm_generate (fixture->uri, 15, 4);
+  lock = vdi_farm_lock_acquire (fixture->uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_signal_connect (farm, "save-failed", G_CALLBACK (count_failure), &n_failed);
+  vdi_farm_set_autosave (farm, TRUE);
+
+  vdi_test_pg_exec (fixture->pg, "postgres",
+                    "ALTER DATABASE farm ALLOW_CONNECTIONS false;"
+                    "SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                    "WHERE datname = 'farm';");
+
+  template = g_list_model_get_item (vdi_farm_get_templates (farm), 1);
+  vdi_template_set_name (template, "while-away");
+
+  /* Failing: said once, however many times it is tried in the meantime (1 s, 2 s, 4 s). */
+  deadline = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpuint (n_failed, ==, 1);
+  g_object_get (farm, "save-error", &save_error, NULL);
+  g_assert_nonnull (save_error);
+  g_test_message ("said: %s", save_error->message);
+  g_clear_error (&save_error);
+  g_assert_true (vdi_farm_get_dirty (farm));
+
+  vdi_test_pg_exec (fixture->pg, "postgres", "ALTER DATABASE farm ALLOW_CONNECTIONS true;");
+  deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+  while (!saved_again (farm))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the change made while the database was away was never written");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+
+  check = load (fixture->uri);
+  g_assert_nonnull (vdi_farm_find_template (check, "while-away"));
+}
+
 static gboolean
 quit_loop_cb (gpointer user_data)
 {
@@ -730,6 +813,7 @@ main (int   argc,
   ADD ("/farm-pg/seen-by-another-process", test_seen_by_another_process, NULL);
   ADD ("/farm-pg/lock", test_lock, NULL);
   ADD ("/farm-pg/taken-over", test_taken_over, NULL);
+  ADD ("/farm-pg/outage", test_outage, NULL);
   ADD ("/farm-pg/kill-writer", test_kill_writer, NULL);
   ADD ("/farm-pg/import-export", test_import_export, NULL);
   ADD ("/farm-pg/password", test_password, "local all alice scram-sha-256\n");
