@@ -474,8 +474,8 @@ take_in (VdiFarm         *self,
     }
   for (guint i = 0; i < changes->removed_providers->len; i++)
     {
-      VdiProvider *mine = vdi_farm_find_provider_by_id (self,
-                                                        g_ptr_array_index (changes->removed_providers, i));
+      const char *id = g_ptr_array_index (changes->removed_providers, i);
+      VdiProvider *mine = vdi_farm_find_provider_by_id (self, id);
 
       if (mine != NULL)
         remove_item (self->providers, mine);

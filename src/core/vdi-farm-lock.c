@@ -311,6 +311,28 @@ vdi_farm_lock_release (VdiFarmLock *self)
 }
 
 /**
+ * vdi_farm_lock_check:
+ *
+ * Makes sure the lock is still held. A file lock always is; a farm database's lock session
+ * that the server ended is opened again and the lock taken again, unless another process took
+ * the farm meanwhile. Blocking: for a worker thread.
+ *
+ * Returns: %FALSE with %VDI_FARM_LOCK_ERROR_HELD when another process took the farm (this one
+ *   must write no more), or %VDI_FARM_LOCK_ERROR_FAILED when the database cannot be reached
+ *   now (ask again later)
+ */
+gboolean
+vdi_farm_lock_check (VdiFarmLock  *self,
+                     GError      **error)
+{
+  g_return_val_if_fail (VDI_IS_FARM_LOCK (self), FALSE);
+
+  if (self->session == NULL)
+    return TRUE;
+  return _vdi_farm_pg_lock_check (self->session, error);
+}
+
+/**
  * vdi_farm_lock_query_holder:
  * @farm_path: the farm file
  * @program: (out) (optional): the holder's program name

@@ -43,6 +43,8 @@ VdiFarmLock        *vdi_farm_lock_acquire             (const char         *farm_
                                                        GError            **error);
 const char         *vdi_farm_lock_get_path            (VdiFarmLock        *self);
 void                vdi_farm_lock_release             (VdiFarmLock        *self);
+gboolean            vdi_farm_lock_check               (VdiFarmLock        *self,
+                                                       GError            **error);
 
 /* Who holds the lock on @farm_path now, if anyone: FALSE when it is free. */
 gboolean            vdi_farm_lock_query_holder        (const char         *farm_path,

@@ -25,6 +25,7 @@
 
 typedef struct
 {
+  GMutex  mutex;   /* a check runs in a worker; a release on the main thread */
   PGconn *conn;
   char   *uri;
 } Session;
@@ -144,6 +145,7 @@ _vdi_farm_pg_lock_take (const char  *uri,
       {
         Session *session = g_new0 (Session, 1);
 
+        g_mutex_init (&session->mutex);
         session->conn = conn;
         session->uri = g_strdup (uri);
         return session;
@@ -173,11 +175,118 @@ _vdi_farm_pg_lock_drop (gpointer data)
 {
   Session *session = data;
 
+  g_mutex_lock (&session->mutex);
   _vdi_farm_pg_set_writer_token (session->uri, NULL);
-  PQclear (PQexec (session->conn, "SELECT pg_advisory_unlock_all ();"));
-  PQfinish (session->conn);
+  if (session->conn != NULL)
+    {
+      PQclear (PQexec (session->conn, "SELECT pg_advisory_unlock_all ();"));
+      PQfinish (session->conn);
+    }
+  g_mutex_unlock (&session->mutex);
+  g_mutex_clear (&session->mutex);
   g_free (session->uri);
   g_free (session);
+}
+
+/* Whether farm_writer still names this process: nobody took the farm since it wrote there. */
+static gboolean
+still_ours (PGconn     *conn,
+            const char *token,
+            char      **holder)
+{
+  const char *values[1] = { token };
+  PGresult *result = PQexecParams (conn,
+                                   "SELECT token = $1, holder FROM farm_writer WHERE id = 1;",
+                                   1, NULL, values, NULL, NULL, 0);
+  gboolean ours = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1 &&
+                  g_str_equal (PQgetvalue (result, 0, 0), "t");
+
+  if (!ours && holder != NULL && PQresultStatus (result) == PGRES_TUPLES_OK &&
+      PQntuples (result) == 1)
+    *holder = g_strdup (PQgetvalue (result, 0, 1));
+  PQclear (result);
+  return ours;
+}
+
+/**
+ * _vdi_farm_pg_lock_check:
+ *
+ * Makes sure the session still holds the lock. One the server ended (a restart, a dropped
+ * network) is opened again and takes the lock again, provided no other process took the farm
+ * meanwhile: its token in farm_writer is still this process's. Blocking.
+ *
+ * Returns: %FALSE with %VDI_FARM_LOCK_ERROR_HELD naming the process that has the farm now (or
+ *   had it since), or %VDI_FARM_LOCK_ERROR_FAILED when the server cannot be reached (try again)
+ */
+gboolean
+_vdi_farm_pg_lock_check (gpointer   data,
+                         GError   **error)
+{
+  Session *session = data;
+  g_autofree char *token = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = FALSE;
+  PGconn *conn;
+  PGresult *result;
+
+  g_mutex_lock (&session->mutex);
+  if (session->conn != NULL && PQstatus (session->conn) == CONNECTION_OK)
+    {
+      result = PQexec (session->conn, "SELECT 1;");
+      ok = PQresultStatus (result) == PGRES_TUPLES_OK;
+      PQclear (result);
+      if (ok)
+        goto out;
+    }
+  g_clear_pointer (&session->conn, PQfinish);
+
+  token = _vdi_farm_pg_dup_writer_token (session->uri);
+  name = g_strdup_printf ("%s/%d", g_get_prgname () != NULL ? g_get_prgname () : "unknown",
+                          (int)getpid ());
+  conn = _vdi_farm_pg_connect (session->uri, name, &local_error);
+  if (conn == NULL)
+    {
+      g_set_error_literal (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_FAILED,
+                           local_error->message);
+      goto out;
+    }
+  sql = g_strdup_printf ("SELECT pg_try_advisory_lock (%d, %d);", VDI_FARM_PG_LOCK_CLASS,
+                         VDI_FARM_PG_LOCK_FARM);
+  result = PQexec (conn, sql);
+  ok = PQresultStatus (result) == PGRES_TUPLES_OK && g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  if (!ok || token == NULL || !still_ours (conn, token, &holder))
+    {
+      g_autofree char *who = NULL;
+
+      if (!ok)
+        {
+          g_autofree char *program = NULL;
+          GPid pid = 0;
+
+          read_holder (conn, &program, &pid);
+          who = program != NULL && pid > 0 ? g_strdup_printf (_("%s (process %d)"), program,
+                                                              (int)pid)
+                                           : g_strdup (_("another program"));
+        }
+      else
+        who = _vdi_farm_pg_describe_holder (holder);
+      PQfinish (conn);
+      g_set_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD,
+                   _("%s took the farm over after this process lost its connection to the "
+                     "database"), who);
+      ok = FALSE;
+      goto out;
+    }
+  session->conn = conn;
+  ok = TRUE;
+
+out:
+  g_mutex_unlock (&session->mutex);
+  return ok;
 }
 
 gboolean

@@ -99,6 +99,13 @@ _vdi_farm_pg_lock_drop (gpointer session)
 }
 
 gboolean
+_vdi_farm_pg_lock_check (gpointer   session,
+                         GError   **error)
+{
+  return TRUE;
+}
+
+gboolean
 _vdi_farm_pg_lock_query (const char  *uri,
                          char       **program,
                          GPid        *pid)

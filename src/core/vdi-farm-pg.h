@@ -25,6 +25,8 @@ char               *_vdi_farm_pg_display              (const char         *uri);
 gpointer            _vdi_farm_pg_lock_take            (const char         *uri,
                                                        GError            **error);
 void                _vdi_farm_pg_lock_drop            (gpointer            session);
+gboolean            _vdi_farm_pg_lock_check           (gpointer            session,
+                                                       GError            **error);
 gboolean            _vdi_farm_pg_lock_query           (const char         *uri,
                                                        char              **program,
                                                        GPid               *pid);

@@ -48,6 +48,8 @@ struct _VdiApplication
   char           *lock_holder;     /* why the farm is read-only, naming who has it */
   GCancellable   *lock_cancellable;
   guint           lock_retry_id;
+  guint           lock_check_id;    /* a farm database: is the lock still ours? */
+  gboolean        lock_checking;
 
   FarmState       farm_state;
   guint           read_only : 1;
@@ -67,6 +69,9 @@ static GParamSpec *properties[N_PROPS];
 
 /* How often a read-only console tries to take the farm back from vdictl. */
 #define LOCK_RETRY_SECONDS 2
+/* How often the holder of a farm database's lock makes sure it still holds it: sooner than
+ * read-only consoles ask for it, so that after a restart of the server the holder keeps it. */
+#define LOCK_CHECK_SECONDS 1
 
 static const GOptionEntry option_entries[] = {
   { "farm", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -407,6 +412,7 @@ acquire_lock_finish (VdiApplication  *self,
 }
 
 static void schedule_lock_retry (VdiApplication *self);
+static void watch_lock          (VdiApplication *self);
 
 static void
 farm_reloaded_cb (GObject      *object,
@@ -431,6 +437,7 @@ farm_reloaded_cb (GObject      *object,
 
   vdi_farm_set_autosave (self->farm, TRUE);
   set_read_only (self, FALSE, NULL);
+  watch_lock (self);
 }
 
 static void
@@ -477,6 +484,68 @@ schedule_lock_retry (VdiApplication *self)
     self->lock_retry_id = g_timeout_add_seconds (LOCK_RETRY_SECONDS, lock_retry_cb, self);
 }
 
+static void
+lock_check_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (vdi_farm_lock_check (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+lock_checked_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VdiApplication *self = VDI_APPLICATION (object);
+  g_autoptr(GError) error = NULL;
+
+  self->lock_checking = FALSE;
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    return;
+  if (g_error_matches (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD))
+    {
+      g_autoptr(GError) taken = g_error_new_literal (VDI_FARM_ERROR, VDI_FARM_ERROR_TAKEN_OVER,
+                                                     error->message);
+
+      g_clear_handle_id (&self->lock_check_id, g_source_remove);
+      farm_save_failed_cb (self, taken, self->farm);
+    }
+  else
+    /* The server cannot be reached now: asked again next time. */
+    g_debug ("Checking the farm lock: %s", error->message);
+}
+
+static gboolean
+lock_check_cb (gpointer user_data)
+{
+  VdiApplication *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->lock == NULL || self->read_only || self->lock_checking)
+    return G_SOURCE_CONTINUE;
+  self->lock_checking = TRUE;
+  task = g_task_new (self, NULL, lock_checked_cb, NULL);
+  g_task_set_source_tag (task, lock_check_cb);
+  g_task_set_task_data (task, g_object_ref (self->lock), g_object_unref);
+  g_task_run_in_thread (task, lock_check_worker);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A farm database's lock can be lost with its session; the holder takes it back at once. */
+static void
+watch_lock (VdiApplication *self)
+{
+  if (self->lock_check_id == 0 && vdi_farm_location_is_database (vdi_farm_get_path (self->farm)))
+    self->lock_check_id = g_timeout_add_seconds (LOCK_CHECK_SECONDS, lock_check_cb, self);
+}
+
 static gboolean
 start_monitor_cb (gpointer user_data)
 {
@@ -496,6 +565,8 @@ farm_ready (VdiApplication *self)
   vdi_farm_set_autosave (self->farm, !self->read_only);
   if (self->read_only)
     schedule_lock_retry (self);
+  else
+    watch_lock (self);
   /* The list first: probing a thousand providers sets up as many sessions, which can wait until
    * the farm has been drawn (idle at low priority runs after the frame). */
   if (self->monitor == NULL && self->monitor_idle == 0)
@@ -1229,6 +1300,7 @@ vdi_application_shutdown (GApplication *app)
   g_clear_object (&self->distributor);
   g_cancellable_cancel (self->lock_cancellable);
   g_clear_handle_id (&self->lock_retry_id, g_source_remove);
+  g_clear_handle_id (&self->lock_check_id, g_source_remove);
   g_clear_object (&self->lock);
 
   /* The simulator stops with the console, and the demo's farm goes with it. */
@@ -1253,6 +1325,7 @@ vdi_application_finalize (GObject *object)
   g_clear_pointer (&self->farm_path, g_free);
   g_clear_pointer (&self->demo_dir, g_free);
   g_clear_handle_id (&self->lock_retry_id, g_source_remove);
+  g_clear_handle_id (&self->lock_check_id, g_source_remove);
   g_clear_object (&self->lock);
   g_clear_object (&self->lock_cancellable);
   g_clear_pointer (&self->lock_holder, g_free);

@@ -406,6 +406,17 @@ test_lock (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 14);
 }
 
+/* The server ends this process's lock session, as a restart or a dropped network would. */
+static void
+end_lock_session (Fixture *fixture)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                                          "WHERE application_name = '%s/%d';", g_get_prgname (),
+                                          (int)getpid ());
+
+  vdi_test_pg_exec (fixture->pg, "farm", sql);
+}
+
 /* A lock holder whose session the server ended (a restart, a dropped network) saves as before
  * while no one else has the lock; once another process took it, the holder's saves are refused,
  * naming that process, and write nothing. */
@@ -418,7 +429,6 @@ test_taken_over (Fixture       *fixture,
   g_autoptr(VdiFarmLock) lock = NULL;
   g_autoptr(VdiTemplate) template = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sql = NULL;
   g_autofree char *err = NULL;
 
   if (fixture->pg == NULL)
@@ -431,9 +441,7 @@ test_taken_over (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* The server ends the lock's session; this process's saves use sessions of their own. */
-  sql = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
-                         "WHERE application_name = '%s/%d';", g_get_prgname (), (int)getpid ());
-  vdi_test_pg_exec (fixture->pg, "farm", sql);
+  end_lock_session (fixture);
   g_assert_false (vdi_farm_lock_query_holder (fixture->uri, NULL, NULL));
 
   template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
@@ -455,6 +463,52 @@ test_taken_over (Fixture       *fixture,
   g_assert_nonnull (vdi_farm_find_template (check, "saved-before"));
   g_assert_null (vdi_farm_find_template (check, "never-saved"));
   g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 14);
+}
+
+/* A holder checks its lock: a session the server ended is opened again and the lock taken
+ * again while the farm is still this process's; once another process took it meanwhile, the
+ * check says who, and takes nothing. */
+static void
+test_lock_check (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  GPid pid = 0;
+
+  if (fixture->pg == NULL)
+    return;
+
+  farm = vdi_test_farm_generate (fixture->uri, 15, 4);
+  lock = vdi_farm_lock_acquire (fixture->uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_lock_check (lock, &error));
+  g_assert_no_error (error);
+
+  end_lock_session (fixture);
+  g_assert_false (vdi_farm_lock_query_holder (fixture->uri, NULL, NULL));
+  g_assert_true (vdi_farm_lock_check (lock, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_lock_query_holder (fixture->uri, NULL, &pid));
+  g_assert_cmpint (pid, ==, getpid ());
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err, "--farm", fixture->uri, "provider", "remove",
+                                        "vc-0003", NULL), ==, 1);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  end_lock_session (fixture);
+  g_assert_cmpint (vdi_test_run_vdictl (NULL, &err2, "--farm", fixture->uri, "provider", "remove",
+                                        "vc-0003", NULL), ==, 0);
+  g_assert_false (vdi_farm_lock_check (lock, &error));
+  g_assert_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "vdictl (process "));
+  g_assert_false (vdi_farm_lock_query_holder (fixture->uri, NULL, NULL));
 }
 
 static void
@@ -813,6 +867,7 @@ main (int   argc,
   ADD ("/farm-pg/seen-by-another-process", test_seen_by_another_process, NULL);
   ADD ("/farm-pg/lock", test_lock, NULL);
   ADD ("/farm-pg/taken-over", test_taken_over, NULL);
+  ADD ("/farm-pg/lock-check", test_lock_check, NULL);
   ADD ("/farm-pg/outage", test_outage, NULL);
   ADD ("/farm-pg/kill-writer", test_kill_writer, NULL);
   ADD ("/farm-pg/import-export", test_import_export, NULL);

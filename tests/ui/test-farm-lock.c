@@ -12,6 +12,7 @@
 #include "vdi-distribution-dialog.h"
 #include "vdi-farm-lock.h"
 #include "vdi-test-farm.h"
+#include "vdi-test-pg.h"
 #include "vdi-test-ui.h"
 
 static gboolean
@@ -320,6 +321,81 @@ test_follows_holder (void)
   vdi_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  const char *uri;
+  GPid        pid;
+} HolderWanted;
+
+static gboolean
+holds_farm (gpointer data)
+{
+  HolderWanted *wanted = data;
+  GPid pid = 0;
+
+  return vdi_farm_lock_query_holder (wanted->uri, NULL, &pid) && pid == wanted->pid;
+}
+
+/* A console holding a farm database whose lock session the server ends (a restart, a dropped
+ * network) takes its lock back at once, before a read-only console or vdictl would, and goes
+ * on saving. */
+static void
+test_database_lock_kept (void)
+{
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *sql = NULL;
+  VdiTestPg *pg = vdi_test_pg_start (NULL);
+  HolderWanted wanted;
+  VdiWindow *window;
+
+  if (pg == NULL)
+    return;
+  uri = vdi_test_pg_create_database (pg, "farm");
+  {
+    g_autoptr(VdiFarm) writer = vdi_farm_new (uri);
+
+    vdi_test_populate_farm (writer, 11, 3);
+    g_assert_true (vdi_farm_save (writer, &error));
+    g_assert_no_error (error);
+  }
+
+  app = vdi_test_application_new (uri, credentials);
+  g_application_activate (G_APPLICATION (app));
+  window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  vdi_test_wait_for (farm_loaded, app);
+  g_assert_false (vdi_application_get_read_only (app));
+  wanted.uri = uri;
+  wanted.pid = getpid ();
+  g_assert_true (holds_farm (&wanted));
+
+  sql = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                         "WHERE application_name = '%s/%d';", g_get_prgname (), (int)getpid ());
+  vdi_test_pg_exec (pg, "farm", sql);
+  vdi_test_wait_for (holds_farm, &wanted);
+
+  /* Still the writer: a change is saved, and the farm is its own. */
+  {
+    VdiFarm *shown = vdi_window_get_farm (window);
+    g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (shown), 0);
+    g_autoptr(VdiFarm) check = vdi_farm_new (uri);
+
+    vdi_template_set_name (template, "kept");
+    g_assert_true (vdi_farm_flush (shown, &error));
+    g_assert_no_error (error);
+    g_assert_true (vdi_farm_load (check, NULL, &error));
+    g_assert_nonnull (vdi_farm_find_template (check, "kept"));
+  }
+  g_assert_false (vdi_application_get_read_only (app));
+
+  vdi_test_destroy_toplevels ();
+  g_clear_object (&app);
+  vdi_test_flush_events ();
+  vdi_test_pg_stop (pg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,6 +405,7 @@ main (int   argc,
 
   g_test_add_func ("/farm-lock/read-only-until-released", test_read_only_until_released);
   g_test_add_func ("/farm-lock/follows-holder", test_follows_holder);
+  g_test_add_func ("/farm-lock/database-lock-kept", test_database_lock_kept);
 
   return g_test_run ();
 }
