@@ -111,7 +111,9 @@ _vdi_farm_changes_new (void)
   VdiFarmChanges *changes = g_new0 (VdiFarmChanges, 1);
 
   changes->providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  changes->provider_ids = g_ptr_array_new_with_free_func (g_free);
   changes->templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  changes->template_ids = g_ptr_array_new_with_free_func (g_free);
   changes->removed_providers = g_ptr_array_new_with_free_func (g_free);
   changes->removed_templates = g_ptr_array_new_with_free_func (g_free);
   return changes;
@@ -145,7 +147,9 @@ _vdi_farm_changes_free (VdiFarmChanges *changes)
   if (changes == NULL)
     return;
   g_clear_pointer (&changes->providers, g_ptr_array_unref);
+  g_clear_pointer (&changes->provider_ids, g_ptr_array_unref);
   g_clear_pointer (&changes->templates, g_ptr_array_unref);
+  g_clear_pointer (&changes->template_ids, g_ptr_array_unref);
   g_clear_pointer (&changes->removed_providers, g_ptr_array_unref);
   g_clear_pointer (&changes->removed_templates, g_ptr_array_unref);
   g_free (changes);
@@ -395,8 +399,30 @@ remove_item (GListStore *store,
     g_list_store_remove (store, position);
 }
 
-/* Returns: how many rows changed, or -1 with @error when a row fails the checks of a load. */
-static int
+/* A row that fails the checks of a load is left as it was here, and read again at the next
+ * poll (its version forgotten), so that it is taken in once it is put right; @error says what
+ * is wrong with the first such row. */
+static void
+row_failed (GHashTable  *versions,
+            gboolean     template,
+            const char  *id,
+            GError     **error,
+            GError      *row_error)
+{
+  if (versions != NULL)
+    g_hash_table_remove (versions, id);
+  /* Named by its id: the place the parser gives counts the rows read in this poll. */
+  if (error != NULL && *error == NULL)
+    g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT,
+                 template ? _("The template “%s” another program stored cannot be read: %s")
+                          : _("The provider “%s” another program stored cannot be read: %s"),
+                 id, row_error->message);
+  g_error_free (row_error);
+}
+
+/* Returns: how many rows were taken in; @error is set when a row failed the checks of a load
+ * (the others are taken in all the same). */
+static guint
 take_in (VdiFarm         *self,
          VdiFarmChanges  *changes,
          GError         **error)
@@ -408,14 +434,21 @@ take_in (VdiFarm         *self,
   g_autoptr(GHashTable) by_id = NULL;
   g_autoptr(GPtrArray) added = g_ptr_array_new ();
 
+  guint n_failed = 0;
+
   /* Providers first: changed templates may use new ones. */
   for (guint i = 0; i < changes->providers->len; i++)
     {
       gsize size;
       const char *doc = g_bytes_get_data (g_ptr_array_index (changes->providers, i), &size);
+      GError *row_error = NULL;
 
-      if (!_vdi_farm_row_parser_add_provider (parser, doc, size, error))
-        return -1;
+      if (!_vdi_farm_row_parser_add_provider (parser, doc, size, &row_error))
+        {
+          row_failed (self->follow != NULL ? self->follow->providers : NULL, FALSE,
+                      g_ptr_array_index (changes->provider_ids, i), error, row_error);
+          n_failed++;
+        }
     }
   providers = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
 
@@ -439,9 +472,14 @@ take_in (VdiFarm         *self,
     {
       gsize size;
       const char *doc = g_bytes_get_data (g_ptr_array_index (changes->templates, i), &size);
+      GError *row_error = NULL;
 
-      if (!_vdi_farm_row_parser_add_template (parser, doc, size, error))
-        return -1;
+      if (!_vdi_farm_row_parser_add_template (parser, doc, size, &row_error))
+        {
+          row_failed (self->follow != NULL ? self->follow->templates : NULL, TRUE,
+                      g_ptr_array_index (changes->template_ids, i), error, row_error);
+          n_failed++;
+        }
     }
   templates = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
 
@@ -486,8 +524,8 @@ take_in (VdiFarm         *self,
   self->full_pass = TRUE;
   _vdi_farm_set_dirty (self, FALSE);
 
-  return (int)(changes->providers->len + changes->templates->len +
-               changes->removed_providers->len + changes->removed_templates->len);
+  return changes->providers->len + changes->templates->len + changes->removed_providers->len +
+         changes->removed_templates->len - n_failed;
 }
 
 /* Polling ------------------------------------------------------------------------------------ */
@@ -559,7 +597,7 @@ poll_done (GObject      *object,
   Poll *poll = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-  int n;
+  guint n;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -579,17 +617,20 @@ poll_done (GObject      *object,
       set_follow_error (self, error);
     }
   else if (poll->changes == NULL)
-    set_follow_error (self, NULL);
-  else if ((n = take_in (self, poll->changes, &error)) < 0)
     {
-      /* The rows that failed stay as they were here until they change again. */
-      g_debug ("Following %s: %s", self->path, error->message);
-      set_follow_error (self, error);
+      /* Nothing new: a row that failed before and was not read again is still wrong. */
+      if (self->follow_error == NULL ||
+          !g_error_matches (self->follow_error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT))
+        set_follow_error (self, NULL);
     }
   else
     {
-      set_follow_error (self, NULL);
-      _vdi_farm_emit_followed (self, (guint)n);
+      n = take_in (self, poll->changes, &error);
+      if (error != NULL)
+        g_debug ("Following %s: %s", self->path, error->message);
+      set_follow_error (self, error);
+      if (n > 0)
+        _vdi_farm_emit_followed (self, n);
     }
 
   schedule_poll (self);

@@ -887,13 +887,14 @@ table_changes (PGconn      *conn,
                const char  *table,
                GHashTable **seen,
                GPtrArray   *docs,
+               GPtrArray   *ids,
                GPtrArray   *removed,
                GError     **error)
 {
   g_autofree char *list_sql = g_strdup_printf ("SELECT id, row_version FROM %s ORDER BY seq;",
                                                table);
-  g_autofree char *doc_sql = g_strdup_printf ("SELECT doc FROM %s WHERE id = ANY ($1::text[]) "
-                                              "ORDER BY seq;", table);
+  g_autofree char *doc_sql = g_strdup_printf ("SELECT doc, id FROM %s "
+                                              "WHERE id = ANY ($1::text[]) ORDER BY seq;", table);
   g_autoptr(PGresult) list = PQexec (conn, list_sql);
   VdiFarmDiff diff;
 
@@ -907,14 +908,14 @@ table_changes (PGconn      *conn,
 
   if (diff.changed->len > 0)
     {
-      g_autofree char *ids = NULL;
+      g_autofree char *wanted = NULL;
       g_autoptr(PGresult) result = NULL;
       const char *values[1];
 
       g_ptr_array_add (diff.changed, NULL);
-      ids = text_array ((char **)diff.changed->pdata);
+      wanted = text_array ((char **)diff.changed->pdata);
       g_ptr_array_remove_index (diff.changed, diff.changed->len - 1);
-      values[0] = ids;
+      values[0] = wanted;
       result = PQexecParams (conn, doc_sql, 1, NULL, values, NULL, NULL, 0);
       if (PQresultStatus (result) != PGRES_TUPLES_OK)
         {
@@ -922,8 +923,11 @@ table_changes (PGconn      *conn,
           return db_error (conn, result, uri, error);
         }
       for (int i = 0, n = PQntuples (result); i < n; i++)
-        g_ptr_array_add (docs, g_bytes_new (PQgetvalue (result, i, 0),
-                                            PQgetlength (result, i, 0)));
+        {
+          g_ptr_array_add (docs, g_bytes_new (PQgetvalue (result, i, 0),
+                                              PQgetlength (result, i, 0)));
+          g_ptr_array_add (ids, g_strdup (PQgetvalue (result, i, 1)));
+        }
     }
 
   _vdi_farm_diff_finish (&diff, seen, removed);
@@ -996,9 +1000,9 @@ pg_changes (const char      *uri,
     goto fail;
   if (version > 0 &&
       (!table_changes (conn, uri, "providers", &providers, found->providers,
-                      found->removed_providers, error) ||
+                      found->provider_ids, found->removed_providers, error) ||
        !table_changes (conn, uri, "templates", &templates, found->templates,
-                      found->removed_templates, error)))
+                      found->template_ids, found->removed_templates, error)))
     goto fail;
   if (!exec (conn, uri, "COMMIT;", error))
     goto fail;

@@ -197,7 +197,9 @@ struct _VdiFarmFollow
 struct _VdiFarmChanges
 {
   GPtrArray *providers;          /* GBytes */
+  GPtrArray *provider_ids;       /* char *, the id of each of providers */
   GPtrArray *templates;          /* GBytes */
+  GPtrArray *template_ids;       /* char * */
   GPtrArray *removed_providers;  /* char * */
   GPtrArray *removed_templates;  /* char * */
 };

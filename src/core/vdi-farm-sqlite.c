@@ -536,6 +536,7 @@ table_changes (sqlite3      *db,
                const char   *table,
                GHashTable  **seen,
                GPtrArray    *docs,
+               GPtrArray    *ids,
                GPtrArray    *removed,
                GError      **error)
 {
@@ -565,8 +566,11 @@ table_changes (sqlite3      *db,
         {
           bind_text (stmt, 1, g_ptr_array_index (diff.changed, i));
           if (sqlite3_step (stmt) == SQLITE_ROW)
-            g_ptr_array_add (docs, g_bytes_new (sqlite3_column_text (stmt, 0),
-                                                sqlite3_column_bytes (stmt, 0)));
+            {
+              g_ptr_array_add (docs, g_bytes_new (sqlite3_column_text (stmt, 0),
+                                                  sqlite3_column_bytes (stmt, 0)));
+              g_ptr_array_add (ids, g_strdup (g_ptr_array_index (diff.changed, i)));
+            }
           sqlite3_reset (stmt);
         }
       sqlite3_finalize (stmt);
@@ -630,9 +634,9 @@ sqlite_changes (const char      *path,
     goto fail;
   if (version > 0 &&
       (!table_changes (db, path, "providers", &providers, found->providers,
-                      found->removed_providers, error) ||
+                      found->provider_ids, found->removed_providers, error) ||
        !table_changes (db, path, "templates", &templates, found->templates,
-                      found->removed_templates, error)))
+                      found->template_ids, found->removed_templates, error)))
     goto fail;
   sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL);
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "vdi-core.h"
 #include "vdi-test-farm.h"
@@ -329,6 +330,59 @@ test_structure (Fixture       *fixture,
   }
 }
 
+static gboolean follow_recovered (gpointer data);
+
+static gboolean
+bad_row_said (gpointer data)
+{
+  const GError *error = vdi_farm_get_follow_error (data);
+
+  return error != NULL && g_error_matches (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT);
+}
+
+/* A row another program stored that fails the checks of a load (a newer version's, say): the
+ * rows beside it are taken in, the follower says what is wrong and where, and takes the row in
+ * once it is put right. */
+static void
+test_bad_row (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(VdiTemplate) first = NULL;
+  g_autoptr(VdiTemplate) second = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+  Named named;
+
+  db = NULL;
+  g_assert_cmpint (sqlite3_open (fixture->location, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE templates SET doc = '{\"id\": 7}', "
+                                     "row_version = row_version + 1 WHERE id = 'template-00002';",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  first = nth_template (fixture->writer, 0);
+  vdi_template_set_name (first, "beside-the-bad-row");
+  g_assert_true (vdi_farm_save (fixture->writer, &error));
+  g_assert_no_error (error);
+
+  named.farm = fixture->follower;
+  named.name = "beside-the-bad-row";
+  wait_until (has_template, &named, "the good row beside the bad one");
+  wait_until (bad_row_said, fixture->follower, "what is wrong with the bad row");
+  g_test_message ("said: %s", vdi_farm_get_follow_error (fixture->follower)->message);
+  g_assert_nonnull (strstr (vdi_farm_get_follow_error (fixture->follower)->message,
+                            "template “template-00002”"));
+  g_assert_nonnull (vdi_farm_find_template (fixture->follower, "tmpl-00002"));
+
+  /* The writer stores the row again, whole. */
+  second = nth_template (fixture->writer, 1);
+  vdi_template_set_name (second, "put-right");
+  g_assert_true (vdi_farm_save (fixture->writer, &error));
+  g_assert_no_error (error);
+  named.name = "put-right";
+  wait_until (has_template, &named, "the row put right");
+  wait_until (follow_recovered, fixture->follower, "the error cleared");
+}
+
 static gboolean
 follow_failed (gpointer data)
 {
@@ -416,6 +470,7 @@ main (int   argc,
   ADD ("/core/follow/sqlite/progress", "sqlite", test_progress);
   ADD ("/core/follow/sqlite/structure", "sqlite", test_structure);
   ADD ("/core/follow/sqlite/stop", "sqlite", test_stop);
+  ADD ("/core/follow/sqlite/bad-row", "sqlite", test_bad_row);
   ADD ("/core/follow/pg/progress", "pg", test_progress);
   ADD ("/core/follow/pg/structure", "pg", test_structure);
   ADD ("/core/follow/pg/reconnect", "pg", test_reconnect);
