@@ -315,7 +315,8 @@ vdi_farm_lock_release (VdiFarmLock *self)
  *
  * Makes sure the lock is still held. A file lock always is; a farm database's lock session
  * that the server ended is opened again and the lock taken again, unless another process took
- * the farm meanwhile. Blocking: for a worker thread.
+ * the farm meanwhile. Blocking: for a worker thread, which must hold a reference to @self (not
+ * at the same time as vdi_farm_lock_release()).
  *
  * Returns: %FALSE with %VDI_FARM_LOCK_ERROR_HELD when another process took the farm (this one
  *   must write no more), or %VDI_FARM_LOCK_ERROR_FAILED when the database cannot be reached
