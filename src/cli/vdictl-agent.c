@@ -178,10 +178,12 @@ agent_credentials (Agent *agent)
   for (guint i = 0, n = g_list_model_get_n_items (providers); i < n; i++)
     {
       g_autoptr(VdiProvider) provider = g_list_model_get_item (providers, i);
+      g_autoptr(GError) error = NULL;
 
-      vdi_credentials_store_sync (credentials, vdi_provider_get_id (provider),
-                                  vdi_provider_get_name (provider), agent->shared_password,
-                                  NULL, NULL);
+      if (!vdi_credentials_store_sync (credentials, vdi_provider_get_id (provider),
+                                       vdi_provider_get_name (provider), agent->shared_password,
+                                       NULL, &error))
+        vdictl_fail ("%s", error->message);
     }
   return g_steal_pointer (&credentials);
 }

@@ -99,7 +99,7 @@ run_once (const Params *params,
           Result       *result)
 {
   g_autofree char *json = scenario (params, n_targets);
-  g_autofree char *dir = g_dir_make_tmp ("vdi-bench-relay-XXXXXX", NULL);
+  g_autofree char *dir = vdi_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "farm.json", NULL);
   g_autofree char *gold = NULL;
   g_autoptr(VdiFarm) farm = NULL;

@@ -133,7 +133,7 @@ vdi_test_make_tmpdir (void)
   g_autoptr(GError) error = NULL;
   char *dir = g_dir_make_tmp ("vdi-test-XXXXXX", &error);
 
-  g_assert (dir != NULL);
+  g_assert_no_error (error);
   return dir;
 }
 

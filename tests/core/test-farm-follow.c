@@ -402,16 +402,22 @@ test_reconnect (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(VdiTemplate) template = NULL;
+  g_autoptr(VdiTemplate) first = NULL;
   g_autoptr(GError) error = NULL;
   Named named;
 
   if (skip_without_server (fixture))
     return;
 
-  /* Let the first poll connect and LISTEN. */
-  g_usleep (600 * 1000);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  /* A change seen first: the follower's connection is there and listening. */
+  first = nth_template (fixture->writer, 0);
+  vdi_template_set_name (first, "tmpl-before");
+  g_assert_true (vdi_farm_save (fixture->writer, &error));
+  g_assert_no_error (error);
+  named.farm = fixture->follower;
+  named.name = "tmpl-before";
+  wait_until (has_template, &named, "a change before the connection is lost");
+
   vdi_test_pg_exec (pg, fixture->database,
                     "SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
                     "WHERE datname = current_database () AND pid <> pg_backend_pid ();");
@@ -423,7 +429,6 @@ test_reconnect (Fixture       *fixture,
   g_assert_true (vdi_farm_save (fixture->writer, &error));
   g_assert_no_error (error);
 
-  named.farm = fixture->follower;
   named.name = "tmpl-after-reconnect";
   wait_until (has_template, &named, "the change saved while it was away");
   wait_until (follow_recovered, fixture->follower, "the error cleared");

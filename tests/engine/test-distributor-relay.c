@@ -130,7 +130,7 @@ setup (Fixture  *fixture,
   g_autoptr(GError) error = NULL;
 
   sim_fixture_start (&fixture->sim, json);
-  fixture->dir = g_dir_make_tmp ("vdi-relay-XXXXXX", NULL);
+  fixture->dir = vdi_test_make_tmpdir ();
   path = g_build_filename (fixture->dir, "farm.json", NULL);
   fixture->farm = vdi_farm_new (path);
   fixture->credentials = vdi_credentials_new (FALSE);

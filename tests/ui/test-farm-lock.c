@@ -227,7 +227,7 @@ test_follows_holder (void)
   g_autoptr(VdiFarm) writer = NULL;
   g_autoptr(VdiTemplate) multi = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("vdi-test-follow-XXXXXX", NULL);
+  g_autofree char *dir = vdi_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "farm.db", NULL);
   VdiTarget *copying = NULL;
   VdiFarm *shown;

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include "vdi-test-farm.h"
+
 #include <glib/gstdio.h>
 
 #include "vdi-template-cell.h"
@@ -286,7 +288,7 @@ test_templates_columns (void)
     { "status", "Status" }, { "hosts", "Hosts" }, { "distribution", "Distribution" },
   };
   const guint n_templates = 4;
-  g_autofree char *dir = g_dir_make_tmp ("vdi-test-columns-XXXXXX", NULL);
+  g_autofree char *dir = vdi_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "farm.json", NULL);
   g_autoptr(VdiFarm) farm = vdi_farm_new (path);
   g_autoptr(GPtrArray) cells = NULL;

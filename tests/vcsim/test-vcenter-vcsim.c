@@ -23,6 +23,7 @@
 
 static GSubprocess *vcsim;
 static GUri        *vcsim_uri;
+static char        *hold_dir;
 static char        *hold_file;   /* clones wait while it exists */
 
 static void
@@ -57,9 +58,10 @@ start_vcsim (const char *path)
   gboolean expired = FALSE;
   guint id;
 
-  hold_file = g_build_filename (g_get_tmp_dir (), "vdi-vcsim-hold-XXXXXX", NULL);
-  g_close (g_mkstemp (hold_file), NULL);
-  g_unlink (hold_file);
+  /* A name of our own that does not exist yet: in a folder of our own. */
+  hold_dir = g_dir_make_tmp ("vdi-vcsim-hold-XXXXXX", &error);
+  g_assert_no_error (error);
+  hold_file = g_build_filename (hold_dir, "hold", NULL);
   vcsim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                             path, "-clone-step", "200ms", "-hold-file", hold_file,
                             "-session-idle", SESSION_IDLE, NULL);
@@ -91,7 +93,9 @@ stop_vcsim (void)
   g_clear_object (&vcsim);
   g_clear_pointer (&vcsim_uri, g_uri_unref);
   g_unlink (hold_file);
+  g_rmdir (hold_dir);
   g_clear_pointer (&hold_file, g_free);
+  g_clear_pointer (&hold_dir, g_free);
 }
 
 static VdiBackend *
