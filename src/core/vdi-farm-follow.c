@@ -232,6 +232,7 @@ copy_target (VdiTarget *to,
   vdi_target_set_job (to, vdi_target_get_job (from));
   vdi_target_set_last_error (to, vdi_target_get_last_error (from));
   vdi_target_set_started_at (to, vdi_target_get_started_at (from));
+  vdi_target_copy_strays (to, from);
   if (updated_at != NULL)
     _vdi_target_restore_updated_at (to, updated_at);
   g_object_thaw_notify (G_OBJECT (to));

@@ -126,6 +126,23 @@ serialize_target (JsonBuilder *builder,
   add_string (builder, "last-error", vdi_target_get_last_error (target));
   add_time (builder, "started-at", vdi_target_get_started_at (target));
   add_time (builder, "updated-at", vdi_target_get_updated_at (target));
+  /* Written only when there are any, so that farms without them read as before. */
+  if (vdi_target_get_n_strays (target) > 0)
+    {
+      json_builder_set_member_name (builder, "strays");
+      json_builder_begin_array (builder);
+      for (guint i = 0, n = vdi_target_get_n_strays (target); i < n; i++)
+        {
+          const VdiTargetStray *stray = vdi_target_get_stray (target, i);
+
+          json_builder_begin_object (builder);
+          add_string (builder, "provider", stray->provider_id);
+          add_string (builder, "vm-id", stray->vm_id);
+          add_string (builder, "job", stray->job);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 }
 
@@ -636,6 +653,39 @@ lookup_provider (Reader      *reader,
   return provider;
 }
 
+/* The copies a silent holder abandoned (see vdi-target.h). The holder is kept by id alone: it
+ * may have left the farm since, and the next run then forgets the stray. */
+static gboolean
+parse_strays (Reader      *reader,
+              JsonObject  *object,
+              VdiTarget   *target,
+              GError     **error)
+{
+  JsonArray *array;
+
+  if (!json_object_has_member (object, "strays"))
+    return TRUE;
+  if (!(array = read_array (reader, object, "strays", error)))
+    return FALSE;
+  for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+    {
+      gsize mark = reader->where->len;
+      JsonObject *element = array_object (reader, array, "strays", i, error);
+      const char *provider_id, *vm_id, *job;
+
+      if (element == NULL)
+        return FALSE;
+      push (reader, "strays", i);
+      if (!read_string (reader, element, "provider", TRUE, &provider_id, error) ||
+          !read_string (reader, element, "vm-id", FALSE, &vm_id, error) ||
+          !read_string (reader, element, "job", FALSE, &job, error))
+        return FALSE;
+      pop (reader, mark);
+      vdi_target_add_stray (target, provider_id, vm_id, job);
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_target (Reader       *reader,
               JsonObject   *object,
@@ -706,6 +756,8 @@ parse_target (Reader       *reader,
   vdi_target_set_job (target, job);
   vdi_target_set_last_error (target, last_error);
   vdi_target_set_started_at (target, started_at);
+  if (!parse_strays (reader, object, target, error))
+    return FALSE;
 
   /* Work found running is as the file says; what that means (interrupted, or another
    * process's work under way) is for whoever applies the contents (vdi-farm-store.c). */

@@ -27,6 +27,7 @@ struct _VdiTarget
   char            *job;
   GDateTime       *started_at;
   GDateTime       *updated_at;
+  GPtrArray       *strays;      /* VdiTargetStray */
 
   double           percent;
   double           rate;
@@ -62,6 +63,7 @@ enum {
   PROP_JOB,
   PROP_STARTED_AT,
   PROP_UPDATED_AT,
+  PROP_N_STRAYS,
   N_PROPS
 };
 
@@ -89,6 +91,7 @@ vdi_target_finalize (GObject *object)
   g_clear_pointer (&self->job, g_free);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
+  g_clear_pointer (&self->strays, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vdi_target_parent_class)->finalize (object);
 }
@@ -173,6 +176,10 @@ vdi_target_get_property (GObject    *object,
 
     case PROP_UPDATED_AT:
       g_value_set_boxed (value, self->updated_at);
+      break;
+
+    case PROP_N_STRAYS:
+      g_value_set_uint (value, self->strays->len);
       break;
 
     default:
@@ -285,13 +292,24 @@ vdi_target_class_init (VdiTargetClass *klass)
     g_param_spec_boxed ("started-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
   properties[PROP_UPDATED_AT] =
     g_param_spec_boxed ("updated-at", NULL, NULL, G_TYPE_DATE_TIME, ro);
+  properties[PROP_N_STRAYS] = g_param_spec_uint ("n-strays", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
+stray_free (VdiTargetStray *stray)
+{
+  g_free (stray->provider_id);
+  g_free (stray->vm_id);
+  g_free (stray->job);
+  g_free (stray);
+}
+
+static void
 vdi_target_init (VdiTarget *self)
 {
+  self->strays = g_ptr_array_new_with_free_func ((GDestroyNotify)stray_free);
   /* A new target has no copy yet: it needs the distribution to run. */
   self->state = VDI_TARGET_STATE_NEEDS_UPDATE;
   self->progress = VDI_DISTRIBUTION_NONE;
@@ -653,4 +671,119 @@ _vdi_target_restore_updated_at (VdiTarget *self,
   if (updated_at != NULL)
     self->updated_at = g_date_time_ref (updated_at);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
+}
+
+/* Strays ------------------------------------------------------------------------------------ */
+
+guint
+vdi_target_get_n_strays (VdiTarget *self)
+{
+  g_return_val_if_fail (VDI_IS_TARGET (self), 0);
+
+  return self->strays->len;
+}
+
+/**
+ * vdi_target_get_stray:
+ *
+ * Returns: (transfer none): the stray at @index, valid until the strays change
+ */
+const VdiTargetStray *
+vdi_target_get_stray (VdiTarget *self,
+                      guint      index)
+{
+  g_return_val_if_fail (VDI_IS_TARGET (self), NULL);
+  g_return_val_if_fail (index < self->strays->len, NULL);
+
+  return g_ptr_array_index (self->strays, index);
+}
+
+void
+vdi_target_add_stray (VdiTarget  *self,
+                      const char *provider_id,
+                      const char *vm_id,
+                      const char *job)
+{
+  VdiTargetStray *stray;
+
+  g_return_if_fail (VDI_IS_TARGET (self));
+  g_return_if_fail (provider_id != NULL);
+
+  stray = g_new0 (VdiTargetStray, 1);
+  stray->provider_id = g_strdup (provider_id);
+  stray->vm_id = g_strdup (vm_id);
+  stray->job = g_strdup (job);
+  g_ptr_array_add (self->strays, stray);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STRAYS]);
+}
+
+/* What a later run learnt of a stray: the copy a job made, or that the job ended. */
+void
+vdi_target_update_stray (VdiTarget  *self,
+                         guint       index,
+                         const char *vm_id,
+                         const char *job)
+{
+  VdiTargetStray *stray;
+  gboolean changed;
+
+  g_return_if_fail (VDI_IS_TARGET (self));
+  g_return_if_fail (index < self->strays->len);
+
+  stray = g_ptr_array_index (self->strays, index);
+  changed = vdi_set_str (&stray->vm_id, vm_id);
+  changed |= vdi_set_str (&stray->job, job);
+  /* Stored like any change; the count is what listeners are told of. */
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STRAYS]);
+}
+
+void
+vdi_target_remove_stray (VdiTarget *self,
+                         guint      index)
+{
+  g_return_if_fail (VDI_IS_TARGET (self));
+  g_return_if_fail (index < self->strays->len);
+
+  g_ptr_array_remove_index (self->strays, index);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STRAYS]);
+}
+
+static gboolean
+stray_equal (const VdiTargetStray *a,
+             const VdiTargetStray *b)
+{
+  return g_strcmp0 (a->provider_id, b->provider_id) == 0 &&
+         g_strcmp0 (a->vm_id, b->vm_id) == 0 && g_strcmp0 (a->job, b->job) == 0;
+}
+
+/* Makes @self's strays those of @from (a loaded copy of the same target). */
+void
+vdi_target_copy_strays (VdiTarget *self,
+                        VdiTarget *from)
+{
+  gboolean same;
+
+  g_return_if_fail (VDI_IS_TARGET (self));
+  g_return_if_fail (VDI_IS_TARGET (from));
+
+  same = self->strays->len == from->strays->len;
+  for (guint i = 0; same && i < self->strays->len; i++)
+    same = stray_equal (g_ptr_array_index (self->strays, i),
+                        g_ptr_array_index (from->strays, i));
+  if (same)
+    return;
+
+  g_ptr_array_set_size (self->strays, 0);
+  for (guint i = 0; i < from->strays->len; i++)
+    {
+      const VdiTargetStray *stray = g_ptr_array_index (from->strays, i);
+      VdiTargetStray *copy = g_new0 (VdiTargetStray, 1);
+
+      copy->provider_id = g_strdup (stray->provider_id);
+      copy->vm_id = g_strdup (stray->vm_id);
+      copy->job = g_strdup (stray->job);
+      g_ptr_array_add (self->strays, copy);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STRAYS]);
 }

@@ -28,7 +28,19 @@ G_DECLARE_FINAL_TYPE (VdiTarget, vdi_target, VDI, TARGET, GObject)
  * comes from: the source, or with relay a target that already held the template), "outdated-vm-id" (the copy made before the
  * template last changed, removed once the new one is in place), "job" (the provider job under way
  * for it, in vdi_backend_job_to_string() form, so an interrupted run can follow it again),
- * "started-at" and "updated-at" (GDateTime, UTC). */
+ * "started-at" and "updated-at" (GDateTime, UTC), "n-strays".
+ *
+ * A stray is a copy abandoned with relay: a holder stopped answering while it fed this target,
+ * and the target was fed from another holder. What the silent holder had under way (its provider
+ * job, and the id of the copy it was making) is recorded until a later run finds and removes
+ * it, on the holder or, should its move have landed after all, on this target. */
+
+typedef struct
+{
+  char *provider_id;   /* the holder */
+  char *vm_id;         /* (nullable) the copy it was making, or had moved */
+  char *job;           /* (nullable) its provider job, vdi_backend_job_to_string() form */
+} VdiTargetStray;
 
 VdiTarget          *vdi_target_new                    (VdiProvider        *provider,
                                                        gboolean            is_source);
@@ -77,5 +89,20 @@ void                vdi_target_set_started_at         (VdiTarget          *self,
                                                        GDateTime          *started_at);
 GDateTime          *vdi_target_get_updated_at         (VdiTarget          *self);
 gboolean            vdi_target_is_busy                (VdiTarget          *self);
+guint               vdi_target_get_n_strays           (VdiTarget          *self);
+const VdiTargetStray *vdi_target_get_stray            (VdiTarget          *self,
+                                                       guint               index);
+void                vdi_target_add_stray              (VdiTarget          *self,
+                                                       const char         *provider_id,
+                                                       const char         *vm_id,
+                                                       const char         *job);
+void                vdi_target_update_stray           (VdiTarget          *self,
+                                                       guint               index,
+                                                       const char         *vm_id,
+                                                       const char         *job);
+void                vdi_target_remove_stray           (VdiTarget          *self,
+                                                       guint               index);
+void                vdi_target_copy_strays            (VdiTarget          *self,
+                                                       VdiTarget          *from);
 
 G_END_DECLS

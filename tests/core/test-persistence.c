@@ -117,6 +117,21 @@ assert_same_object (GObject *a,
 }
 
 static void
+assert_same_strays (VdiTarget *a,
+                    VdiTarget *b)
+{
+  g_assert_cmpuint (vdi_target_get_n_strays (a), ==, vdi_target_get_n_strays (b));
+  for (guint i = 0; i < vdi_target_get_n_strays (a); i++)
+    {
+      const VdiTargetStray *x = vdi_target_get_stray (a, i), *y = vdi_target_get_stray (b, i);
+
+      g_assert_cmpstr (x->provider_id, ==, y->provider_id);
+      g_assert_cmpstr (x->vm_id, ==, y->vm_id);
+      g_assert_cmpstr (x->job, ==, y->job);
+    }
+}
+
+static void
 assert_same_farm (VdiFarm *a,
                   VdiFarm *b)
 {
@@ -157,9 +172,23 @@ assert_same_farm (VdiFarm *a,
               g_autoptr(GObject) v = g_list_model_get_item (lists[1][l], k);
 
               assert_same_object (u, v);
+              if (VDI_IS_TARGET (u))
+                assert_same_strays (VDI_TARGET (u), VDI_TARGET (v));
             }
         }
     }
+}
+
+/* Copies a silent holder abandoned (relay), with and without a VM or a job recorded. */
+static void
+add_strays (VdiFarm *farm)
+{
+  g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+
+  vdi_target_add_stray (target, "p-holder-1", "5F0C2B7A-3E91-4D6B-A8C4-17E2D9B05F63",
+                        "Msvm_MigrationJob:7D2E…");
+  vdi_target_add_stray (target, "p-holder-2", NULL, NULL);
 }
 
 static void
@@ -224,6 +253,7 @@ test_round_trip (Fixture       *fixture,
 
   /* Finished work only: running work is rewritten on load (see the next test). */
   finish_busy_targets (farm);
+  add_strays (farm);
 
   g_assert_true (vdi_farm_save (farm, &error));
   g_assert_no_error (error);
@@ -402,6 +432,12 @@ static const BadFile bad_files[] = {
     "\"T\", \"source-provider\": \"p\", \"source-vm-name\": \"vm\", \"host-name-format\": "
     "\"A%ID:2%\", \"targets\": [42]}]}",
     "at templates[0].targets[0]: expected an object" },
+  { "stray-without-holder", "{\"version\": 1, \"providers\": [{\"id\": \"p\", \"name\": "
+    "\"n\", \"subtype\": \"vcenter-8\", \"host\": \"h\"}], \"templates\": [{\"id\": \"t\", "
+    "\"name\": \"T\", \"source-provider\": \"p\", \"source-vm-name\": \"vm\", "
+    "\"host-name-format\": \"A%ID:2%\", \"targets\": [{\"provider\": \"p\", \"source\": true, "
+    "\"strays\": [{\"vm-id\": \"x\"}]}]}]}",
+    "at templates[0].targets[0].strays[0].provider: the value is missing" },
   { "binary", "{\"version\": 1\0\0\0}", "binary data" },
   { "too-deep", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "nests" },
   { "cut-in-string", "{\"version\": 1, \"providers\": [], \"templates\": [], \"x\": \"abc",
@@ -749,6 +785,7 @@ test_sqlite_round_trip (Fixture       *fixture,
 
   vdi_provider_set_name (provider, "Ämsterdam “quoted” \\ \"name\" '; DROP TABLE providers; --");
   finish_busy_targets (farm);
+  add_strays (farm);
 
   g_assert_true (vdi_farm_save (farm, &error));
   g_assert_no_error (error);
