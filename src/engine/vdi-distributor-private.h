@@ -81,6 +81,7 @@ struct _Job
   guint         waiting_uplink : 1;
   guint         destination_down : 1; /* the target itself stopped answering */
   guint         relisted : 1;       /* reconcile: listed again after finding no job running */
+  guint         swept : 1;          /* the target's strays were looked for at the copy's end */
 };
 
 /* The distribution work of one template: its jobs share the template's copy slots. */
@@ -119,6 +120,7 @@ struct _VdiDistributor
 typedef void (*JobDone) (Job        *job,
                          const char *result,
                          GError     *error);
+typedef void (*StraysDone) (Job *job);
 
 typedef struct
 {
@@ -185,6 +187,8 @@ void          job_fail_end        (Job            *job);
 /* vdi-distributor-reconcile.c */
 gboolean      holds_vm            (GPtrArray      *vms,
                                    const char     *id);
+gboolean      farm_records_vm     (VdiDistributor *self,
+                                   const char     *id);
 void          job_step_reconcile  (Job            *job);
 
 /* vdi-distributor-relay.c */
@@ -200,6 +204,13 @@ const char   *exported_vm_id      (Job            *job);
 gboolean      relay_refeed        (Job            *job,
                                    GError         *error);
 gboolean      relay_fed_by_target (Job            *job);
+
+/* vdi-distributor-strays.c */
+void          strays_sweep        (Job            *job,
+                                   gboolean        target_only,
+                                   GCancellable   *cancellable,
+                                   StraysDone      done);
+void          strays_record       (Job            *job);
 
 /* vdi-distributor-remove.c */
 void          remove_decide       (Reconcile      *reconcile);

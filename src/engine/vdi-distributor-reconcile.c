@@ -320,6 +320,19 @@ recorded_vms (VdiDistributor *self,
   return recorded;
 }
 
+/* Whether the farm names @id as a VM of its own (a copy, outdated or not, or a host's). */
+gboolean
+farm_records_vm (VdiDistributor *self,
+                 const char     *id)
+{
+  g_autoptr(GHashTable) recorded = NULL;
+  g_autofree char *key = g_ascii_strdown (id, -1);
+  gboolean import_pending;
+
+  recorded = recorded_vms (self, &import_pending);
+  return g_hash_table_contains (recorded, key);
+}
+
 /* Whether one of our jobs has asked for an import and not yet recorded the VM it made. */
 static gboolean
 importing (VdiDistributor *self)
@@ -478,6 +491,11 @@ reconcile_list_cb (GObject      *object,
   g_free (listing);
   if (error != NULL && reconcile->error == NULL)
     {
+      /* The target itself does not answer: whatever feeds it, it is Not available. */
+      if (backend == reconcile->job->destination &&
+          (g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
+           g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT)))
+        reconcile->job->destination_down = TRUE;
       /* Either provider can be the one that did not answer: say which, or a target whose
        * source is down reads as if it were down itself. */
       if (!vdi_backend_error_is_cancelled (error))
@@ -569,11 +587,33 @@ pending_job_done (Job        *job,
   list_both (job);
 }
 
-void
-job_step_reconcile (Job *job)
+static void
+strays_swept (Job *job)
 {
   g_autoptr(VdiBackendJob) handle = NULL;
   const char *recorded = vdi_target_get_job (job->target);
+
+  job->swept = TRUE;
+
+  /* A target that leaves the template takes its record of strays with it: it stays until they
+   * are found, so that a copy a silent holder moves late is not left behind unrecorded. */
+  if (job->kind == JOB_REMOVE && vdi_target_get_n_strays (job->target) > 0)
+    {
+      const VdiTargetStray *stray = vdi_target_get_stray (job->target, 0);
+      VdiProvider *holder = vdi_farm_find_provider_by_id (job->run->self->farm,
+                                                          stray->provider_id);
+      g_autoptr(GError) error = NULL;
+
+      /* Not the target's fault: it is not said to be Not available. */
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   /* Translators: both are the same provider name. */
+                   _("A copy %s abandoned here when it stopped answering could not be found "
+                     "and removed yet; try again once %s answers"),
+                   holder != NULL ? vdi_provider_get_name (holder) : stray->provider_id,
+                   holder != NULL ? vdi_provider_get_name (holder) : stray->provider_id);
+      job_fail (job, _("Removing the copy"), error);
+      return;
+    }
 
   set_step (job, vdi_target_get_percent (job->target), 0);
 
@@ -585,4 +625,11 @@ job_step_reconcile (Job *job)
     }
 
   list_both (job);
+}
+
+/* First what a silent holder left for this target (relay), then the copy itself. */
+void
+job_step_reconcile (Job *job)
+{
+  strays_sweep (job, FALSE, job->cancellable, strays_swept);
 }

@@ -122,6 +122,24 @@ pick_holder (Run      *run,
   return best;
 }
 
+/* Whether a holder other than the one feeding @job now, and those that failed it, could. */
+static gboolean
+other_holder (Job *job)
+{
+  GListModel *targets = vdi_template_get_targets (job->run->template);
+
+  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+      VdiProvider *provider = vdi_target_get_provider (target);
+
+      if (target != job->target && provider != job->feeder && !tried (job, provider) &&
+          is_holder (job->run, target))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* How many of the run's copies are being prepared (holder chosen, not moving yet). */
 static guint
 n_preparing (Run *run)
@@ -461,9 +479,10 @@ half_copy_removed_cb (GObject      *object,
 
 /* A copy whose holder failed it (in its own words, with no provider job of it left running)
  * goes once more to another holder, rather than to Needs update; what it left on the failed
- * holder is removed first. Not when it was cancelled, when the target itself stopped
- * answering, once the copy is in place, or on the second holder. Returns whether it took
- * the job over. */
+ * holder is removed first. So does one whose holder stopped answering, when another holder can
+ * take it, what it left recorded as a stray. Not when it was cancelled, when the target itself
+ * stopped answering, once the copy is in place, or on the second holder. Returns whether it
+ * took the job over. */
 gboolean
 relay_refeed (Job    *job,
               GError *error)
@@ -471,15 +490,25 @@ relay_refeed (Job    *job,
   VdiTarget *target;
   const char *half_copy;
   Refeed *refeed;
+  gboolean silent;
 
   g_assert (job != NULL);
 
   target = job->target;
+  silent = g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_UNREACHABLE) ||
+           g_error_matches (error, VDI_BACKEND_ERROR, VDI_BACKEND_ERROR_TIMED_OUT);
   if (!vdi_template_get_relay (job->run->template) || job->kind == JOB_REMOVE ||
       job->feeder == NULL || job->cleaning || job->destination_down ||
       (job->tried_feeders != NULL && job->tried_feeders->len > 0) ||
-      vdi_backend_error_is_cancelled (error) || vdi_target_get_job (target) != NULL ||
+      vdi_backend_error_is_cancelled (error) ||
+      (vdi_target_get_job (target) != NULL && !silent) ||
       vdi_target_get_step (target) >= VDI_TARGET_STEP_MIGRATED)
+    return FALSE;
+
+  /* A holder that stopped answering may still be at work on the copy, and nothing can be
+   * removed there now. With no other holder to feed it, the target keeps the job, for Retry
+   * to follow there once it answers (Needs update, naming the holder). */
+  if (silent && !other_holder (job))
     return FALSE;
 
   g_debug ("%s: the copy from %s failed (%s); feeding it from another holder",
@@ -495,6 +524,16 @@ relay_refeed (Job    *job,
                                        error->message);
   export_slot_release (job);
   copy_slot_release (job);
+
+  /* Otherwise what it had under way is recorded as a stray, found and removed by a later look
+   * (vdi-distributor-strays.c), and the copy goes to another holder at once. */
+  if (silent)
+    {
+      strays_record (job);
+      job->swept = FALSE;
+      refeed_now (job);
+      return TRUE;
+    }
 
   half_copy = vdi_target_get_remote_vm_id (target);
   if (half_copy == NULL)

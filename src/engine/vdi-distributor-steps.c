@@ -418,6 +418,15 @@ job_succeed (Job *job)
 {
   const char *outdated = vdi_target_get_outdated_vm_id (job->target);
 
+  /* A holder that went silent during this copy may have moved its own meanwhile: looked for
+   * once the copy is in place, so the target ends with one. */
+  if (!job->swept && job->kind != JOB_REMOVE && vdi_target_get_n_strays (job->target) > 0)
+    {
+      job->swept = TRUE;
+      strays_sweep (job, TRUE, job->cancellable, job_succeed);
+      return;
+    }
+
   /* The copy made before the template last changed served until now; the new one replaces it.
    * Removing it is cleanup: no progress of its own, and not stopped by a cancel. */
   if (outdated != NULL)
