@@ -139,6 +139,24 @@ add_template_summary_json (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* The name of the template's provider with @id, or the id of one no longer among them. */
+static const char *
+provider_name_by_id (VdiTemplate *template,
+                     const char  *id)
+{
+  GListModel *targets = vdi_template_get_targets (template);
+
+  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+      VdiProvider *provider = vdi_target_get_provider (target);
+
+      if (g_strcmp0 (vdi_provider_get_id (provider), id) == 0)
+        return vdi_provider_get_name (provider);
+    }
+  return id;
+}
+
 static void
 add_target_json (JsonBuilder *builder,
                  VdiTemplate *template,
@@ -172,6 +190,20 @@ add_target_json (JsonBuilder *builder,
   add_string_member (builder, "last-error", vdi_target_get_last_error (target));
   add_time_member (builder, "started-at", vdi_target_get_started_at (target));
   add_time_member (builder, "updated-at", vdi_target_get_updated_at (target));
+  /* Copies a silent holder abandoned, still to be found and removed (relay). */
+  json_builder_set_member_name (builder, "strays");
+  json_builder_begin_array (builder);
+  for (guint i = 0, n = vdi_target_get_n_strays (target); i < n; i++)
+    {
+      const VdiTargetStray *stray = vdi_target_get_stray (target, i);
+
+      json_builder_begin_object (builder);
+      add_string_member (builder, "provider", provider_name_by_id (template, stray->provider_id));
+      add_string_member (builder, "vm-id", stray->vm_id);
+      add_string_member (builder, "job", stray->job);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
 }
 

@@ -1129,6 +1129,52 @@ test_relay (Fixture       *fixture,
   human = vdictl (fixture, NULL, "template", "show", "On", NULL);
   g_assert_cmpint (human->status, ==, 0);
   g_assert_nonnull (strstr (human->out, "Relay:"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (find_target (shown_on,
+                                                                                     "hv-4"),
+                                                                         "strays")), ==, 0);
+
+  /* A copy hv-2 abandoned on its way to hv-4 when it stopped answering, as the farm records
+   * it: shown, and looked for by a retry of hv-4 (hv-2 answers that it is gone), after which
+   * nothing is recorded and hv-4 still holds its one copy. */
+  {
+    g_autoptr(VdiFarm) farm = vdi_farm_new (fixture->farm);
+    g_autoptr(GError) error = NULL;
+    VdiTemplate *template;
+    VdiTarget *target;
+
+    g_assert_true (vdi_farm_load (farm, NULL, &error));
+    g_assert_no_error (error);
+    template = vdi_farm_find_template (farm, "On");
+    target = vdi_template_find_target (template, vdi_farm_find_provider (farm, "hv-4"));
+    vdi_target_add_stray (target, vdi_provider_get_id (vdi_farm_find_provider (farm, "hv-2")),
+                          "6A2C4E0F-1B3D-4F5A-8C7E-9D0B1A2C3E4F", NULL);
+    g_assert_true (vdi_farm_save (farm, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(JsonNode) shown = show (fixture, "On");
+    g_autoptr(JsonNode) shown_after = NULL;
+    g_autoptr(Run) retried = NULL;
+    JsonArray *strays = json_object_get_array_member (find_target (shown, "hv-4"), "strays");
+    JsonObject *stray;
+
+    g_assert_cmpuint (json_array_get_length (strays), ==, 1);
+    stray = json_array_get_object_element (strays, 0);
+    g_assert_cmpstr (json_object_get_string_member (stray, "provider"), ==, "hv-2");
+    g_assert_cmpstr (json_object_get_string_member (stray, "vm-id"), ==,
+                     "6A2C4E0F-1B3D-4F5A-8C7E-9D0B1A2C3E4F");
+    g_assert_true (json_object_get_null_member (stray, "job"));
+
+    retried = vdictl (fixture, "pw\n", "template", "retry", "On", "--provider", "hv-4",
+                      "--password-stdin", NULL);
+    g_assert_cmpint (retried->status, ==, 0);
+    shown_after = show (fixture, "On");
+    assert_all_ready (shown_after);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (find_target (shown_after,
+                                                                                       "hv-4"),
+                                                                           "strays")), ==, 0);
+    g_assert_cmpuint (count_vms (fixture, "hv-4", GOLD), ==, 1);
+  }
 }
 
 int
