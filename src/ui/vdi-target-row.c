@@ -32,6 +32,7 @@ struct _VdiTargetRow
   GtkProgressBar *progress_bar;
   GtkInscription *transfer_label;
   GtkLabel       *error_label;
+  GtkLabel       *stray_label;
   GtkWidget      *retry_button;
 
   guint           transfer_tick;
@@ -60,15 +61,16 @@ vdi_target_row_new (void)
   return g_object_new (VDI_TYPE_TARGET_ROW, NULL);
 }
 
-/* Whether Retry can bring @target up to date: a copy (not the source) that is not Ready and
- * has no work under way. */
+/* Whether Retry can bring @target up to date: a copy (not the source) that is not Ready, or
+ * that has a copy a silent holder abandoned to look for, and has no work under way. */
 gboolean
 vdi_target_row_can_retry (VdiTarget *target)
 {
   g_return_val_if_fail (VDI_IS_TARGET (target), FALSE);
 
   return !vdi_target_get_is_source (target) &&
-         vdi_target_get_state (target) != VDI_TARGET_STATE_READY &&
+         (vdi_target_get_state (target) != VDI_TARGET_STATE_READY ||
+          vdi_target_get_n_strays (target) > 0) &&
          !vdi_target_is_busy (target);
 }
 
@@ -188,6 +190,52 @@ vdi_target_row_dup_feeder_text (VdiTargetRow *self)
   return g_strdup_printf (_("from %s"), vdi_provider_get_name (feeder));
 }
 
+/* With relay, the holders that stopped answering while they copied to this target, and whose
+ * copy is still to be found and removed: "hv-t1 stopped answering…". */
+static char *
+vdi_target_row_dup_stray_text (VdiTargetRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  VdiTemplate *template = NULL;
+  g_autoptr(GString) names = NULL;
+  guint n_names = 0;
+
+  if (vdi_target_get_n_strays (self->target) == 0)
+    return NULL;
+  if (VDI_IS_DISTRIBUTION_DIALOG (root))
+    template = vdi_distribution_dialog_get_template (VDI_DISTRIBUTION_DIALOG (root));
+
+  names = g_string_new (NULL);
+  for (guint i = 0, n = vdi_target_get_n_strays (self->target); i < n; i++)
+    {
+      const char *id = vdi_target_get_stray (self->target, i)->provider_id;
+      const char *name = id;
+      GListModel *targets = template != NULL ? vdi_template_get_targets (template) : NULL;
+
+      for (guint t = 0, n_targets = targets != NULL ? g_list_model_get_n_items (targets) : 0;
+           t < n_targets; t++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, t);
+
+          if (g_strcmp0 (vdi_provider_get_id (vdi_target_get_provider (target)), id) == 0)
+            name = vdi_provider_get_name (vdi_target_get_provider (target));
+        }
+      if (strstr (names->str, name) != NULL)
+        continue;
+      /* Translators: the separator between provider names in a list. */
+      g_string_append_printf (names, "%s%s", n_names > 0 ? _(", ") : "", name);
+      n_names++;
+    }
+
+  /* Translators: %s is a provider name, or several separated by commas. */
+  return g_strdup_printf (ngettext ("%s stopped answering while it copied here. What it left "
+                                    "is removed once it answers; Retry looks again.",
+                                    "%s stopped answering while they copied here. What they "
+                                    "left is removed once they answer; Retry looks again.",
+                                    n_names),
+                          names->str);
+}
+
 static void
 vdi_target_row_update (VdiTargetRow *self)
 {
@@ -202,6 +250,7 @@ vdi_target_row_update (VdiTargetRow *self)
   g_autofree char *retry_label = NULL;
   g_autofree char *row_label = NULL;
   g_autofree char *from = vdi_target_row_dup_feeder_text (self);
+  g_autofree char *strays = vdi_target_row_dup_stray_text (self);
 
   gtk_label_set_text (self->provider_label, provider_name);
   /* Beside the name: "Source", or where the copy comes from. */
@@ -220,6 +269,8 @@ vdi_target_row_update (VdiTargetRow *self)
 
   gtk_label_set_text (self->error_label, error ?: "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL && *error != '\0');
+  gtk_label_set_text (self->stray_label, strays ?: "");
+  gtk_widget_set_visible (GTK_WIDGET (self->stray_label), strays != NULL);
 
   gtk_widget_set_visible (self->retry_button, vdi_target_row_can_retry (target));
   /* Translators: %s is a provider name. */
@@ -429,6 +480,7 @@ vdi_target_row_class_init (VdiTargetRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdiTargetRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, VdiTargetRow, transfer_label);
   gtk_widget_class_bind_template_child (widget_class, VdiTargetRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VdiTargetRow, stray_label);
   gtk_widget_class_bind_template_child (widget_class, VdiTargetRow, retry_button);
 }
 

@@ -673,10 +673,10 @@ test_recycled_rows (Fixture       *fixture,
   vdi_test_flush_events ();
 }
 
-/* With relay, each row says where its copy came from, as the farm records it. */
-static void
-test_relay_from (Fixture       *fixture,
-                 gconstpointer  data)
+/* The dialog of the template with relay on, once Retry All has brought every copy up to date. */
+static VdiDistributionDialog *
+open_relayed (Fixture *fixture,
+              Wait    *wait_out)
 {
   VdiDistributionDialog *dialog;
   Wait wait;
@@ -687,6 +687,17 @@ test_relay_from (Fixture       *fixture,
   click (vdi_test_find_action_button (GTK_WIDGET (dialog), "dialog.retry-all"));
   sim_wait_until (all_ready, &wait, WAIT_MS, "every row to show Ready");
   vdi_test_flush_events ();
+  if (wait_out != NULL)
+    *wait_out = wait;
+  return dialog;
+}
+
+/* With relay, each row says where its copy came from, as the farm records it. */
+static void
+test_relay_from (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  VdiDistributionDialog *dialog = open_relayed (fixture, NULL);
 
   g_assert_cmpstr (row_text (row_at (dialog, 0), "source-label"), ==, "Source");
   for (guint i = 1; i <= N_TARGETS; i++)
@@ -703,6 +714,56 @@ test_relay_from (Fixture       *fixture,
       g_assert_cmpstr (row_text (row, "source-label"), ==, expected);
       g_object_unref (target);
     }
+  assert_one_copy_per_target (fixture);
+}
+
+static gboolean
+strays_gone (gpointer data)
+{
+  Wait *wait = data;
+  g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (wait->template),
+                                                       2);
+
+  return !vdi_distributor_is_busy (wait->distributor, wait->template) &&
+         vdi_target_get_n_strays (target) == 0;
+}
+
+/* A copy a holder abandoned when it stopped answering shows on its row, which offers Retry
+ * though it is Ready; Retry looks for it (here hv-t1 answers that it is gone), and the row then
+ * says no more of it. */
+static void
+test_relay_stray (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  VdiDistributionDialog *dialog;
+  VdiProvider *holder = vdi_farm_find_provider (fixture->farm, "hv-t1");
+  g_autoptr(VdiTarget) target = NULL;
+  GtkWidget *row, *label;
+  Wait wait;
+
+  dialog = open_relayed (fixture, &wait);
+
+  target = g_list_model_get_item (vdi_template_get_targets (fixture->template), 2);
+  row = row_at (dialog, 2);
+  label = vdi_test_find_widget (row, "stray-label", GTK_TYPE_LABEL);
+  g_assert_nonnull (label);
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_false (gtk_widget_get_visible (row_retry (row)));
+
+  vdi_target_add_stray (target, vdi_provider_get_id (holder),
+                        "6A2C4E0F-1B3D-4F5A-8C7E-9D0B1A2C3E4F", NULL);
+  vdi_test_flush_events ();
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)),
+                                   "hv-t1 stopped answering while it copied here."));
+  g_assert_cmpstr (row_text (row, "state-label"), ==, "Ready");
+
+  click (row_retry (row));
+  sim_wait_until (strays_gone, &wait, WAIT_MS, "the stray to be looked for");
+  vdi_test_flush_events ();
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_false (gtk_widget_get_visible (row_retry (row)));
+  g_assert_cmpstr (row_text (row, "state-label"), ==, "Ready");
   assert_one_copy_per_target (fixture);
 }
 
@@ -727,6 +788,8 @@ main (int   argc,
               setup, test_single_provider, teardown);
   g_test_add ("/ui/distribution-dialog/relay-from", Fixture, NULL,
               setup, test_relay_from, teardown);
+  g_test_add ("/ui/distribution-dialog/relay-stray", Fixture, NULL,
+              setup, test_relay_stray, teardown);
 
   return g_test_run ();
 }

@@ -1016,6 +1016,29 @@ main (int   argc,
   shoot_over (GTK_WIDGET (window), distribution, "distribution-dialog.png");
   gtk_window_destroy (GTK_WINDOW (distribution));
 
+  /* With relay: where each copy came from, and a copy hv-ams-02 abandoned on hv-fra-01 when it
+   * stopped answering (hv-fra-01 was fed from the source instead). */
+  {
+    VdiTemplate *office = vdi_farm_find_template (farm, "win11-office-2024");
+    GListModel *targets = vdi_template_get_targets (office);
+    g_autoptr(VdiTarget) fed = g_list_model_get_item (targets, 2);
+    g_autoptr(VdiTarget) silent = g_list_model_get_item (targets, 1);
+    const char *source_id = vdi_provider_get_id (vdi_template_get_source_provider (office));
+
+    vdi_template_set_relay (office, TRUE);
+    vdi_target_set_fed_from (fed, source_id);
+    vdi_target_set_fed_from (silent, source_id);
+    vdi_target_add_stray (fed, vdi_provider_get_id (vdi_target_get_provider (silent)),
+                          "5F0C2B7A-3E91-4D6B-A8C4-17E2D9B05F63", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.distribution-details", "s",
+                                "template-00");
+    distribution = wait_for_toplevel (VDI_TYPE_DISTRIBUTION_DIALOG);
+    shoot_over (GTK_WIDGET (window), distribution, "distribution-dialog-stray.png");
+    gtk_window_destroy (GTK_WINDOW (distribution));
+    vdi_target_remove_stray (fed, 0);
+    vdi_template_set_relay (office, FALSE);
+  }
+
   gtk_widget_activate_action (GTK_WIDGET (window), "win.template-properties", "s", "template-00");
   properties = wait_for_toplevel (VDI_TYPE_TEMPLATE_PROPERTIES);
   shoot_over (GTK_WIDGET (window), properties, "template-properties.png");
