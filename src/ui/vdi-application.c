@@ -50,6 +50,7 @@ struct _VdiApplication
   guint           lock_retry_id;
   guint           lock_check_id;    /* a farm database: is the lock still ours? */
   gboolean        lock_checking;
+  gint64          agent_wait_since; /* the farm free with work under way, left to an agent */
 
   FarmState       farm_state;
   guint           read_only : 1;
@@ -69,6 +70,9 @@ static GParamSpec *properties[N_PROPS];
 
 /* How often a read-only console tries to take the farm back from vdictl. */
 #define LOCK_RETRY_SECONDS 2
+/* How long a read-only console leaves a free farm with work under way to the vdictl agent on
+ * it (which asks for the farm every 10 s unless told otherwise) before taking it itself. */
+#define AGENT_GRACE_SECONDS 60
 /* How often the holder of a farm database's lock makes sure it still holds it: sooner than
  * read-only consoles ask for it, so that after a restart of the server the holder keeps it. */
 #define LOCK_CHECK_SECONDS 1
@@ -363,9 +367,12 @@ set_read_only (VdiApplication *self,
                gboolean        read_only,
                const char     *holder)
 {
+  gboolean same_holder = g_strcmp0 (self->lock_holder, holder) == 0;
+
   g_free (self->lock_holder);
   self->lock_holder = g_strdup (holder);
-  if (self->read_only == !!read_only)
+  /* A new reason while read-only is told too: the banner says it. */
+  if (self->read_only == !!read_only && (!read_only || same_holder))
     return;
 
   self->read_only = !!read_only;
@@ -466,13 +473,128 @@ lock_retried_cb (GObject      *object,
                        g_object_ref (self));
 }
 
+/* Whether the farm shows work under way: with the farm free, work its holder left running. */
+static gboolean
+farm_has_work_under_way (VdiFarm *farm)
+{
+  GListModel *templates = vdi_farm_get_templates (farm);
+
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      GListModel *targets = vdi_template_get_targets (template);
+
+      for (guint t = 0, n_targets = g_list_model_get_n_items (targets); t < n_targets; t++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, t);
+
+          if (vdi_target_is_busy (target))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Nobody holds the farm, and it is left to the agent: a worker, as the lock's holder is read. */
+static void
+query_lock_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_task_return_boolean (task, vdi_farm_lock_query_holder (task_data, NULL, NULL));
+}
+
+static void
+lock_queried_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VdiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean held = g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->lock_trying = FALSE;
+      return;
+    }
+
+  /* Still held: asking for it says by whom, as always. */
+  if (held)
+    {
+      acquire_lock_async (self, self->lock_cancellable, lock_retried_cb, g_object_ref (self));
+      return;
+    }
+
+  self->lock_trying = FALSE;
+  set_read_only (self, TRUE,
+                 _("The program that held this farm has ended with copies under way, and the "
+                   "vdictl agent on this farm is taking them over"));
+  schedule_lock_retry (self);
+}
+
+static void
+agent_owner_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VdiApplication) self = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result,
+                                                             NULL);
+  gboolean agent = FALSE;
+
+  if (g_cancellable_is_cancelled (self->lock_cancellable))
+    {
+      self->lock_trying = FALSE;
+      return;
+    }
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &agent);
+  if (agent && self->agent_wait_since == 0)
+    self->agent_wait_since = g_get_monotonic_time ();
+
+  /* An agent takes over what a holder left running (vdictl agent); this console, taking the
+   * farm first, would only show that work interrupted. Not for ever: an agent that does not
+   * come for it within the grace leaves it to this console. */
+  if (agent &&
+      g_get_monotonic_time () - self->agent_wait_since < AGENT_GRACE_SECONDS * G_USEC_PER_SEC)
+    {
+      g_autoptr(GTask) task = g_task_new (self, self->lock_cancellable, lock_queried_cb,
+                                          g_object_ref (self));
+
+      g_task_set_task_data (task, g_strdup (vdi_farm_get_path (self->farm)), g_free);
+      g_task_run_in_thread (task, query_lock_worker);
+      return;
+    }
+
+  acquire_lock_async (self, self->lock_cancellable, lock_retried_cb, g_object_ref (self));
+}
+
 static gboolean
 lock_retry_cb (gpointer data)
 {
   VdiApplication *self = data;
+  GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (self));
 
   self->lock_retry_id = 0;
   self->lock_trying = TRUE;
+
+  /* Work under way as the farm was last read: is an agent there to take it over? */
+  if (connection != NULL && self->farm != NULL && farm_has_work_under_way (self->farm))
+    {
+      g_autofree char *agent_name = vdi_farm_dup_agent_bus_name (vdi_farm_get_path (self->farm));
+
+      g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "NameHasOwner",
+                              g_variant_new ("(s)", agent_name), G_VARIANT_TYPE ("(b)"),
+                              G_DBUS_CALL_FLAGS_NONE, 5000, self->lock_cancellable,
+                              agent_owner_cb, g_object_ref (self));
+      return G_SOURCE_REMOVE;
+    }
+
+  self->agent_wait_since = 0;
   acquire_lock_async (self, self->lock_cancellable, lock_retried_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }

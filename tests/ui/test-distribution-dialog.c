@@ -548,23 +548,6 @@ test_quit_while_copying (Fixture       *fixture,
   g_object_unref (fixture->window);
 }
 
-static gboolean
-agent_on_bus (gpointer data)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
-  gboolean owned = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", (const char *)data),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
-}
-
 /* With a vdictl agent on the same farm in the session, quitting says it takes the copies
  * over. The agent is the real one, waiting for the farm the console holds. */
 static void
@@ -580,7 +563,7 @@ test_quit_with_agent (Fixture       *fixture,
   agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("VDICTL"),
                             "--farm", farm, "agent", "--interval", "1", NULL);
   g_assert_no_error (error);
-  vdi_test_wait_for (agent_on_bus, name);
+  vdi_test_wait_for (vdi_test_name_has_owner, name);
 
   vdi_distributor_distribute_async (distributor, fixture->template, NULL, ignore_result_cb, NULL);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);

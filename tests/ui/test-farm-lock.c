@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gstdio.h>
 
 #include "vdi-distribution-dialog.h"
@@ -321,6 +323,74 @@ test_follows_holder (void)
   vdi_test_rm_rf (dir);
 }
 
+static gboolean
+banner_names_agent (gpointer data)
+{
+  GtkWidget *label = banner_label (data);
+
+  return label != NULL && strstr (gtk_label_get_text (GTK_LABEL (label)), "agent") != NULL;
+}
+
+/* The holder of a farm ends with a copy under way while a vdictl agent waits on the farm (the
+ * real one, asking every minute): the console leaves the work to the agent rather than take the
+ * farm and show it interrupted, and says so; with the agent gone, it takes the farm. */
+static void
+test_left_to_agent (void)
+{
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(VdiFarmLock) lock = NULL;
+  g_autoptr(VdiFarm) writer = NULL;
+  g_autoptr(GSubprocess) agent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = vdi_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "farm.db", NULL);
+  g_autofree char *agent_name = vdi_farm_dup_agent_bus_name (path);
+  VdiWindow *window;
+
+  writer = vdi_farm_new (path);
+  vdi_test_populate_farm (writer, 11, 2);
+  {
+    g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (writer), 0);
+    g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+
+    vdi_target_set_progress (target, VDI_DISTRIBUTION_DISTRIBUTING);
+  }
+  g_assert_true (vdi_farm_save (writer, &error));
+  g_assert_no_error (error);
+  lock = vdi_farm_lock_acquire (path, &error);
+  g_assert_no_error (error);
+
+  agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("VDICTL"),
+                            "--farm", path, "agent", "--interval", "600", NULL);
+  g_assert_no_error (error);
+  vdi_test_wait_for (vdi_test_name_has_owner, agent_name);
+
+  app = vdi_test_application_new (path, credentials);
+  g_application_activate (G_APPLICATION (app));
+  window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  vdi_test_wait_for (farm_loaded, app);
+  g_assert_true (vdi_application_get_read_only (app));
+
+  /* The holder ends, its copy under way: left to the agent, and said so. */
+  g_clear_object (&lock);
+  vdi_test_wait_for (banner_names_agent, window);
+  g_assert_true (vdi_application_get_read_only (app));
+  g_assert_false (vdi_farm_lock_query_holder (path, NULL, NULL));
+
+  /* No agent any more: the console takes the farm; the copy it finds is the interrupted one. */
+  g_subprocess_send_signal (agent, SIGTERM);
+  g_subprocess_wait_check (agent, NULL, &error);
+  g_assert_no_error (error);
+  vdi_test_wait_for (writable, app);
+  vdi_test_wait_for (farm_loaded, app);
+
+  vdi_test_destroy_toplevels ();
+  g_clear_object (&app);
+  vdi_test_flush_events ();
+  vdi_test_rm_rf (dir);
+}
+
 typedef struct
 {
   const char *uri;
@@ -406,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/farm-lock/read-only-until-released", test_read_only_until_released);
   g_test_add_func ("/farm-lock/follows-holder", test_follows_holder);
   g_test_add_func ("/farm-lock/database-lock-kept", test_database_lock_kept);
+  g_test_add_func ("/farm-lock/left-to-agent", test_left_to_agent);
 
   return g_test_run ();
 }

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gstdio.h>
 
 #include "sim-test-util.h"
@@ -640,6 +642,14 @@ shows_percent (gpointer data)
   return vdi_target_get_percent (target) == wanted->percent;
 }
 
+static gboolean
+left_to_agent (gpointer data)
+{
+  const char *holder = vdi_application_get_lock_holder (data);
+
+  return holder != NULL && strstr (holder, "agent") != NULL;
+}
+
 /* The banner of a farm database that vdictl holds, and that process's copy moving on in the
  * Distribution details of the read-only console. */
 static void
@@ -706,6 +716,26 @@ shoot_read_only (const char     *tmp,
     /* Without an answer: either would quit this program. */
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
+
+  /* The holder ends with its copy under way while a vdictl agent waits on the farm: the console
+   * leaves the copy to the agent, and says so. The agent is the real one (VDICTL), asking for the
+   * farm only every ten minutes. */
+  if (g_getenv ("VDICTL") != NULL)
+    {
+      g_autofree char *agent_name = vdi_farm_dup_agent_bus_name (path);
+      g_autoptr(GSubprocess) agent = NULL;
+
+      agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("VDICTL"),
+                                "--farm", path, "agent", "--interval", "600", NULL);
+      g_assert_no_error (error);
+      vdi_test_wait_for (vdi_test_name_has_owner, agent_name);
+      g_clear_object (&lock);
+      vdi_test_wait_for (left_to_agent, app);
+      vdi_test_wait_frames (GTK_WIDGET (window), 30);
+      shoot (GTK_WIDGET (window), "read-only-left-to-agent.png");
+      g_subprocess_send_signal (agent, SIGTERM);
+      g_subprocess_wait (agent, NULL, NULL);
+    }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

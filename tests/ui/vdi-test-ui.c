@@ -550,3 +550,21 @@ vdi_test_populate_farm (VdiFarm *farm,
 
   vdi_farm_splice (farm, providers, templates);
 }
+
+/* Whether some process owns @bus_name (a string) on the session bus; for vdi_test_wait_for(). */
+gboolean
+vdi_test_name_has_owner (gpointer bus_name)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", (const char *)bus_name),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}

@@ -59,5 +59,6 @@ void                vdi_test_remove_dir               (const char         *path)
 void                vdi_test_populate_farm            (VdiFarm            *farm,
                                                        guint               n_providers,
                                                        guint               n_templates);
+gboolean            vdi_test_name_has_owner           (gpointer            bus_name);
 
 G_END_DECLS
