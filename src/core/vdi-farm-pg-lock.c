@@ -76,14 +76,8 @@ read_holder (PGconn  *conn,
     VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_FARM);
   PGresult *result = PQexec (conn, sql);
   gboolean held = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0;
-  const char *name = held ? PQgetvalue (result, 0, 0) : "";
-  const char *slash = strrchr (name, '/');
-  gint64 value = slash != NULL ? g_ascii_strtoll (slash + 1, NULL, 10) : 0;
 
-  if (program != NULL)
-    *program = slash != NULL && slash > name ? g_strndup (name, slash - name) : NULL;
-  if (pid != NULL)
-    *pid = value > 0 && value <= G_MAXINT ? (GPid)value : 0;
+  _vdi_farm_pg_parse_holder (held ? PQgetvalue (result, 0, 0) : "", program, pid);
   PQclear (result);
   return held;
 }

@@ -228,10 +228,10 @@ vdi_target_row_dup_stray_text (VdiTargetRow *self)
     }
 
   /* Translators: %s is a provider name, or several separated by commas. */
-  return g_strdup_printf (ngettext ("%s stopped answering while it copied here. What it left "
-                                    "is removed once it answers; Retry looks again.",
-                                    "%s stopped answering while they copied here. What they "
-                                    "left is removed once they answer; Retry looks again.",
+  return g_strdup_printf (ngettext ("%s stopped answering while it copied here. Once it "
+                                    "answers, Retry removes what it left.",
+                                    "%s stopped answering while they copied here. Once they "
+                                    "answer, Retry removes what they left.",
                                     n_names),
                           names->str);
 }

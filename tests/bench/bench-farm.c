@@ -24,21 +24,6 @@ now (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-/* VmHWM, not getrusage(): Linux carries ru_maxrss across execve, so a child would report its
- * parent's peak. */
-static long
-peak_rss_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-  long kib = -1;
-
-  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
-      (line = strstr (status, "VmHWM:")) != NULL)
-    sscanf (line, "VmHWM: %ld", &kib);
-  return kib;
-}
-
 typedef struct
 {
   GAsyncResult *result;
@@ -64,7 +49,7 @@ load_only (const char *path)
   g_autoptr(VdiFarm) async_farm = vdi_farm_new (path);
   g_autoptr(GError) error = NULL;
   LoadWait wait = { NULL };
-  long rss_before = peak_rss_kib ();
+  long rss_before = vdi_test_peak_rss_kib ();
   double start, sync_s, async_s, main_thread_s, finish_start;
 
   start = now ();
@@ -92,7 +77,7 @@ load_only (const char *path)
   g_object_unref (wait.result);
 
   printf ("%.3f %.3f %.3f %ld %ld\n", sync_s, async_s, main_thread_s, rss_before,
-          peak_rss_kib ());
+          vdi_test_peak_rss_kib ());
   return 0;
 }
 

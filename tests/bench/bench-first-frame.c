@@ -28,18 +28,6 @@ typedef struct
   gboolean        done;
 } Child;
 
-static long
-peak_rss_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
-      (line = strstr (status, "VmHWM:")) == NULL)
-    return -1;
-  return strtol (line + 6, NULL, 10);
-}
-
 /* The list is there: the window shows the farm and its column view has rows. */
 static gboolean
 list_shown (Child *child)
@@ -64,7 +52,7 @@ after_paint_cb (GdkFrameClock *clock,
     return;
   child->done = TRUE;
   printf ("%.3f %ld\n", (g_get_monotonic_time () - child->start) / (double)G_USEC_PER_SEC,
-          peak_rss_kib ());
+          vdi_test_peak_rss_kib ());
   fflush (stdout);
   g_application_quit (G_APPLICATION (child->app));
 }

@@ -186,3 +186,18 @@ vdi_test_add_provider (VdiFarm            *farm,
   g_assert (vdi_credentials_store_sync (credentials, id, name, password, NULL, &error));
   return provider;
 }
+
+/* This process's peak resident memory, in KiB, or -1. VmHWM, not getrusage(): Linux carries
+ * ru_maxrss across execve, so a child would report its parent's peak. */
+long
+vdi_test_peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+  long kib = -1;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (line = strstr (status, "VmHWM:")) != NULL)
+    kib = strtol (line + strlen ("VmHWM:"), NULL, 10);
+  return kib;
+}

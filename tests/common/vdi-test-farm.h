@@ -13,6 +13,7 @@ VdiFarm            *vdi_test_farm_generate            (const char         *path,
                                                        guint               n_providers,
                                                        guint               n_templates);
 char               *vdi_test_make_tmpdir              (void);
+long                vdi_test_peak_rss_kib             (void);
 void                vdi_test_rm_rf                    (const char         *path);
 VdiProvider        *vdi_test_add_provider             (VdiFarm            *farm,
                                                        VdiCredentials     *credentials,
