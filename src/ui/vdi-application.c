@@ -520,13 +520,17 @@ lock_queried_cb (GObject      *object,
       return;
     }
 
-  /* Still held: asking for it says by whom, as always. */
+  /* Still held: asking for it says by whom, as always. The grace counts from when the farm
+   * was first found free. */
   if (held)
     {
+      self->agent_wait_since = 0;
       acquire_lock_async (self, self->lock_cancellable, lock_retried_cb, g_object_ref (self));
       return;
     }
 
+  if (self->agent_wait_since == 0)
+    self->agent_wait_since = g_get_monotonic_time ();
   self->lock_trying = FALSE;
   set_read_only (self, TRUE,
                  _("The program that held this farm has ended with copies under way, and the "
@@ -552,14 +556,15 @@ agent_owner_cb (GObject      *object,
 
   if (reply != NULL)
     g_variant_get (reply, "(b)", &agent);
-  if (agent && self->agent_wait_since == 0)
-    self->agent_wait_since = g_get_monotonic_time ();
+  if (!agent)
+    self->agent_wait_since = 0;
 
   /* An agent takes over what a holder left running (vdictl agent); this console, taking the
-   * farm first, would only show that work interrupted. Not for ever: an agent that does not
-   * come for it within the grace leaves it to this console. */
-  if (agent &&
-      g_get_monotonic_time () - self->agent_wait_since < AGENT_GRACE_SECONDS * G_USEC_PER_SEC)
+   * farm first, would only show that work interrupted. Not for ever: an agent that has not come
+   * for the free farm within the grace leaves it to this console. */
+  if (agent && (self->agent_wait_since == 0 ||
+                g_get_monotonic_time () - self->agent_wait_since <
+                  AGENT_GRACE_SECONDS * G_USEC_PER_SEC))
     {
       g_autoptr(GTask) task = g_task_new (self, self->lock_cancellable, lock_queried_cb,
                                           g_object_ref (self));
