@@ -95,6 +95,7 @@ struct _Run
   GQueue          waiting_uplink; /* Job, relay: copies whose holder is moving another */
   guint           n_copying;
   GHashTable     *backends;      /* VdiProvider → SharedBackend */
+  GHashTable     *silent;        /* VdiProvider, relay: holders that stopped answering */
 };
 
 /* The jobs of a run share one backend (one HTTP session, few connections) per provider:

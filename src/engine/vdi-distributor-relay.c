@@ -35,7 +35,9 @@ is_holder (Run       *run,
    * as it would have, rather than waiting for a holder that never comes. */
   if (vdi_target_get_is_source (target))
     return TRUE;
-  if (vdi_provider_get_status (provider) == VDI_PROVIDER_STATUS_NOT_AVAILABLE)
+  /* Nor a holder that stopped answering during this run, before the console's checks say so. */
+  if (vdi_provider_get_status (provider) == VDI_PROVIDER_STATUS_NOT_AVAILABLE ||
+      g_hash_table_contains (run->silent, provider))
     return FALSE;
 
   /* Ready means up to date: leaving maintenance makes every copy Needs update, so the outdated
@@ -529,6 +531,8 @@ relay_refeed (Job    *job,
    * (vdi-distributor-strays.c), and the copy goes to another holder at once. */
   if (silent)
     {
+      if (!g_hash_table_contains (job->run->silent, job->feeder))
+        g_hash_table_add (job->run->silent, g_object_ref (job->feeder));
       strays_record (job);
       job->swept = FALSE;
       refeed_now (job);

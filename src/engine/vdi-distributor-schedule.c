@@ -47,6 +47,7 @@ run_for (VdiDistributor *self,
       run->jobs = g_ptr_array_new ();
       run->backends = g_hash_table_new_full (NULL, NULL, g_object_unref,
                                              (GDestroyNotify)shared_backend_free);
+      run->silent = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
       g_queue_init (&run->waiting_copy);
       g_queue_init (&run->waiting_holder);
       g_queue_init (&run->waiting_uplink);
@@ -62,6 +63,7 @@ run_free (Run *run)
   g_object_unref (run->template);
   g_ptr_array_unref (run->jobs);
   g_hash_table_unref (run->backends);
+  g_hash_table_unref (run->silent);
   g_queue_clear (&run->waiting_copy);
   g_queue_clear (&run->waiting_holder);
   g_queue_clear (&run->waiting_uplink);
