@@ -656,11 +656,16 @@ test_holder_offline_mid_copy (Fixture       *fixture,
     }
 
   /* While hv-t1 is silent, the target cannot leave the template: the move may still land
-   * there, and its record would go with the target. Nothing is removed. */
+   * there, and its record would go with the target. Nothing is removed. hv-t1 is Not available,
+   * as the console's checks would have found by then: it is not even asked. */
   if (late)
     {
       g_autoptr(GAsyncResult) removed = NULL;
       VdiProvider *provider = vdi_target_get_provider (wait.found);
+      VdiProvider *silent = g_ptr_array_index (fixture->targets, 0);
+
+      vdi_provider_set_status (silent, VDI_PROVIDER_STATUS_NOT_AVAILABLE, "Connection refused");
+      sim_control_post (&fixture->sim, "counters/reset", "{}");
 
       vdi_distributor_remove_provider_async (fixture->distributor, fixture->template, provider,
                                              NULL, sim_store_result, &removed);
@@ -673,6 +678,14 @@ test_holder_offline_mid_copy (Fixture       *fixture,
       g_assert_cmpuint (vdi_target_get_n_strays (wait.found), ==, 1);
       g_assert_cmpuint (sim_count_vms (&fixture->sim, vdi_provider_get_name (provider), GOLD),
                         ==, 1);
+      /* The target was looked at; nothing was asked of it beyond that, nothing destroyed. */
+      {
+        g_autoptr(JsonNode) counters = sim_control_get (&fixture->sim, "counters");
+
+        g_assert_cmpint (requests_of (counters, vdi_provider_get_name (provider),
+                                      "DestroySystem"), ==, 0);
+      }
+      vdi_provider_set_status (silent, VDI_PROVIDER_STATUS_READY, NULL);
     }
   else
     g_assert_cmpuint (sim_count_vms (&fixture->sim,
