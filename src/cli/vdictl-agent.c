@@ -234,28 +234,6 @@ take_over (Agent     *agent,
     }
 }
 
-/* Whether a template of @farm has a target with work under way. */
-static gboolean
-work_under_way (VdiFarm *farm)
-{
-  GListModel *templates = vdi_farm_get_templates (farm);
-
-  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
-    {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
-      GListModel *targets = vdi_template_get_targets (template);
-
-      for (guint j = 0, m = g_list_model_get_n_items (targets); j < m; j++)
-        {
-          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
-
-          if (vdi_target_is_busy (target))
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 static void
 agent_check (Agent *agent)
 {
@@ -282,7 +260,7 @@ agent_check (Agent *agent)
 
   /* A farm database is followed between checks: when it shows no work under way, there is
    * nothing to take over, and the farm is let go without loading it again. */
-  if (agent->watch != NULL && !work_under_way (agent->watch))
+  if (agent->watch != NULL && !vdi_farm_has_work_under_way (agent->watch))
     {
       let_go (agent);
       schedule_next (agent);

@@ -553,6 +553,36 @@ vdi_farm_splice (VdiFarm   *self,
     }
 }
 
+/**
+ * vdi_farm_has_work_under_way:
+ *
+ * Returns: whether a template has a target with work under way (copying, adding or removing),
+ *   as the farm was last read: on a farm nobody holds, work its last holder left running.
+ */
+gboolean
+vdi_farm_has_work_under_way (VdiFarm *self)
+{
+  GListModel *templates;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
+
+  templates = G_LIST_MODEL (self->templates);
+  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      GListModel *targets = vdi_template_get_targets (template);
+
+      for (guint t = 0, n_targets = g_list_model_get_n_items (targets); t < n_targets; t++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, t);
+
+          if (vdi_target_is_busy (target))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 gboolean
 vdi_farm_get_dirty (VdiFarm *self)
 {

@@ -128,6 +128,7 @@ void                vdi_farm_save_soon                (VdiFarm            *self)
 gboolean            vdi_farm_flush                    (VdiFarm            *self,
                                                        GError            **error);
 gboolean            vdi_farm_get_dirty                (VdiFarm            *self);
+gboolean            vdi_farm_has_work_under_way       (VdiFarm            *self);
 void                vdi_farm_set_autosave             (VdiFarm            *self,
                                                        gboolean            autosave);
 guint               vdi_farm_get_n_saves              (VdiFarm            *self);

@@ -473,28 +473,6 @@ lock_retried_cb (GObject      *object,
                        g_object_ref (self));
 }
 
-/* Whether the farm shows work under way: with the farm free, work its holder left running. */
-static gboolean
-farm_has_work_under_way (VdiFarm *farm)
-{
-  GListModel *templates = vdi_farm_get_templates (farm);
-
-  for (guint i = 0, n = g_list_model_get_n_items (templates); i < n; i++)
-    {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
-      GListModel *targets = vdi_template_get_targets (template);
-
-      for (guint t = 0, n_targets = g_list_model_get_n_items (targets); t < n_targets; t++)
-        {
-          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, t);
-
-          if (vdi_target_is_busy (target))
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 /* Nobody holds the farm, and it is left to the agent: a worker, as the lock's holder is read. */
 static void
 query_lock_worker (GTask        *task,
@@ -587,7 +565,7 @@ lock_retry_cb (gpointer data)
   self->lock_trying = TRUE;
 
   /* Work under way as the farm was last read: is an agent there to take it over? */
-  if (connection != NULL && self->farm != NULL && farm_has_work_under_way (self->farm))
+  if (connection != NULL && self->farm != NULL && vdi_farm_has_work_under_way (self->farm))
     {
       g_autofree char *agent_name = vdi_farm_dup_agent_bus_name (vdi_farm_get_path (self->farm));
 
