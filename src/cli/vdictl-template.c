@@ -144,17 +144,9 @@ static const char *
 provider_name_by_id (VdiTemplate *template,
                      const char  *id)
 {
-  GListModel *targets = vdi_template_get_targets (template);
+  VdiProvider *provider = vdi_template_find_provider_by_id (template, id);
 
-  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
-    {
-      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
-      VdiProvider *provider = vdi_target_get_provider (target);
-
-      if (g_strcmp0 (vdi_provider_get_id (provider), id) == 0)
-        return vdi_provider_get_name (provider);
-    }
-  return id;
+  return provider != NULL ? vdi_provider_get_name (provider) : id;
 }
 
 static void

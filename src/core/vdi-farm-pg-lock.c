@@ -63,10 +63,10 @@ claim (PGconn      *conn,
   return TRUE;
 }
 
-static gboolean
-read_holder (PGconn  *conn,
-             char   **program,
-             GPid    *pid)
+/* The session name ("PROGRAM/PID") of the session that holds the farm's lock, or %NULL when
+ * none does. */
+static char *
+read_holder_name (PGconn *conn)
 {
   g_autofree char *sql = g_strdup_printf (
     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
@@ -75,11 +75,23 @@ read_holder (PGconn  *conn,
     "AND l.classid = %d AND l.objid = %d AND l.objsubid = 2;",
     VDI_FARM_PG_LOCK_CLASS, VDI_FARM_PG_LOCK_FARM);
   PGresult *result = PQexec (conn, sql);
-  gboolean held = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0;
+  char *name = NULL;
 
-  _vdi_farm_pg_parse_holder (held ? PQgetvalue (result, 0, 0) : "", program, pid);
+  if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0)
+    name = g_strdup (PQgetvalue (result, 0, 0));
   PQclear (result);
-  return held;
+  return name;
+}
+
+static gboolean
+read_holder (PGconn  *conn,
+             char   **program,
+             GPid    *pid)
+{
+  g_autofree char *name = read_holder_name (conn);
+
+  _vdi_farm_pg_parse_holder (name != NULL ? name : "", program, pid);
+  return name != NULL;
 }
 
 /**
@@ -256,18 +268,13 @@ _vdi_farm_pg_lock_check (gpointer   data,
     {
       g_autofree char *who = NULL;
 
+      /* Whoever holds the lock now, or last wrote to farm_writer. */
       if (!ok)
         {
-          g_autofree char *program = NULL;
-          GPid pid = 0;
-
-          read_holder (conn, &program, &pid);
-          who = program != NULL && pid > 0 ? g_strdup_printf (_("%s (process %d)"), program,
-                                                              (int)pid)
-                                           : g_strdup (_("another program"));
+          g_free (holder);
+          holder = read_holder_name (conn);
         }
-      else
-        who = _vdi_farm_pg_describe_holder (holder);
+      who = _vdi_farm_pg_describe_holder (holder);
       PQfinish (conn);
       g_set_error (error, VDI_FARM_LOCK_ERROR, VDI_FARM_LOCK_ERROR_HELD,
                    _("%s took the farm over after this process lost its connection to the "

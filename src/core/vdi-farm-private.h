@@ -29,6 +29,7 @@ struct _VdiFarm
 
   guint         save_source;
   guint         n_saves;
+  guint         n_failed_saves;  /* background saves that failed, for tests */
 
   guint         autosave : 1;
   guint         urgent : 1;

@@ -739,6 +739,7 @@ save_cb (GObject      *object,
                                         self->save_error->code) ||
                       g_strcmp0 (error->message, self->save_error->message) != 0;
 
+      self->n_failed_saves++;
       snapshot_failed (self, g_task_get_task_data (G_TASK (result)));
       _vdi_farm_set_dirty (self, TRUE);
       /* Tried again on its own, soon at first (a database back within seconds), then every

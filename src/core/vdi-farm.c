@@ -621,3 +621,16 @@ vdi_farm_get_n_saves (VdiFarm *self)
 
   return self->n_saves;
 }
+
+/**
+ * vdi_farm_get_n_failed_saves:
+ *
+ * Returns: how many background saves failed, for tests of trying them again.
+ */
+guint
+vdi_farm_get_n_failed_saves (VdiFarm *self)
+{
+  g_return_val_if_fail (VDI_IS_FARM (self), 0);
+
+  return self->n_failed_saves;
+}

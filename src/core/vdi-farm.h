@@ -132,6 +132,7 @@ gboolean            vdi_farm_has_work_under_way       (VdiFarm            *self)
 void                vdi_farm_set_autosave             (VdiFarm            *self,
                                                        gboolean            autosave);
 guint               vdi_farm_get_n_saves              (VdiFarm            *self);
+guint               vdi_farm_get_n_failed_saves       (VdiFarm            *self);
 
 /* Work a load found under way by a process that is gone (so marked interrupted): what the
  * target was doing, for whoever takes the work over. */

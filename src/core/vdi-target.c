@@ -297,6 +297,19 @@ vdi_target_class_init (VdiTargetClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+static VdiTargetStray *
+stray_new (const char *provider_id,
+           const char *vm_id,
+           const char *job)
+{
+  VdiTargetStray *stray = g_new0 (VdiTargetStray, 1);
+
+  stray->provider_id = g_strdup (provider_id);
+  stray->vm_id = g_strdup (vm_id);
+  stray->job = g_strdup (job);
+  return stray;
+}
+
 static void
 stray_free (VdiTargetStray *stray)
 {
@@ -704,16 +717,10 @@ vdi_target_add_stray (VdiTarget  *self,
                       const char *vm_id,
                       const char *job)
 {
-  VdiTargetStray *stray;
-
   g_return_if_fail (VDI_IS_TARGET (self));
   g_return_if_fail (provider_id != NULL);
 
-  stray = g_new0 (VdiTargetStray, 1);
-  stray->provider_id = g_strdup (provider_id);
-  stray->vm_id = g_strdup (vm_id);
-  stray->job = g_strdup (job);
-  g_ptr_array_add (self->strays, stray);
+  g_ptr_array_add (self->strays, stray_new (provider_id, vm_id, job));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STRAYS]);
 }
 
@@ -778,12 +785,8 @@ vdi_target_copy_strays (VdiTarget *self,
   for (guint i = 0; i < from->strays->len; i++)
     {
       const VdiTargetStray *stray = g_ptr_array_index (from->strays, i);
-      VdiTargetStray *copy = g_new0 (VdiTargetStray, 1);
 
-      copy->provider_id = g_strdup (stray->provider_id);
-      copy->vm_id = g_strdup (stray->vm_id);
-      copy->job = g_strdup (stray->job);
-      g_ptr_array_add (self->strays, copy);
+      g_ptr_array_add (self->strays, stray_new (stray->provider_id, stray->vm_id, stray->job));
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STRAYS]);
 }

@@ -1112,20 +1112,36 @@ vdi_template_get_feeder (VdiTemplate *self,
                          VdiTarget   *target)
 {
   const char *fed_from;
-  guint n;
 
   g_return_val_if_fail (VDI_IS_TEMPLATE (self), NULL);
   g_return_val_if_fail (VDI_IS_TARGET (target), NULL);
 
   if ((fed_from = vdi_target_get_fed_from (target)) == NULL)
     return NULL;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->targets));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(VdiTarget) holder = g_list_model_get_item (G_LIST_MODEL (self->targets), i);
-      VdiProvider *provider = vdi_target_get_provider (holder);
+  return vdi_template_find_provider_by_id (self, fed_from);
+}
 
-      if (g_strcmp0 (vdi_provider_get_id (provider), fed_from) == 0)
+/**
+ * vdi_template_find_provider_by_id:
+ *
+ * Returns: (transfer none) (nullable): the template's provider (the source or a target's) with
+ *   the id @provider_id, if it is still one of them
+ */
+VdiProvider *
+vdi_template_find_provider_by_id (VdiTemplate *self,
+                                  const char  *provider_id)
+{
+  guint n;
+
+  g_return_val_if_fail (VDI_IS_TEMPLATE (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->targets));
+  for (guint i = 0; provider_id != NULL && i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (G_LIST_MODEL (self->targets), i);
+      VdiProvider *provider = vdi_target_get_provider (target);
+
+      if (g_strcmp0 (vdi_provider_get_id (provider), provider_id) == 0)
         return provider;
     }
   return NULL;

@@ -89,6 +89,8 @@ GListModel         *vdi_template_get_targets          (VdiTemplate        *self)
 VdiTarget          *vdi_template_get_source_target    (VdiTemplate        *self);
 VdiProvider        *vdi_template_get_feeder           (VdiTemplate        *self,
                                                        VdiTarget          *target);
+VdiProvider        *vdi_template_find_provider_by_id  (VdiTemplate        *self,
+                                                       const char         *provider_id);
 VdiTarget          *vdi_template_find_target          (VdiTemplate        *self,
                                                        VdiProvider        *provider);
 gboolean            vdi_template_check_target         (VdiTemplate        *self,

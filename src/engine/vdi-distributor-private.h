@@ -81,7 +81,8 @@ struct _Job
   guint         waiting_uplink : 1;
   guint         destination_down : 1; /* the target itself stopped answering */
   guint         relisted : 1;       /* reconcile: listed again after finding no job running */
-  guint         swept : 1;          /* the target's strays were looked for at the copy's end */
+  guint         swept : 1;          /* the target's strays were looked for since the last one
+                                     * was recorded */
 };
 
 /* The distribution work of one template: its jobs share the template's copy slots. */

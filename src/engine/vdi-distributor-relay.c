@@ -93,11 +93,13 @@ tried (Job         *job,
 /* The holder for @job: of those that may start a copy now, the one with the fewest copies out.
  * A holder prepares one copy at a time (its next export starts once the previous copy moves),
  * so a holder never takes a second copy while another sits idle, and exports overlap the
- * moves as in the one-source pipeline. */
+ * moves as in the one-source pipeline. @except (if not %NULL) is left out too; @any says
+ * whether some holder could feed @job at all, busy or not. */
 static VdiProvider *
-pick_holder (Run      *run,
-             Job      *job,
-             gboolean *any)
+pick_holder (Run         *run,
+             Job         *job,
+             VdiProvider *except,
+             gboolean    *any)
 {
   GListModel *targets = vdi_template_get_targets (run->template);
   VdiProvider *best = NULL;
@@ -111,7 +113,8 @@ pick_holder (Run      *run,
       VdiProvider *provider = vdi_target_get_provider (target);
       guint out, preparing;
 
-      if (target == job->target || !is_holder (run, target) || tried (job, provider))
+      if (target == job->target || provider == except || !is_holder (run, target) ||
+          tried (job, provider))
         continue;
       *any = TRUE;
       out = copies_out (run, provider, &preparing);
@@ -122,24 +125,6 @@ pick_holder (Run      *run,
         }
     }
   return best;
-}
-
-/* Whether a holder other than the one feeding @job now, and those that failed it, could. */
-static gboolean
-other_holder (Job *job)
-{
-  GListModel *targets = vdi_template_get_targets (job->run->template);
-
-  for (guint i = 0, n = g_list_model_get_n_items (targets); i < n; i++)
-    {
-      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
-      VdiProvider *provider = vdi_target_get_provider (target);
-
-      if (target != job->target && provider != job->feeder && !tried (job, provider) &&
-          is_holder (job->run, target))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* How many of the run's copies are being prepared (holder chosen, not moving yet). */
@@ -255,7 +240,7 @@ relay_dispatch (Run *run)
       /* The concurrency caps the copies moving; as many again may be prepared meanwhile. */
       if (n_preparing (run) >= vdi_template_get_concurrency (run->template))
         return;
-      holder = pick_holder (run, job, &any);
+      holder = pick_holder (run, job, NULL, &any);
       if (holder == NULL && any)
         return;
       g_queue_pop_head (&run->waiting_holder);
@@ -510,8 +495,13 @@ relay_refeed (Job    *job,
   /* A holder that stopped answering may still be at work on the copy, and nothing can be
    * removed there now. With no other holder to feed it, the target keeps the job, for Retry
    * to follow there once it answers (Needs update, naming the holder). */
-  if (silent && !other_holder (job))
-    return FALSE;
+  if (silent)
+    {
+      gboolean any;
+
+      if (pick_holder (job->run, job, job->feeder, &any) == NULL && !any)
+        return FALSE;
+    }
 
   g_debug ("%s: the copy from %s failed (%s); feeding it from another holder",
            vdi_provider_get_name (vdi_target_get_provider (target)),

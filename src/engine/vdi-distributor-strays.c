@@ -19,8 +19,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "vdi-distributor-private.h"
 
 typedef struct

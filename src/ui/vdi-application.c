@@ -522,8 +522,9 @@ agent_owner_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(VdiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result,
-                                                             NULL);
+                                                             &error);
   gboolean agent = FALSE;
 
   if (g_cancellable_is_cancelled (self->lock_cancellable))
@@ -532,8 +533,11 @@ agent_owner_cb (GObject      *object,
       return;
     }
 
+  /* A bus that cannot say is taken as no agent: the console then does as it did without one. */
   if (reply != NULL)
     g_variant_get (reply, "(b)", &agent);
+  else
+    g_debug ("Asking the session bus for the farm's agent: %s", error->message);
   if (!agent)
     self->agent_wait_since = 0;
 

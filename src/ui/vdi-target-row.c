@@ -198,7 +198,7 @@ vdi_target_row_dup_stray_text (VdiTargetRow *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   VdiTemplate *template = NULL;
   g_autoptr(GString) names = NULL;
-  guint n_names = 0;
+  g_autoptr(GHashTable) seen = NULL;
 
   if (vdi_target_get_n_strays (self->target) == 0)
     return NULL;
@@ -206,25 +206,19 @@ vdi_target_row_dup_stray_text (VdiTargetRow *self)
     template = vdi_distribution_dialog_get_template (VDI_DISTRIBUTION_DIALOG (root));
 
   names = g_string_new (NULL);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0, n = vdi_target_get_n_strays (self->target); i < n; i++)
     {
       const char *id = vdi_target_get_stray (self->target, i)->provider_id;
-      const char *name = id;
-      GListModel *targets = template != NULL ? vdi_template_get_targets (template) : NULL;
+      VdiProvider *holder = template != NULL ? vdi_template_find_provider_by_id (template, id)
+                                             : NULL;
+      const char *name = holder != NULL ? vdi_provider_get_name (holder) : id;
 
-      for (guint t = 0, n_targets = targets != NULL ? g_list_model_get_n_items (targets) : 0;
-           t < n_targets; t++)
-        {
-          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, t);
-
-          if (g_strcmp0 (vdi_provider_get_id (vdi_target_get_provider (target)), id) == 0)
-            name = vdi_provider_get_name (vdi_target_get_provider (target));
-        }
-      if (strstr (names->str, name) != NULL)
+      /* A holder is named once, however many copies it abandoned here. */
+      if (!g_hash_table_add (seen, (gpointer)id))
         continue;
       /* Translators: the separator between provider names in a list. */
-      g_string_append_printf (names, "%s%s", n_names > 0 ? _(", ") : "", name);
-      n_names++;
+      g_string_append_printf (names, "%s%s", names->len > 0 ? _(", ") : "", name);
     }
 
   /* Translators: %s is a provider name, or several separated by commas. */
@@ -232,7 +226,7 @@ vdi_target_row_dup_stray_text (VdiTargetRow *self)
                                     "answers, Retry removes what it left.",
                                     "%s stopped answering while they copied here. Once they "
                                     "answer, Retry removes what they left.",
-                                    n_names),
+                                    g_hash_table_size (seen)),
                           names->str);
 }
 

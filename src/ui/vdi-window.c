@@ -43,10 +43,10 @@ struct _VdiWindow
   AdwToast             *distribution_toast;  /* weak: the last one, replaced by the next */
   AdwViewStack         *view_stack;
   GtkRevealer          *read_only_revealer;
-  gboolean              save_failing;
   GtkLabel             *read_only_label;
 
   guint                 loading : 1;
+  guint                 save_failing : 1;   /* saves failed: say so once they work again */
 };
 
 G_DEFINE_FINAL_TYPE (VdiWindow, vdi_window, ADW_TYPE_APPLICATION_WINDOW)
