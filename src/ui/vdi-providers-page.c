@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-cell-tooltip.h"
 #include "vdi-provider-dialog.h"
 #include "vdi-providers-page.h"
 #include "vdi-ui-utils.h"
@@ -540,6 +541,7 @@ vdi_providers_page_class_init (VdiProvidersPageClass *klass)
 
   gtk_widget_class_set_css_name (widget_class, "providerspage");
 
+  g_type_ensure (VDI_TYPE_CELL_TOOLTIP);
   g_type_ensure (VDI_TYPE_PROVIDER);
   g_type_ensure (VDI_TYPE_FARM);
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vdi-cell-tooltip.h"
 #include "vdi-target-picker.h"
 
 struct _VdiTargetPicker
@@ -331,6 +332,7 @@ vdi_target_picker_class_init (VdiTargetPickerClass *klass)
   gtk_widget_class_install_action (widget_class, "picker.remove-all", NULL,
                                    vdi_target_picker_move_action);
 
+  g_type_ensure (VDI_TYPE_CELL_TOOLTIP);
   g_type_ensure (VDI_TYPE_PROVIDER);
 }
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vdi-application.h"
+#include "vdi-cell-tooltip.h"
 #include "vdi-template-cell.h"
 #include "vdi-template-tasks.h"
 #include "vdi-templates-page.h"
@@ -608,6 +609,7 @@ vdi_templates_page_class_init (VdiTemplatesPageClass *klass)
 
   g_type_ensure (VDI_TYPE_TEMPLATE);
   g_type_ensure (VDI_TYPE_TEMPLATE_CELL);
+  g_type_ensure (VDI_TYPE_CELL_TOOLTIP);
   g_type_ensure (VDI_TYPE_FARM);
 }
 

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "vdi-test-ui-sim.h"
+#include "vdi-cell-tooltip.h"
 #include "vdi-datastore-row.h"
 #include "vdi-distribution-dialog.h"
 #include "vdi-provider-monitor.h"
@@ -453,7 +454,7 @@ live_migration_enabled (gpointer data)
   return !vdi_provider_get_live_migration_disabled (data);
 }
 
-/* The status cell of @name's row in the Available list. */
+/* The status cell of @name's row in the Available list, inside its tooltip. */
 static GtkInscription *
 available_status (VdiTargetPicker *picker,
                   const char      *name)
@@ -466,13 +467,19 @@ available_status (VdiTargetPicker *picker,
   for (guint i = 0; i < cells->len; i++)
     {
       GtkWidget *cell = g_ptr_array_index (cells, i);
-      GtkWidget *label = gtk_widget_get_prev_sibling (cell);
+      GtkWidget *label = gtk_widget_get_prev_sibling (gtk_widget_get_parent (cell));
 
       if (GTK_IS_INSCRIPTION (label) &&
           g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (label)), name) == 0)
         return GTK_INSCRIPTION (cell);
     }
   g_assert_not_reached ();
+}
+
+static VdiCellTooltip *
+status_tooltip (GtkInscription *status)
+{
+  return VDI_CELL_TOOLTIP (gtk_widget_get_parent (GTK_WIDGET (status)));
 }
 
 /* A host with live migration off, as its probe reads it from the host, says so in the
@@ -498,7 +505,7 @@ test_live_migration_disabled (Fixture       *fixture,
   vdi_test_wait_frames (GTK_WIDGET (wizard), 2);
   status = available_status (picker, "hv-t2");
   g_assert_cmpstr (gtk_inscription_get_text (status), ==, "Live migration disabled");
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (status)),
+  g_assert_nonnull (strstr (vdi_cell_tooltip_get_text (status_tooltip (status)),
                             "Hyper-V Settings"));
   g_assert_cmpstr (gtk_inscription_get_text (available_status (picker, "hv-t1")), ==, "Ready");
 
@@ -540,9 +547,11 @@ test_targets (Fixture       *fixture,
     if (g_strcmp0 (gtk_inscription_get_text (g_ptr_array_index (cells, i)), "Not available") == 0)
       status = g_ptr_array_index (cells, i);
   g_assert_nonnull (status);
+  g_assert_cmpstr (vdi_cell_tooltip_get_text (status_tooltip (GTK_INSCRIPTION (status))), ==, "Connection refused");
   vdi_provider_set_status (t2, VDI_PROVIDER_STATUS_READY, NULL);
   vdi_test_flush_events ();
   g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (status)), ==, "Ready");
+  g_assert_null (vdi_cell_tooltip_get_text (status_tooltip (GTK_INSCRIPTION (status))));
 
   gtk_check_button_set_active (multi, TRUE);
   vdi_test_flush_events ();

@@ -15,6 +15,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vdi-cell-tooltip.h"
 #include "vdi-template-cell.h"
 #include "vdi-test-ui.h"
 
@@ -33,6 +34,18 @@ widget_exists (gpointer data)
   gpointer *args = data;
 
   return vdi_test_find_widget (args[0], args[1], G_TYPE_INVALID) != NULL;
+}
+
+/* What GTK asks when the pointer rests on @widget: whether it has a tooltip to show. */
+static gboolean
+query_tooltip (GtkWidget *widget)
+{
+  GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_signal_emit_by_name (widget, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  g_object_unref (tooltip);
+  return shown;
 }
 
 static char *
@@ -58,6 +71,7 @@ test_window_large_farm (void)
   GtkColumnViewColumn *column;
   GtkColumnView *column_view;
   GtkProgressBar *progress;
+  VdiCellTooltip *tooltip;
   VdiTemplate *template;
   GListModel *model;
   GtkLabel *label;
@@ -169,12 +183,19 @@ test_window_large_farm (void)
   progress = GTK_PROGRESS_BAR (vdi_test_find_widget (GTK_WIDGET (column_view),
                                                      "distribution-progress",
                                                      GTK_TYPE_PROGRESS_BAR));
+  tooltip = VDI_CELL_TOOLTIP (vdi_test_find_widget (GTK_WIDGET (column_view),
+                                                    "distribution-tooltip",
+                                                    VDI_TYPE_CELL_TOOLTIP));
   template = vdi_farm_find_template (farm, "tmpl-00002");
   g_assert_nonnull (template);
   g_assert_cmpint (vdi_template_get_distribution (template), ==, VDI_DISTRIBUTION_OK);
   g_assert_cmpstr (gtk_label_get_label (label), ==,
                    vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, VDI_DISTRIBUTION_OK));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (progress)));
+  /* The cell's tooltip says the same, given when GTK asks for it. */
+  g_assert_cmpstr (vdi_cell_tooltip_get_text (tooltip), ==,
+                   vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, VDI_DISTRIBUTION_OK));
+  g_assert_true (query_tooltip (GTK_WIDGET (tooltip)));
 
   target = g_list_model_get_item (vdi_template_get_targets (template), 1);
   g_object_unref (target);
@@ -188,6 +209,14 @@ test_window_large_farm (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (progress)));
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), >, 0);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), <, 1);
+  {
+    g_autofree char *expected =
+      g_strdup_printf ("%s: %.0f %%",
+                       vdi_enum_get_label (VDI_TYPE_DISTRIBUTION, VDI_DISTRIBUTION_DISTRIBUTING),
+                       gtk_progress_bar_get_fraction (progress) * 100);
+
+    g_assert_cmpstr (vdi_cell_tooltip_get_text (tooltip), ==, expected);
+  }
 
   vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
   vdi_test_flush_events ();
