@@ -523,6 +523,62 @@ read_session (PGconn      *conn,
   return exec (conn, uri, "COMMIT;", error);
 }
 
+static gboolean
+read_first_session (PGconn      *conn,
+                    const char  *uri,
+                    guint        n,
+                    guint        min_templates,
+                    GPtrArray   *providers,
+                    GPtrArray   *templates,
+                    GError     **error)
+{
+  g_autofree char *first = g_strdup_printf ("SELECT doc FROM templates "
+                                            "ORDER BY lower (name), seq LIMIT %u;", n);
+  g_autoptr(PGresult) count = NULL;
+  int version;
+
+  if (!exec (conn, uri, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;", error) ||
+      !get_version (conn, uri, &version, error))
+    return FALSE;
+  if (version > 0)
+    {
+      count = PQexec (conn, "SELECT count (*) FROM templates;");
+      if (PQresultStatus (count) != PGRES_TUPLES_OK)
+        return db_error (conn, count, uri, error);
+      if (g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10) > min_templates &&
+          (!read_docs (conn, uri, "SELECT doc FROM providers ORDER BY seq;", providers, NULL,
+                       error) ||
+           !read_docs (conn, uri, first, templates, NULL, error)))
+        return FALSE;
+    }
+  return exec (conn, uri, "COMMIT;", error);
+}
+
+/* See VdiFarmRowStore.read_first. The templates come in the list's first order, by name. */
+static VdiFarmContents *
+pg_read_first (const char  *uri,
+               guint        n,
+               guint        min_templates,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autofree char *display = _vdi_farm_pg_display (uri);
+  gboolean reused;
+  Session *session = session_take (uri, &reused, error);
+  gboolean read;
+
+  if (session == NULL)
+    return NULL;
+  read = read_first_session (session->conn, uri, n, min_templates, providers, templates, error);
+  if (!read)
+    PQclear (PQexec (session->conn, "ROLLBACK;"));
+  session_give_back (uri, session);
+  if (!read || templates->len == 0)
+    return NULL;
+  return _vdi_farm_parse_rows (display, providers, templates, error);
+}
+
 /* Reads a farm database. A database without a farm yet is an empty farm; nothing is created by
  * reading. A kept session the server has closed meanwhile is replaced once. */
 static VdiFarmContents *
@@ -1052,4 +1108,5 @@ const VdiFarmRowStore _vdi_farm_pg_store = {
   pg_changes,
   pg_close,
   TRUE,
+  pg_read_first,
 };

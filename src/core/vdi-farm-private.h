@@ -25,11 +25,13 @@ struct _VdiFarm
 
   GListStore   *providers;
   GListStore   *templates;
+  GListStore   *preview;  /* VdiTemplate, read ahead of a load; %NULL when there is none */
   char         *path;
 
   guint         save_source;
   guint         n_saves;
   guint         n_failed_saves;  /* background saves that failed, for tests */
+  guint         loading;         /* vdi_farm_load_async() calls not finished yet */
 
   guint         autosave : 1;
   guint         urgent : 1;
@@ -82,6 +84,8 @@ GBytes             *_vdi_farm_provider_bytes          (VdiProvider        *provi
 gboolean            _vdi_farm_same_name               (const char         *a,
                                                        const char         *b);
 void                _vdi_farm_start_save              (VdiFarm            *self);
+void                _vdi_farm_set_preview             (VdiFarm            *self,
+                                                       GPtrArray          *templates);
 
 /* What a load produces, built off the main thread and then spliced into the farm. */
 struct _VdiFarmContents
@@ -178,6 +182,13 @@ typedef struct
   /* changes() waits up to VDI_FARM_FOLLOW_WAIT_MS for news of a change (PostgreSQL: a NOTIFY),
    * so the next poll may start at once; otherwise polls are that far apart. */
   gboolean           waits;
+  /* Ahead of a load, in its worker: every provider and the first @n templates by name of a
+   * farm of more than @min_templates, for the list to show while the rest is read; %NULL,
+   * with no error, for a smaller farm or one with no database yet. May be %NULL. */
+  VdiFarmContents *(*read_first) (const char    *location,
+                                  guint          n,
+                                  guint          min_templates,
+                                  GError       **error);
 } VdiFarmRowStore;
 
 #define VDI_FARM_FOLLOW_WAIT_MS 250

@@ -270,6 +270,59 @@ _vdi_farm_parse_rows (const char  *location,
   return _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
 }
 
+static gboolean
+count_templates (sqlite3     *db,
+                 const char  *path,
+                 gint64      *count,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT count (*) FROM templates;", -1, &stmt, NULL) != SQLITE_OK)
+    return db_error (db, path, error);
+  rc = sqlite3_step (stmt);
+  *count = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return db_error (db, path, error);
+  return TRUE;
+}
+
+/* See VdiFarmRowStore.read_first. The templates come in the list's first order, by name. */
+static VdiFarmContents *
+sqlite_read_first (const char  *path,
+                   guint        n,
+                   guint        min_templates,
+                   GError     **error)
+{
+  g_autoptr(VdiFarmRowParser) parser = NULL;
+  g_autoptr(GHashTable) versions = _vdi_farm_versions_new ();
+  g_autofree char *first = g_strdup_printf ("SELECT doc, id, row_version FROM templates "
+                                            "ORDER BY lower (name), seq LIMIT %u;", n);
+  VdiFarmContents *contents = NULL;
+  gint64 count;
+  sqlite3 *db;
+  int version;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  db = open_db (path, FALSE, error);
+  if (db == NULL)
+    return NULL;
+
+  parser = _vdi_farm_row_parser_new (path);
+  if (exec (db, path, "BEGIN;", error) && get_version (db, path, &version, error) &&
+      version > 0 && count_templates (db, path, &count, error) && count > min_templates &&
+      read_docs (db, path, "SELECT doc, id, row_version FROM providers ORDER BY seq;", parser,
+                 _vdi_farm_row_parser_add_provider, versions, error) &&
+      read_docs (db, path, first, parser, _vdi_farm_row_parser_add_template, versions, error))
+    contents = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+  sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL);
+  sqlite3_close (db);
+  return contents;
+}
+
 /* Reads a farm database. A missing file is an empty farm; nothing is created by reading. Rows
  * go to the parser as SQLite steps to them, so no more than one row's text and tree are held
  * at a time. */
@@ -666,4 +719,5 @@ const VdiFarmRowStore _vdi_farm_sqlite_store = {
   sqlite_changes,
   sqlite_close,
   FALSE,
+  sqlite_read_first,
 };

@@ -185,6 +185,8 @@ apply_contents (VdiFarm         *self,
     }
 
   self->load_failed = FALSE;
+  /* The farm's own templates are there: what was read ahead of them goes. */
+  _vdi_farm_set_preview (self, NULL);
   _vdi_farm_follow_loaded (self, contents);
   /* Interrupted work was rewritten as Needs update; that is a change worth saving. */
   _vdi_farm_set_dirty (self, n_interrupted > 0);
@@ -219,6 +221,78 @@ vdi_farm_load (VdiFarm       *self,
   return TRUE;
 }
 
+/* A farm database of more templates than this shows its first ones while the rest is read. */
+#define PREVIEW_MIN_TEMPLATES 1000
+/* Enough rows for the tallest window's first screen of the list. */
+#define PREVIEW_TEMPLATES     100
+
+typedef struct
+{
+  VdiFarm         *farm;
+  VdiFarmContents *contents;
+} Preview;
+
+static void
+preview_free (gpointer data)
+{
+  Preview *preview = data;
+
+  g_object_unref (preview->farm);
+  _vdi_farm_contents_free (preview->contents);
+  g_free (preview);
+}
+
+/* On the farm's thread, before the load's own result: that one is queued after it. Only a
+ * first load shows a preview; a farm that has templates keeps showing them. */
+static gboolean
+preview_ready_cb (gpointer data)
+{
+  Preview *preview = data;
+  VdiFarm *self = preview->farm;
+
+  if (self->loading > 0 && g_list_model_get_n_items (G_LIST_MODEL (self->templates)) == 0)
+    {
+      /* As the load will show them: work the last process left running, interrupted. */
+      if (!self->following)
+        {
+          g_autoptr(GPtrArray) interrupted =
+            g_ptr_array_new_with_free_func ((GDestroyNotify)vdi_farm_interrupted_free);
+
+          mark_interrupted (preview->contents->templates, interrupted);
+        }
+      _vdi_farm_set_preview (self, preview->contents->templates);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads a big farm database's first templates and hands them to the farm's thread. What fails
+ * here fails again in the load, which says so. */
+static void
+read_preview (GTask      *task,
+              const char *path)
+{
+  const VdiFarmRowStore *store = _vdi_farm_row_store_for (path);
+  g_autoptr(GError) error = NULL;
+  VdiFarmContents *contents;
+  Preview *preview;
+
+  if (store == NULL || store->read_first == NULL)
+    return;
+  contents = store->read_first (path, PREVIEW_TEMPLATES, PREVIEW_MIN_TEMPLATES, &error);
+  if (contents == NULL)
+    {
+      if (error != NULL)
+        g_debug ("Reading the first templates of %s: %s", path, error->message);
+      return;
+    }
+
+  preview = g_new0 (Preview, 1);
+  preview->farm = g_object_ref (g_task_get_source_object (task));
+  preview->contents = contents;
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, preview_ready_cb,
+                              preview, preview_free);
+}
+
 static void
 load_worker (GTask        *task,
              gpointer      source_object,
@@ -227,7 +301,10 @@ load_worker (GTask        *task,
 {
   const char *path = task_data;
   GError *error = NULL;
-  VdiFarmContents *contents = read_farm_file (path, cancellable, &error);
+  VdiFarmContents *contents;
+
+  read_preview (task, path);
+  contents = read_farm_file (path, cancellable, &error);
 
   if (contents == NULL)
     g_task_return_error (task, error);
@@ -249,6 +326,7 @@ vdi_farm_load_async (VdiFarm             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vdi_farm_load_async);
   g_task_set_task_data (task, g_strdup (self->path), g_free);
+  self->loading++;
   g_task_run_in_thread (task, load_worker);
 }
 
@@ -263,9 +341,11 @@ vdi_farm_load_finish (VdiFarm       *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vdi_farm_load_async, FALSE);
 
+  self->loading--;
   contents = g_task_propagate_pointer (G_TASK (result), error);
   if (contents == NULL)
     {
+      _vdi_farm_set_preview (self, NULL);
       self->load_failed = TRUE;
       return FALSE;
     }

@@ -25,6 +25,7 @@ enum {
   PROP_PATH,
   PROP_PROVIDERS,
   PROP_TEMPLATES,
+  PROP_PREVIEW,
   PROP_DIRTY,
   PROP_AUTOSAVE,
   PROP_FOLLOWING,
@@ -71,6 +72,30 @@ _vdi_farm_emit_save_failed (VdiFarm      *self,
                             const GError *error)
 {
   g_signal_emit (self, signals[SAVE_FAILED], 0, error);
+}
+
+/* Sets the templates read ahead of a load (see vdi_farm_get_preview()), or clears them. */
+void
+_vdi_farm_set_preview (VdiFarm   *self,
+                       GPtrArray *templates)
+{
+  if (templates == NULL && self->preview == NULL)
+    return;
+  g_clear_object (&self->preview);
+  if (templates != NULL)
+    {
+      self->preview = g_list_store_new (VDI_TYPE_TEMPLATE);
+      g_list_store_splice (self->preview, 0, 0, templates->pdata, templates->len);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
+}
+
+GListModel *
+vdi_farm_get_preview (VdiFarm *self)
+{
+  g_return_val_if_fail (VDI_IS_FARM (self), NULL);
+
+  return G_LIST_MODEL (self->preview);
 }
 
 void
@@ -251,6 +276,7 @@ vdi_farm_finalize (GObject *object)
 
   g_clear_object (&self->providers);
   g_clear_object (&self->templates);
+  g_clear_object (&self->preview);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->written, g_hash_table_unref);
   g_clear_pointer (&self->written_providers, g_hash_table_unref);
@@ -281,6 +307,10 @@ vdi_farm_get_property (GObject    *object,
 
     case PROP_TEMPLATES:
       g_value_set_object (value, self->templates);
+      break;
+
+    case PROP_PREVIEW:
+      g_value_set_object (value, self->preview);
       break;
 
     case PROP_DIRTY:
@@ -354,6 +384,9 @@ vdi_farm_class_init (VdiFarmClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_TEMPLATES] =
     g_param_spec_object ("templates", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PREVIEW] =
+    g_param_spec_object ("preview", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_DIRTY] =
     g_param_spec_boolean ("dirty", NULL, NULL, FALSE,

@@ -121,6 +121,10 @@ void                vdi_farm_load_async               (VdiFarm            *self,
 gboolean            vdi_farm_load_finish              (VdiFarm            *self,
                                                        GAsyncResult       *result,
                                                        GError            **error);
+/* While vdi_farm_load_async() reads a big farm database, "preview" is a list of its first
+ * templates by name, read ahead, for a list to show until the load ends; %NULL otherwise. Its
+ * templates are not the farm's: nothing is to be done with them. */
+GListModel         *vdi_farm_get_preview              (VdiFarm            *self);
 gboolean            vdi_farm_save                     (VdiFarm            *self,
                                                        GError            **error);
 void                vdi_farm_schedule_save            (VdiFarm            *self);

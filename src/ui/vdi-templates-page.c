@@ -131,8 +131,7 @@ vdi_templates_page_update_state (VdiTemplatesPage *self)
   if (self->stack == NULL)
     return;
 
-  if (self->farm != NULL)
-    templates = vdi_farm_get_templates (self->farm);
+  templates = gtk_filter_list_model_get_model (self->filter_model);
 
   if (templates == NULL || g_list_model_get_n_items (templates) == 0)
     state = "empty";
@@ -142,6 +141,28 @@ vdi_templates_page_update_state (VdiTemplatesPage *self)
     state = "list";
 
   gtk_stack_set_visible_child_name (self->stack, state);
+}
+
+/* The list shows the farm's templates, or while a big farm loads, its first ones read ahead;
+ * those are only to be seen, so the page takes no input until the farm's are there. */
+static void
+vdi_templates_page_update_model (VdiTemplatesPage *self)
+{
+  GListModel *preview = NULL;
+  GListModel *model = NULL;
+
+  /* NULL once the template is disposed */
+  if (self->filter_model == NULL)
+    return;
+
+  if (self->farm != NULL)
+    {
+      preview = vdi_farm_get_preview (self->farm);
+      model = preview != NULL ? preview : vdi_farm_get_templates (self->farm);
+    }
+  gtk_filter_list_model_set_model (self->filter_model, model);
+  gtk_widget_set_sensitive (GTK_WIDGET (self), preview == NULL);
+  vdi_templates_page_update_state (self);
 }
 
 static void
@@ -415,20 +436,28 @@ vdi_templates_page_set_farm (VdiTemplatesPage *self,
     return;
 
   if (self->farm != NULL)
-    g_signal_handlers_disconnect_by_func (vdi_farm_get_templates (self->farm),
-                                          vdi_templates_page_items_changed_cb,
-                                          self);
+    {
+      g_signal_handlers_disconnect_by_func (vdi_farm_get_templates (self->farm),
+                                            vdi_templates_page_items_changed_cb,
+                                            self);
+      g_signal_handlers_disconnect_by_func (self->farm, vdi_templates_page_update_model, self);
+    }
 
   g_set_object (&self->farm, farm);
 
   /* The filter model only reports templates that pass the search; the empty state needs all. */
   if (farm != NULL)
-    g_signal_connect_object (vdi_farm_get_templates (farm), "items-changed",
-                             G_CALLBACK (vdi_templates_page_items_changed_cb),
-                             self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (vdi_farm_get_templates (farm), "items-changed",
+                               G_CALLBACK (vdi_templates_page_items_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (farm, "notify::preview",
+                               G_CALLBACK (vdi_templates_page_update_model),
+                               self, G_CONNECT_SWAPPED);
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FARM]);
-  vdi_templates_page_update_state (self);
+  vdi_templates_page_update_model (self);
 }
 
 GtkColumnView *

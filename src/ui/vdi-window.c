@@ -221,10 +221,18 @@ static void
 vdi_window_set_loading (VdiWindow *self,
                         gboolean   loading)
 {
+  gboolean previewing;
+
   g_assert (VDI_IS_WINDOW (self));
 
   self->loading = !!loading;
-  gtk_stack_set_visible_child_name (self->main_stack, loading ? "loading" : "farm");
+  /* A big farm's first templates, read ahead, show in its list while the rest is read. */
+  previewing = loading && self->farm != NULL && vdi_farm_get_preview (self->farm) != NULL &&
+               g_strcmp0 (vdi_window_get_visible_page (self), "templates") == 0;
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    loading && !previewing ? "loading" : "farm");
+  adw_view_switcher_title_set_subtitle (self->switcher_title,
+                                        previewing ? _("Loading the farm…") : NULL);
   /* Nothing to switch between until the farm is there. */
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, !loading);
   gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), !loading);
@@ -489,6 +497,14 @@ vdi_window_load_farm_cb (GObject      *object,
     }
 
   vdi_window_set_loading (self, FALSE);
+}
+
+static void
+vdi_window_preview_cb (VdiWindow  *self,
+                       GParamSpec *pspec,
+                       VdiFarm    *farm)
+{
+  vdi_window_set_loading (self, self->loading);
 }
 
 /* Shows "Loading Farm…" while the application loads the farm in a worker thread; on failure,
@@ -799,6 +815,9 @@ vdi_window_set_up (VdiWindow      *self,
 
   g_signal_connect_object (app, "notify::read-only",
                            G_CALLBACK (vdi_window_read_only_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->farm, "notify::preview",
+                           G_CALLBACK (vdi_window_preview_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->farm, "notify::follow-error",
                            G_CALLBACK (vdi_window_follow_error_cb),

@@ -1,7 +1,8 @@
 /* bench-first-frame.c: how soon the console shows a big farm. Prints, for an SQLite farm of
  * 10,000 templates and 1,000 providers, the time from the console's start (its main(), in a
- * process of its own each time) to the first frame painted with the template list filled, and
- * that process's peak memory; asserts nothing about time.
+ * process of its own each time) to the first frame painted with rows in the template list (a
+ * big farm's first templates show while the rest is read), to the first frame with the whole
+ * farm loaded, and that process's peak memory; asserts nothing about time.
  *
  *   bench-first-frame [--quick] [--runs N] [--providers N]
  *
@@ -25,6 +26,7 @@ typedef struct
 {
   VdiApplication *app;
   gint64          start;
+  gint64          rows_shown;
   gboolean        done;
 } Child;
 
@@ -36,7 +38,7 @@ list_shown (Child *child)
   VdiTemplatesPage *page;
   GtkSelectionModel *model;
 
-  if (!VDI_IS_WINDOW (window) || !vdi_application_get_farm_loaded (child->app))
+  if (!VDI_IS_WINDOW (window))
     return FALSE;
   page = vdi_window_get_templates_page (VDI_WINDOW (window));
   model = gtk_column_view_get_model (vdi_templates_page_get_column_view (page));
@@ -48,11 +50,17 @@ static void
 after_paint_cb (GdkFrameClock *clock,
                 Child         *child)
 {
+  gint64 now = g_get_monotonic_time ();
+
   if (child->done || !list_shown (child))
     return;
+  if (child->rows_shown == 0)
+    child->rows_shown = now;
+  if (!vdi_application_get_farm_loaded (child->app))
+    return;
   child->done = TRUE;
-  printf ("%.3f %ld\n", (g_get_monotonic_time () - child->start) / (double)G_USEC_PER_SEC,
-          vdi_test_peak_rss_kib ());
+  printf ("%.3f %.3f %ld\n", (child->rows_shown - child->start) / (double)G_USEC_PER_SEC,
+          (now - child->start) / (double)G_USEC_PER_SEC, vdi_test_peak_rss_kib ());
   fflush (stdout);
   g_application_quit (G_APPLICATION (child->app));
 }
@@ -83,7 +91,7 @@ static int
 run_child (const char *path)
 {
   g_autoptr(VdiCredentials) credentials = NULL;
-  Child child = { NULL, g_get_monotonic_time (), FALSE };
+  Child child = { NULL, g_get_monotonic_time (), 0, FALSE };
   int status;
 
   adw_init ();
@@ -115,6 +123,7 @@ main (int   argc,
   g_autoptr(VdiFarm) farm = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) seconds = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) whole = g_array_new (FALSE, FALSE, sizeof (double));
   gboolean quick = FALSE;
   guint n_runs = 5;
   guint n_templates;
@@ -158,7 +167,7 @@ main (int   argc,
       const char *child_argv[] = { argv[0], "--child", path, NULL };
       g_autofree char *out = NULL;
       g_autofree char *err = NULL;
-      double s;
+      double s, w;
       long rss;
       int status;
 
@@ -167,18 +176,23 @@ main (int   argc,
           !g_spawn_check_wait_status (status, &error))
         g_error ("the console did not show the farm: %s\n%s", error->message,
                  err != NULL ? err : "");
-      if (sscanf (out, "%lf %ld", &s, &rss) != 2)
+      if (sscanf (out, "%lf %lf %ld", &s, &w, &rss) != 3)
         g_error ("the console printed “%s”", out);
       g_array_append_val (seconds, s);
+      g_array_append_val (whole, w);
       peak = MAX (peak, rss);
     }
   g_array_sort (seconds, compare_doubles);
+  g_array_sort (whole, compare_doubles);
 
   printf ("SQLite farm of %u templates, %u providers, in a new console process:\n", n_templates,
           n_providers);
   printf ("  first frame with the list  %6.3f s median of %u (%.3f–%.3f s; target < 1 s)\n",
           g_array_index (seconds, double, seconds->len / 2), seconds->len,
           g_array_index (seconds, double, 0), g_array_index (seconds, double, seconds->len - 1));
+  printf ("  the whole farm in the list %6.3f s median of %u (%.3f–%.3f s)\n",
+          g_array_index (whole, double, whole->len / 2), whole->len,
+          g_array_index (whole, double, 0), g_array_index (whole, double, whole->len - 1));
   printf ("  peak memory                %6.1f MiB (target < 150 MiB)\n", peak / 1024.0);
 
   vdi_test_rm_rf (dir);

@@ -127,6 +127,88 @@ vdi_test_farm_generate (const char *path,
   return g_steal_pointer (&farm);
 }
 
+typedef struct
+{
+  GPtrArray    *names;
+  guint         n_previews;
+  GAsyncResult *result;
+} Previewed;
+
+static void
+preview_cb (VdiFarm    *farm,
+            GParamSpec *pspec,
+            Previewed  *previewed)
+{
+  GListModel *preview = vdi_farm_get_preview (farm);
+
+  /* Read ahead of the farm's own templates, and gone when they are there. */
+  if (preview == NULL)
+    return;
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (farm)), ==, 0);
+  g_assert_cmpuint (previewed->n_previews, ==, 0);
+  previewed->n_previews++;
+  for (guint i = 0, n = g_list_model_get_n_items (preview); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (preview, i);
+      GListModel *targets = vdi_template_get_targets (template);
+
+      g_ptr_array_add (previewed->names, g_strdup (vdi_template_get_name (template)));
+      /* As the load shows them: a farm not following another process's work finds what it
+       * left running interrupted. */
+      for (guint j = 0; !vdi_farm_get_following (farm) && j < g_list_model_get_n_items (targets);
+           j++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, j);
+
+          g_assert_false (vdi_target_is_busy (target));
+        }
+    }
+}
+
+static void
+previewed_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Previewed *previewed = user_data;
+
+  previewed->result = g_object_ref (result);
+}
+
+/**
+ * vdi_test_farm_load_previewed:
+ *
+ * Loads @farm as the console does (vdi_farm_load_async()), checking that a preview, if one
+ * comes, comes before the farm's templates and is gone when the load ends, loaded or not.
+ *
+ * Returns: (transfer full) (nullable): the names of the templates the preview had, in its
+ *   order; %NULL when there was none
+ */
+GStrv
+vdi_test_farm_load_previewed (VdiFarm  *farm,
+                              GError  **error)
+{
+  Previewed previewed = { g_ptr_array_new_with_free_func (g_free), 0, NULL };
+  gulong handler = g_signal_connect (farm, "notify::preview", G_CALLBACK (preview_cb),
+                                     &previewed);
+
+  vdi_farm_load_async (farm, NULL, previewed_loaded_cb, &previewed);
+  while (previewed.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  vdi_farm_load_finish (farm, previewed.result, error);
+  g_clear_object (&previewed.result);
+  g_signal_handler_disconnect (farm, handler);
+  g_assert_null (vdi_farm_get_preview (farm));
+
+  if (previewed.n_previews == 0)
+    {
+      g_ptr_array_unref (previewed.names);
+      return NULL;
+    }
+  g_ptr_array_add (previewed.names, NULL);
+  return (GStrv)g_ptr_array_free (previewed.names, FALSE);
+}
+
 char *
 vdi_test_make_tmpdir (void)
 {

@@ -869,6 +869,35 @@ test_password_command (void)
                                         NULL), ==, 1);
 }
 
+/* A big shared farm's first templates by name are read ahead of the rest, as from SQLite. */
+static void
+test_preview (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(VdiFarm) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+
+  if (fixture->pg == NULL)
+    return;
+
+  farm = vdi_test_farm_generate (fixture->uri, 15, 1001);
+  vdi_template_set_name (vdi_farm_find_template (farm, "tmpl-00700"), "Alpha");
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  loaded = vdi_farm_new (fixture->uri);
+  names = vdi_test_farm_load_previewed (loaded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (loaded)), ==, 1001);
+  g_assert_nonnull (names);
+  g_assert_cmpuint (g_strv_length (names), ==, 100);
+  g_assert_cmpstr (names[0], ==, "Alpha");
+  g_assert_cmpstr (names[1], ==, "tmpl-00001");
+  g_assert_cmpstr (names[99], ==, "tmpl-00099");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -889,6 +918,7 @@ main (int   argc,
   ADD ("/farm-pg/outage", test_outage, NULL);
   ADD ("/farm-pg/kill-writer", test_kill_writer, NULL);
   ADD ("/farm-pg/import-export", test_import_export, NULL);
+  ADD ("/farm-pg/preview", test_preview, NULL);
   ADD ("/farm-pg/password", test_password, "local all alice scram-sha-256\n");
   g_test_add_func ("/farm-pg/password-command", test_password_command);
 

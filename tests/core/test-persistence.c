@@ -1028,6 +1028,70 @@ test_sqlite_damaged_row (Fixture       *fixture,
     }
 }
 
+/* A big farm's first templates by name are read ahead of the rest, for the list to show while
+ * the load goes on: in the list's order, case aside, not the database's. A damaged row among
+ * them shows none, and the load fails as before, naming it; a farm of up to 1,000 templates
+ * has none. */
+static void
+test_sqlite_preview (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 1001);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  sqlite3 *db;
+
+  vdi_template_set_name (vdi_farm_find_template (farm, "tmpl-00700"), "Alpha");
+  vdi_template_set_name (vdi_farm_find_template (farm, "tmpl-00002"), "zulu");
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+
+    names = vdi_test_farm_load_previewed (loaded, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (loaded)), ==, 1001);
+  }
+  g_assert_nonnull (names);
+  g_assert_cmpuint (g_strv_length (names), ==, 100);
+  g_assert_cmpstr (names[0], ==, "Alpha");
+  g_assert_cmpstr (names[1], ==, "tmpl-00001");
+  g_assert_cmpstr (names[2], ==, "tmpl-00003");
+  g_assert_cmpstr (names[99], ==, "tmpl-00100");
+  g_clear_pointer (&names, g_strfreev);
+
+  /* The fifth row, third by name, damaged. */
+  db = open_sqlite (fixture->path);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE templates SET doc = '{\"id\": 7}' "
+                                 "WHERE name = 'tmpl-00005';", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  {
+    g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+
+    names = vdi_test_farm_load_previewed (loaded, &error);
+    g_assert_null (names);
+    g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "templates[4]"));
+    g_clear_error (&error);
+  }
+
+  /* Mended (written again), then one template fewer: 1,000. */
+  vdi_template_set_name (vdi_farm_find_template (farm, "tmpl-00005"), "tmpl-00005b");
+  g_assert_true (vdi_farm_remove_template (farm, vdi_farm_find_template (farm, "tmpl-00009"),
+                                           &error));
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+
+    names = vdi_test_farm_load_previewed (loaded, &error);
+    g_assert_no_error (error);
+    g_assert_null (names);
+    g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (loaded)), ==, 1000);
+  }
+}
+
 /* Two farms on one database (two consoles, or a console and vdictl) each see what the other
  * committed; PRAGMA data_version tells a connection that another one wrote. */
 static void
@@ -1266,6 +1330,7 @@ main (int   argc,
   ADD_DB ("/core/persistence/sqlite/corrupt", test_sqlite_corrupt);
   ADD_DB ("/core/persistence/sqlite/damaged-row", test_sqlite_damaged_row);
   ADD_DB ("/core/persistence/sqlite/two-farms", test_sqlite_two_farms);
+  ADD_DB ("/core/persistence/sqlite/preview", test_sqlite_preview);
   ADD_DB ("/core/persistence/sqlite/json-round-trip", test_sqlite_json_round_trip);
   ADD_DB ("/core/persistence/sqlite/kill-during-save", test_kill_during_save);
 

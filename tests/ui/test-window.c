@@ -265,6 +265,95 @@ test_window_large_farm (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  VdiWindow *window;
+  guint      n_previews;
+} PreviewSeen;
+
+/* What the window shows as the preview comes: the first templates by name, in the Templates
+ * list, which takes no input, and the title says the farm is still loading. */
+static void
+preview_seen_cb (VdiFarm     *farm,
+                 GParamSpec  *pspec,
+                 PreviewSeen *seen)
+{
+  VdiTemplatesPage *page = vdi_window_get_templates_page (seen->window);
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (
+    vdi_templates_page_get_column_view (page)));
+  AdwViewSwitcherTitle *title;
+  g_autofree char *first = NULL;
+
+  if (vdi_farm_get_preview (farm) == NULL)
+    return;
+  seen->n_previews++;
+  g_assert_true (vdi_window_get_loading (seen->window));
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (farm)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 100);
+  first = dup_template_name (model, 0);
+  g_assert_cmpstr (first, ==, "tmpl-00001");
+  g_assert_cmpstr (vdi_templates_page_get_state (page), ==, "list");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (page)));
+  g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (page)));
+  title = ADW_VIEW_SWITCHER_TITLE (vdi_test_find_widget (GTK_WIDGET (seen->window), NULL,
+                                                         ADW_TYPE_VIEW_SWITCHER_TITLE));
+  g_assert_cmpstr (adw_view_switcher_title_get_subtitle (title), ==, "Loading the farm…");
+}
+
+/* A big farm database's first templates show in the list while the rest is read; then the
+ * whole farm, and the list takes input. */
+static void
+test_window_preview (void)
+{
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = vdi_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "farm.db", NULL);
+  AdwViewSwitcherTitle *title;
+  VdiTemplatesPage *page;
+  PreviewSeen seen = { NULL, 0 };
+  GListModel *model;
+
+  {
+    g_autoptr(VdiFarm) writer = vdi_farm_new (path);
+
+    vdi_test_populate_farm (writer, 15, 1001);
+    g_assert_true (vdi_farm_save (writer, &error));
+    g_assert_no_error (error);
+  }
+
+  app = vdi_test_application_new (path, credentials);
+  g_application_activate (G_APPLICATION (app));
+  seen.window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_object_ref (seen.window);
+  vdi_window_show_page (seen.window, "templates");
+  g_signal_connect (vdi_window_get_farm (seen.window), "notify::preview",
+                    G_CALLBACK (preview_seen_cb), &seen);
+
+  vdi_test_wait_for (farm_loaded, app);
+  vdi_test_flush_events ();
+  g_assert_cmpuint (seen.n_previews, ==, 1);
+  g_assert_false (vdi_window_get_loading (seen.window));
+  g_assert_null (vdi_farm_get_preview (vdi_window_get_farm (seen.window)));
+  page = vdi_window_get_templates_page (seen.window);
+  model = G_LIST_MODEL (gtk_column_view_get_model (vdi_templates_page_get_column_view (page)));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1001);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (page)));
+  title = ADW_VIEW_SWITCHER_TITLE (vdi_test_find_widget (GTK_WIDGET (seen.window), NULL,
+                                                         ADW_TYPE_VIEW_SWITCHER_TITLE));
+  g_assert_cmpstr (adw_view_switcher_title_get_subtitle (title), ==, "");
+
+  g_signal_handlers_disconnect_by_func (vdi_window_get_farm (seen.window), preview_seen_cb,
+                                        &seen);
+  gtk_window_destroy (GTK_WINDOW (seen.window));
+  vdi_test_flush_events ();
+  g_assert_finalize_object (seen.window);
+  g_clear_object (&app);
+  vdi_test_destroy_toplevels ();
+  vdi_test_rm_rf (dir);
+}
+
 /* A secondary click on @cell, as GTK delivers it to the cell's gesture. */
 static void
 right_click (GtkWidget *cell)
@@ -413,6 +502,7 @@ main (int   argc,
 
   g_test_add_func ("/VdiConsole/Window/large-farm", test_window_large_farm);
   g_test_add_func ("/VdiConsole/Window/templates-columns", test_templates_columns);
+  g_test_add_func ("/VdiConsole/Window/preview", test_window_preview);
 
   return g_test_run ();
 }
