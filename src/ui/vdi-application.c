@@ -51,6 +51,7 @@ struct _VdiApplication
   guint           lock_check_id;    /* a farm database: is the lock still ours? */
   gboolean        lock_checking;
   gint64          agent_wait_since; /* the farm free with work under way, left to an agent */
+  guint           agent_grace;      /* seconds, see vdi_application_set_agent_grace() */
 
   FarmState       farm_state;
   guint           read_only : 1;
@@ -70,8 +71,9 @@ static GParamSpec *properties[N_PROPS];
 
 /* How often a read-only console tries to take the farm back from vdictl. */
 #define LOCK_RETRY_SECONDS 2
-/* How long a read-only console leaves a free farm with work under way to the vdictl agent on
- * it (which asks for the farm every 10 s unless told otherwise) before taking it itself. */
+/* How long, by default, a read-only console leaves a free farm with work under way to the
+ * vdictl agent on it (which asks for the farm every 10 s unless told otherwise) before taking
+ * it itself. */
 #define AGENT_GRACE_SECONDS 60
 /* How often the holder of a farm database's lock makes sure it still holds it: sooner than
  * read-only consoles ask for it, so that after a restart of the server the holder keeps it. */
@@ -344,6 +346,15 @@ start_demo_distribution (VdiApplication *self)
  *   farm without changing it. It tries to take the lock every few seconds and, once it has it,
  *   loads the farm again (the other process may have changed it) and becomes writable.
  */
+void
+vdi_application_set_agent_grace (VdiApplication *self,
+                                 guint           seconds)
+{
+  g_return_if_fail (VDI_IS_APPLICATION (self));
+
+  self->agent_grace = seconds;
+}
+
 gboolean
 vdi_application_get_read_only (VdiApplication *self)
 {
@@ -546,7 +557,7 @@ agent_owner_cb (GObject      *object,
    * for the free farm within the grace leaves it to this console. */
   if (agent && (self->agent_wait_since == 0 ||
                 g_get_monotonic_time () - self->agent_wait_since <
-                  AGENT_GRACE_SECONDS * G_USEC_PER_SEC))
+                  (gint64)self->agent_grace * G_USEC_PER_SEC))
     {
       g_autoptr(GTask) task = g_task_new (self, self->lock_cancellable, lock_queried_cb,
                                           g_object_ref (self));
@@ -1486,6 +1497,7 @@ static void
 vdi_application_init (VdiApplication *self)
 {
   self->lock_cancellable = g_cancellable_new ();
+  self->agent_grace = AGENT_GRACE_SECONDS;
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Manage the templates and providers of a VDI farm."));

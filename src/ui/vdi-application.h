@@ -63,5 +63,9 @@ gboolean            vdi_application_get_read_only     (VdiApplication     *self)
 gboolean            vdi_application_confirm_quit      (VdiApplication     *self,
                                                        GtkWindow          *parent);
 const char         *vdi_application_get_lock_holder   (VdiApplication     *self);
+/* How long a read-only console leaves a free farm with work under way to the farm's vdictl
+ * agent, from when it first finds the farm free, before it takes the farm itself; 60 s. */
+void                vdi_application_set_agent_grace   (VdiApplication     *self,
+                                                       guint               seconds);
 
 G_END_DECLS

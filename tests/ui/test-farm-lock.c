@@ -331,24 +331,33 @@ banner_names_agent (gpointer data)
   return label != NULL && strstr (gtk_label_get_text (GTK_LABEL (label)), "agent") != NULL;
 }
 
-/* The holder of a farm ends with a copy under way while a vdictl agent waits on the farm (the
- * real one, asking every minute): the console leaves the work to the agent rather than take the
- * farm and show it interrupted, and says so; with the agent gone, it takes the farm. */
-static void
-test_left_to_agent (void)
+typedef struct
 {
-  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
-  g_autoptr(VdiApplication) app = NULL;
-  g_autoptr(VdiFarmLock) lock = NULL;
-  g_autoptr(VdiFarm) writer = NULL;
-  g_autoptr(GSubprocess) agent = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = vdi_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "farm.db", NULL);
-  g_autofree char *agent_name = vdi_farm_dup_agent_bus_name (path);
-  VdiWindow *window;
+  char           *dir;
+  char           *path;
+  char           *agent_name;
+  VdiFarmLock    *lock;
+  GSubprocess    *agent;
+  VdiCredentials *credentials;
+  VdiApplication *app;
+  VdiWindow      *window;
+} AgentFarm;
 
-  writer = vdi_farm_new (path);
+/* A farm database with a copy under way, its lock held as by the console running it, the real
+ * vdictl agent waiting on the farm (asking for it every 10 minutes), and a console showing the
+ * farm read-only. */
+static void
+agent_farm_open (AgentFarm *af)
+{
+  g_autoptr(VdiFarm) writer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  af->dir = vdi_test_make_tmpdir ();
+  af->path = g_build_filename (af->dir, "farm.db", NULL);
+  af->agent_name = vdi_farm_dup_agent_bus_name (af->path);
+  af->credentials = vdi_credentials_new (FALSE);
+
+  writer = vdi_farm_new (af->path);
   vdi_test_populate_farm (writer, 11, 2);
   {
     g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (writer), 0);
@@ -358,37 +367,108 @@ test_left_to_agent (void)
   }
   g_assert_true (vdi_farm_save (writer, &error));
   g_assert_no_error (error);
-  lock = vdi_farm_lock_acquire (path, &error);
+  af->lock = vdi_farm_lock_acquire (af->path, &error);
   g_assert_no_error (error);
 
-  agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("VDICTL"),
-                            "--farm", path, "agent", "--interval", "600", NULL);
+  af->agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("VDICTL"),
+                                "--farm", af->path, "agent", "--interval", "600", NULL);
   g_assert_no_error (error);
-  vdi_test_wait_for (vdi_test_name_has_owner, agent_name);
+  vdi_test_wait_for (vdi_test_name_has_owner, af->agent_name);
 
-  app = vdi_test_application_new (path, credentials);
-  g_application_activate (G_APPLICATION (app));
-  window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  vdi_test_wait_for (farm_loaded, app);
-  g_assert_true (vdi_application_get_read_only (app));
+  af->app = vdi_test_application_new (af->path, af->credentials);
+  g_application_activate (G_APPLICATION (af->app));
+  af->window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (af->app)));
+  vdi_test_wait_for (farm_loaded, af->app);
+  g_assert_true (vdi_application_get_read_only (af->app));
+}
 
-  /* The holder ends, its copy under way: left to the agent, and said so. */
-  g_clear_object (&lock);
-  vdi_test_wait_for (banner_names_agent, window);
-  g_assert_true (vdi_application_get_read_only (app));
-  g_assert_false (vdi_farm_lock_query_holder (path, NULL, NULL));
-
-  /* No agent any more: the console takes the farm; the copy it finds is the interrupted one. */
-  g_subprocess_send_signal (agent, SIGTERM);
-  g_subprocess_wait_check (agent, NULL, &error);
-  g_assert_no_error (error);
-  vdi_test_wait_for (writable, app);
-  vdi_test_wait_for (farm_loaded, app);
+static void
+agent_farm_close (AgentFarm *af)
+{
+  g_autoptr(GError) error = NULL;
 
   vdi_test_destroy_toplevels ();
-  g_clear_object (&app);
+  g_clear_object (&af->app);
   vdi_test_flush_events ();
-  vdi_test_rm_rf (dir);
+  g_clear_object (&af->lock);
+  if (af->agent != NULL)
+    {
+      g_subprocess_send_signal (af->agent, SIGTERM);
+      g_subprocess_wait_check (af->agent, NULL, &error);
+      g_assert_no_error (error);
+      g_clear_object (&af->agent);
+    }
+  g_clear_object (&af->credentials);
+  vdi_test_rm_rf (af->dir);
+  g_free (af->dir);
+  g_free (af->path);
+  g_free (af->agent_name);
+}
+
+/* The copy under way as the console shows it. */
+static gboolean
+copy_busy (VdiApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  VdiFarm *farm = vdi_window_get_farm (VDI_WINDOW (window));
+  g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (farm), 0);
+  g_autoptr(VdiTarget) target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+
+  return vdi_target_is_busy (target);
+}
+
+/* The holder of a farm ends with a copy under way while a vdictl agent waits on the farm: the
+ * console leaves the work to the agent rather than take the farm and show it interrupted, and
+ * says so; with the agent gone, it takes the farm. */
+static void
+test_left_to_agent (void)
+{
+  g_autoptr(GError) error = NULL;
+  AgentFarm af = { NULL };
+
+  agent_farm_open (&af);
+  g_assert_true (copy_busy (af.app));
+
+  /* The holder ends, its copy under way: left to the agent, and said so. */
+  g_clear_object (&af.lock);
+  vdi_test_wait_for (banner_names_agent, af.window);
+  g_assert_true (vdi_application_get_read_only (af.app));
+  g_assert_false (vdi_farm_lock_query_holder (af.path, NULL, NULL));
+
+  /* No agent any more: the console takes the farm; the copy it finds is the interrupted one. */
+  g_subprocess_send_signal (af.agent, SIGTERM);
+  g_subprocess_wait_check (af.agent, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&af.agent);
+  vdi_test_wait_for (writable, af.app);
+  vdi_test_wait_for (farm_loaded, af.app);
+  g_assert_false (copy_busy (af.app));
+
+  agent_farm_close (&af);
+}
+
+/* The agent is there but does not come for the free farm (it asks every 10 minutes): once the
+ * grace is over the console takes the farm itself, and the copy it finds is the interrupted
+ * one. */
+static void
+test_agent_grace_ends (void)
+{
+  AgentFarm af = { NULL };
+
+  agent_farm_open (&af);
+  vdi_application_set_agent_grace (af.app, 3);
+
+  g_clear_object (&af.lock);
+  vdi_test_wait_for (banner_names_agent, af.window);
+  g_assert_true (vdi_application_get_read_only (af.app));
+  g_assert_true (copy_busy (af.app));
+
+  vdi_test_wait_for (writable, af.app);
+  vdi_test_wait_for (farm_loaded, af.app);
+  g_assert_true (vdi_test_name_has_owner (af.agent_name));
+  g_assert_false (copy_busy (af.app));
+
+  agent_farm_close (&af);
 }
 
 typedef struct
@@ -477,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/farm-lock/follows-holder", test_follows_holder);
   g_test_add_func ("/farm-lock/database-lock-kept", test_database_lock_kept);
   g_test_add_func ("/farm-lock/left-to-agent", test_left_to_agent);
+  g_test_add_func ("/farm-lock/agent-grace-ends", test_agent_grace_ends);
 
   return g_test_run ();
 }
