@@ -14,10 +14,10 @@
  * what changed since, and reads the documents of the rows new or changed. SQLite is polled
  * every VDI_FARM_FOLLOW_WAIT_MS, and reads nothing unless PRAGMA data_version moved;
  * PostgreSQL's poll waits that long on its LISTEN connection for a save's NOTIFY, and the next
- * one starts at once. Back on the main thread they go through the checks
- * of a load, and into the objects the farm already has, changed in place: the lists, selections
- * and open dialogs stay on the same objects and see their properties change, as they do when
- * this process does the work. */
+ * one starts at once. In the same worker they go through the checks of a load; back on the
+ * main thread, a slice at a time between frames, into the objects the farm already has, changed
+ * in place: the lists, selections and open dialogs stay on the same objects and see their
+ * properties change, as they do when this process does the work. */
 
 #include "config.h"
 
@@ -421,21 +421,51 @@ row_failed (GHashTable  *versions,
   g_error_free (row_error);
 }
 
-/* Returns: how many rows were taken in; @error is set when a row failed the checks of a load
- * (the others are taken in all the same). */
-static guint
-take_in (VdiFarm         *self,
-         VdiFarmChanges  *changes,
-         GError         **error)
+/* What a poll's worker made of the changed rows, through the checks of a load: new objects,
+ * the templates' providers the farm's own (or new ones, for providers new in this poll). */
+typedef struct
 {
-  g_autofree char *display = vdi_farm_dup_display_location (self->path);
+  GPtrArray *providers;          /* VdiProvider */
+  GPtrArray *templates;          /* VdiTemplate */
+  GPtrArray *removed_providers;  /* char * */
+  GPtrArray *removed_templates;  /* char * */
+  guint      n_rows;             /* rows read, taken in or failed */
+  guint      n_failed;
+  GError    *error;              /* the first row that failed the checks */
+} Parsed;
+
+static void
+parsed_free (Parsed *parsed)
+{
+  if (parsed == NULL)
+    return;
+  g_clear_pointer (&parsed->providers, g_ptr_array_unref);
+  g_clear_pointer (&parsed->templates, g_ptr_array_unref);
+  g_clear_pointer (&parsed->removed_providers, g_ptr_array_unref);
+  g_clear_pointer (&parsed->removed_templates, g_ptr_array_unref);
+  g_clear_error (&parsed->error);
+  g_free (parsed);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Parsed, parsed_free)
+
+/* In the poll's worker: @mine is a copy of the farm's providers list, made on the main thread
+ * as the poll began (a farm that follows changes nothing of its own meanwhile). */
+static Parsed *
+parse_changes (const char     *location,
+               VdiFarmFollow  *follow,
+               VdiFarmChanges *changes,
+               GListModel     *mine)
+{
+  g_autofree char *display = vdi_farm_dup_display_location (location);
   g_autoptr(VdiFarmRowParser) parser = _vdi_farm_row_parser_new (display);
   g_autoptr(VdiFarmContents) providers = NULL;
   g_autoptr(VdiFarmContents) templates = NULL;
-  g_autoptr(GHashTable) by_id = NULL;
-  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  g_autoptr(GListStore) parsed_providers = g_list_store_new (VDI_TYPE_PROVIDER);
+  Parsed *parsed = g_new0 (Parsed, 1);
 
-  guint n_failed = 0;
+  parsed->n_rows = changes->providers->len + changes->templates->len +
+                   changes->removed_providers->len + changes->removed_templates->len;
 
   /* Providers first: changed templates may use new ones. */
   for (guint i = 0; i < changes->providers->len; i++)
@@ -446,29 +476,20 @@ take_in (VdiFarm         *self,
 
       if (!_vdi_farm_row_parser_add_provider (parser, doc, size, &row_error))
         {
-          row_failed (self->follow != NULL ? self->follow->providers : NULL, FALSE,
-                      g_ptr_array_index (changes->provider_ids, i), error, row_error);
-          n_failed++;
+          row_failed (follow->providers, FALSE, g_ptr_array_index (changes->provider_ids, i),
+                      &parsed->error, row_error);
+          parsed->n_failed++;
         }
     }
   providers = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+  parsed->providers = g_steal_pointer (&providers->providers);
 
-  by_id = index_by_id (G_LIST_MODEL (self->providers), FALSE);
-  for (guint i = 0; i < providers->providers->len; i++)
-    {
-      VdiProvider *provider = g_ptr_array_index (providers->providers, i);
-      VdiProvider *mine = g_hash_table_lookup (by_id, vdi_provider_get_id (provider));
-
-      if (mine != NULL)
-        copy_provider (mine, provider);
-      else
-        g_ptr_array_add (added, provider);
-    }
-  vdi_farm_splice (self, added, NULL);
-  g_ptr_array_set_size (added, 0);
-
+  /* The farm's own providers over the new ones: a changed provider is changed in place. */
+  g_list_store_splice (parsed_providers, 0, 0, parsed->providers->pdata,
+                       parsed->providers->len);
   parser = _vdi_farm_row_parser_new (display);
-  _vdi_farm_row_parser_use_providers (parser, G_LIST_MODEL (self->providers));
+  _vdi_farm_row_parser_use_providers (parser, G_LIST_MODEL (parsed_providers));
+  _vdi_farm_row_parser_use_providers (parser, mine);
   for (guint i = 0; i < changes->templates->len; i++)
     {
       gsize size;
@@ -477,43 +498,121 @@ take_in (VdiFarm         *self,
 
       if (!_vdi_farm_row_parser_add_template (parser, doc, size, &row_error))
         {
-          row_failed (self->follow != NULL ? self->follow->templates : NULL, TRUE,
-                      g_ptr_array_index (changes->template_ids, i), error, row_error);
-          n_failed++;
+          row_failed (follow->templates, TRUE, g_ptr_array_index (changes->template_ids, i),
+                      &parsed->error, row_error);
+          parsed->n_failed++;
         }
     }
   templates = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+  parsed->templates = g_steal_pointer (&templates->templates);
+  parsed->removed_providers = g_ptr_array_ref (changes->removed_providers);
+  parsed->removed_templates = g_ptr_array_ref (changes->removed_templates);
+  return parsed;
+}
 
-  g_clear_pointer (&by_id, g_hash_table_unref);
-  by_id = index_by_id (G_LIST_MODEL (self->templates), TRUE);
-  for (guint i = 0; i < templates->templates->len; i++)
+/* Taking a poll in, on the main thread, a slice of templates at a time so that the window
+ * goes on drawing while thousands change (an import, a mass edit). */
+#define APPLY_SLICE_USEC 8000
+
+typedef struct
+{
+  VdiFarm    *farm;
+  Parsed     *parsed;
+  guint       serial;
+  GHashTable *by_id;  /* template id → the farm's template (a reference) */
+  GPtrArray  *added;
+  guint       next;
+} Apply;
+
+static void
+object_unref0 (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
+apply_free (Apply *apply)
+{
+  parsed_free (apply->parsed);
+  g_hash_table_unref (apply->by_id);
+  g_ptr_array_unref (apply->added);
+  g_free (apply);
+}
+
+static void schedule_poll (VdiFarm *self);
+static void set_follow_error (VdiFarm      *self,
+                              const GError *error);
+
+static void
+apply_providers (VdiFarm *self,
+                 Parsed  *parsed)
+{
+  g_autoptr(GHashTable) by_id = index_by_id (G_LIST_MODEL (self->providers), FALSE);
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+
+  for (guint i = 0; i < parsed->providers->len; i++)
     {
-      VdiTemplate *template = g_ptr_array_index (templates->templates, i);
-      VdiTemplate *mine = g_hash_table_lookup (by_id, vdi_template_get_id (template));
+      VdiProvider *provider = g_ptr_array_index (parsed->providers, i);
+      VdiProvider *mine = g_hash_table_lookup (by_id, vdi_provider_get_id (provider));
+
+      if (mine != NULL)
+        copy_provider (mine, provider);
+      else
+        g_ptr_array_add (added, provider);
+    }
+  vdi_farm_splice (self, added, NULL);
+}
+
+static gboolean
+apply_cb (gpointer data)
+{
+  Apply *apply = data;
+  VdiFarm *self = apply->farm;
+  Parsed *parsed = apply->parsed;
+  gint64 start = g_get_monotonic_time ();
+
+  /* A load since has objects and versions of its own; or following stopped. */
+  if (apply->serial != self->follow_serial || !self->following)
+    {
+      self->follow_apply = 0;
+      schedule_poll (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  for (; apply->next < parsed->templates->len; apply->next++)
+    {
+      VdiTemplate *template = g_ptr_array_index (parsed->templates, apply->next);
+      VdiTemplate *mine = g_hash_table_lookup (apply->by_id, vdi_template_get_id (template));
       guint position;
 
+      if (g_get_monotonic_time () - start > APPLY_SLICE_USEC)
+        return G_SOURCE_CONTINUE;
       if (mine == NULL)
-        g_ptr_array_add (added, template);
+        g_ptr_array_add (apply->added, g_object_ref (template));
       else if (!update_template (mine, template) &&
                g_list_store_find (self->templates, mine, &position))
         {
           vdi_template_lock (template);
           g_list_store_splice (self->templates, position, 1, (gpointer *)&template, 1);
         }
+      /* Freed in the slice that took it in, not all at the end. */
+      g_ptr_array_index (parsed->templates, apply->next) = NULL;
+      g_object_unref (template);
     }
-  vdi_farm_splice (self, NULL, added);
+  vdi_farm_splice (self, NULL, apply->added);
 
-  for (guint i = 0; i < changes->removed_templates->len; i++)
+  for (guint i = 0; i < parsed->removed_templates->len; i++)
     {
-      VdiTemplate *mine = g_hash_table_lookup (by_id,
-                                               g_ptr_array_index (changes->removed_templates, i));
+      VdiTemplate *mine = g_hash_table_lookup (apply->by_id,
+                                               g_ptr_array_index (parsed->removed_templates, i));
 
       if (mine != NULL)
         remove_item (self->templates, mine);
     }
-  for (guint i = 0; i < changes->removed_providers->len; i++)
+  for (guint i = 0; i < parsed->removed_providers->len; i++)
     {
-      const char *id = g_ptr_array_index (changes->removed_providers, i);
+      const char *id = g_ptr_array_index (parsed->removed_providers, i);
       VdiProvider *mine = vdi_farm_find_provider_by_id (self, id);
 
       if (mine != NULL)
@@ -525,8 +624,41 @@ take_in (VdiFarm         *self,
   self->full_pass = TRUE;
   _vdi_farm_set_dirty (self, FALSE);
 
-  return changes->providers->len + changes->templates->len + changes->removed_providers->len +
-         changes->removed_templates->len - n_failed;
+  if (parsed->error != NULL)
+    g_debug ("Following %s: %s", self->path, parsed->error->message);
+  set_follow_error (self, parsed->error);
+  self->follow_apply = 0;
+  if (parsed->n_rows > parsed->n_failed)
+    _vdi_farm_emit_followed (self, parsed->n_rows - parsed->n_failed);
+  schedule_poll (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Providers at once (few, and templates may use new ones), then templates a slice at a time,
+ * then what was removed; the next poll once all is in. */
+static void
+take_in (VdiFarm *self,
+         Parsed  *parsed)
+{
+  Apply *apply = g_new0 (Apply, 1);
+
+  apply_providers (self, parsed);
+
+  apply->farm = self;
+  apply->parsed = parsed;
+  apply->serial = self->follow_serial;
+  apply->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i < n; i++)
+    {
+      VdiTemplate *template = g_list_model_get_item (G_LIST_MODEL (self->templates), i);
+
+      g_hash_table_insert (apply->by_id, (gpointer)vdi_template_get_id (template), template);
+    }
+  apply->added = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_set_free_func (parsed->templates, object_unref0);
+  /* After the frames (GDK draws at G_PRIORITY_HIGH_IDLE + 20). */
+  self->follow_apply = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_cb, apply,
+                                        (GDestroyNotify)apply_free);
 }
 
 /* Polling ------------------------------------------------------------------------------------ */
@@ -536,7 +668,9 @@ typedef struct
   const VdiFarmRowStore *store;
   char                  *location;
   VdiFarmFollow         *follow;
+  GListStore            *providers;  /* the farm's, as the poll began */
   VdiFarmChanges        *changes;
+  Parsed                *parsed;
   guint                  serial;
 } Poll;
 
@@ -544,12 +678,12 @@ static void
 poll_free (Poll *poll)
 {
   _vdi_farm_follow_free (poll->follow, poll->store);
+  g_clear_object (&poll->providers);
   _vdi_farm_changes_free (poll->changes);
+  parsed_free (poll->parsed);
   g_free (poll->location);
   g_free (poll);
 }
-
-static void schedule_poll (VdiFarm *self);
 
 static void
 clear_follow (VdiFarm *self)
@@ -584,9 +718,15 @@ poll_worker (GTask        *task,
   GError *error = NULL;
 
   if (!poll->store->changes (poll->location, poll->follow, &poll->changes, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The rows through the checks of a load here, not on the main thread. */
+  if (poll->changes != NULL)
+    poll->parsed = parse_changes (poll->location, poll->follow, poll->changes,
+                                  G_LIST_MODEL (poll->providers));
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -598,7 +738,6 @@ poll_done (GObject      *object,
   Poll *poll = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-  guint n;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -617,7 +756,7 @@ poll_done (GObject      *object,
       g_debug ("Following %s: %s", self->path, error->message);
       set_follow_error (self, error);
     }
-  else if (poll->changes == NULL)
+  else if (poll->parsed == NULL)
     {
       /* Nothing new: a row that failed before and was not read again is still wrong. */
       if (self->follow_error == NULL ||
@@ -626,12 +765,9 @@ poll_done (GObject      *object,
     }
   else
     {
-      n = take_in (self, poll->changes, &error);
-      if (error != NULL)
-        g_debug ("Following %s: %s", self->path, error->message);
-      set_follow_error (self, error);
-      if (n > 0)
-        _vdi_farm_emit_followed (self, n);
+      /* The next poll once this one is in. */
+      take_in (self, g_steal_pointer (&poll->parsed));
+      return;
     }
 
   schedule_poll (self);
@@ -652,6 +788,13 @@ poll_cb (gpointer user_data)
   poll->store = _vdi_farm_row_store_for (self->path);
   poll->location = g_strdup (self->path);
   poll->follow = g_steal_pointer (&self->follow);
+  poll->providers = g_list_store_new (VDI_TYPE_PROVIDER);
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->providers)); i < n; i++)
+    {
+      g_autoptr(VdiProvider) provider = g_list_model_get_item (G_LIST_MODEL (self->providers), i);
+
+      g_list_store_append (poll->providers, provider);
+    }
   poll->serial = self->follow_serial;
 
   self->polling = TRUE;
@@ -667,7 +810,8 @@ schedule_poll (VdiFarm *self)
 {
   const VdiFarmRowStore *store;
 
-  if (!self->following || self->follow == NULL || self->polling || self->follow_source != 0)
+  if (!self->following || self->follow == NULL || self->polling || self->follow_source != 0 ||
+      self->follow_apply != 0)
     return;
   store = _vdi_farm_row_store_for (self->path);
   /* A store that waits for news itself is asked again at once, unless it just failed. */
@@ -699,6 +843,7 @@ void
 _vdi_farm_follow_stop (VdiFarm *self)
 {
   g_clear_handle_id (&self->follow_source, g_source_remove);
+  g_clear_handle_id (&self->follow_apply, g_source_remove);
   if (self->follow_cancellable != NULL)
     {
       g_cancellable_cancel (self->follow_cancellable);

@@ -1181,7 +1181,8 @@ _vdi_farm_row_parser_new (const char *path)
 }
 
 /* Templates parsed after this name these providers (a farm's own, when rows that changed are
- * read into it): the model's objects, not new ones. Main thread only. */
+ * read into it): the model's objects, not new ones. Of two with one id, the later. @providers
+ * is read here: in a worker, a copy of the farm's list made on its thread. */
 void
 _vdi_farm_row_parser_use_providers (VdiFarmRowParser *self,
                                     GListModel       *providers)

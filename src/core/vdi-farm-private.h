@@ -59,6 +59,7 @@ struct _VdiFarm
   VdiFarmFollow *follow;         /* %NULL while a poll has it, or before a load */
   guint          follow_serial;  /* a load's new versions make a poll under way stale */
   guint          follow_source;
+  guint          follow_apply;   /* taking a poll in, a slice at a time */
   gboolean       polling;
   GCancellable  *follow_cancellable;
   GError        *follow_error;

@@ -459,6 +459,103 @@ test_stop (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_followed, ==, 0);
 }
 
+typedef struct
+{
+  VdiFarm    *farm;
+  guint       n_templates;
+  const char *prefix;
+} BulkWanted;
+
+/* @n_templates templates, each named with @prefix. */
+static gboolean
+bulk_seen (gpointer data)
+{
+  BulkWanted *wanted = data;
+  GListModel *templates = vdi_farm_get_templates (wanted->farm);
+  guint n = g_list_model_get_n_items (templates);
+
+  if (n != wanted->n_templates)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+
+      if (!g_str_has_prefix (vdi_template_get_name (template), wanted->prefix))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Thousands of rows changed in one save (an import, a mass edit) are taken in a slice at a time
+ * between the main loop's other work, as one change of the farm: all of them, once. */
+static void
+test_bulk (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(VdiTemplate) first = NULL;
+  g_autoptr(GError) error = NULL;
+  VdiProvider *source;
+  BulkWanted wanted = { NULL, 0, NULL };
+  guint before;
+
+  if (skip_without_server (fixture))
+    return;
+
+  first = nth_template (fixture->writer, 0);
+  source = vdi_template_get_source_provider (first);
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bulk-%04u", i);
+      g_autofree char *name = g_strdup_printf ("new-%04u", i);
+      g_autoptr(VdiTemplate) template = vdi_template_new (id, name, source, "gold");
+
+      g_assert_true (vdi_farm_add_template (fixture->writer, template, &error));
+      g_assert_no_error (error);
+    }
+  /* The four there before, renamed like the rest in the same save. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(VdiTemplate) template = nth_template (fixture->writer, i);
+      g_autofree char *name = g_strdup_printf ("new-old-%u", i);
+
+      vdi_template_set_name (template, name);
+    }
+  before = fixture->n_followed;
+  g_assert_true (vdi_farm_save (fixture->writer, &error));
+  g_assert_no_error (error);
+
+  wanted.farm = fixture->follower;
+  wanted.n_templates = 1504;
+  wanted.prefix = "new-";
+  wait_until (bulk_seen, &wanted, "1,500 new templates and 4 renamed");
+  g_assert_cmpuint (fixture->n_followed, ==, before + 1);
+  g_assert_null (vdi_farm_get_follow_error (fixture->follower));
+
+  /* Every one renamed at once: changed in place. */
+  {
+    g_autoptr(VdiTemplate) watched = nth_template (fixture->follower, 1000);
+
+    for (guint i = 0; i < 1504; i++)
+      {
+        g_autoptr(VdiTemplate) template = nth_template (fixture->writer, i);
+        g_autofree char *name = g_strdup_printf ("again-%s", vdi_template_get_name (template));
+
+        vdi_template_set_name (template, name);
+      }
+    g_assert_true (vdi_farm_save (fixture->writer, &error));
+    g_assert_no_error (error);
+    wanted.prefix = "again-";
+    wait_until (bulk_seen, &wanted, "1,504 templates renamed");
+    g_assert_cmpuint (fixture->n_followed, ==, before + 2);
+    {
+      g_autoptr(VdiTemplate) now = nth_template (fixture->follower, 1000);
+
+      g_assert_true (now == watched);
+    }
+  }
+  g_assert_false (vdi_farm_get_dirty (fixture->follower));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,10 +573,12 @@ main (int   argc,
   ADD ("/core/follow/sqlite/structure", "sqlite", test_structure);
   ADD ("/core/follow/sqlite/stop", "sqlite", test_stop);
   ADD ("/core/follow/sqlite/bad-row", "sqlite", test_bad_row);
+  ADD ("/core/follow/sqlite/bulk", "sqlite", test_bulk);
   ADD ("/core/follow/pg/progress", "pg", test_progress);
   ADD ("/core/follow/pg/structure", "pg", test_structure);
   ADD ("/core/follow/pg/reconnect", "pg", test_reconnect);
   ADD ("/core/follow/pg/stop", "pg", test_stop);
+  ADD ("/core/follow/pg/bulk", "pg", test_bulk);
 
   status = g_test_run ();
   if (pg != NULL)
