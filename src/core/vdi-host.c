@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-#include "vdi-host.h"
+#include "vdi-target-private.h"
 #include "vdi-util.h"
 
 struct _VdiHost
@@ -26,6 +26,9 @@ struct _VdiHost
 
   VdiHostState  state;
   gboolean      needs_recreate;
+
+  gpointer      owner;         /* the template, not referenced */
+  VdiItemNotify owner_notify;
 };
 
 G_DEFINE_FINAL_TYPE (VdiHost, vdi_host, G_TYPE_OBJECT)
@@ -144,6 +147,38 @@ vdi_host_set_property (GObject      *object,
     }
 }
 
+gboolean
+_vdi_host_is_owned_by (VdiHost  *self,
+                       gpointer  owner)
+{
+  g_return_val_if_fail (VDI_IS_HOST (self), FALSE);
+
+  return self->owner == owner;
+}
+
+void
+_vdi_host_set_owner (VdiHost       *self,
+                     gpointer       owner,
+                     VdiItemNotify  func)
+{
+  g_return_if_fail (VDI_IS_HOST (self));
+
+  self->owner = owner;
+  self->owner_notify = owner != NULL ? func : NULL;
+}
+
+static void
+vdi_host_notify (GObject    *object,
+                GParamSpec *pspec)
+{
+  VdiHost *self = (VdiHost *)object;
+
+  if (self->owner_notify != NULL)
+    self->owner_notify (self->owner, self, pspec);
+  if (G_OBJECT_CLASS (vdi_host_parent_class)->notify != NULL)
+    G_OBJECT_CLASS (vdi_host_parent_class)->notify (object, pspec);
+}
+
 static void
 vdi_host_class_init (VdiHostClass *klass)
 {
@@ -151,6 +186,7 @@ vdi_host_class_init (VdiHostClass *klass)
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = vdi_host_finalize;
+  object_class->notify = vdi_host_notify;
   object_class->get_property = vdi_host_get_property;
   object_class->set_property = vdi_host_set_property;
 

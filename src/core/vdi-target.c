@@ -39,6 +39,9 @@ struct _VdiTarget
   VdiTargetStep    step;
 
   guint            is_source : 1;
+
+  gpointer         owner;         /* the template, not referenced */
+  VdiItemNotify    owner_notify;
 };
 
 G_DEFINE_FINAL_TYPE (VdiTarget, vdi_target, G_TYPE_OBJECT)
@@ -250,6 +253,29 @@ vdi_target_set_property (GObject      *object,
     }
 }
 
+void
+_vdi_target_set_owner (VdiTarget     *self,
+                       gpointer       owner,
+                       VdiItemNotify  func)
+{
+  g_return_if_fail (VDI_IS_TARGET (self));
+
+  self->owner = owner;
+  self->owner_notify = owner != NULL ? func : NULL;
+}
+
+static void
+vdi_target_notify (GObject    *object,
+                  GParamSpec *pspec)
+{
+  VdiTarget *self = (VdiTarget *)object;
+
+  if (self->owner_notify != NULL)
+    self->owner_notify (self->owner, self, pspec);
+  if (G_OBJECT_CLASS (vdi_target_parent_class)->notify != NULL)
+    G_OBJECT_CLASS (vdi_target_parent_class)->notify (object, pspec);
+}
+
 static void
 vdi_target_class_init (VdiTargetClass *klass)
 {
@@ -259,6 +285,7 @@ vdi_target_class_init (VdiTargetClass *klass)
   const GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = vdi_target_finalize;
+  object_class->notify = vdi_target_notify;
   object_class->get_property = vdi_target_get_property;
   object_class->set_property = vdi_target_set_property;
 

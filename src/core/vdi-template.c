@@ -15,6 +15,7 @@
 
 #include "vdi-farm.h"
 #include "vdi-name-format.h"
+#include "vdi-target-private.h"
 #include "vdi-template.h"
 #include "vdi-util.h"
 
@@ -230,11 +231,13 @@ emit_changed (VdiTemplate *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* A target's property changed (see _vdi_target_set_owner()). */
 static void
-on_target_notify (VdiTemplate *self,
-                  GParamSpec  *pspec,
-                  VdiTarget   *target)
+on_target_notify (gpointer    owner,
+                  gpointer    target,
+                  GParamSpec *pspec)
 {
+  VdiTemplate *self = owner;
   const char *name = g_param_spec_get_name (pspec);
 
   if (g_str_equal (name, "progress") || g_str_equal (name, "state") ||
@@ -246,10 +249,12 @@ on_target_notify (VdiTemplate *self,
 }
 
 static void
-on_host_notify (VdiTemplate *self,
-                GParamSpec  *pspec,
-                VdiHost     *host)
+on_host_notify (gpointer    owner,
+                gpointer    host,
+                GParamSpec *pspec)
 {
+  VdiTemplate *self = owner;
+
   if (g_str_equal (g_param_spec_get_name (pspec), "state"))
     update_hosts_ready (self);
 
@@ -295,34 +300,39 @@ vdi_template_constructed (GObject *object)
   vdi_target_set_state (source, VDI_TARGET_STATE_READY);
   vdi_target_set_progress (source, VDI_DISTRIBUTION_OK);
   vdi_target_set_step (source, VDI_TARGET_STEP_REGISTERED);
-  g_signal_connect_object (source, "notify", G_CALLBACK (on_target_notify), self,
-                           G_CONNECT_SWAPPED);
+  _vdi_target_set_owner (source, self, on_target_notify);
   g_list_store_append (self->targets, source);
 }
 
+/* A host this template lets go of; it may belong to another by now (a following farm moves
+ * the hosts of a template it read into its own). */
 static void
-disconnect_items (GListStore *store,
-                  gpointer    data)
+release_host (VdiTemplate *self,
+              VdiHost     *host)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
-
-      g_signal_handlers_disconnect_by_data (item, data);
-    }
+  if (_vdi_host_is_owned_by (host, self))
+    _vdi_host_set_owner (host, NULL, NULL);
 }
 
 static void
 vdi_template_dispose (GObject *object)
 {
   VdiTemplate *self = (VdiTemplate *)object;
+  GListModel *targets = G_LIST_MODEL (self->targets);
+  GListModel *hosts = G_LIST_MODEL (self->hosts);
 
-  if (self->targets != NULL)
-    disconnect_items (self->targets, self);
-  if (self->hosts != NULL)
-    disconnect_items (self->hosts, self);
+  for (guint i = 0, n = targets != NULL ? g_list_model_get_n_items (targets) : 0; i < n; i++)
+    {
+      g_autoptr(VdiTarget) target = g_list_model_get_item (targets, i);
+
+      _vdi_target_set_owner (target, NULL, NULL);
+    }
+  for (guint i = 0, n = hosts != NULL ? g_list_model_get_n_items (hosts) : 0; i < n; i++)
+    {
+      g_autoptr(VdiHost) host = g_list_model_get_item (hosts, i);
+
+      release_host (self, host);
+    }
 
   G_OBJECT_CLASS (vdi_template_parent_class)->dispose (object);
 }
@@ -793,7 +803,7 @@ vdi_template_set_multi_provider (VdiTemplate  *self,
         {
           g_autoptr(VdiTarget) target = g_list_model_get_item (G_LIST_MODEL (self->targets), i);
 
-          g_signal_handlers_disconnect_by_data (target, self);
+          _vdi_target_set_owner (target, NULL, NULL);
         }
       if (n > 1)
         {
@@ -1250,8 +1260,7 @@ vdi_template_add_target (VdiTemplate  *self,
     return NULL;
 
   target = vdi_target_new (provider, FALSE);
-  g_signal_connect_object (target, "notify", G_CALLBACK (on_target_notify), self,
-                           G_CONNECT_SWAPPED);
+  _vdi_target_set_owner (target, self, on_target_notify);
   g_list_store_append (self->targets, target);
   update_distribution (self);
   emit_changed (self);
@@ -1290,7 +1299,7 @@ vdi_template_remove_target (VdiTemplate  *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  g_signal_handlers_disconnect_by_data (target, self);
+  _vdi_target_set_owner (target, NULL, NULL);
   g_list_store_remove (self->targets, position);
   emit_changed (self);
 
@@ -1335,8 +1344,7 @@ vdi_template_add_host (VdiTemplate *self,
   g_return_if_fail (VDI_IS_TEMPLATE (self));
   g_return_if_fail (VDI_IS_HOST (host));
 
-  g_signal_connect_object (host, "notify", G_CALLBACK (on_host_notify), self,
-                           G_CONNECT_SWAPPED);
+  _vdi_host_set_owner (host, self, on_host_notify);
   g_list_store_append (self->hosts, host);
   notify (self, PROP_HOSTS_TOTAL);
   update_hosts_ready (self);
@@ -1355,7 +1363,7 @@ vdi_template_remove_host (VdiTemplate *self,
   if (!g_list_store_find (self->hosts, host, &position))
     return;
 
-  g_signal_handlers_disconnect_by_data (host, self);
+  release_host (self, host);
   g_list_store_remove (self->hosts, position);
   notify (self, PROP_HOSTS_TOTAL);
   update_hosts_ready (self);

@@ -408,6 +408,64 @@ test_hosts (void)
 }
 
 static void
+count_changed (VdiTemplate *template,
+               guint       *n)
+{
+  (*n)++;
+}
+
+/* A template hears of its targets' and hosts' changes while they are its own, and only then:
+ * not after it removed them or was itself let go, and a host another template took (as a
+ * following farm takes the hosts of a template it read into its own) tells that one. */
+static void
+test_items_owned (void)
+{
+  g_autoptr(VdiProvider) source = make_provider ("hv-00", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE);
+  g_autoptr(VdiProvider) peer = make_provider ("hv-01", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE);
+  g_autoptr(VdiTemplate) mine = vdi_template_new (NULL, "Win11", source, "win11-gold");
+  g_autoptr(VdiTemplate) read = vdi_template_new (NULL, "Win11", source, "win11-gold");
+  g_autoptr(VdiTarget) target = NULL;
+  g_autoptr(VdiHost) host = vdi_host_new ("VDI-001", source);
+  g_autoptr(GError) error = NULL;
+  VdiDistribution distribution;
+  guint n_changed = 0;
+
+  g_assert_true (vdi_template_set_multi_provider (mine, TRUE, &error));
+  target = g_object_ref (vdi_template_add_target (mine, peer, &error));
+  g_assert_no_error (error);
+  g_signal_connect (mine, "changed", G_CALLBACK (count_changed), &n_changed);
+
+  /* A copy under way: the template's distribution follows it. */
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_DISTRIBUTING);
+  g_assert_cmpint (vdi_template_get_distribution (mine), ==, VDI_DISTRIBUTION_DISTRIBUTING);
+  g_assert_cmpuint (n_changed, >, 0);
+
+  /* Removed: its changes are not the template's any more. */
+  g_assert_true (vdi_template_remove_target (mine, peer, &error));
+  distribution = vdi_template_get_distribution (mine);
+  g_assert_cmpint (distribution, !=, VDI_DISTRIBUTION_DISTRIBUTING);
+  n_changed = 0;
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+  vdi_target_set_last_error (target, "gone");
+  g_assert_cmpuint (n_changed, ==, 0);
+  g_assert_cmpint (vdi_template_get_distribution (mine), ==, distribution);
+
+  /* A host in a template read from the store, taken into this one, then the other let go. */
+  vdi_template_add_host (read, host);
+  vdi_template_add_host (mine, host);
+  g_clear_object (&read);
+  vdi_host_set_state (host, VDI_HOST_STATE_READY);
+  g_assert_cmpuint (vdi_template_get_hosts_ready (mine), ==, 1);
+  g_assert_cmpuint (n_changed, >, 0);
+
+  /* This template let go: the host and its other items outlive it, quietly. */
+  g_signal_handlers_disconnect_by_func (mine, count_changed, &n_changed);
+  g_clear_object (&mine);
+  vdi_host_set_state (host, VDI_HOST_STATE_FAILED);
+  vdi_target_set_progress (target, VDI_DISTRIBUTION_OK);
+}
+
+static void
 test_template_validate (void)
 {
   g_autoptr(VdiProvider) hv = make_provider ("hv-00", VDI_PROVIDER_SUBTYPE_HYPERV_STANDALONE);
@@ -595,6 +653,7 @@ main (int   argc,
   g_test_add_func ("/core/model/concurrency", test_concurrency);
   g_test_add_func ("/core/model/distribution-aggregate", test_distribution_aggregate);
   g_test_add_func ("/core/model/hosts", test_hosts);
+  g_test_add_func ("/core/model/items-owned", test_items_owned);
   g_test_add_func ("/core/model/template-validate", test_template_validate);
   g_test_add_func ("/core/farm/providers", test_farm_providers);
   g_test_add_func ("/core/farm/templates", test_farm_templates);
