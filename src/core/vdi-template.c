@@ -61,7 +61,6 @@ enum {
   PROP_ID,
   PROP_NAME,
   PROP_SOURCE_PROVIDER,
-  PROP_SOURCE_PROVIDER_NAME,
   PROP_SOURCE_VM_NAME,
   PROP_SOURCE_VM_ID,
   PROP_STATUS,
@@ -212,7 +211,7 @@ static gboolean
 is_persisted_template_property (const char *name)
 {
   static const char * const live[] = { "distribution", "distribution-fraction", "hosts-ready",
-                                       "hosts-total", "locked", "source-provider-name", NULL };
+                                       "hosts-total", "locked", NULL };
 
   return !g_strv_contains (live, name);
 }
@@ -273,12 +272,6 @@ vdi_template_notify (GObject    *object,
 }
 
 static void
-on_source_provider_notify_name (VdiTemplate *self)
-{
-  notify (self, PROP_SOURCE_PROVIDER_NAME);
-}
-
-static void
 vdi_template_constructed (GObject *object)
 {
   VdiTemplate *self = (VdiTemplate *)object;
@@ -290,10 +283,6 @@ vdi_template_constructed (GObject *object)
 
   if (self->id == NULL)
     self->id = g_uuid_string_random ();
-
-  g_signal_connect_object (self->source_provider, "notify::name",
-                           G_CALLBACK (on_source_provider_notify_name), self,
-                           G_CONNECT_SWAPPED);
 
   /* The source always holds the template itself, so its share is ready from the start. */
   source = vdi_target_new (self->source_provider, TRUE);
@@ -376,11 +365,6 @@ vdi_template_get_property (GObject    *object,
 
     case PROP_SOURCE_PROVIDER:
       g_value_set_object (value, self->source_provider);
-      break;
-
-    case PROP_SOURCE_PROVIDER_NAME:
-      g_value_set_string (value, self->source_provider != NULL ?
-                                 vdi_provider_get_name (self->source_provider) : NULL);
       break;
 
     case PROP_SOURCE_VM_NAME:
@@ -576,8 +560,6 @@ vdi_template_class_init (VdiTemplateClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, rw);
   properties[PROP_SOURCE_PROVIDER] =
     g_param_spec_object ("source-provider", NULL, NULL, VDI_TYPE_PROVIDER, co);
-  properties[PROP_SOURCE_PROVIDER_NAME] =
-    g_param_spec_string ("source-provider-name", NULL, NULL, NULL, ro);
   properties[PROP_SOURCE_VM_NAME] = g_param_spec_string ("source-vm-name", NULL, NULL, NULL, co);
   properties[PROP_SOURCE_VM_ID] = g_param_spec_string ("source-vm-id", NULL, NULL, NULL, rw);
   properties[PROP_STATUS] =

@@ -30,7 +30,9 @@ G_DECLARE_FINAL_TYPE (VdiTemplate, vdi_template, VDI, TEMPLATE, GObject)
  * "clone-method", "datastore-mode", "datastores" (GStrv), "created-at",
  * and, derived and read-only: "distribution" (the Distribution column), "distribution-fraction"
  * (0–1 while work runs, else -1), "targets" and "hosts" (GListModels; the source's target is
- * always the first), "hosts-ready", "hosts-total", "source-provider-name".
+ * always the first), "hosts-ready", "hosts-total". A list shows the source provider's name
+ * through "source-provider" (a chained GtkExpression watches the provider itself): a template
+ * does not connect to its provider, whose templates may be thousands.
  *
  * The multi-provider setting is locked once the template has been added to a farm. */
 

@@ -481,6 +481,26 @@ test_templates_columns (void)
       vdi_test_flush_events ();
     }
 
+  /* The Provider column shows the source provider's name as it is now. */
+  {
+    g_autoptr(VdiTemplate) first = g_list_model_get_item (model, 0);
+    VdiProvider *source = vdi_template_get_source_provider (first);
+    g_autofree char *renamed = g_strdup_printf ("%s-renamed", vdi_provider_get_name (source));
+    g_autoptr(GPtrArray) shown = NULL;
+    guint n_renamed = 0;
+
+    vdi_provider_set_name (source, renamed);
+    vdi_test_flush_events ();
+    shown = vdi_test_find_widgets (GTK_WIDGET (view), "provider-cell", GTK_TYPE_INSCRIPTION);
+    for (guint i = 0; i < shown->len; i++)
+      if (g_strcmp0 (gtk_inscription_get_text (g_ptr_array_index (shown, i)), renamed) == 0)
+        n_renamed++;
+    g_assert_cmpuint (n_renamed, >, 0);
+    gtk_editable_set_text (GTK_EDITABLE (vdi_templates_page_get_search_entry (page)), renamed);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_renamed);
+    gtk_editable_set_text (GTK_EDITABLE (vdi_templates_page_get_search_entry (page)), "");
+  }
+
   /* Hiding a column found by id hides its cells. */
   gtk_column_view_column_set_visible (vdi_templates_page_get_column (page, "status"), FALSE);
   vdi_test_wait_frames (GTK_WIDGET (window), 2);
