@@ -447,8 +447,6 @@ parsed_free (Parsed *parsed)
   g_free (parsed);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Parsed, parsed_free)
-
 /* In the poll's worker: @mine is a copy of the farm's providers list, made on the main thread
  * as the poll began (a farm that follows changes nothing of its own meanwhile). */
 static Parsed *

@@ -169,7 +169,7 @@ _vdi_host_set_owner (VdiHost       *self,
 
 static void
 vdi_host_notify (GObject    *object,
-                GParamSpec *pspec)
+                 GParamSpec *pspec)
 {
   VdiHost *self = (VdiHost *)object;
 

@@ -266,7 +266,7 @@ _vdi_target_set_owner (VdiTarget     *self,
 
 static void
 vdi_target_notify (GObject    *object,
-                  GParamSpec *pspec)
+                   GParamSpec *pspec)
 {
   VdiTarget *self = (VdiTarget *)object;
 
