@@ -499,7 +499,8 @@ relay_refeed (Job    *job,
     {
       gboolean any;
 
-      if (pick_holder (job->run, job, job->feeder, &any) == NULL && !any)
+      pick_holder (job->run, job, job->feeder, &any);
+      if (!any)
         return FALSE;
     }
 

@@ -346,6 +346,14 @@ start_demo_distribution (VdiApplication *self)
  *   farm without changing it. It tries to take the lock every few seconds and, once it has it,
  *   loads the farm again (the other process may have changed it) and becomes writable.
  */
+gboolean
+vdi_application_get_read_only (VdiApplication *self)
+{
+  g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
+
+  return self->read_only;
+}
+
 void
 vdi_application_set_agent_grace (VdiApplication *self,
                                  guint           seconds)
@@ -353,14 +361,6 @@ vdi_application_set_agent_grace (VdiApplication *self,
   g_return_if_fail (VDI_IS_APPLICATION (self));
 
   self->agent_grace = seconds;
-}
-
-gboolean
-vdi_application_get_read_only (VdiApplication *self)
-{
-  g_return_val_if_fail (VDI_IS_APPLICATION (self), FALSE);
-
-  return self->read_only;
 }
 
 /* Returns: (nullable): why the farm is read-only, e.g. "The farm is in use by vdictl (process

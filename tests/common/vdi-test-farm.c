@@ -209,6 +209,34 @@ vdi_test_farm_load_previewed (VdiFarm  *farm,
   return (GStrv)g_ptr_array_free (previewed.names, FALSE);
 }
 
+/**
+ * vdi_test_farm_save_previewed:
+ * @writer: a farm of more than 1,000 templates
+ *
+ * Saves @writer, then loads its store into a new farm as the console does
+ * (vdi_test_farm_load_previewed()): the load ends with all of @writer's templates, and a
+ * preview of the first 100 came before them.
+ *
+ * Returns: (transfer full): the names of the preview's templates, in its order
+ */
+GStrv
+vdi_test_farm_save_previewed (VdiFarm *writer)
+{
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (vdi_farm_get_path (writer));
+  g_autoptr(GError) error = NULL;
+  GStrv names;
+
+  g_assert_true (vdi_farm_save (writer, &error));
+  g_assert_no_error (error);
+  names = vdi_test_farm_load_previewed (loaded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (loaded)), ==,
+                    g_list_model_get_n_items (vdi_farm_get_templates (writer)));
+  g_assert_nonnull (names);
+  g_assert_cmpuint (g_strv_length (names), ==, 100);
+  return names;
+}
+
 char *
 vdi_test_make_tmpdir (void)
 {

@@ -14,6 +14,7 @@ VdiFarm            *vdi_test_farm_generate            (const char         *path,
                                                        guint               n_templates);
 GStrv               vdi_test_farm_load_previewed      (VdiFarm            *farm,
                                                        GError            **error);
+GStrv               vdi_test_farm_save_previewed      (VdiFarm            *writer);
 char               *vdi_test_make_tmpdir              (void);
 long                vdi_test_peak_rss_kib             (void);
 void                vdi_test_rm_rf                    (const char         *path);

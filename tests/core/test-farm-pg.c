@@ -875,8 +875,6 @@ test_preview (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autoptr(VdiFarm) farm = NULL;
-  g_autoptr(VdiFarm) loaded = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
 
   if (fixture->pg == NULL)
@@ -884,15 +882,7 @@ test_preview (Fixture       *fixture,
 
   farm = vdi_test_farm_generate (fixture->uri, 15, 1001);
   vdi_template_set_name (vdi_farm_find_template (farm, "tmpl-00700"), "Alpha");
-  g_assert_true (vdi_farm_save (farm, &error));
-  g_assert_no_error (error);
-
-  loaded = vdi_farm_new (fixture->uri);
-  names = vdi_test_farm_load_previewed (loaded, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (loaded)), ==, 1001);
-  g_assert_nonnull (names);
-  g_assert_cmpuint (g_strv_length (names), ==, 100);
+  names = vdi_test_farm_save_previewed (farm);
   g_assert_cmpstr (names[0], ==, "Alpha");
   g_assert_cmpstr (names[1], ==, "tmpl-00001");
   g_assert_cmpstr (names[99], ==, "tmpl-00099");

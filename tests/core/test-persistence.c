@@ -1043,18 +1043,7 @@ test_sqlite_preview (Fixture       *fixture,
 
   vdi_template_set_name (vdi_farm_find_template (farm, "tmpl-00700"), "Alpha");
   vdi_template_set_name (vdi_farm_find_template (farm, "tmpl-00002"), "zulu");
-  g_assert_true (vdi_farm_save (farm, &error));
-  g_assert_no_error (error);
-
-  {
-    g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
-
-    names = vdi_test_farm_load_previewed (loaded, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (loaded)), ==, 1001);
-  }
-  g_assert_nonnull (names);
-  g_assert_cmpuint (g_strv_length (names), ==, 100);
+  names = vdi_test_farm_save_previewed (farm);
   g_assert_cmpstr (names[0], ==, "Alpha");
   g_assert_cmpstr (names[1], ==, "tmpl-00001");
   g_assert_cmpstr (names[2], ==, "tmpl-00003");
