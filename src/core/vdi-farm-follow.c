@@ -899,3 +899,150 @@ vdi_farm_can_follow (VdiFarm *self)
 
   return _vdi_farm_row_store_for (self->path) != NULL;
 }
+
+/* Refused changes ------------------------------------------------------------------------------ */
+
+static VdiTemplate *
+find_template_by_id (VdiFarm    *self,
+                     const char *id)
+{
+  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (G_LIST_MODEL (self->templates), i);
+
+      if (g_strcmp0 (vdi_template_get_id (template), id) == 0)
+        return template;
+    }
+  return NULL;
+}
+
+/* The providers of @rows this farm does not have, as stored. */
+static void
+take_in_providers (VdiFarm   *self,
+                   GPtrArray *rows)
+{
+  g_autofree char *display = vdi_farm_dup_display_location (self->path);
+  g_autoptr(VdiFarmRowParser) parser = _vdi_farm_row_parser_new (display);
+  g_autoptr(VdiFarmContents) contents = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (rows, i);
+      g_autoptr(GError) error = NULL;
+      gsize size;
+      const char *doc = g_bytes_get_data (row->doc, &size);
+
+      if (vdi_farm_find_provider_by_id (self, row->id) != NULL)
+        continue;
+      if (!_vdi_farm_row_parser_add_provider (parser, doc, size, &error))
+        {
+          g_message ("%s: %s", display, error->message);
+          continue;
+        }
+      _vdi_farm_versions_set (self->provider_versions, row->id, row->version);
+    }
+  contents = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+  vdi_farm_splice (self, contents->providers, NULL);
+  for (guint i = 0; i < contents->providers->len; i++)
+    {
+      VdiProvider *provider = g_ptr_array_index (contents->providers, i);
+
+      g_hash_table_replace (self->written_providers, g_strdup (vdi_provider_get_id (provider)),
+                            _vdi_farm_provider_bytes (provider));
+    }
+}
+
+/* The farm's object becomes the stored row, which is then what this process last read of it:
+ * a save after this writes the row only if it changes again. Returns %FALSE when the stored
+ * row cannot be read, and this process's version of it is to be written over it instead. */
+gboolean
+_vdi_farm_take_in_conflict (VdiFarm               *self,
+                            const VdiFarmConflict *conflict)
+{
+  g_autofree char *display = vdi_farm_dup_display_location (self->path);
+  g_autoptr(VdiFarmRowParser) parser = NULL;
+  g_autoptr(VdiFarmContents) contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *written = conflict->template ? self->written : self->written_providers;
+  GHashTable *versions = conflict->template ? self->versions : self->provider_versions;
+  VdiTemplate *template = conflict->template ? find_template_by_id (self, conflict->id) : NULL;
+  VdiProvider *provider = conflict->template ? NULL
+                                             : vdi_farm_find_provider_by_id (self, conflict->id);
+  const char *doc;
+  gsize size;
+  gboolean ok;
+
+  if (conflict->doc == NULL)
+    {
+      /* Deleted there: gone here too, with nothing of it left to write or delete. */
+      if (template != NULL)
+        {
+          g_hash_table_remove (self->changed_templates, template);
+          remove_item (self->templates, template);
+        }
+      if (provider != NULL)
+        remove_item (self->providers, provider);
+      g_hash_table_remove (written, conflict->id);
+      g_hash_table_remove (versions, conflict->id);
+      return TRUE;
+    }
+
+  /* Providers another process added along with its change come in first. */
+  if (conflict->template)
+    take_in_providers (self, conflict->providers);
+
+  parser = _vdi_farm_row_parser_new (display);
+  doc = g_bytes_get_data (conflict->doc, &size);
+  if (conflict->template)
+    {
+      _vdi_farm_row_parser_use_providers (parser, G_LIST_MODEL (self->providers));
+      ok = _vdi_farm_row_parser_add_template (parser, doc, size, &error);
+    }
+  else
+    ok = _vdi_farm_row_parser_add_provider (parser, doc, size, &error);
+  if (!ok)
+    {
+      /* Nothing here can show a row that cannot be read: the next save puts this one back,
+       * whole, as when following. */
+      g_message ("%s: %s", display, error->message);
+      _vdi_farm_versions_set (versions, conflict->id, conflict->version);
+      return FALSE;
+    }
+  contents = _vdi_farm_row_parser_finish (g_steal_pointer (&parser));
+
+  if (conflict->template)
+    {
+      VdiTemplate *theirs = g_ptr_array_index (contents->templates, 0);
+      guint position;
+
+      if (template == NULL)
+        {
+          /* Deleted here, changed there: back, as it is there. */
+          vdi_farm_splice (self, NULL, contents->templates);
+          template = theirs;
+        }
+      else if (!update_template (template, theirs) &&
+               g_list_store_find (self->templates, template, &position))
+        {
+          g_hash_table_remove (self->changed_templates, template);
+          g_list_store_splice (self->templates, position, 1, (gpointer *)&theirs, 1);
+          template = theirs;
+        }
+      g_hash_table_replace (written, g_strdup (conflict->id), _vdi_farm_template_bytes (template));
+    }
+  else
+    {
+      VdiProvider *theirs = g_ptr_array_index (contents->providers, 0);
+
+      if (provider == NULL)
+        {
+          vdi_farm_splice (self, contents->providers, NULL);
+          provider = theirs;
+        }
+      else
+        copy_provider (provider, theirs);
+      g_hash_table_replace (written, g_strdup (conflict->id), _vdi_farm_provider_bytes (provider));
+    }
+  _vdi_farm_versions_set (versions, conflict->id, conflict->version);
+  return TRUE;
+}

@@ -34,6 +34,8 @@
 /* What farm_check_writer raises when another process holds the farm now (a class of codes
  * left to implementations). */
 #define FENCED_SQLSTATE "VF001"
+/* What a save's functions raise for a change based on an older version of a row. */
+#define STALE_SQLSTATE "VF002"
 
 /* Ordered migration steps: step i takes a database from version i to i + 1. */
 static const char * const migrations[] = {
@@ -77,6 +79,78 @@ static const char * const migrations[] = {
   "    RAISE EXCEPTION USING ERRCODE = '" FENCED_SQLSTATE "', MESSAGE = 'farm taken over',"
   "      DETAIL = coalesce (current_holder, '');"
   "  END IF;"
+  "END $$;",
+  /* 2 → 3: who changed each row and when, so that a change based on an older version of a row
+   * is refused saying so (STALE_SQLSTATE, the row's id as its detail); the same of rows
+   * deleted. A row's version goes up only when its document changes. */
+  "ALTER TABLE providers ADD COLUMN changed_by TEXT, ADD COLUMN changed_program TEXT,"
+  "  ADD COLUMN changed_at BIGINT;"
+  "ALTER TABLE templates ADD COLUMN changed_by TEXT, ADD COLUMN changed_program TEXT,"
+  "  ADD COLUMN changed_at BIGINT;"
+  "CREATE TABLE removed_rows ("
+  "  id TEXT PRIMARY KEY,"
+  "  changed_by TEXT NOT NULL,"
+  "  changed_program TEXT NOT NULL,"
+  "  changed_at BIGINT NOT NULL);"
+  "CREATE FUNCTION farm_put_provider (p_id TEXT, p_name TEXT, p_base BIGINT, p_by TEXT,"
+  "  p_program TEXT, p_doc TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
+  "DECLARE cur BIGINT; same BOOLEAN;"
+  "BEGIN"
+  "  SELECT row_version, doc = p_doc INTO cur, same FROM providers WHERE id = p_id FOR UPDATE;"
+  "  IF NOT FOUND AND p_base = 0 THEN"
+  "    INSERT INTO providers (id, name, doc, changed_by, changed_program, changed_at)"
+  "      VALUES (p_id, p_name, p_doc, p_by, p_program, extract (epoch FROM now ())::bigint);"
+  "    RETURN 1;"
+  "  ELSIF FOUND AND same THEN"
+  "    RETURN cur;"
+  "  ELSIF NOT FOUND OR p_base = 0 OR cur <> p_base THEN"
+  "    RAISE EXCEPTION USING ERRCODE = '" STALE_SQLSTATE "', MESSAGE = 'stale provider',"
+  "      DETAIL = p_id;"
+  "  END IF;"
+  "  UPDATE providers SET name = p_name, doc = p_doc, changed_by = p_by,"
+  "    changed_program = p_program, changed_at = extract (epoch FROM now ())::bigint,"
+  "    row_version = cur + 1 WHERE id = p_id;"
+  "  RETURN cur + 1;"
+  "END $$;"
+  "CREATE FUNCTION farm_put_template (p_id TEXT, p_name TEXT, p_base BIGINT, p_by TEXT,"
+  "  p_program TEXT, p_source TEXT, p_doc TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
+  "DECLARE cur BIGINT; same BOOLEAN;"
+  "BEGIN"
+  "  SELECT row_version, doc = p_doc INTO cur, same FROM templates WHERE id = p_id FOR UPDATE;"
+  "  IF NOT FOUND AND p_base = 0 THEN"
+  "    INSERT INTO templates (id, name, source_provider, doc, changed_by, changed_program,"
+  "      changed_at) VALUES (p_id, p_name, p_source, p_doc, p_by, p_program,"
+  "      extract (epoch FROM now ())::bigint);"
+  "    RETURN 1;"
+  "  ELSIF FOUND AND same THEN"
+  "    RETURN cur;"
+  "  ELSIF NOT FOUND OR p_base = 0 OR cur <> p_base THEN"
+  "    RAISE EXCEPTION USING ERRCODE = '" STALE_SQLSTATE "', MESSAGE = 'stale template',"
+  "      DETAIL = p_id;"
+  "  END IF;"
+  "  UPDATE templates SET name = p_name, source_provider = p_source, doc = p_doc,"
+  "    changed_by = p_by, changed_program = p_program,"
+  "    changed_at = extract (epoch FROM now ())::bigint, row_version = cur + 1 WHERE id = p_id;"
+  "  RETURN cur + 1;"
+  "END $$;"
+  "CREATE FUNCTION farm_delete_row (p_table TEXT, p_id TEXT, p_base BIGINT, p_by TEXT,"
+  "  p_program TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
+  "DECLARE cur BIGINT;"
+  "BEGIN"
+  "  EXECUTE format ('SELECT row_version FROM %I WHERE id = $1 FOR UPDATE', p_table)"
+  "    INTO cur USING p_id;"
+  "  IF cur IS NULL THEN"
+  "    RETURN 0;"
+  "  ELSIF cur <> p_base THEN"
+  "    RAISE EXCEPTION USING ERRCODE = '" STALE_SQLSTATE "',"
+  "      MESSAGE = 'stale ' || rtrim (p_table, 's'), DETAIL = p_id;"
+  "  END IF;"
+  "  EXECUTE format ('DELETE FROM %I WHERE id = $1', p_table) USING p_id;"
+  "  INSERT INTO removed_rows VALUES (p_id, p_by, p_program,"
+  "    extract (epoch FROM now ())::bigint)"
+  "    ON CONFLICT (id) DO UPDATE SET changed_by = excluded.changed_by,"
+  "    changed_program = excluded.changed_program, changed_at = excluded.changed_at;"
+  "  RETURN 0;"
   "END $$;",
 };
 
@@ -647,6 +721,10 @@ typedef struct
   GError    **error;
   guint       queued;
   gboolean    failed;
+  GPtrArray  *sinks;      /* for each statement queued, the gint64 its result goes to, or NULL */
+  gboolean    stale;      /* the failure was a change refused */
+  char       *stale_id;
+  gboolean    stale_template;
 } Writer;
 
 /* The first failure is the one to report; what the server skipped after it is not news. */
@@ -656,7 +734,14 @@ fail (Writer   *w,
 {
   const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
 
-  if (!w->failed && g_strcmp0 (state, FENCED_SQLSTATE) == 0)
+  if (!w->failed && g_strcmp0 (state, STALE_SQLSTATE) == 0)
+    {
+      w->stale = TRUE;
+      w->stale_id = g_strdup (PQresultErrorField (result, PG_DIAG_MESSAGE_DETAIL));
+      w->stale_template = g_strcmp0 (PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY),
+                                     "stale template") == 0;
+    }
+  else if (!w->failed && g_strcmp0 (state, FENCED_SQLSTATE) == 0)
     {
       g_autofree char *holder = _vdi_farm_pg_describe_holder (
         PQresultErrorField (result, PG_DIAG_MESSAGE_DETAIL));
@@ -683,21 +768,30 @@ drain (Writer *w)
   if (queued == 0)
     return !w->failed;
   if (!PQpipelineSync (w->conn))
-    return fail (w, NULL);
+    {
+      g_ptr_array_set_size (w->sinks, 0);
+      return fail (w, NULL);
+    }
 
   for (guint i = 0; i < queued; i++)
     {
+      gint64 *sink = g_ptr_array_index (w->sinks, i);
+
       result = PQgetResult (w->conn);
       /* No result: the connection is gone, and nothing more will come. */
       if (result == NULL)
         return fail (w, NULL);
-      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+      if (PQresultStatus (result) == PGRES_TUPLES_OK && sink != NULL && PQntuples (result) == 1)
+        *sink = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      else if (PQresultStatus (result) != PGRES_COMMAND_OK &&
+               PQresultStatus (result) != PGRES_TUPLES_OK)
         fail (w, result);
       PQclear (result);
       /* Each statement's results end with a NULL. */
       PQclear (PQgetResult (w->conn));
     }
 
+  g_ptr_array_set_size (w->sinks, 0);
   result = PQgetResult (w->conn);
   if (PQresultStatus (result) != PGRES_PIPELINE_SYNC)
     fail (w, result);
@@ -705,21 +799,26 @@ drain (Writer *w)
   return !w->failed;
 }
 
-/* Queues the prepared statement @name with text parameters; @doc, when given, is the last one,
- * sent as binary text so that its length, not a NUL, ends it. */
-static gboolean
-queue (Writer     *w,
-       const char *name,
-       int         n_params,
-       const char *p1,
-       const char *p2,
-       const char *p3,
-       GBytes     *doc)
-{
-  const char *values[4] = { p1, p2, p3, NULL };
-  int lengths[4] = { 0, 0, 0, 0 };
-  int formats[4] = { 0, 0, 0, 0 };
+#define MAX_PARAMS 7
 
+/* Queues the prepared statement @name with @n_params text parameters: @params, and @doc, when
+ * given, as the last one (not in @params), sent as binary text so that its length, not a NUL,
+ * ends it. The statement's one value, if it gives one, goes to @sink. */
+static gboolean
+queue (Writer      *w,
+       const char  *name,
+       int          n_params,
+       const char **params,
+       GBytes      *doc,
+       gint64      *sink)
+{
+  const char *values[MAX_PARAMS] = { NULL, };
+  int lengths[MAX_PARAMS] = { 0, };
+  int formats[MAX_PARAMS] = { 0, };
+
+  g_assert (n_params <= MAX_PARAMS);
+  for (int i = 0; i < n_params - (doc != NULL ? 1 : 0); i++)
+    values[i] = params[i];
   if (doc != NULL)
     {
       gsize size;
@@ -730,6 +829,7 @@ queue (Writer     *w,
     }
   if (!PQsendQueryPrepared (w->conn, name, n_params, values, lengths, formats, 0))
     return fail (w, NULL);
+  g_ptr_array_add (w->sinks, sink);
   w->queued++;
   return w->queued < PIPELINE_BATCH || drain (w);
 }
@@ -760,29 +860,20 @@ text_array (char **ids)
 static gboolean
 prepare (Writer *w)
 {
-  /* A row's version goes up only when its content does; a template's targets change only by
-   * the providers it stopped or started using. So a statement sent for a row that did not
-   * change writes nothing, and none of them needs the answer of another. */
+  /* A row's version goes up only when its content does (see farm_put_template); a template's
+   * targets change only by the providers it stopped or started using. So a statement sent for
+   * a row that did not change writes nothing, and none of them needs the answer of another. */
   static const char * const statements[][2] = {
-    { "upsert_provider",
-      "INSERT INTO providers (id, name, doc) VALUES ($1, $2, $3) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, doc = excluded.doc, "
-      "row_version = providers.row_version + 1 "
-      "WHERE providers.doc IS DISTINCT FROM excluded.doc;" },
-    { "upsert_template",
-      "INSERT INTO templates (id, name, source_provider, doc) VALUES ($1, $2, $3, $4) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-      "source_provider = excluded.source_provider, doc = excluded.doc, "
-      "row_version = templates.row_version + 1 "
-      "WHERE templates.doc IS DISTINCT FROM excluded.doc;" },
+    { "put_provider", "SELECT farm_put_provider ($1, $2, $3, $4, $5, $6);" },
+    { "put_template", "SELECT farm_put_template ($1, $2, $3, $4, $5, $6, $7);" },
     { "set_targets",
       "WITH wanted AS (SELECT DISTINCT unnest ($2::text[]) AS provider_id), "
       "gone AS (DELETE FROM targets WHERE template_id = $1 "
       "  AND provider_id NOT IN (SELECT provider_id FROM wanted)) "
       "INSERT INTO targets (template_id, provider_id) SELECT $1, provider_id FROM wanted "
       "ON CONFLICT DO NOTHING;" },
-    { "delete_template", "DELETE FROM templates WHERE id = $1;" },
-    { "delete_provider", "DELETE FROM providers WHERE id = $1;" },
+    { "delete_template", "SELECT farm_delete_row ('templates', $1, $2, $3, $4);" },
+    { "delete_provider", "SELECT farm_delete_row ('providers', $1, $2, $3, $4);" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
@@ -803,11 +894,15 @@ queue_rows (Writer    *w,
             GPtrArray *removed,
             GPtrArray *removed_providers)
 {
+  const VdiFarmWriter *writer = _vdi_farm_writer ();
+
   for (guint i = 0; i < providers->len; i++)
     {
       VdiFarmRow *row = g_ptr_array_index (providers, i);
+      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, row->base);
+      const char *params[] = { row->id, row->name, base, writer->by, writer->program };
 
-      if (!queue (w, "upsert_provider", 3, row->id, row->name, NULL, row->doc))
+      if (!queue (w, "put_provider", 6, params, row->doc, &row->version))
         return FALSE;
     }
 
@@ -815,20 +910,35 @@ queue_rows (Writer    *w,
     {
       VdiFarmRow *row = g_ptr_array_index (templates, i);
       g_autofree char *uses = text_array (row->uses);
+      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, row->base);
+      const char *params[] = { row->id, row->name, base, writer->by, writer->program,
+                               row->parent };
+      const char *targets[] = { row->id, uses };
 
-      if (!queue (w, "upsert_template", 4, row->id, row->name, row->parent, row->doc) ||
-          !queue (w, "set_targets", 2, row->id, uses, NULL, NULL))
+      if (!queue (w, "put_template", 7, params, row->doc, &row->version) ||
+          !queue (w, "set_targets", 2, targets, NULL, NULL))
         return FALSE;
     }
 
   for (guint i = 0; i < removed->len; i++)
-    if (!queue (w, "delete_template", 1, g_ptr_array_index (removed, i), NULL, NULL, NULL))
-      return FALSE;
+    {
+      VdiFarmRow *row = g_ptr_array_index (removed, i);
+      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, row->base);
+      const char *params[] = { row->id, base, writer->by, writer->program };
+
+      if (!queue (w, "delete_template", 4, params, NULL, NULL))
+        return FALSE;
+    }
 
   for (guint i = 0; i < removed_providers->len; i++)
-    if (!queue (w, "delete_provider", 1, g_ptr_array_index (removed_providers, i), NULL, NULL,
-                NULL))
-      return FALSE;
+    {
+      VdiFarmRow *row = g_ptr_array_index (removed_providers, i);
+      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, row->base);
+      const char *params[] = { row->id, base, writer->by, writer->program };
+
+      if (!queue (w, "delete_provider", 4, params, NULL, NULL))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -839,6 +949,7 @@ queue_sql (Writer     *w,
 {
   if (!PQsendQueryParams (w->conn, sql, 0, NULL, NULL, NULL, NULL, 0))
     return fail (w, NULL);
+  g_ptr_array_add (w->sinks, NULL);
   w->queued++;
   return TRUE;
 }
@@ -853,6 +964,7 @@ queue_check (Writer     *w,
   if (!PQsendQueryParams (w->conn, "CALL farm_check_writer ($1);", 1, NULL, values, NULL,
                           NULL, 0))
     return fail (w, NULL);
+  g_ptr_array_add (w->sinks, NULL);
   w->queued++;
   return TRUE;
 }
@@ -884,31 +996,148 @@ write_rows (Writer    *w,
   return !w->failed;
 }
 
-static gboolean
-write_session (Session    *session,
-               const char *uri,
-               GPtrArray  *providers,
-               GPtrArray  *templates,
-               GPtrArray  *removed,
-               GPtrArray  *removed_providers,
-               GError    **error)
+/* The row of @rows with @id, for a refused change's name. */
+static VdiFarmRow *
+find_row (GPtrArray  *rows,
+          const char *id)
 {
-  Writer w = { session->conn, uri, error, 0, FALSE };
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VdiFarmRow *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (row->id, id) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+/* What is stored now of a refused change's row, and who changed or deleted it; FALSE with
+ * @result the failed query's when the database could not say. */
+static gboolean
+describe_conflict (PGconn          *conn,
+                   VdiFarmConflict *conflict,
+                   PGresult       **result)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT doc, row_version, changed_by, changed_program, changed_at, name FROM %s "
+    "WHERE id = $1;", conflict->template ? "templates" : "providers");
+  const char *values[1] = { conflict->id };
+  g_autoptr(PGresult) row = PQexecParams (conn, sql, 1, NULL, values, NULL, NULL, 0);
+  g_autoptr(PGresult) removed = NULL;
+  PGresult *who = row;
+  int n = 0;
+
+  if (PQresultStatus (row) != PGRES_TUPLES_OK)
+    {
+      *result = g_steal_pointer (&row);
+      return FALSE;
+    }
+  if (PQntuples (row) == 1)
+    {
+      conflict->doc = g_bytes_new (PQgetvalue (row, 0, 0), PQgetlength (row, 0, 0));
+      conflict->version = g_ascii_strtoll (PQgetvalue (row, 0, 1), NULL, 10);
+      if (conflict->name == NULL)
+        conflict->name = g_strdup (PQgetvalue (row, 0, 5));
+      n = 2;
+      if (conflict->template)
+        {
+          /* Its providers, for one another process added along with the change. */
+          g_autoptr(PGresult) used = PQexecParams (
+            conn, "SELECT id, doc, row_version FROM providers WHERE id IN "
+                  "(SELECT provider_id FROM targets WHERE template_id = $1 UNION "
+                  " SELECT source_provider FROM templates WHERE id = $1);",
+            1, NULL, values, NULL, NULL, 0);
+
+          if (PQresultStatus (used) != PGRES_TUPLES_OK)
+            {
+              *result = g_steal_pointer (&used);
+              return FALSE;
+            }
+          for (int i = 0; i < PQntuples (used); i++)
+            {
+              VdiFarmRow *provider = g_new0 (VdiFarmRow, 1);
+
+              provider->id = g_strdup (PQgetvalue (used, i, 0));
+              provider->doc = g_bytes_new (PQgetvalue (used, i, 1), PQgetlength (used, i, 1));
+              provider->version = g_ascii_strtoll (PQgetvalue (used, i, 2), NULL, 10);
+              g_ptr_array_add (conflict->providers, provider);
+            }
+        }
+    }
+  else
+    {
+      removed = PQexecParams (conn, "SELECT changed_by, changed_program, changed_at "
+                                    "FROM removed_rows WHERE id = $1;",
+                              1, NULL, values, NULL, NULL, 0);
+      if (PQresultStatus (removed) != PGRES_TUPLES_OK)
+        {
+          *result = g_steal_pointer (&removed);
+          return FALSE;
+        }
+      if (PQntuples (removed) != 1)
+        return TRUE;
+      who = removed;
+    }
+  if (!PQgetisnull (who, 0, n))
+    {
+      conflict->changed_by = g_strdup (PQgetvalue (who, 0, n));
+      conflict->changed_program = g_strdup (PQgetvalue (who, 0, n + 1));
+      conflict->changed_at = g_ascii_strtoll (PQgetvalue (who, 0, n + 2), NULL, 10);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_session (Session          *session,
+               const char       *uri,
+               GPtrArray        *providers,
+               GPtrArray        *templates,
+               GPtrArray        *removed,
+               GPtrArray        *removed_providers,
+               VdiFarmConflict **conflict,
+               GError          **error)
+{
+  g_autoptr(GPtrArray) sinks = g_ptr_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  Writer w = { session->conn, uri, &local_error, 0, FALSE, sinks, FALSE, NULL, FALSE };
+  gboolean ok;
 
   if (!session->ready)
     {
       if (!_vdi_farm_pg_migrate (session->conn, uri, error) || !prepare (&w))
-        return FALSE;
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       session->ready = TRUE;
     }
 
-  if (!write_rows (&w, providers, templates, removed, removed_providers))
+  ok = write_rows (&w, providers, templates, removed, removed_providers);
+  if (!ok && PQtransactionStatus (session->conn) != PQTRANS_IDLE)
+    PQclear (PQexec (session->conn, "ROLLBACK;"));
+  if (!ok && w.stale)
     {
-      if (PQtransactionStatus (session->conn) != PQTRANS_IDLE)
-        PQclear (PQexec (session->conn, "ROLLBACK;"));
-      return FALSE;
+      VdiFarmRow *row = find_row (w.stale_template ? templates : providers, w.stale_id);
+      VdiFarmRow gone = { .id = w.stale_id };
+      g_autoptr(PGresult) failed = NULL;
+
+      if (row == NULL)
+        row = find_row (w.stale_template ? removed : removed_providers, w.stale_id);
+      *conflict = _vdi_farm_conflict_new (w.stale_template, row != NULL ? row : &gone);
+      if (describe_conflict (session->conn, *conflict, &failed))
+        _vdi_farm_set_conflict_error (error, *conflict);
+      else
+        {
+          /* Refused, but what to show instead is unknown: tried again as a failed save. */
+          g_clear_pointer (conflict, _vdi_farm_conflict_free);
+          db_error (session->conn, failed, uri, error);
+        }
     }
-  return TRUE;
+  else if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  g_free (w.stale_id);
+  return ok;
 }
 
 /* Stores one save in one transaction, creating or migrating the schema first. A writer killed
@@ -916,12 +1145,13 @@ write_session (Session    *session,
  * session the server has closed meanwhile is replaced once; writing a save again is harmless,
  * as a row whose document is unchanged is left as it is. */
 static gboolean
-pg_write (const char  *uri,
-          GPtrArray   *providers,
-          GPtrArray   *templates,
-          GPtrArray   *removed,
-          GPtrArray   *removed_providers,
-          GError     **error)
+pg_write (const char       *uri,
+          GPtrArray        *providers,
+          GPtrArray        *templates,
+          GPtrArray        *removed,
+          GPtrArray        *removed_providers,
+          VdiFarmConflict **conflict,
+          GError          **error)
 {
   for (guint attempt = 0;; attempt++)
     {
@@ -932,7 +1162,7 @@ pg_write (const char  *uri,
       if (session == NULL)
         return FALSE;
       if (write_session (session, uri, providers, templates, removed, removed_providers,
-                         &local_error))
+                         conflict, &local_error))
         {
           session_give_back (uri, session);
           return TRUE;

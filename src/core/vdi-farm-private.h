@@ -43,6 +43,10 @@ struct _VdiFarm
    * placeholder after a load), to find what a save must write and what it must delete. */
   GHashTable   *written;
   GHashTable   *written_providers;
+  /* The row versions of what was last read or written (id → gint64 *), which a save's changes
+   * are based on. Not kept while following: the follower has its own. */
+  GHashTable   *versions;
+  GHashTable   *provider_versions;
   /* Templates changed since the last snapshot of rows, and whether one may have been removed
    * (or the farm was loaded), which needs a pass over all of them. */
   GHashTable   *changed_templates;
@@ -80,11 +84,14 @@ void                _vdi_farm_set_dirty               (VdiFarm            *self,
 gboolean            _vdi_farm_save_timeout_cb         (gpointer            user_data);
 void                _vdi_farm_emit_save_failed        (VdiFarm            *self,
                                                        const GError       *error);
+void                _vdi_farm_emit_change_refused     (VdiFarm            *self,
+                                                       const GError       *error);
 GBytes             *_vdi_farm_template_bytes          (VdiTemplate        *template);
 GBytes             *_vdi_farm_provider_bytes          (VdiProvider        *provider);
 gboolean            _vdi_farm_same_name               (const char         *a,
                                                        const char         *b);
 void                _vdi_farm_start_save              (VdiFarm            *self);
+void                _vdi_farm_forget_store            (VdiFarm            *self);
 void                _vdi_farm_set_preview             (VdiFarm            *self,
                                                        GPtrArray          *templates);
 
@@ -144,7 +151,48 @@ typedef struct
   char  **fed_from; /* for each of uses, the provider its copy came from, "" when none */
   gboolean relay;
   GBytes *doc;
+  /* The row version this process last read or wrote, which the change is based on; 0 for a
+   * row this process has not seen stored. A save refuses a change whose row moved on since. */
+  gint64  base;
+  /* Set by a save that succeeded: the row's version now. */
+  gint64  version;
 } VdiFarmRow;
+
+/* Who changes the farm, as a save records it beside each row it writes. */
+typedef struct
+{
+  char *by;       /* "user@host" */
+  char *program;  /* "program/pid", as a lock holder's session names itself */
+} VdiFarmWriter;
+
+const VdiFarmWriter *_vdi_farm_writer                 (void);
+
+/* A change refused because its row moved on since this process read it. */
+typedef struct
+{
+  gboolean  template;  /* else a provider */
+  char     *id;
+  char     *name;      /* as this process had it */
+  GBytes   *doc;       /* the row as stored now; %NULL when it was deleted */
+  gint64    version;
+  char     *changed_by;       /* %NULL when not recorded */
+  char     *changed_program;
+  gint64    changed_at;       /* Unix time; 0 when not recorded */
+  GPtrArray *providers;       /* VdiFarmRow (id, doc, version): those a stored template uses */
+} VdiFarmConflict;
+
+VdiFarmConflict    *_vdi_farm_conflict_new            (gboolean            template,
+                                                       const VdiFarmRow   *row);
+void                _vdi_farm_conflict_free           (VdiFarmConflict    *conflict);
+/* Sets VDI_FARM_ERROR_CONFLICT saying who changed what and when. */
+void                _vdi_farm_set_conflict_error      (GError            **error,
+                                                       const VdiFarmConflict *conflict);
+/* Takes the stored row of @conflict in, on the model's thread: the farm's object becomes it,
+ * or goes when the row was deleted. %FALSE when that row cannot be read (see vdi-farm-follow.c). */
+gboolean            _vdi_farm_take_in_conflict        (VdiFarm            *self,
+                                                       const VdiFarmConflict *conflict);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdiFarmConflict, _vdi_farm_conflict_free)
 
 void                _vdi_farm_row_free                (VdiFarmRow         *row);
 GBytes             *_vdi_farm_provider_to_bytes       (VdiProvider        *provider);
@@ -167,12 +215,16 @@ typedef struct
   VdiFarmContents *(*read)    (const char    *location,
                                GCancellable  *cancellable,
                                GError       **error);
-  gboolean         (*write)   (const char    *location,
-                               GPtrArray     *providers,
-                               GPtrArray     *templates,
-                               GPtrArray     *removed,
-                               GPtrArray     *removed_providers,
-                               GError       **error);
+  /* Rows (VdiFarmRow), removals as rows of an id and a base. Each row's change must be based
+   * on the version stored, or the whole save is refused: *@conflict then describes the first
+   * such row, and @error is VDI_FARM_ERROR_CONFLICT. On success each row's version is set. */
+  gboolean         (*write)   (const char       *location,
+                               GPtrArray        *providers,
+                               GPtrArray        *templates,
+                               GPtrArray        *removed,
+                               GPtrArray        *removed_providers,
+                               VdiFarmConflict **conflict,
+                               GError          **error);
   /* What other processes stored since @follow's versions, in a worker thread, on a connection
    * kept in @follow between calls: *@changes is left %NULL when nothing did. */
   gboolean         (*changes) (const char     *location,

@@ -152,6 +152,7 @@ vdi_farm_set_aside (VdiFarm  *self,
           return NULL;
         }
       self->load_failed = FALSE;
+      _vdi_farm_forget_store (self);
       return g_steal_pointer (&aside);
     }
 
@@ -183,6 +184,7 @@ vdi_farm_set_aside (VdiFarm  *self,
       }
 
   self->load_failed = FALSE;
+  _vdi_farm_forget_store (self);
   return g_steal_pointer (&aside);
 }
 

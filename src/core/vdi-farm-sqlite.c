@@ -53,6 +53,19 @@ static const char * const migrations[] = {
   "  fed_from TEXT,"
   "  PRIMARY KEY (template_id, provider_id));"
   "CREATE INDEX targets_provider ON targets (provider_id);",
+  /* 1 → 2: who changed each row and when, so that a change based on an older version of a row
+   * is refused saying so; and the same of rows deleted. */
+  "ALTER TABLE providers ADD COLUMN changed_by TEXT;"
+  "ALTER TABLE providers ADD COLUMN changed_program TEXT;"
+  "ALTER TABLE providers ADD COLUMN changed_at INTEGER;"
+  "ALTER TABLE templates ADD COLUMN changed_by TEXT;"
+  "ALTER TABLE templates ADD COLUMN changed_program TEXT;"
+  "ALTER TABLE templates ADD COLUMN changed_at INTEGER;"
+  "CREATE TABLE removed_rows ("
+  "  id TEXT PRIMARY KEY,"
+  "  changed_by TEXT NOT NULL,"
+  "  changed_program TEXT NOT NULL,"
+  "  changed_at INTEGER NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)G_N_ELEMENTS (migrations))
@@ -410,88 +423,228 @@ bind_doc (sqlite3_stmt *stmt,
   sqlite3_bind_text (stmt, index, data, (int)size, SQLITE_STATIC);
 }
 
+/* One kind of row's statements: providers or templates. */
 typedef struct
 {
-  sqlite3_stmt *upsert_provider;
-  sqlite3_stmt *upsert_template;
+  sqlite3_stmt *check;
+  sqlite3_stmt *insert;
+  sqlite3_stmt *update;
+  sqlite3_stmt *delete;
+} RowStatements;
+
+typedef struct
+{
+  RowStatements providers;
+  RowStatements templates;
   sqlite3_stmt *clear_targets;
   sqlite3_stmt *add_target;
-  sqlite3_stmt *delete_template;
-  sqlite3_stmt *delete_provider;
+  sqlite3_stmt *tombstone;
 } Statements;
+
+static void
+row_statements_clear (RowStatements *s)
+{
+  sqlite3_finalize (s->check);
+  sqlite3_finalize (s->insert);
+  sqlite3_finalize (s->update);
+  sqlite3_finalize (s->delete);
+}
 
 static void
 statements_clear (Statements *s)
 {
-  sqlite3_finalize (s->upsert_provider);
-  sqlite3_finalize (s->upsert_template);
+  row_statements_clear (&s->providers);
+  row_statements_clear (&s->templates);
   sqlite3_finalize (s->clear_targets);
   sqlite3_finalize (s->add_target);
-  sqlite3_finalize (s->delete_template);
-  sqlite3_finalize (s->delete_provider);
+  sqlite3_finalize (s->tombstone);
 }
 
 static gboolean
-prepare (sqlite3       *db,
-         Statements    *s)
+prepare_one (sqlite3       *db,
+             const char    *sql,
+             sqlite3_stmt **stmt)
 {
-  /* A row's version goes up only when its content does. */
+  return sqlite3_prepare_v2 (db, sql, -1, stmt, NULL) == SQLITE_OK;
+}
+
+/* Parameters: ?1 id, ?2 name, ?3 doc, ?4 changed_by, ?5 changed_program, ?6 changed_at, and for
+ * a template ?7 source provider, ?8 relay. */
+static gboolean
+prepare (sqlite3    *db,
+         Statements *s)
+{
   return
-    sqlite3_prepare_v2 (db,
-      "INSERT INTO providers (id, name, doc) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, doc = excluded.doc, "
-      "row_version = row_version + 1 WHERE doc IS NOT excluded.doc;",
-      -1, &s->upsert_provider, NULL) == SQLITE_OK &&
-    sqlite3_prepare_v2 (db,
-      "INSERT INTO templates (id, name, source_provider, relay, doc) "
-      "VALUES (?1, ?2, ?3, ?5, ?4) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-      "source_provider = excluded.source_provider, relay = excluded.relay, doc = excluded.doc, "
-      "row_version = row_version + 1 WHERE doc IS NOT excluded.doc;",
-      -1, &s->upsert_template, NULL) == SQLITE_OK &&
-    sqlite3_prepare_v2 (db, "DELETE FROM targets WHERE template_id = ?1;",
-                        -1, &s->clear_targets, NULL) == SQLITE_OK &&
-    sqlite3_prepare_v2 (db,
+    prepare_one (db, "SELECT row_version, doc IS ?2 FROM providers WHERE id = ?1;",
+                 &s->providers.check) &&
+    prepare_one (db,
+      "INSERT INTO providers (id, name, doc, changed_by, changed_program, changed_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6);", &s->providers.insert) &&
+    prepare_one (db,
+      "UPDATE providers SET name = ?2, doc = ?3, changed_by = ?4, changed_program = ?5, "
+      "changed_at = ?6, row_version = row_version + 1 WHERE id = ?1;", &s->providers.update) &&
+    prepare_one (db, "DELETE FROM providers WHERE id = ?1;", &s->providers.delete) &&
+    prepare_one (db, "SELECT row_version, doc IS ?2 FROM templates WHERE id = ?1;",
+                 &s->templates.check) &&
+    prepare_one (db,
+      "INSERT INTO templates (id, name, doc, changed_by, changed_program, changed_at, "
+      "source_provider, relay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);",
+      &s->templates.insert) &&
+    prepare_one (db,
+      "UPDATE templates SET name = ?2, doc = ?3, changed_by = ?4, changed_program = ?5, "
+      "changed_at = ?6, source_provider = ?7, relay = ?8, row_version = row_version + 1 "
+      "WHERE id = ?1;", &s->templates.update) &&
+    prepare_one (db, "DELETE FROM templates WHERE id = ?1;", &s->templates.delete) &&
+    prepare_one (db, "DELETE FROM targets WHERE template_id = ?1;", &s->clear_targets) &&
+    prepare_one (db,
       "INSERT OR IGNORE INTO targets (template_id, provider_id, fed_from) "
-      "VALUES (?1, ?2, NULLIF (?3, ''));",
-      -1, &s->add_target, NULL) == SQLITE_OK &&
-    sqlite3_prepare_v2 (db, "DELETE FROM templates WHERE id = ?1;",
-                        -1, &s->delete_template, NULL) == SQLITE_OK &&
-    sqlite3_prepare_v2 (db, "DELETE FROM providers WHERE id = ?1;",
-                        -1, &s->delete_provider, NULL) == SQLITE_OK;
+      "VALUES (?1, ?2, NULLIF (?3, ''));", &s->add_target) &&
+    prepare_one (db,
+      "INSERT OR REPLACE INTO removed_rows (id, changed_by, changed_program, changed_at) "
+      "VALUES (?1, ?2, ?3, ?4);", &s->tombstone);
 }
 
-static gboolean
-write_rows (sqlite3    *db,
-            Statements *s,
-            GPtrArray  *providers,
-            GPtrArray  *templates,
-            GPtrArray  *removed,
-            GPtrArray  *removed_providers)
+typedef enum
 {
+  ROW_FAILED,
+  ROW_SAME,      /* stored as it is here already */
+  ROW_WRITTEN,
+  ROW_CONFLICT,  /* changed or deleted since the version the change is based on */
+} RowResult;
+
+/* Writes @row if it is based on the version stored (or is new), in the save's transaction. */
+static RowResult
+put_row (RowStatements *s,
+         VdiFarmRow    *row,
+         gint64         now)
+{
+  const VdiFarmWriter *writer = _vdi_farm_writer ();
+  sqlite3_stmt *write;
+  int rc;
+
+  bind_text (s->check, 1, row->id);
+  bind_doc (s->check, 2, row->doc);
+  rc = sqlite3_step (s->check);
+  if (rc == SQLITE_ROW)
+    {
+      gint64 current = sqlite3_column_int64 (s->check, 0);
+      gboolean same = sqlite3_column_int (s->check, 1) != 0;
+
+      sqlite3_reset (s->check);
+      sqlite3_clear_bindings (s->check);
+      if (same)
+        {
+          row->version = current;
+          return ROW_SAME;
+        }
+      if (row->base == 0 || current != row->base)
+        return ROW_CONFLICT;
+      write = s->update;
+      row->version = current + 1;
+    }
+  else
+    {
+      sqlite3_reset (s->check);
+      sqlite3_clear_bindings (s->check);
+      if (rc != SQLITE_DONE)
+        return ROW_FAILED;
+      if (row->base != 0)
+        return ROW_CONFLICT;
+      write = s->insert;
+      row->version = 1;
+    }
+
+  bind_text (write, 1, row->id);
+  bind_text (write, 2, row->name);
+  bind_doc (write, 3, row->doc);
+  bind_text (write, 4, writer->by);
+  bind_text (write, 5, writer->program);
+  sqlite3_bind_int64 (write, 6, now);
+  if (row->parent != NULL)
+    {
+      bind_text (write, 7, row->parent);
+      sqlite3_bind_int (write, 8, row->relay ? 1 : 0);
+    }
+  return step_done (write) ? ROW_WRITTEN : ROW_FAILED;
+}
+
+/* Deletes the row @removed names if it is still the version the removal is based on; a row
+ * already gone is not news. */
+static RowResult
+delete_row (RowStatements *s,
+            sqlite3_stmt  *tombstone,
+            VdiFarmRow    *removed,
+            gint64         now)
+{
+  const VdiFarmWriter *writer = _vdi_farm_writer ();
+  int rc;
+
+  bind_text (s->check, 1, removed->id);
+  rc = sqlite3_step (s->check);
+  if (rc == SQLITE_ROW)
+    {
+      gint64 current = sqlite3_column_int64 (s->check, 0);
+
+      sqlite3_reset (s->check);
+      sqlite3_clear_bindings (s->check);
+      if (current != removed->base)
+        return ROW_CONFLICT;
+    }
+  else
+    {
+      sqlite3_reset (s->check);
+      sqlite3_clear_bindings (s->check);
+      return rc == SQLITE_DONE ? ROW_SAME : ROW_FAILED;
+    }
+
+  bind_text (s->delete, 1, removed->id);
+  bind_text (tombstone, 1, removed->id);
+  bind_text (tombstone, 2, writer->by);
+  bind_text (tombstone, 3, writer->program);
+  sqlite3_bind_int64 (tombstone, 4, now);
+  return step_done (s->delete) && step_done (tombstone) ? ROW_WRITTEN : ROW_FAILED;
+}
+
+/* Whether a save goes on after @result for @row; a refused change is described in *@conflict. */
+static gboolean
+goes_on (RowResult         result,
+         gboolean          template,
+         VdiFarmRow       *row,
+         VdiFarmConflict **conflict)
+{
+  if (result == ROW_CONFLICT)
+    *conflict = _vdi_farm_conflict_new (template, row);
+  return result == ROW_SAME || result == ROW_WRITTEN;
+}
+
+/* Returns FALSE on a failure of the database, or with *@conflict set on a refused change. */
+static gboolean
+write_rows (sqlite3          *db,
+            Statements       *s,
+            GPtrArray        *providers,
+            GPtrArray        *templates,
+            GPtrArray        *removed,
+            GPtrArray        *removed_providers,
+            VdiFarmConflict **conflict)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
   for (guint i = 0; i < providers->len; i++)
     {
       VdiFarmRow *row = g_ptr_array_index (providers, i);
 
-      bind_text (s->upsert_provider, 1, row->id);
-      bind_text (s->upsert_provider, 2, row->name);
-      bind_doc (s->upsert_provider, 3, row->doc);
-      if (!step_done (s->upsert_provider))
+      if (!goes_on (put_row (&s->providers, row, now), FALSE, row, conflict))
         return FALSE;
     }
 
   for (guint i = 0; i < templates->len; i++)
     {
       VdiFarmRow *row = g_ptr_array_index (templates, i);
+      RowResult result = put_row (&s->templates, row, now);
 
-      bind_text (s->upsert_template, 1, row->id);
-      bind_text (s->upsert_template, 2, row->name);
-      bind_text (s->upsert_template, 3, row->parent);
-      bind_doc (s->upsert_template, 4, row->doc);
-      sqlite3_bind_int (s->upsert_template, 5, row->relay ? 1 : 0);
-      if (!step_done (s->upsert_template))
+      if (!goes_on (result, TRUE, row, conflict))
         return FALSE;
-      if (sqlite3_changes (db) == 0)
+      if (result == ROW_SAME)
         continue;
 
       bind_text (s->clear_targets, 1, row->id);
@@ -509,28 +662,110 @@ write_rows (sqlite3    *db,
 
   for (guint i = 0; i < removed->len; i++)
     {
-      bind_text (s->delete_template, 1, g_ptr_array_index (removed, i));
-      if (!step_done (s->delete_template))
+      VdiFarmRow *row = g_ptr_array_index (removed, i);
+
+      if (!goes_on (delete_row (&s->templates, s->tombstone, row, now), TRUE, row, conflict))
         return FALSE;
     }
 
   for (guint i = 0; i < removed_providers->len; i++)
     {
-      bind_text (s->delete_provider, 1, g_ptr_array_index (removed_providers, i));
-      if (!step_done (s->delete_provider))
+      VdiFarmRow *row = g_ptr_array_index (removed_providers, i);
+
+      if (!goes_on (delete_row (&s->providers, s->tombstone, row, now), FALSE, row, conflict))
         return FALSE;
     }
   return TRUE;
 }
 
+/* What is stored now of a refused change's row, and who changed or deleted it; FALSE when
+ * the database could not say. */
+static gboolean
+describe_conflict (sqlite3         *db,
+                   VdiFarmConflict *conflict)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT doc, row_version, changed_by, changed_program, changed_at, name FROM %s "
+    "WHERE id = ?1;", conflict->template ? "templates" : "providers");
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+  int rc = SQLITE_ERROR;
+
+  if (prepare_one (db, sql, &stmt))
+    {
+      bind_text (stmt, 1, conflict->id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          found = TRUE;
+          conflict->doc = g_bytes_new (sqlite3_column_text (stmt, 0),
+                                       sqlite3_column_bytes (stmt, 0));
+          conflict->version = sqlite3_column_int64 (stmt, 1);
+          conflict->changed_by = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+          conflict->changed_program = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
+          conflict->changed_at = sqlite3_column_int64 (stmt, 4);
+          /* A removal here names the row by what is stored. */
+          if (conflict->name == NULL)
+            conflict->name = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (found && conflict->template)
+    {
+      /* Its providers, for one another process added along with the change. */
+      stmt = NULL;
+      rc = SQLITE_ERROR;
+      if (prepare_one (db, "SELECT id, doc, row_version FROM providers WHERE id IN "
+                           "(SELECT provider_id FROM targets WHERE template_id = ?1 UNION "
+                           " SELECT source_provider FROM templates WHERE id = ?1);", &stmt))
+        {
+          bind_text (stmt, 1, conflict->id);
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
+
+              row->id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+              row->doc = g_bytes_new (sqlite3_column_text (stmt, 1),
+                                      sqlite3_column_bytes (stmt, 1));
+              row->version = sqlite3_column_int64 (stmt, 2);
+              g_ptr_array_add (conflict->providers, row);
+            }
+        }
+      sqlite3_finalize (stmt);
+      return rc == SQLITE_DONE;
+    }
+  if (found)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  stmt = NULL;
+  rc = SQLITE_ERROR;
+  if (prepare_one (db, "SELECT changed_by, changed_program, changed_at FROM removed_rows "
+                       "WHERE id = ?1;", &stmt))
+    {
+      bind_text (stmt, 1, conflict->id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          conflict->changed_by = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+          conflict->changed_program = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+          conflict->changed_at = sqlite3_column_int64 (stmt, 2);
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
 /* Stores one save in one transaction, creating or migrating the database first. */
 static gboolean
-sqlite_write (const char  *path,
-              GPtrArray   *providers,
-              GPtrArray   *templates,
-              GPtrArray   *removed,
-              GPtrArray   *removed_providers,
-              GError     **error)
+sqlite_write (const char       *path,
+              GPtrArray        *providers,
+              GPtrArray        *templates,
+              GPtrArray        *removed,
+              GPtrArray        *removed_providers,
+              VdiFarmConflict **conflict,
+              GError          **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   Statements s = { NULL, };
@@ -562,10 +797,22 @@ sqlite_write (const char  *path,
        sqlite3_exec (db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) == SQLITE_OK;
   if (ok)
     {
-      ok = write_rows (db, &s, providers, templates, removed, removed_providers);
+      ok = write_rows (db, &s, providers, templates, removed, removed_providers, conflict);
       if (ok)
         ok = sqlite3_exec (db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK;
-      if (!ok)
+      if (!ok && *conflict != NULL)
+        {
+          sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+          if (describe_conflict (db, *conflict))
+            _vdi_farm_set_conflict_error (error, *conflict);
+          else
+            {
+              /* Refused, but what to show instead is unknown: tried again as a failed save. */
+              g_clear_pointer (conflict, _vdi_farm_conflict_free);
+              db_error (db, path, error);
+            }
+        }
+      else if (!ok)
         {
           db_error (db, path, error);
           sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);

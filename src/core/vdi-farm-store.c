@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -41,6 +42,139 @@ _vdi_farm_row_store_for (const char *location)
   if (_vdi_farm_is_sqlite_path (location))
     return &_vdi_farm_sqlite_store;
   return NULL;
+}
+
+/* Conflicts ---------------------------------------------------------------------------------- */
+
+const VdiFarmWriter *
+_vdi_farm_writer (void)
+{
+  static VdiFarmWriter writer;
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      g_autofree char *program = g_path_get_basename (g_get_prgname () != NULL
+                                                        ? g_get_prgname () : "vdi-console");
+
+      writer.by = g_strdup_printf ("%s@%s", g_get_user_name (), g_get_host_name ());
+      writer.program = g_strdup_printf ("%s/%d", program, (int)getpid ());
+      g_once_init_leave (&done, 1);
+    }
+  return &writer;
+}
+
+VdiFarmConflict *
+_vdi_farm_conflict_new (gboolean          template,
+                        const VdiFarmRow *row)
+{
+  VdiFarmConflict *conflict = g_new0 (VdiFarmConflict, 1);
+
+  conflict->template = template;
+  conflict->id = g_strdup (row->id);
+  conflict->name = g_strdup (row->name);
+  conflict->providers = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
+  return conflict;
+}
+
+void
+_vdi_farm_conflict_free (VdiFarmConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_free (conflict->id);
+  g_free (conflict->name);
+  g_clear_pointer (&conflict->doc, g_bytes_unref);
+  g_free (conflict->changed_by);
+  g_free (conflict->changed_program);
+  g_clear_pointer (&conflict->providers, g_ptr_array_unref);
+  g_free (conflict);
+}
+
+/* "alice@ws2 (vdi-console, process 4242)", or "alice@ws2" when the program is not recorded. */
+static char *
+describe_writer (const char *by,
+                 const char *program)
+{
+  g_autofree char *name = NULL;
+  GPid pid = 0;
+  const char *slash = program != NULL ? strrchr (program, '/') : NULL;
+
+  if (slash != NULL && slash > program)
+    {
+      gint64 value = g_ascii_strtoll (slash + 1, NULL, 10);
+
+      name = g_strndup (program, slash - program);
+      pid = value > 0 && value <= G_MAXINT ? (GPid)value : 0;
+    }
+  if (name != NULL && pid > 0)
+    /* Translators: who changed a row of the farm: user@host (program, process 4242) */
+    return g_strdup_printf (_("%s (%s, process %d)"), by, name, (int)pid);
+  return g_strdup (by);
+}
+
+void
+_vdi_farm_set_conflict_error (GError                **error,
+                              const VdiFarmConflict  *conflict)
+{
+  g_autofree char *who = NULL;
+  g_autofree char *when = NULL;
+  const char *name = conflict->name != NULL ? conflict->name : conflict->id;
+
+  if (conflict->changed_by == NULL)
+    {
+      /* Rows stored before the farm recorded who changed them. */
+      if (conflict->doc == NULL)
+        g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
+                     conflict->template
+                       ? _("Another program deleted the template “%s” after this one read it, "
+                           "so the change made here was not saved")
+                       : _("Another program deleted the provider “%s” after this one read it, "
+                           "so the change made here was not saved"), name);
+      else
+        g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
+                     conflict->template
+                       ? _("Another program changed the template “%s” after this one read it, "
+                           "so the change made here was not saved; it shows theirs now")
+                       : _("Another program changed the provider “%s” after this one read it, "
+                           "so the change made here was not saved; it shows theirs now"), name);
+      return;
+    }
+
+  who = describe_writer (conflict->changed_by, conflict->changed_program);
+  {
+    g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (conflict->changed_at);
+
+    /* Translators: when another program changed a template, see g_date_time_format() */
+    when = at != NULL ? g_date_time_format (at, _("%-d %B %Y at %H:%M:%S")) : g_strdup ("?");
+  }
+  if (conflict->doc == NULL)
+    g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
+                 conflict->template
+                   /* Translators: the first %s is who, the last when */
+                   ? _("%s deleted the template “%s” on %s, after this program read it, so the "
+                       "change made here was not saved")
+                   : _("%s deleted the provider “%s” on %s, after this program read it, so the "
+                       "change made here was not saved"), who, name, when);
+  else
+    g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
+                 conflict->template
+                   ? _("%s changed the template “%s” on %s, after this program read it, so the "
+                       "change made here was not saved; it shows theirs now")
+                   : _("%s changed the provider “%s” on %s, after this program read it, so the "
+                       "change made here was not saved; it shows theirs now"), who, name, when);
+}
+
+/* The farm starts anew in its store: nothing of it is there, so the next save writes every
+ * row as new and deletes none. */
+void
+_vdi_farm_forget_store (VdiFarm *self)
+{
+  g_hash_table_remove_all (self->written);
+  g_hash_table_remove_all (self->written_providers);
+  g_hash_table_remove_all (self->versions);
+  g_hash_table_remove_all (self->provider_versions);
+  self->full_pass = TRUE;
 }
 
 static VdiFarmContents *
@@ -182,6 +316,20 @@ apply_contents (VdiFarm         *self,
         g_hash_table_insert (self->written_providers,
                              g_strdup (vdi_provider_get_id (g_ptr_array_index (contents->providers, i))),
                              g_bytes_new_static ("", 0));
+    }
+
+  /* What a save's changes are based on; a farm that follows leaves them to its follower. */
+  g_clear_pointer (&self->versions, g_hash_table_unref);
+  g_clear_pointer (&self->provider_versions, g_hash_table_unref);
+  if (!self->following && contents->template_versions != NULL)
+    {
+      self->versions = g_steal_pointer (&contents->template_versions);
+      self->provider_versions = g_steal_pointer (&contents->provider_versions);
+    }
+  else
+    {
+      self->versions = _vdi_farm_versions_new ();
+      self->provider_versions = _vdi_farm_versions_new ();
     }
 
   self->load_failed = FALSE;
@@ -540,6 +688,7 @@ typedef struct
   GPtrArray  *removed_providers;
   GHashTable *changed;      /* the templates this save looked at, put back if it fails */
   gboolean    full_pass;
+  VdiFarmConflict *conflict;  /* why the store refused it */
 } Snapshot;
 
 static void
@@ -553,24 +702,48 @@ snapshot_free (Snapshot *snapshot)
   g_clear_pointer (&snapshot->removed, g_ptr_array_unref);
   g_clear_pointer (&snapshot->removed_providers, g_ptr_array_unref);
   g_clear_pointer (&snapshot->changed, g_hash_table_unref);
+  g_clear_pointer (&snapshot->conflict, _vdi_farm_conflict_free);
   g_free (snapshot);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 
-/* The ids in @written that are no longer in the farm. */
+static gint64
+base_of (GHashTable *versions,
+         const char *id)
+{
+  gint64 *version = g_hash_table_lookup (versions, id);
+
+  return version != NULL ? *version : 0;
+}
+
+static GPtrArray *
+rows_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
+}
+
+/* The rows in @written that are no longer in the farm, each with the version its removal is
+ * based on. */
 static GPtrArray *
 find_removed (GHashTable *written,
+              GHashTable *versions,
               GHashTable *present)
 {
-  GPtrArray *removed = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *removed = rows_new ();
   GHashTableIter iter;
   gpointer key;
 
   g_hash_table_iter_init (&iter, written);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (present, key))
-      g_ptr_array_add (removed, g_strdup (key));
+      {
+        VdiFarmRow *row = g_new0 (VdiFarmRow, 1);
+
+        row->id = g_strdup (key);
+        row->base = base_of (versions, key);
+        g_ptr_array_add (removed, row);
+      }
   return removed;
 }
 
@@ -606,6 +779,7 @@ add_template_row (VdiFarm     *self,
       row->fed_from[j] = g_strdup (fed_from != NULL ? fed_from : "");
     }
   row->doc = g_bytes_ref (bytes);
+  row->base = base_of (self->versions, id);
   g_ptr_array_add (snapshot->template_rows, row);
 }
 
@@ -623,8 +797,8 @@ take_rows (VdiFarm *self)
   g_autoptr(GHashTable) present_providers = g_hash_table_new (g_str_hash, g_str_equal);
 
   snapshot->path = g_strdup (self->path);
-  snapshot->provider_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
-  snapshot->template_rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_vdi_farm_row_free);
+  snapshot->provider_rows = rows_new ();
+  snapshot->template_rows = rows_new ();
 
   for (guint i = 0; i < np; i++)
     {
@@ -641,6 +815,7 @@ take_rows (VdiFarm *self)
           row->id = g_strdup (id);
           row->name = g_strdup (vdi_provider_get_name (provider));
           row->doc = g_bytes_ref (bytes);
+          row->base = base_of (self->provider_versions, id);
           g_ptr_array_add (snapshot->provider_rows, row);
         }
     }
@@ -668,14 +843,16 @@ take_rows (VdiFarm *self)
         add_template_row (self, snapshot, template);
     }
 
-  snapshot->removed = snapshot->full_pass ? find_removed (self->written, present)
-                                          : g_ptr_array_new_with_free_func (g_free);
-  snapshot->removed_providers = find_removed (self->written_providers, present_providers);
+  snapshot->removed = snapshot->full_pass ? find_removed (self->written, self->versions, present)
+                                          : rows_new ();
+  snapshot->removed_providers = find_removed (self->written_providers, self->provider_versions,
+                                              present_providers);
   return snapshot;
 }
 
 static void
 remember_rows (GHashTable *written,
+               GHashTable *versions,
                GPtrArray  *rows,
                GPtrArray  *removed)
 {
@@ -684,9 +861,15 @@ remember_rows (GHashTable *written,
       VdiFarmRow *row = g_ptr_array_index (rows, i);
 
       g_hash_table_replace (written, g_strdup (row->id), g_bytes_ref (row->doc));
+      _vdi_farm_versions_set (versions, row->id, row->version);
     }
   for (guint i = 0; i < removed->len; i++)
-    g_hash_table_remove (written, g_ptr_array_index (removed, i));
+    {
+      VdiFarmRow *row = g_ptr_array_index (removed, i);
+
+      g_hash_table_remove (written, row->id);
+      g_hash_table_remove (versions, row->id);
+    }
 }
 
 /* After a save failed, on the model's thread: the next one looks at the same templates again. */
@@ -712,8 +895,9 @@ snapshot_written (VdiFarm  *self,
 {
   if (snapshot->provider_rows == NULL)
     return;
-  remember_rows (self->written_providers, snapshot->provider_rows, snapshot->removed_providers);
-  remember_rows (self->written, snapshot->template_rows, snapshot->removed);
+  remember_rows (self->written_providers, self->provider_versions, snapshot->provider_rows,
+                 snapshot->removed_providers);
+  remember_rows (self->written, self->versions, snapshot->template_rows, snapshot->removed);
 }
 
 static Snapshot *
@@ -752,7 +936,8 @@ write_snapshot (Snapshot  *snapshot,
                                                             snapshot->provider_rows,
                                                             snapshot->template_rows,
                                                             snapshot->removed,
-                                                            snapshot->removed_providers, error);
+                                                            snapshot->removed_providers,
+                                                            &snapshot->conflict, error);
 
   data = _vdi_farm_join (snapshot->providers, snapshot->templates, &length);
   return _vdi_farm_write_atomically (snapshot->path, data, length, error);
@@ -762,12 +947,17 @@ write_snapshot (Snapshot  *snapshot,
  * vdi_farm_save:
  *
  * Writes the farm now, blocking. The console saves through autosave instead.
+ *
+ * A change to a row another process changed since this one read it is refused: the farm takes
+ * the stored row in, emits #VdiFarm::change-refused, saves the rest, and returns %FALSE with
+ * the first such VDI_FARM_ERROR_CONFLICT.
  */
 gboolean
 vdi_farm_save (VdiFarm  *self,
                GError  **error)
 {
   g_autoptr(Snapshot) snapshot = NULL;
+  g_autoptr(GError) refused = NULL;
 
   g_return_val_if_fail (VDI_IS_FARM (self), FALSE);
 
@@ -775,16 +965,38 @@ vdi_farm_save (VdiFarm  *self,
     return FALSE;
 
   g_clear_handle_id (&self->save_source, g_source_remove);
-  _vdi_farm_set_dirty (self, FALSE);
-  snapshot = take_snapshot (self);
-  if (!write_snapshot (snapshot, error))
+  for (;;)
     {
+      g_autoptr(GError) local_error = NULL;
+
+      _vdi_farm_set_dirty (self, FALSE);
+      snapshot = take_snapshot (self);
+      if (write_snapshot (snapshot, &local_error))
+        break;
+
       snapshot_failed (self, snapshot);
       _vdi_farm_set_dirty (self, TRUE);
-      return FALSE;
+      if (snapshot->conflict == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Their row in, and the rest of the save again: each round takes one row in. */
+      if (_vdi_farm_take_in_conflict (self, snapshot->conflict))
+        {
+          _vdi_farm_emit_change_refused (self, local_error);
+          if (refused == NULL)
+            refused = g_steal_pointer (&local_error);
+        }
+      g_clear_pointer (&snapshot, snapshot_free);
     }
   snapshot_written (self, snapshot);
   self->n_saves++;
+  if (refused != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&refused));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -808,11 +1020,23 @@ save_cb (GObject      *object,
          gpointer      user_data)
 {
   VdiFarm *self = VDI_FARM (object);
+  Snapshot *snapshot = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
   self->saving = FALSE;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && snapshot->conflict != NULL)
+    {
+      /* Not a failure of the store: their row in, and the rest of the save at once. */
+      snapshot_failed (self, snapshot);
+      _vdi_farm_set_dirty (self, TRUE);
+      if (_vdi_farm_take_in_conflict (self, snapshot->conflict))
+        _vdi_farm_emit_change_refused (self, error);
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      _vdi_farm_start_save (self);
+      return;
+    }
+  if (error != NULL)
     {
       gboolean news = self->save_error == NULL ||
                       !g_error_matches (error, self->save_error->domain,
@@ -820,7 +1044,7 @@ save_cb (GObject      *object,
                       g_strcmp0 (error->message, self->save_error->message) != 0;
 
       self->n_failed_saves++;
-      snapshot_failed (self, g_task_get_task_data (G_TASK (result)));
+      snapshot_failed (self, snapshot);
       _vdi_farm_set_dirty (self, TRUE);
       /* Tried again on its own, soon at first (a database back within seconds), then every
        * 30 s at most: what happened while the store was away is written once it is back,
@@ -842,7 +1066,7 @@ save_cb (GObject      *object,
       return;
     }
 
-  snapshot_written (self, g_task_get_task_data (G_TASK (result)));
+  snapshot_written (self, snapshot);
   self->n_saves++;
   self->retry_ms = 0;
   if (self->save_error != NULL)

@@ -37,6 +37,7 @@ enum {
 enum {
   SAVE_FAILED,
   FOLLOWED,
+  CHANGE_REFUSED,
   N_SIGNALS
 };
 
@@ -72,6 +73,13 @@ _vdi_farm_emit_save_failed (VdiFarm      *self,
                             const GError *error)
 {
   g_signal_emit (self, signals[SAVE_FAILED], 0, error);
+}
+
+void
+_vdi_farm_emit_change_refused (VdiFarm      *self,
+                               const GError *error)
+{
+  g_signal_emit (self, signals[CHANGE_REFUSED], 0, error);
 }
 
 /* Sets the templates read ahead of a load (see vdi_farm_get_preview()), or clears them. */
@@ -280,6 +288,8 @@ vdi_farm_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->written, g_hash_table_unref);
   g_clear_pointer (&self->written_providers, g_hash_table_unref);
+  g_clear_pointer (&self->versions, g_hash_table_unref);
+  g_clear_pointer (&self->provider_versions, g_hash_table_unref);
   g_clear_pointer (&self->changed_templates, g_hash_table_unref);
   g_clear_pointer (&self->interrupted, g_ptr_array_unref);
   g_clear_error (&self->save_error);
@@ -412,6 +422,18 @@ vdi_farm_class_init (VdiFarmClass *klass)
   signals[FOLLOWED] =
     g_signal_new ("followed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * VdiFarm::change-refused:
+   * @error: VDI_FARM_ERROR_CONFLICT, saying who changed the row and when
+   *
+   * A save found that a template or provider this process changed had been changed (or
+   * deleted) by another process since this one read it: that change was not saved, the object
+   * now shows what is stored, and the rest of the save went on.
+   */
+  signals[CHANGE_REFUSED] =
+    g_signal_new ("change-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -424,6 +446,8 @@ vdi_farm_init (VdiFarm *self)
                                          (GDestroyNotify)g_bytes_unref);
   self->written_providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                    (GDestroyNotify)g_bytes_unref);
+  self->versions = _vdi_farm_versions_new ();
+  self->provider_versions = _vdi_farm_versions_new ();
   self->changed_templates = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->full_pass = TRUE;
 }

@@ -42,6 +42,7 @@ typedef enum
   VDI_FARM_ERROR_UNSUPPORTED_VERSION,
   VDI_FARM_ERROR_IO,
   VDI_FARM_ERROR_TAKEN_OVER,
+  VDI_FARM_ERROR_CONFLICT,
 } VdiFarmError;
 
 /* The schema version written into every farm file; files of a newer version are refused. */

@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "vdi-test-farm.h"
@@ -235,6 +238,212 @@ vdi_test_farm_save_previewed (VdiFarm *writer)
   g_assert_nonnull (names);
   g_assert_cmpuint (g_strv_length (names), ==, 100);
   return names;
+}
+
+/* Work under way ends, so that loading the farm finds none to mark interrupted. */
+void
+vdi_test_farm_finish_busy (VdiFarm *farm)
+{
+  GListModel *templates = vdi_farm_get_templates (farm);
+
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
+      GListModel *targets = vdi_template_get_targets (template);
+
+      for (guint k = 0; k < g_list_model_get_n_items (targets); k++)
+        {
+          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, k);
+
+          if (vdi_target_is_busy (target))
+            vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
+        }
+    }
+}
+
+static VdiFarm *
+load_farm (const char *location)
+{
+  VdiFarm *farm = vdi_farm_new (location);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vdi_farm_load (farm, NULL, &error));
+  g_assert_no_error (error);
+  return farm;
+}
+
+static VdiTemplate *
+template_at (VdiFarm *farm,
+             guint    position)
+{
+  VdiTemplate *template = g_list_model_get_item (vdi_farm_get_templates (farm), position);
+
+  g_object_unref (template);
+  return template;
+}
+
+static void
+count_refusal (VdiFarm      *farm,
+               const GError *error,
+               GPtrArray    *refusals)
+{
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT);
+  g_test_message ("change-refused: %s", error->message);
+  g_ptr_array_add (refusals, g_strdup (error->message));
+}
+
+/* Saves @farm, which must refuse a change: says who made the other and when. */
+static void
+save_refused (VdiFarm    *farm,
+              GPtrArray  *refusals,
+              const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pid = g_strdup_printf ("process %d", (int)getpid ());
+  g_autofree char *who = g_strdup_printf ("%s@%s", g_get_user_name (), g_get_host_name ());
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *year = g_date_time_format (now, "%Y");
+  guint before = refusals->len;
+
+  g_assert_false (vdi_farm_save (farm, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, what));
+  g_assert_nonnull (strstr (error->message, who));
+  g_assert_nonnull (strstr (error->message, pid));
+  g_assert_nonnull (strstr (error->message, year));
+  g_assert_cmpuint (refusals->len, ==, before + 1);
+  g_assert_cmpstr (g_ptr_array_index (refusals, before), ==, error->message);
+  g_clear_error (&error);
+  /* Nothing left to save: the refused change is gone, the rest was written. */
+  g_assert_false (vdi_farm_get_dirty (farm));
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+}
+
+/**
+ * vdi_test_farm_two_writers:
+ *
+ * Two farms loaded from @location, A and B, change the same rows: each change B bases on a row
+ * that A changed or deleted since is refused, saying who and when, and B shows A's row; the
+ * rest of B's save is written. The same for SQLite and PostgreSQL.
+ */
+void
+vdi_test_farm_two_writers (const char *location)
+{
+  g_autoptr(VdiFarm) generated = vdi_test_farm_generate (location, 15, 6);
+  g_autoptr(VdiFarm) a = NULL;
+  g_autoptr(VdiFarm) b = NULL;
+  g_autoptr(VdiFarm) check = NULL;
+  g_autoptr(GPtrArray) refusals = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  VdiProvider *provider;
+
+  /* Each load would mark running work interrupted, a change of its own. */
+  vdi_test_farm_finish_busy (generated);
+  g_assert_true (vdi_farm_save (generated, &error));
+  g_assert_no_error (error);
+  a = load_farm (location);
+  b = load_farm (location);
+  g_signal_connect (a, "change-refused", G_CALLBACK (count_refusal), refusals);
+  g_signal_connect (b, "change-refused", G_CALLBACK (count_refusal), refusals);
+
+  /* A renames a template; B, which read it before, changes it too, and another one. */
+  vdi_template_set_name (template_at (a, 0), "renamed-by-a");
+  g_assert_true (vdi_farm_save (a, &error));
+  g_assert_no_error (error);
+  vdi_template_set_name (template_at (b, 0), "renamed-by-b");
+  vdi_template_set_max_hosts (template_at (b, 0), 7);
+  vdi_template_set_name (template_at (b, 1), "also-by-b");
+  save_refused (b, refusals, "changed the template “renamed-by-b”");
+  g_assert_cmpstr (vdi_template_get_name (template_at (b, 0)), ==, "renamed-by-a");
+  g_assert_cmpuint (vdi_template_get_max_hosts (template_at (b, 0)), ==, 20);
+
+  check = load_farm (location);
+  g_assert_cmpstr (vdi_template_get_name (template_at (check, 0)), ==, "renamed-by-a");
+  g_assert_cmpuint (vdi_template_get_max_hosts (template_at (check, 0)), ==, 20);
+  g_assert_cmpstr (vdi_template_get_name (template_at (check, 1)), ==, "also-by-b");
+  g_clear_object (&check);
+
+  /* B's version of the row is the stored one now: B changes it again, and A is refused. */
+  vdi_template_set_max_hosts (template_at (b, 0), 9);
+  g_assert_true (vdi_farm_save (b, &error));
+  g_assert_no_error (error);
+  vdi_template_set_max_hosts (template_at (a, 0), 11);
+  save_refused (a, refusals, "changed the template “renamed-by-a”");
+  g_assert_cmpuint (vdi_template_get_max_hosts (template_at (a, 0)), ==, 9);
+
+  /* A deletes a template that B then changes: gone from B too. */
+  g_assert_true (vdi_farm_remove_template (a, template_at (a, 2), &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_save (a, &error));
+  g_assert_no_error (error);
+  vdi_template_set_name (template_at (b, 2), "changed-after-deleted");
+  save_refused (b, refusals, "deleted the template “changed-after-deleted”");
+  g_assert_null (vdi_farm_find_template (b, "changed-after-deleted"));
+  g_assert_null (vdi_farm_find_template (b, "tmpl-00003"));
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (b)), ==, 5);
+
+  /* B deletes a template that A changed meanwhile: back in B, as A left it. */
+  vdi_template_set_name (vdi_farm_find_template (a, "tmpl-00004"), "kept-by-a");
+  g_assert_true (vdi_farm_save (a, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_remove_template (b, vdi_farm_find_template (b, "tmpl-00004"), &error));
+  g_assert_no_error (error);
+  save_refused (b, refusals, "changed the template “kept-by-a”");
+  g_assert_nonnull (vdi_farm_find_template (b, "kept-by-a"));
+  check = load_farm (location);
+  g_assert_nonnull (vdi_farm_find_template (check, "kept-by-a"));
+  g_clear_object (&check);
+
+  /* Providers the same. */
+  provider = vdi_farm_find_provider (a, "hv-0000");
+  vdi_provider_set_host (provider, "moved-by-a.corp.example");
+  g_assert_true (vdi_farm_save (a, &error));
+  g_assert_no_error (error);
+  provider = vdi_farm_find_provider (b, "hv-0000");
+  vdi_provider_set_host (provider, "moved-by-b.corp.example");
+  save_refused (b, refusals, "changed the provider “hv-0000”");
+  g_assert_cmpstr (vdi_provider_get_host (provider), ==, "moved-by-a.corp.example");
+
+  /* A adds a provider and makes it a target of a template that B then changes: B takes both. */
+  {
+    VdiTemplate *mine = vdi_farm_find_template (a, "tmpl-00006");
+    VdiProvider *source = vdi_template_get_source_provider (mine);
+    g_autoptr(VdiProvider) added = vdi_provider_new ("provider-added", "hv-added",
+                                                     vdi_provider_get_subtype (source),
+                                                     "hv-added.corp.example", 5986);
+    GListModel *targets;
+
+    g_assert_true (vdi_farm_add_provider (a, added, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (vdi_template_add_target (mine, added, &error));
+    g_assert_no_error (error);
+    g_assert_true (vdi_farm_save (a, &error));
+    g_assert_no_error (error);
+    vdi_template_set_max_hosts (vdi_farm_find_template (b, "tmpl-00006"), 5);
+    save_refused (b, refusals, "changed the template “tmpl-00006”");
+    g_assert_nonnull (vdi_farm_find_provider (b, "hv-added"));
+    targets = vdi_template_get_targets (vdi_farm_find_template (b, "tmpl-00006"));
+    g_assert_cmpuint (g_list_model_get_n_items (targets), ==,
+                      g_list_model_get_n_items (vdi_template_get_targets (mine)));
+    g_assert_nonnull (vdi_template_find_target (vdi_farm_find_template (b, "tmpl-00006"),
+                                                vdi_farm_find_provider (b, "hv-added")));
+  }
+
+  /* Two farms that each changed different rows both save: nothing to refuse. */
+  vdi_template_set_max_hosts (vdi_farm_find_template (a, "tmpl-00005"), 3);
+  vdi_template_set_max_hosts (vdi_farm_find_template (b, "tmpl-00006"), 4);
+  g_assert_true (vdi_farm_save (a, &error));
+  g_assert_no_error (error);
+  g_assert_true (vdi_farm_save (b, &error));
+  g_assert_no_error (error);
+  check = load_farm (location);
+  g_assert_cmpuint (vdi_template_get_max_hosts (vdi_farm_find_template (check, "tmpl-00005")),
+                    ==, 3);
+  g_assert_cmpuint (vdi_template_get_max_hosts (vdi_farm_find_template (check, "tmpl-00006")),
+                    ==, 4);
+  g_assert_cmpuint (refusals->len, ==, 6);
 }
 
 char *

@@ -15,6 +15,8 @@ VdiFarm            *vdi_test_farm_generate            (const char         *path,
 GStrv               vdi_test_farm_load_previewed      (VdiFarm            *farm,
                                                        GError            **error);
 GStrv               vdi_test_farm_save_previewed      (VdiFarm            *writer);
+void                vdi_test_farm_two_writers         (const char         *location);
+void                vdi_test_farm_finish_busy         (VdiFarm            *farm);
 char               *vdi_test_make_tmpdir              (void);
 long                vdi_test_peak_rss_kib             (void);
 void                vdi_test_rm_rf                    (const char         *path);

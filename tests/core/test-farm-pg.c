@@ -159,7 +159,7 @@ test_round_trip (Fixture       *fixture,
   }
   assert_same_farm (saved, loaded);
 
-  g_assert_cmpint (query_int (fixture, "SELECT version FROM farm_schema;"), ==, 2);
+  g_assert_cmpint (query_int (fixture, "SELECT version FROM farm_schema;"), ==, 3);
   g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), >, 0);
   g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM templates WHERE row_version <> 1;"),
                    ==, 0);
@@ -268,11 +268,11 @@ test_failed_save (Fixture       *fixture,
   farm = vdi_test_farm_generate (fixture->uri, 15, 40);
   g_assert_true (vdi_farm_save (farm, &error));
   g_assert_no_error (error);
+  /* A constraint added meanwhile that every changed template breaks. */
   vdi_test_pg_exec (fixture->pg, "farm",
-                    "DELETE FROM targets; DELETE FROM templates; "
-                    "DELETE FROM providers WHERE id <> 'provider-00000';");
+                    "ALTER TABLE templates ADD CONSTRAINT refuse_all CHECK (false) NOT VALID;");
 
-  /* Two templates changed, whose providers are gone. */
+  /* Two templates changed. */
   for (guint i = 0; i < 2; i++)
     {
       g_clear_object (&template);
@@ -283,16 +283,27 @@ test_failed_save (Fixture       *fixture,
     }
   g_assert_false (vdi_farm_save (farm, &error));
   g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_IO);
-  g_assert_nonnull (strstr (error->message, "foreign key"));
+  g_assert_nonnull (strstr (error->message, "refuse_all"));
   g_clear_error (&error);
   g_assert_true (vdi_farm_get_dirty (farm));
 
   /* Nothing of it was written, and the session it used serves the next load. */
-  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM templates;"), ==, 0);
-  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM targets;"), ==, 0);
+  g_assert_cmpint (query_int (fixture, "SELECT max(row_version) FROM templates;"), ==, 1);
   check = load (fixture->uri);
-  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (check)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_providers (check)), ==, 15);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (check)), ==, 40);
+  g_clear_object (&template);
+  template = g_list_model_get_item (vdi_farm_get_templates (check), 9);
+  g_clear_object (&target);
+  target = g_list_model_get_item (vdi_template_get_targets (template), 0);
+  g_assert_cmpuint (vdi_target_get_bytes_done (target), ==, 0);
+
+  /* Once the database takes it, the same change is written. */
+  vdi_test_pg_exec (fixture->pg, "farm", "ALTER TABLE templates DROP CONSTRAINT refuse_all;");
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM templates WHERE row_version = 2;"),
+                   ==, 2);
 }
 
 /* What one process saves, another loads. */
@@ -870,6 +881,62 @@ test_password_command (void)
 }
 
 /* A big shared farm's first templates by name are read ahead of the rest, as from SQLite. */
+/* Two admins, one template, on a shared farm: see vdi_test_farm_two_writers(). */
+static void
+test_two_writers (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  if (fixture->pg == NULL)
+    return;
+
+  vdi_test_farm_two_writers (fixture->uri);
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM templates "
+                                       "WHERE changed_by IS NULL OR changed_at IS NULL;"), ==, 0);
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM removed_rows;"), ==, 1);
+}
+
+/* A database of schema 2, before rows said who changed them: brought up to date, rows kept. */
+static void
+test_schema_2 (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = NULL;
+  g_autoptr(VdiFarm) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->pg == NULL)
+    return;
+
+  farm = vdi_test_farm_generate (fixture->uri, 15, 6);
+  vdi_test_farm_finish_busy (farm);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  vdi_test_pg_exec (fixture->pg, "farm",
+                    "ALTER TABLE providers DROP COLUMN changed_by, DROP COLUMN changed_program, "
+                    "  DROP COLUMN changed_at;"
+                    "ALTER TABLE templates DROP COLUMN changed_by, DROP COLUMN changed_program, "
+                    "  DROP COLUMN changed_at;"
+                    "DROP TABLE removed_rows;"
+                    "DROP FUNCTION farm_put_provider, farm_put_template, farm_delete_row;"
+                    "UPDATE farm_schema SET version = 2;"
+                    /* This process's kept session knew the newer schema: a new one. */
+                    "SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                    "  WHERE datname = 'farm' AND pid <> pg_backend_pid ();");
+
+  loaded = load (fixture->uri);
+  vdi_template_set_max_hosts (vdi_farm_find_template (loaded, "tmpl-00002"), 3);
+  g_assert_true (vdi_farm_save (loaded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture, "SELECT version FROM farm_schema;"), ==, 3);
+  g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM templates "
+                                       "WHERE changed_by IS NOT NULL;"), ==, 1);
+  g_clear_object (&farm);
+  farm = load (fixture->uri);
+  g_assert_cmpuint (g_list_model_get_n_items (vdi_farm_get_templates (farm)), ==, 6);
+  g_assert_cmpuint (vdi_template_get_max_hosts (vdi_farm_find_template (farm, "tmpl-00002")),
+                    ==, 3);
+}
+
 static void
 test_preview (Fixture       *fixture,
               gconstpointer  data)
@@ -909,6 +976,8 @@ main (int   argc,
   ADD ("/farm-pg/kill-writer", test_kill_writer, NULL);
   ADD ("/farm-pg/import-export", test_import_export, NULL);
   ADD ("/farm-pg/preview", test_preview, NULL);
+  ADD ("/farm-pg/two-writers", test_two_writers, NULL);
+  ADD ("/farm-pg/schema-2", test_schema_2, NULL);
   ADD ("/farm-pg/password", test_password, "local all alice scram-sha-256\n");
   g_test_add_func ("/farm-pg/password-command", test_password_command);
 

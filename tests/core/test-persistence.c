@@ -199,26 +199,6 @@ store_result_cb (GObject      *object,
   *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
-static void
-finish_busy_targets (VdiFarm *farm)
-{
-  GListModel *templates = vdi_farm_get_templates (farm);
-
-  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
-    {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
-      GListModel *targets = vdi_template_get_targets (template);
-
-      for (guint k = 0; k < g_list_model_get_n_items (targets); k++)
-        {
-          g_autoptr(VdiTarget) target = g_list_model_get_item (targets, k);
-
-          if (vdi_target_is_busy (target))
-            vdi_target_set_progress (target, VDI_DISTRIBUTION_FAILED);
-        }
-    }
-}
-
 /* The async load, as the console does it, reads what @farm holds. */
 static void
 assert_async_load_same (VdiFarm *farm)
@@ -252,7 +232,7 @@ test_round_trip (Fixture       *fixture,
   vdi_provider_set_name (provider, "Ämsterdam “quoted” \\ \"name\"");
 
   /* Finished work only: running work is rewritten on load (see the next test). */
-  finish_busy_targets (farm);
+  vdi_test_farm_finish_busy (farm);
   add_strays (farm);
 
   g_assert_true (vdi_farm_save (farm, &error));
@@ -784,7 +764,7 @@ test_sqlite_round_trip (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   vdi_provider_set_name (provider, "Ämsterdam “quoted” \\ \"name\" '; DROP TABLE providers; --");
-  finish_busy_targets (farm);
+  vdi_test_farm_finish_busy (farm);
   add_strays (farm);
 
   g_assert_true (vdi_farm_save (farm, &error));
@@ -794,7 +774,7 @@ test_sqlite_round_trip (Fixture       *fixture,
   assert_same_farm (farm, loaded);
 
   /* The schema: versioned, in WAL mode, with the columns other settings will use. */
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 2);
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM templates;", NULL), ==, 60);
   g_assert_cmpint (query_int (fixture->path,
                               "SELECT count(*) FROM providers WHERE auth IS NULL;", NULL), ==, 30);
@@ -832,7 +812,7 @@ test_sqlite_one_row_per_change (Fixture       *fixture,
   const char *sum = "SELECT sum(row_version) FROM templates;";
   const char *version = "SELECT row_version FROM templates WHERE id = ?1;";
 
-  finish_busy_targets (farm);
+  vdi_test_farm_finish_busy (farm);
   g_assert_true (vdi_farm_save (farm, &error));
   g_assert_no_error (error);
   g_assert_cmpint (query_int (fixture->path, sum, NULL), ==, 20);
@@ -902,7 +882,7 @@ test_sqlite_one_row_per_change (Fixture       *fixture,
     g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_UNSUPPORTED_VERSION);
     g_clear_error (&error);
     g_assert_true (vdi_farm_get_dirty (loaded));
-    g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 1;", NULL, NULL, NULL), ==,
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 2;", NULL, NULL, NULL), ==,
                      SQLITE_OK);
     sqlite3_close (db);
     g_assert_true (vdi_farm_save (loaded, &error));
@@ -984,7 +964,7 @@ test_sqlite_corrupt (Fixture       *fixture,
 
   g_assert_true (vdi_farm_save (farm, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 2);
 }
 
 /* A database whose rows are sound SQLite but one row's document is not (cut off, nested past
@@ -1001,7 +981,7 @@ test_sqlite_damaged_row (Fixture       *fixture,
   g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 30, 8);
   g_autoptr(GError) error = NULL;
 
-  finish_busy_targets (farm);
+  vdi_test_farm_finish_busy (farm);
   g_assert_true (vdi_farm_save (farm, &error));
   g_assert_no_error (error);
 
@@ -1081,6 +1061,70 @@ test_sqlite_preview (Fixture       *fixture,
   }
 }
 
+/* Two admins, one template: a change based on an old version of a row is refused, saying who
+ * changed it and when, and the farm shows the row as stored. */
+static void
+test_sqlite_two_writers (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  vdi_test_farm_two_writers (fixture->path);
+  /* Each row written says by whom; a deleted one is remembered. */
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM templates WHERE changed_by IS NULL;", NULL),
+                   ==, 0);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM removed_rows;", NULL), ==, 1);
+}
+
+/* A database of the first schema, without who changed what: brought up to date as it is
+ * opened, its rows kept; a refused change there says "another program". */
+static void
+test_sqlite_schema_1 (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(VdiFarm) farm = vdi_test_farm_generate (fixture->path, 15, 6);
+  g_autoptr(VdiFarm) loaded = vdi_farm_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  vdi_test_farm_finish_busy (farm);
+  g_assert_true (vdi_farm_save (farm, &error));
+  g_assert_no_error (error);
+  db = open_sqlite (fixture->path);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "ALTER TABLE providers DROP COLUMN changed_by;"
+                                 "ALTER TABLE providers DROP COLUMN changed_program;"
+                                 "ALTER TABLE providers DROP COLUMN changed_at;"
+                                 "ALTER TABLE templates DROP COLUMN changed_by;"
+                                 "ALTER TABLE templates DROP COLUMN changed_program;"
+                                 "ALTER TABLE templates DROP COLUMN changed_at;"
+                                 "DROP TABLE removed_rows;"
+                                 "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (vdi_farm_load (loaded, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_farm (farm, loaded);
+
+  /* An older program's change, unrecorded: refused all the same. */
+  db = open_sqlite (fixture->path);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE templates SET row_version = row_version + 1 "
+                                     "WHERE id = 'template-00002';", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  vdi_template_set_max_hosts (vdi_farm_find_template (loaded, "tmpl-00002"), 3);
+  vdi_template_set_max_hosts (vdi_farm_find_template (loaded, "tmpl-00003"), 4);
+  g_assert_false (vdi_farm_save (loaded, &error));
+  g_assert_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "Another program changed the template “tmpl-00002”"));
+  g_clear_error (&error);
+  g_assert_cmpuint (vdi_template_get_max_hosts (vdi_farm_find_template (loaded, "tmpl-00002")),
+                    ==, 20);
+
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version;", NULL), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM templates "
+                                             "WHERE changed_by IS NOT NULL;", NULL), ==, 1);
+}
+
 /* Two farms on one database (two consoles, or a console and vdictl) each see what the other
  * committed; PRAGMA data_version tells a connection that another one wrote. */
 static void
@@ -1097,7 +1141,7 @@ test_sqlite_two_farms (Fixture       *fixture,
   sqlite3_stmt *stmt = NULL;
   gint64 seen;
 
-  finish_busy_targets (a);
+  vdi_test_farm_finish_busy (a);
   g_assert_true (vdi_farm_save (a, &error));
   g_assert_no_error (error);
 
@@ -1144,7 +1188,7 @@ test_sqlite_json_round_trip (Fixture       *fixture,
   g_autoptr(VdiFarm) back_loaded = vdi_farm_new (json_again);
   g_autoptr(GError) error = NULL;
 
-  finish_busy_targets (generated);
+  vdi_test_farm_finish_busy (generated);
   g_assert_true (vdi_farm_save (generated, &error));
   g_assert_true (vdi_farm_load (from_json, NULL, &error));
   g_assert_no_error (error);
@@ -1210,7 +1254,7 @@ test_default_import (void)
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
 
   old = vdi_test_farm_generate (json_path, 15, 12);
-  finish_busy_targets (old);
+  vdi_test_farm_finish_busy (old);
   g_assert_true (vdi_farm_save (old, &error));
   g_assert_no_error (error);
   before = read_file (json_path);
@@ -1319,6 +1363,8 @@ main (int   argc,
   ADD_DB ("/core/persistence/sqlite/corrupt", test_sqlite_corrupt);
   ADD_DB ("/core/persistence/sqlite/damaged-row", test_sqlite_damaged_row);
   ADD_DB ("/core/persistence/sqlite/two-farms", test_sqlite_two_farms);
+  ADD_DB ("/core/persistence/sqlite/two-writers", test_sqlite_two_writers);
+  ADD_DB ("/core/persistence/sqlite/schema-1", test_sqlite_schema_1);
   ADD_DB ("/core/persistence/sqlite/preview", test_sqlite_preview);
   ADD_DB ("/core/persistence/sqlite/json-round-trip", test_sqlite_json_round_trip);
   ADD_DB ("/core/persistence/sqlite/kill-during-save", test_kill_during_save);
