@@ -57,6 +57,7 @@ struct _VdiApplication
   guint           read_only : 1;
   guint           taken_over : 1;  /* another process took the farm after this one lost it */
   guint           lock_trying : 1;
+  GtkWidget      *refused_dialog;  /* weak: says which changes were not saved, while it shows */
 };
 
 G_DEFINE_FINAL_TYPE (VdiApplication, vdi_application, ADW_TYPE_APPLICATION)
@@ -205,11 +206,44 @@ farm_save_failed_cb (VdiApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A change made here was based on a template or provider another process had changed or
+ * deleted since: the farm shows theirs now, and the admin is told, by whom and when, since what
+ * they did here is gone. One dialog, listing each such change while it shows. */
+static void
+farm_change_refused_cb (VdiApplication *self,
+                        const GError   *error,
+                        VdiFarm        *farm)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->refused_dialog != NULL)
+    {
+      AdwMessageDialog *shown = ADW_MESSAGE_DIALOG (self->refused_dialog);
+
+      body = g_strdup_printf ("%s\n\n%s.", adw_message_dialog_get_body (shown), error->message);
+      adw_message_dialog_set_body (shown, body);
+      adw_message_dialog_set_heading (shown, _("Changes Not Saved"));
+      return;
+    }
+
+  body = g_strdup_printf ("%s.", error->message);
+  dialog = adw_message_dialog_new (parent, _("Change Not Saved"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_widget_set_name (dialog, "change-refused-dialog");
+  self->refused_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->refused_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 watch_farm (VdiApplication *self)
 {
   g_signal_connect_object (self->farm, "save-failed", G_CALLBACK (farm_save_failed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->farm, "change-refused", G_CALLBACK (farm_change_refused_cb),
+                           self, G_CONNECT_SWAPPED);
 }
 
 VdiFarm *
@@ -1449,6 +1483,9 @@ vdi_application_finalize (GObject *object)
   g_clear_object (&self->lock);
   g_clear_object (&self->lock_cancellable);
   g_clear_pointer (&self->lock_holder, g_free);
+  if (self->refused_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->refused_dialog),
+                                  (gpointer *)&self->refused_dialog);
 
   G_OBJECT_CLASS (vdi_application_parent_class)->finalize (object);
 }

@@ -52,7 +52,14 @@ struct _VdiTemplateProperties
   GtkLabel            *error_label;
 
   guint                n_running;
+  /* The settings as the model last had them: one that changes from elsewhere (another
+   * process's change taken in) shows, unless the admin is typing another value. */
+  char                *known_name;
+  char                *known_format;
+  guint                known_max_hosts;
+  VdiCloneMethod       known_clone;
   guint                filling : 1;             /* widgets set from the model, not the admin */
+  guint                applying : 1;            /* the admin's value going into the model */
   guint                finding_datastores : 1;  /* before the picker lists them */
 };
 
@@ -117,9 +124,11 @@ vdi_template_properties_name_apply_cb (VdiTemplateProperties *self)
 {
   g_autofree char *old = g_strdup (vdi_template_get_name (self->template));
 
+  self->applying = TRUE;
   vdi_template_set_name (self->template, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   if (!accepted (self))
     vdi_template_set_name (self->template, old);
+  self->applying = FALSE;
 }
 
 static void
@@ -127,10 +136,12 @@ vdi_template_properties_format_apply_cb (VdiTemplateProperties *self)
 {
   g_autofree char *old = g_strdup (vdi_template_get_host_name_format (self->template));
 
+  self->applying = TRUE;
   vdi_template_set_host_name_format (self->template,
                                      gtk_editable_get_text (GTK_EDITABLE (self->format_row)));
   if (!accepted (self))
     vdi_template_set_host_name_format (self->template, old);
+  self->applying = FALSE;
 }
 
 static void
@@ -140,10 +151,12 @@ vdi_template_properties_max_hosts_cb (VdiTemplateProperties *self)
 
   if (self->filling)
     return;
+  self->applying = TRUE;
   vdi_template_set_max_hosts (self->template,
                               gtk_spin_button_get_value_as_int (self->max_hosts_spin));
   if (!accepted (self))
     vdi_template_set_max_hosts (self->template, old);
+  self->applying = FALSE;
 }
 
 static void
@@ -151,9 +164,11 @@ vdi_template_properties_clone_cb (VdiTemplateProperties *self)
 {
   if (self->filling)
     return;
+  self->applying = TRUE;
   vdi_template_set_clone_method (self->template,
                                  adw_combo_row_get_selected (self->clone_row) == 1
                                    ? VDI_CLONE_METHOD_LINKED : VDI_CLONE_METHOD_FULL);
+  self->applying = FALSE;
 }
 
 static void
@@ -425,6 +440,49 @@ create_host_row (gpointer item,
 
 /* The dialog from the model ------------------------------------------------------------------- */
 
+/* An entry shows a new value of the model unless the admin has typed one not applied yet. */
+static void
+follow_entry (VdiTemplateProperties  *self,
+              AdwEntryRow            *row,
+              char                  **known,
+              const char             *value)
+{
+  if (g_strcmp0 (*known, value) == 0)
+    return;
+  if (!self->applying && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), *known) == 0)
+    {
+      /* Not an edit of the admin's: no apply button for it (turning the button off forgets
+       * that the text changed). */
+      adw_entry_row_set_show_apply_button (row, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (row), value);
+      adw_entry_row_set_show_apply_button (row, TRUE);
+    }
+  g_free (*known);
+  *known = g_strdup (value);
+}
+
+/* What changes in the model from elsewhere than this dialog (another process's change taken
+ * in) shows in it; what the admin applies here stays as they left it, refused or not. */
+static void
+follow_settings (VdiTemplateProperties *self)
+{
+  VdiCloneMethod clone = vdi_template_get_clone_method (self->template);
+  guint max_hosts = vdi_template_get_max_hosts (self->template);
+
+  self->filling = TRUE;
+  follow_entry (self, self->name_row, &self->known_name, vdi_template_get_name (self->template));
+  follow_entry (self, self->format_row, &self->known_format,
+                vdi_template_get_host_name_format (self->template));
+  if (!self->applying && max_hosts != self->known_max_hosts &&
+      gtk_spin_button_get_value_as_int (self->max_hosts_spin) == (int)self->known_max_hosts)
+    gtk_spin_button_set_value (self->max_hosts_spin, max_hosts);
+  self->known_max_hosts = max_hosts;
+  if (!self->applying && clone != self->known_clone)
+    adw_combo_row_set_selected (self->clone_row, clone == VDI_CLONE_METHOD_LINKED ? 1 : 0);
+  self->known_clone = clone;
+  self->filling = FALSE;
+}
+
 static void
 vdi_template_properties_update (VdiTemplateProperties *self)
 {
@@ -442,6 +500,7 @@ vdi_template_properties_update (VdiTemplateProperties *self)
 
   title = g_strdup_printf (_("Properties of “%s”"), vdi_template_get_name (self->template));
   adw_window_title_set_title (self->window_title, title);
+  follow_settings (self);
 
   current = copy_providers (self->template);
   picked = picked_providers (self->picker);
@@ -490,6 +549,10 @@ fill (VdiTemplateProperties *self)
   adw_combo_row_set_selected (self->clone_row,
                               vdi_template_get_clone_method (self->template) ==
                                 VDI_CLONE_METHOD_LINKED ? 1 : 0);
+  self->known_name = g_strdup (vdi_template_get_name (self->template));
+  self->known_format = g_strdup (vdi_template_get_host_name_format (self->template));
+  self->known_max_hosts = vdi_template_get_max_hosts (self->template);
+  self->known_clone = vdi_template_get_clone_method (self->template);
   self->filling = FALSE;
 
   adw_action_row_set_subtitle (self->multi_row,
@@ -571,6 +634,8 @@ vdi_template_properties_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->template);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->known_name, g_free);
+  g_clear_pointer (&self->known_format, g_free);
 
   G_OBJECT_CLASS (vdi_template_properties_parent_class)->finalize (object);
 }

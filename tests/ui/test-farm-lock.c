@@ -13,6 +13,7 @@
 
 #include "vdi-distribution-dialog.h"
 #include "vdi-farm-lock.h"
+#include "vdi-template-properties.h"
 #include "vdi-test-farm.h"
 #include "vdi-test-pg.h"
 #include "vdi-test-ui.h"
@@ -489,6 +490,118 @@ holds_farm (gpointer data)
 /* A console holding a farm database whose lock session the server ends (a restart, a dropped
  * network) takes its lock back at once, before a read-only console or vdictl would, and goes
  * on saving. */
+static gboolean
+change_refused_shown (gpointer data)
+{
+  return vdi_test_find_named_toplevel ("change-refused-dialog") != NULL;
+}
+
+/* Two admins, one template: another process renamed a template after this console read it, and
+ * the admin here changes it in Properties. The change is refused, a dialog says who made the
+ * other and when, and the console shows the template as the other left it. (The other writer
+ * is a farm of this test's, on the same database behind the lock's back, as a second writer
+ * of a farm shared without one lock would be.) */
+static void
+test_change_refused (void)
+{
+  g_autoptr(VdiCredentials) credentials = vdi_credentials_new (FALSE);
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(VdiFarm) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = vdi_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "farm.db", NULL);
+  g_autofree char *pid = g_strdup_printf ("process %d", (int)getpid ());
+  g_autofree char *name = NULL;
+  VdiTemplatesPage *page;
+  GtkSelectionModel *selection;
+  VdiTemplate *mine;
+  GtkWindow *properties;
+  GtkWindow *refused;
+  VdiWindow *window;
+  VdiFarm *shown;
+
+  other = vdi_farm_new (path);
+  vdi_test_populate_farm (other, 11, 3);
+  vdi_test_farm_finish_busy (other);
+  g_assert_true (vdi_farm_save (other, &error));
+  g_assert_no_error (error);
+
+  app = vdi_test_application_new (path, credentials);
+  g_application_activate (G_APPLICATION (app));
+  window = VDI_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  vdi_test_wait_for (farm_loaded, app);
+  vdi_test_wait_for (writable, app);
+  vdi_test_flush_events ();
+  shown = vdi_window_get_farm (window);
+
+  /* The other process renames the first template. */
+  {
+    g_autoptr(VdiTemplate) template = g_list_model_get_item (vdi_farm_get_templates (other), 0);
+
+    name = g_strdup (vdi_template_get_name (template));
+    vdi_template_set_name (template, "Renamed Elsewhere");
+    g_assert_true (vdi_farm_save (other, &error));
+    g_assert_no_error (error);
+  }
+
+  /* Here, Properties of the same template, as read before: its maximum of hosts changed. */
+  page = vdi_window_get_templates_page (window);
+  selection = gtk_column_view_get_model (vdi_templates_page_get_column_view (page));
+  mine = vdi_farm_find_template (shown, name);
+  g_assert_nonnull (mine);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (template == mine)
+        gtk_selection_model_select_item (selection, i, TRUE);
+    }
+  g_assert_true (vdi_templates_page_get_selected (page) == mine);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "templates.properties", NULL));
+  properties = vdi_test_find_toplevel (VDI_TYPE_TEMPLATE_PROPERTIES, NULL);
+  g_assert_nonnull (properties);
+  vdi_test_wait_frames (GTK_WIDGET (properties), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (vdi_test_get_widget (properties,
+                                                                   "max-hosts-spin")), 77);
+  g_assert_cmpuint (vdi_template_get_max_hosts (mine), ==, 77);
+
+  /* Autosave: refused, said, and the template as the other process left it. */
+  vdi_test_wait_for (change_refused_shown, NULL);
+  refused = vdi_test_find_named_toplevel ("change-refused-dialog");
+  g_test_message ("%s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (refused)));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (refused)), ==,
+                   "Change Not Saved");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (refused)), name));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (refused)), pid));
+  vdi_test_flush_events ();
+  g_assert_cmpstr (vdi_template_get_name (mine), ==, "Renamed Elsewhere");
+  g_assert_cmpuint (vdi_template_get_max_hosts (mine), !=, 77);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (vdi_test_get_widget (
+                       properties, "max-hosts-spin"))), ==, vdi_template_get_max_hosts (mine));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vdi_test_get_widget (properties,
+                                                                             "name-row"))),
+                   ==, "Renamed Elsewhere");
+
+  /* A change after that is based on the stored row, and saved. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (vdi_test_get_widget (properties,
+                                                                   "max-hosts-spin")), 66);
+  g_assert_true (vdi_farm_flush (shown, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(VdiFarm) check = vdi_farm_new (path);
+
+    g_assert_true (vdi_farm_load (check, NULL, &error));
+    g_assert_cmpuint (vdi_template_get_max_hosts (vdi_farm_find_template (check,
+                                                                           "Renamed Elsewhere")),
+                      ==, 66);
+  }
+
+  vdi_test_destroy_toplevels ();
+  g_clear_object (&app);
+  vdi_test_flush_events ();
+  vdi_test_rm_rf (dir);
+}
+
 static void
 test_database_lock_kept (void)
 {
@@ -556,6 +669,7 @@ main (int   argc,
   g_test_add_func ("/farm-lock/read-only-until-released", test_read_only_until_released);
   g_test_add_func ("/farm-lock/follows-holder", test_follows_holder);
   g_test_add_func ("/farm-lock/database-lock-kept", test_database_lock_kept);
+  g_test_add_func ("/farm-lock/change-refused", test_change_refused);
   g_test_add_func ("/farm-lock/left-to-agent", test_left_to_agent);
   g_test_add_func ("/farm-lock/agent-grace-ends", test_agent_grace_ends);
 

@@ -196,19 +196,8 @@ test_locations (void)
 static gboolean
 taken_over_dialog_shown (gpointer data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (window)), "taken-over-dialog") == 0)
-        {
-          *(GtkWindow **)data = window;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  *(GtkWindow **)data = vdi_test_find_named_toplevel ("taken-over-dialog");
+  return *(GtkWindow **)data != NULL;
 }
 
 /* A save refused because another process took the farm over (test-farm-pg's taken-over case

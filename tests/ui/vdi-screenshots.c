@@ -745,6 +745,61 @@ shoot_read_only (const char     *tmp,
   g_unlink (lock_path);
 }
 
+static gboolean
+writable (gpointer data)
+{
+  return vdi_application_get_farm_loaded (data) && !vdi_application_get_read_only (data);
+}
+
+/* Two admins, one template: another process renamed it after this console read it, and the
+ * admin here changes its maximum of hosts in Properties. The real refusal, from the store. */
+static void
+shoot_change_refused (const char     *tmp,
+                      VdiCredentials *credentials)
+{
+  g_autofree char *path = g_build_filename (tmp, "shared.db", NULL);
+  g_autoptr(VdiFarm) other = build_sample_farm (path);
+  g_autoptr(VdiApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  VdiTemplate *template;
+  GtkWidget *properties;
+  GtkWidget *dialog;
+  VdiWindow *window;
+
+  vdi_farm_save (other, &error);
+  g_assert_no_error (error);
+
+  app = vdi_test_application_new (path, credentials);
+  window = vdi_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_present (GTK_WINDOW (window));
+  vdi_window_load_farm (window);
+  vdi_test_wait_for (writable, app);
+  vdi_window_show_page (window, "templates");
+
+  vdi_template_set_name (vdi_farm_find_template (other, "win11-office-2024"),
+                         "win11-office-2024-finance");
+  vdi_farm_save (other, &error);
+  g_assert_no_error (error);
+
+  template = vdi_farm_find_template (vdi_window_get_farm (window), "win11-office-2024");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.template-properties", "s",
+                              vdi_template_get_id (template));
+  properties = wait_for_toplevel (VDI_TYPE_TEMPLATE_PROPERTIES);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (vdi_test_get_widget (properties, "max-hosts-spin")),
+                             vdi_template_get_max_hosts (template) + 10);
+  dialog = wait_for_named ("change-refused-dialog");
+  vdi_test_wait_frames (dialog, 10);
+  shoot_over (GTK_WIDGET (window), dialog, "change-refused.png");
+  shoot_over (GTK_WIDGET (window), properties, "change-refused-properties.png");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (properties));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  g_unlink (path);
+}
+
 /* The Create Template wizard --------------------------------------------------------------------- */
 
 /* Providers the wizard lists from live: the sample farm's names, served by vdi-provider-sim. */
@@ -1104,6 +1159,7 @@ main (int   argc,
   vdi_test_destroy_toplevels ();
   shoot_template_tasks (tmp);
   shoot_read_only (tmp, credentials);
+  shoot_change_refused (tmp, credentials);
   g_unlink (broken_path);
   {
     /* The second application took the broken farm's lock. */

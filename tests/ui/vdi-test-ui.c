@@ -226,6 +226,23 @@ vdi_test_find_toplevel (GType      type,
   return NULL;
 }
 
+/* The toplevel window whose widget name is @name, or %NULL. */
+GtkWindow *
+vdi_test_find_named_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (window)), name) == 0)
+        return window;
+    }
+
+  return NULL;
+}
+
 static void
 find_widgets (GtkWidget  *widget,
               const char *name,

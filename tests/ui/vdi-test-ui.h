@@ -36,6 +36,7 @@ void                vdi_test_wait_frames              (GtkWidget          *widge
                                                        guint               n_frames);
 GtkWindow          *vdi_test_find_toplevel            (GType               type,
                                                        GtkWindow          *except);
+GtkWindow          *vdi_test_find_named_toplevel      (const char         *name);
 GtkWidget          *vdi_test_find_widget              (GtkWidget          *root,
                                                        const char         *name,
                                                        GType               type);
