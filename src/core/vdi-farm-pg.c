@@ -1036,8 +1036,9 @@ describe_conflict (PGconn          *conn,
     {
       conflict->doc = g_bytes_new (PQgetvalue (row, 0, 0), PQgetlength (row, 0, 0));
       conflict->version = g_ascii_strtoll (PQgetvalue (row, 0, 1), NULL, 10);
+      conflict->stored_name = g_strdup (PQgetvalue (row, 0, 5));
       if (conflict->name == NULL)
-        conflict->name = g_strdup (PQgetvalue (row, 0, 5));
+        conflict->name = g_strdup (conflict->stored_name);
       n = 2;
       if (conflict->template)
         {

@@ -173,6 +173,7 @@ typedef struct
   gboolean  template;  /* else a provider */
   char     *id;
   char     *name;      /* as this process had it */
+  char     *stored_name;  /* as stored now; %NULL when deleted */
   GBytes   *doc;       /* the row as stored now; %NULL when it was deleted */
   gint64    version;
   char     *changed_by;       /* %NULL when not recorded */

@@ -705,8 +705,9 @@ describe_conflict (sqlite3         *db,
           conflict->changed_program = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
           conflict->changed_at = sqlite3_column_int64 (stmt, 4);
           /* A removal here names the row by what is stored. */
+          conflict->stored_name = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
           if (conflict->name == NULL)
-            conflict->name = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
+            conflict->name = g_strdup (conflict->stored_name);
         }
     }
   sqlite3_finalize (stmt);

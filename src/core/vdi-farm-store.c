@@ -84,6 +84,7 @@ _vdi_farm_conflict_free (VdiFarmConflict *conflict)
     return;
   g_free (conflict->id);
   g_free (conflict->name);
+  g_free (conflict->stored_name);
   g_clear_pointer (&conflict->doc, g_bytes_unref);
   g_free (conflict->changed_by);
   g_free (conflict->changed_program);
@@ -113,13 +114,27 @@ describe_writer (const char *by,
   return g_strdup (by);
 }
 
+/* The row a refused change was about: “NAME”, or “NAME”, now named “NEW”, when another
+ * process renamed it. */
+static char *
+describe_row (const VdiFarmConflict *conflict)
+{
+  const char *name = conflict->name != NULL ? conflict->name : conflict->id;
+
+  if (conflict->stored_name != NULL && g_strcmp0 (conflict->stored_name, name) != 0)
+    /* Translators: a template or provider another program renamed */
+    return g_strdup_printf (_("“%s”, now named “%s”,"), name, conflict->stored_name);
+  /* Translators: the name of a template or provider */
+  return g_strdup_printf (_("“%s”"), name);
+}
+
 void
 _vdi_farm_set_conflict_error (GError                **error,
                               const VdiFarmConflict  *conflict)
 {
+  g_autofree char *row = describe_row (conflict);
   g_autofree char *who = NULL;
   g_autofree char *when = NULL;
-  const char *name = conflict->name != NULL ? conflict->name : conflict->id;
 
   if (conflict->changed_by == NULL)
     {
@@ -127,17 +142,18 @@ _vdi_farm_set_conflict_error (GError                **error,
       if (conflict->doc == NULL)
         g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
                      conflict->template
-                       ? _("Another program deleted the template “%s” after this one read it, "
+                       /* Translators: %s is a quoted name */
+                       ? _("Another program deleted the template %s after this one read it, "
                            "so the change made here was not saved")
-                       : _("Another program deleted the provider “%s” after this one read it, "
-                           "so the change made here was not saved"), name);
+                       : _("Another program deleted the provider %s after this one read it, "
+                           "so the change made here was not saved"), row);
       else
         g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
                      conflict->template
-                       ? _("Another program changed the template “%s” after this one read it, "
+                       ? _("Another program changed the template %s after this one read it, "
                            "so the change made here was not saved; it shows theirs now")
-                       : _("Another program changed the provider “%s” after this one read it, "
-                           "so the change made here was not saved; it shows theirs now"), name);
+                       : _("Another program changed the provider %s after this one read it, "
+                           "so the change made here was not saved; it shows theirs now"), row);
       return;
     }
 
@@ -151,18 +167,18 @@ _vdi_farm_set_conflict_error (GError                **error,
   if (conflict->doc == NULL)
     g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
                  conflict->template
-                   /* Translators: the first %s is who, the last when */
-                   ? _("%s deleted the template “%s” on %s, after this program read it, so the "
+                   /* Translators: who, a quoted name, and when */
+                   ? _("%s deleted the template %s on %s, after this program read it, so the "
                        "change made here was not saved")
-                   : _("%s deleted the provider “%s” on %s, after this program read it, so the "
-                       "change made here was not saved"), who, name, when);
+                   : _("%s deleted the provider %s on %s, after this program read it, so the "
+                       "change made here was not saved"), who, row, when);
   else
     g_set_error (error, VDI_FARM_ERROR, VDI_FARM_ERROR_CONFLICT,
                  conflict->template
-                   ? _("%s changed the template “%s” on %s, after this program read it, so the "
+                   ? _("%s changed the template %s on %s, after this program read it, so the "
                        "change made here was not saved; it shows theirs now")
-                   : _("%s changed the provider “%s” on %s, after this program read it, so the "
-                       "change made here was not saved; it shows theirs now"), who, name, when);
+                   : _("%s changed the provider %s on %s, after this program read it, so the "
+                       "change made here was not saved; it shows theirs now"), who, row, when);
 }
 
 /* The farm starts anew in its store: nothing of it is there, so the next save writes every

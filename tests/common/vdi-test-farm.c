@@ -355,7 +355,7 @@ vdi_test_farm_two_writers (const char *location)
   vdi_template_set_name (template_at (b, 0), "renamed-by-b");
   vdi_template_set_max_hosts (template_at (b, 0), 7);
   vdi_template_set_name (template_at (b, 1), "also-by-b");
-  save_refused (b, refusals, "changed the template “renamed-by-b”");
+  save_refused (b, refusals, "changed the template “renamed-by-b”, now named “renamed-by-a”,");
   g_assert_cmpstr (vdi_template_get_name (template_at (b, 0)), ==, "renamed-by-a");
   g_assert_cmpuint (vdi_template_get_max_hosts (template_at (b, 0)), ==, 20);
 

@@ -573,6 +573,8 @@ test_change_refused (void)
                    "Change Not Saved");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (refused)), name));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (refused)), pid));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (refused)),
+                            "now named “Renamed Elsewhere”"));
   vdi_test_flush_events ();
   g_assert_cmpstr (vdi_template_get_name (mine), ==, "Renamed Elsewhere");
   g_assert_cmpuint (vdi_template_get_max_hosts (mine), !=, 77);
