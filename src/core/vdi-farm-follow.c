@@ -902,20 +902,6 @@ vdi_farm_can_follow (VdiFarm *self)
 
 /* Refused changes ------------------------------------------------------------------------------ */
 
-static VdiTemplate *
-find_template_by_id (VdiFarm    *self,
-                     const char *id)
-{
-  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i < n; i++)
-    {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (G_LIST_MODEL (self->templates), i);
-
-      if (g_strcmp0 (vdi_template_get_id (template), id) == 0)
-        return template;
-    }
-  return NULL;
-}
-
 /* The providers of @rows this farm does not have, as stored. */
 static void
 take_in_providers (VdiFarm   *self,
@@ -965,7 +951,7 @@ _vdi_farm_take_in_conflict (VdiFarm               *self,
   g_autoptr(GError) error = NULL;
   GHashTable *written = conflict->template ? self->written : self->written_providers;
   GHashTable *versions = conflict->template ? self->versions : self->provider_versions;
-  VdiTemplate *template = conflict->template ? find_template_by_id (self, conflict->id) : NULL;
+  VdiTemplate *template = conflict->template ? vdi_farm_find_template_by_id (self, conflict->id) : NULL;
   VdiProvider *provider = conflict->template ? NULL
                                              : vdi_farm_find_provider_by_id (self, conflict->id);
   const char *doc;

@@ -22,6 +22,7 @@
 
 #include "vdi-farm-lock.h"
 #include "vdi-farm-pg-private.h"
+#include "vdi-farm-private.h"
 
 typedef struct
 {
@@ -90,7 +91,7 @@ read_holder (PGconn  *conn,
 {
   g_autofree char *name = read_holder_name (conn);
 
-  _vdi_farm_pg_parse_holder (name != NULL ? name : "", program, pid);
+  _vdi_farm_parse_holder (name != NULL ? name : "", program, pid);
   return name != NULL;
 }
 

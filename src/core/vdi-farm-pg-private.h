@@ -24,8 +24,5 @@ void                _vdi_farm_pg_set_writer_token     (const char         *uri,
                                                        const char         *token);
 char               *_vdi_farm_pg_dup_writer_token     (const char         *uri);
 char               *_vdi_farm_pg_describe_holder      (const char         *name);
-gboolean            _vdi_farm_pg_parse_holder         (const char         *name,
-                                                       char              **program,
-                                                       GPid               *pid);
 
 G_END_DECLS

@@ -465,24 +465,6 @@ _vdi_farm_pg_dup_writer_token (const char *uri)
   return token;
 }
 
-/* A lock holder's session names itself "PROGRAM/PID" (its application_name). Returns whether
- * @name had that form: @program is then the part before the last slash (or %NULL when empty),
- * @pid the number after it (or 0 when not a process id). */
-gboolean
-_vdi_farm_pg_parse_holder (const char  *name,
-                           char       **program,
-                           GPid        *pid)
-{
-  const char *slash = name != NULL ? strrchr (name, '/') : NULL;
-  gint64 value = slash != NULL ? g_ascii_strtoll (slash + 1, NULL, 10) : 0;
-
-  if (program != NULL)
-    *program = slash != NULL && slash > name ? g_strndup (name, slash - name) : NULL;
-  if (pid != NULL)
-    *pid = value > 0 && value <= G_MAXINT ? (GPid)value : 0;
-  return slash != NULL;
-}
-
 /* "vdi-console (process 42)" from a session's name, "vdi-console/42". */
 char *
 _vdi_farm_pg_describe_holder (const char *name)
@@ -490,7 +472,7 @@ _vdi_farm_pg_describe_holder (const char *name)
   g_autofree char *program = NULL;
   GPid pid;
 
-  if (_vdi_farm_pg_parse_holder (name, &program, &pid) && program != NULL && pid > 0)
+  if (_vdi_farm_parse_holder (name, &program, &pid) && program != NULL && pid > 0)
     return g_strdup_printf (_("%s (process %d)"), program, (int)pid);
   return g_strdup (_("Another program"));
 }

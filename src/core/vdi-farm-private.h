@@ -166,6 +166,9 @@ typedef struct
 } VdiFarmWriter;
 
 const VdiFarmWriter *_vdi_farm_writer                 (void);
+gboolean            _vdi_farm_parse_holder            (const char         *name,
+                                                       char              **program,
+                                                       GPid               *pid);
 
 /* A change refused because its row moved on since this process read it. */
 typedef struct

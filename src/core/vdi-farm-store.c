@@ -92,6 +92,24 @@ _vdi_farm_conflict_free (VdiFarmConflict *conflict)
   g_free (conflict);
 }
 
+/* A lock holder's session, and a row's changed_program, name a process "PROGRAM/PID" (its application_name). Returns whether
+ * @name had that form: @program is then the part before the last slash (or %NULL when empty),
+ * @pid the number after it (or 0 when not a process id). */
+gboolean
+_vdi_farm_parse_holder (const char  *name,
+                           char       **program,
+                           GPid        *pid)
+{
+  const char *slash = name != NULL ? strrchr (name, '/') : NULL;
+  gint64 value = slash != NULL ? g_ascii_strtoll (slash + 1, NULL, 10) : 0;
+
+  if (program != NULL)
+    *program = slash != NULL && slash > name ? g_strndup (name, slash - name) : NULL;
+  if (pid != NULL)
+    *pid = value > 0 && value <= G_MAXINT ? (GPid)value : 0;
+  return slash != NULL;
+}
+
 /* "alice@ws2 (vdi-console, process 4242)", or "alice@ws2" when the program is not recorded. */
 static char *
 describe_writer (const char *by,
@@ -99,16 +117,8 @@ describe_writer (const char *by,
 {
   g_autofree char *name = NULL;
   GPid pid = 0;
-  const char *slash = program != NULL ? strrchr (program, '/') : NULL;
 
-  if (slash != NULL && slash > program)
-    {
-      gint64 value = g_ascii_strtoll (slash + 1, NULL, 10);
-
-      name = g_strndup (program, slash - program);
-      pid = value > 0 && value <= G_MAXINT ? (GPid)value : 0;
-    }
-  if (name != NULL && pid > 0)
+  if (_vdi_farm_parse_holder (program, &name, &pid) && name != NULL && pid > 0)
     /* Translators: who changed a row of the farm: user@host (program, process 4242) */
     return g_strdup_printf (_("%s (%s, process %d)"), by, name, (int)pid);
   return g_strdup (by);

@@ -537,6 +537,32 @@ vdi_farm_find_provider (VdiFarm    *self,
   return NULL;
 }
 
+/**
+ * vdi_farm_find_template_by_id:
+ *
+ * Returns: (transfer none) (nullable): the template with @id
+ */
+VdiTemplate *
+vdi_farm_find_template_by_id (VdiFarm    *self,
+                              const char *id)
+{
+  guint n;
+
+  g_return_val_if_fail (VDI_IS_FARM (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VdiTemplate) template = g_list_model_get_item (G_LIST_MODEL (self->templates), i);
+
+      if (g_str_equal (vdi_template_get_id (template), id))
+        return template;
+    }
+
+  return NULL;
+}
+
 VdiProvider *
 vdi_farm_find_provider_by_id (VdiFarm    *self,
                               const char *id)

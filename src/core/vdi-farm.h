@@ -80,6 +80,8 @@ VdiProvider        *vdi_farm_find_provider            (VdiFarm            *self,
                                                        const char         *name);
 VdiProvider        *vdi_farm_find_provider_by_id      (VdiFarm            *self,
                                                        const char         *id);
+VdiTemplate        *vdi_farm_find_template_by_id      (VdiFarm            *self,
+                                                       const char         *id);
 VdiTemplate        *vdi_farm_find_template            (VdiFarm            *self,
                                                        const char         *name);
 

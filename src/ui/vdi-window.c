@@ -610,24 +610,6 @@ vdi_window_add_provider_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->providers_page), "providers.add", NULL);
 }
 
-/* (transfer none): the farm keeps its templates. */
-static VdiTemplate *
-vdi_window_find_template_by_id (VdiWindow  *self,
-                                const char *id)
-{
-  GListModel *templates = vdi_farm_get_templates (self->farm);
-
-  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
-    {
-      g_autoptr(VdiTemplate) template = g_list_model_get_item (templates, i);
-
-      if (g_strcmp0 (vdi_template_get_id (template), id) == 0)
-        return template;
-    }
-
-  return NULL;
-}
-
 /* The template's id is the parameter, so menus, row activation and tests take one path. */
 static void
 vdi_window_distribution_details_action (GtkWidget  *widget,
@@ -644,7 +626,7 @@ vdi_window_distribution_details_action (GtkWidget  *widget,
 
   app = gtk_window_get_application (GTK_WINDOW (self));
   if (self->farm == NULL || !VDI_IS_APPLICATION (app) ||
-      !(template = vdi_window_find_template_by_id (self, id)))
+      !(template = vdi_farm_find_template_by_id (self->farm, id)))
     return;
 
   /* A single-provider template has nothing to distribute. */
@@ -709,7 +691,7 @@ vdi_window_template_properties_action (GtkWidget  *widget,
   g_assert (VDI_IS_WINDOW (self));
 
   if (self->farm == NULL || !VDI_IS_APPLICATION (app) ||
-      !(template = vdi_window_find_template_by_id (self, g_variant_get_string (param, NULL))))
+      !(template = vdi_farm_find_template_by_id (self->farm, g_variant_get_string (param, NULL))))
     return;
 
   properties = vdi_template_properties_new (GTK_WINDOW (self), self->farm, self->credentials,
